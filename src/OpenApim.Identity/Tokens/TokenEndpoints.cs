@@ -1,0 +1,154 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+using OpenApim.Identity.Clients;
+
+namespace OpenApim.Identity.Tokens;
+
+/// <summary>
+/// The Microsoft identity platform v2 endpoints the Azure identity libraries call: discovery,
+/// JWKS and the client-credentials token endpoint, under <c>/{tenantId}/</c>.
+/// </summary>
+public static partial class TokenEndpoints
+{
+    public static void MapTokenEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/{tenant}/v2.0/.well-known/openid-configuration", (HttpContext c, string tenant, IssuerUrls urls) =>
+        {
+            if (!IsTenant(tenant, urls))
+            {
+                return Results.Json(OAuthError("invalid_tenant", $"AADSTS90002: Tenant '{tenant}' not found."), statusCode: 400);
+            }
+
+            var issuerBase = urls.BaseFor(BaseUrl(c.Request));
+            var t = urls.TenantId;
+            return Results.Json(new JsonObject
+            {
+                ["issuer"] = urls.Issuer(issuerBase),
+                ["token_endpoint"] = $"{issuerBase}/{t}/oauth2/v2.0/token",
+                ["authorization_endpoint"] = $"{issuerBase}/{t}/oauth2/v2.0/authorize",
+                ["jwks_uri"] = $"{issuerBase}/{t}/discovery/v2.0/keys",
+                ["end_session_endpoint"] = $"{issuerBase}/{t}/oauth2/v2.0/logout",
+                ["token_endpoint_auth_methods_supported"] = new JsonArray("client_secret_post", "client_secret_basic"),
+                ["grant_types_supported"] = new JsonArray("client_credentials"),
+                ["response_types_supported"] = new JsonArray("token"),
+                ["subject_types_supported"] = new JsonArray("pairwise"),
+                ["id_token_signing_alg_values_supported"] = new JsonArray("RS256"),
+                ["scopes_supported"] = new JsonArray("https://management.azure.com/.default"),
+                ["tenant_region_scope"] = "local",
+                ["cloud_instance_name"] = "openapim.local",
+            });
+        });
+
+        app.MapGet("/{tenant}/discovery/v2.0/keys", (string tenant, IssuerUrls urls, SigningKeys keys) =>
+            IsTenant(tenant, urls) ? Results.Json(keys.Jwks()) : Results.Json(OAuthError("invalid_tenant", $"AADSTS90002: Tenant '{tenant}' not found."), statusCode: 400));
+
+        app.MapPost("/{tenant}/oauth2/v2.0/token", IssueAsync);
+    }
+
+    private static async Task<IResult> IssueAsync(HttpContext c, string tenant, IssuerUrls urls, IClientDirectory clients, TokenIssuer issuer, ILoggerFactory loggers)
+    {
+        var logger = loggers.CreateLogger("OpenApim.Identity.Tokens");
+        if (!IsTenant(tenant, urls))
+        {
+            return Results.Json(OAuthError("invalid_request", $"AADSTS90002: Tenant '{tenant}' not found. Use the tenant id of this OpenApim ({urls.TenantId})."), statusCode: 400);
+        }
+
+        if (!c.Request.HasFormContentType)
+        {
+            return Results.Json(OAuthError("invalid_request", "AADSTS900144: The request body must be application/x-www-form-urlencoded."), statusCode: 400);
+        }
+
+        var form = await c.Request.ReadFormAsync(c.RequestAborted);
+        var grant = form["grant_type"].ToString();
+        if (grant != "client_credentials")
+        {
+            return Results.Json(OAuthError("unsupported_grant_type",
+                grant.Length == 0 ? "AADSTS900144: The request body must contain the parameter 'grant_type'." : $"AADSTS70003: The grant type '{grant}' is not supported; use client_credentials."), statusCode: 400);
+        }
+
+        var (clientId, secret) = ClientCredentials(c.Request, form);
+        if (string.IsNullOrEmpty(clientId))
+        {
+            return Results.Json(OAuthError("invalid_request", "AADSTS900144: The request body must contain the parameter 'client_id'."), statusCode: 400);
+        }
+
+        if (string.IsNullOrEmpty(secret))
+        {
+            return Results.Json(OAuthError("invalid_client", "AADSTS7000218: The request body must contain the parameter 'client_secret' (or use HTTP Basic authentication)."), statusCode: 401);
+        }
+
+        var scope = form["scope"].ToString().Trim();
+        var audience = scope.EndsWith("/.default", StringComparison.Ordinal) ? scope[..^"/.default".Length] : null;
+        if (audience is null || scope.Contains(' ', StringComparison.Ordinal) || !urls.IsValidAudience(audience))
+        {
+            return Results.Json(OAuthError("invalid_scope",
+                $"AADSTS70011: The provided value for the input parameter 'scope' is not valid: '{scope}'. Request '{urls.BaseUrls[0]}/.default' or 'https://management.azure.com/.default'."), statusCode: 400);
+        }
+
+        var (principal, rejection) = await clients.AuthenticateAsync(clientId, secret, c.RequestAborted);
+        if (principal is null)
+        {
+            LogRejected(logger, clientId, c.Connection.RemoteIpAddress?.ToString() ?? "?", rejection!.Error);
+            return Results.Json(OAuthError(rejection.Error, rejection.Description), statusCode: rejection.Status);
+        }
+
+        var token = issuer.Issue(principal, audience.TrimEnd('/'), urls.BaseFor(BaseUrl(c.Request)));
+        LogIssued(logger, principal.ClientId, audience);
+        var seconds = (int)issuer.Lifetime.TotalSeconds - 1;
+        c.Response.Headers.CacheControl = "no-store";
+        return Results.Json(new JsonObject
+        {
+            ["token_type"] = "Bearer",
+            ["expires_in"] = seconds,
+            ["ext_expires_in"] = seconds,
+            ["access_token"] = token,
+        });
+    }
+
+    private static (string? ClientId, string? Secret) ClientCredentials(HttpRequest request, IFormCollection form)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(header[6..].Trim()));
+                var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+                if (colon > 0)
+                {
+                    return (Uri.UnescapeDataString(decoded[..colon]), Uri.UnescapeDataString(decoded[(colon + 1)..]));
+                }
+            }
+            catch (FormatException)
+            {
+                return (null, null);
+            }
+        }
+
+        return (form["client_id"].ToString(), form["client_secret"].ToString());
+    }
+
+    private static bool IsTenant(string tenant, IssuerUrls urls) => string.Equals(tenant, urls.TenantId, StringComparison.OrdinalIgnoreCase);
+
+    private static string BaseUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}";
+
+    private static JsonObject OAuthError(string error, string description) => new()
+    {
+        ["error"] = error,
+        ["error_description"] = description,
+        ["error_codes"] = new JsonArray(),
+        ["timestamp"] = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
+        ["trace_id"] = Guid.NewGuid().ToString(),
+        ["correlation_id"] = Guid.NewGuid().ToString(),
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Token request rejected for client {ClientId} from {Address}: {Error}")]
+    private static partial void LogRejected(ILogger logger, string clientId, string address, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Token issued to client {ClientId} for {Audience}")]
+    private static partial void LogIssued(ILogger logger, string clientId, string audience);
+}

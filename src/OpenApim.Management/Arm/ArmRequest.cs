@@ -1,0 +1,99 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using OpenApim.Resources.Arm;
+
+namespace OpenApim.Management.Arm;
+
+/// <summary>Reading the parts of an ARM request: api-version, JSON body, conditional headers, paging.</summary>
+public static class ArmRequest
+{
+    private const string ApiVersionItem = "openapim.api-version";
+
+    /// <summary>The validated api-version (set by <see cref="ApiVersionFilter"/>).</summary>
+    public static string ApiVersion(this HttpContext context) =>
+        context.Items[ApiVersionItem] as string ?? throw ArmErrors.MissingApiVersion();
+
+    internal static void SetApiVersion(this HttpContext context, string version) => context.Items[ApiVersionItem] = version;
+
+    /// <summary>Reads the body as a JSON object; an empty body is an empty object unless <paramref name="required"/>.</summary>
+    public static async Task<JsonObject> ReadJsonObjectAsync(this HttpRequest request, bool required, CancellationToken ct)
+    {
+        JsonNode? node;
+        try
+        {
+            node = await JsonNode.ParseAsync(request.Body, documentOptions: new JsonDocumentOptions { MaxDepth = 64 }, cancellationToken: ct);
+        }
+        catch (JsonException e) when (e.BytePositionInLine is not null || e.LineNumber is not null)
+        {
+            if (e.LineNumber == 0 && e.BytePositionInLine == 0 && !required)
+            {
+                return [];
+            }
+
+            throw ArmErrors.InvalidRequestContent($"malformed JSON at line {e.LineNumber + 1}, position {e.BytePositionInLine + 1}.");
+        }
+        catch (JsonException e)
+        {
+            throw ArmErrors.InvalidRequestContent(e.Message);
+        }
+
+        return node switch
+        {
+            JsonObject o => o,
+            null when !required => [],
+            null => throw ArmErrors.InvalidRequestContent("a JSON object body is required."),
+            _ => throw ArmErrors.InvalidRequestContent($"the body must be a JSON object, not {node.GetValueKind()}."),
+        };
+    }
+
+    public static string? IfMatch(this HttpRequest request) => NullIfEmpty(request.Headers.IfMatch.ToString());
+
+    public static string? IfNoneMatch(this HttpRequest request) => NullIfEmpty(request.Headers.IfNoneMatch.ToString());
+
+    /// <summary>Reads <c>$top</c> and <c>$skip</c> (defaults: 100 and 0; <c>$top</c> is capped at 1000).</summary>
+    public static (int Top, int Skip) Paging(this HttpRequest request)
+    {
+        var top = ReadInt(request, "$top", 100, 1);
+        var skip = ReadInt(request, "$skip", 0, 0);
+        return (Math.Min(top, 1000), skip);
+    }
+
+    public static string? Query(this HttpRequest request, string name) => NullIfEmpty(request.Query[name].ToString());
+
+    /// <summary>The absolute URL of the next page, or null when this page is the last.</summary>
+    public static string? NextLink(this HttpRequest request, int top, int skip, long total)
+    {
+        if (skip + top >= total)
+        {
+            return null;
+        }
+
+        var query = request.Query.Where(q => q.Key is not ("$top" or "$skip"))
+            .Select(q => $"{Uri.EscapeDataString(q.Key)}={Uri.EscapeDataString(q.Value.ToString())}")
+            .Append($"$top={top}")
+            .Append($"$skip={skip + top}");
+        return $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}?{string.Join('&', query)}";
+    }
+
+    /// <summary>The absolute base URL of this request (scheme, host, path base).</summary>
+    public static string BaseUrl(this HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}";
+
+    private static int ReadInt(HttpRequest request, string name, int fallback, int minimum)
+    {
+        var raw = request.Query[name].ToString();
+        if (raw.Length == 0)
+        {
+            return fallback;
+        }
+
+        if (!int.TryParse(raw, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) || value < minimum)
+        {
+            throw ArmErrors.Validation(name, $"'{name}' must be an integer of at least {minimum}, not '{raw}'.");
+        }
+
+        return value;
+    }
+
+    private static string? NullIfEmpty(string s) => string.IsNullOrWhiteSpace(s) ? null : s;
+}

@@ -1,0 +1,149 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using OpenApim.Management.Arm;
+using OpenApim.Resources.Arm;
+using OpenApim.Resources.Entities;
+using OpenApim.Resources.Kinds;
+using OpenApim.Resources.Store;
+
+namespace OpenApim.Management.Entities;
+
+/// <summary>
+/// Every entity path below a service, for every kind: one dispatcher that parses the path through
+/// the kind catalogue and answers with ARM's status codes for the requested api-version.
+/// </summary>
+internal sealed class EntityEndpoints(EntityService entities, IResourceStore store)
+{
+    public static void Map(RouteGroupBuilder services) =>
+        services.Map("/{serviceName}/{**path}", (HttpContext c, string subscriptionId, string resourceGroup, string serviceName, string path, EntityEndpoints h) =>
+            h.DispatchAsync(c, ServiceRef.Parse(subscriptionId, resourceGroup, serviceName), path));
+
+    private Task DispatchAsync(HttpContext c, ServiceRef service, string path)
+    {
+        var method = c.Request.Method;
+        return EntityPath.Parse(service, path, c.ApiVersion()) switch
+        {
+            CollectionPath p when HttpMethods.IsGet(method) => ListAsync(c, p.Collection),
+            ViewPath p when HttpMethods.IsGet(method) => ViewAsync(c, p),
+            ItemPath p when HttpMethods.IsGet(method) || HttpMethods.IsHead(method) => GetAsync(c, p.Entity),
+            ItemPath p when HttpMethods.IsPut(method) => PutAsync(c, p.Entity),
+            ItemPath p when HttpMethods.IsPatch(method) => PatchAsync(c, p.Entity),
+            ItemPath p when HttpMethods.IsDelete(method) => DeleteAsync(c, p.Entity),
+            ActionPath p when HttpMethods.IsPost(method) => ActionAsync(c, p),
+            _ => throw ArmErrors.MethodNotAllowed(method, path),
+        };
+    }
+
+    private async Task ListAsync(HttpContext c, CollectionAddress collection)
+    {
+        var (top, skip) = c.Request.Paging();
+        var page = await entities.ListAsync(collection, c.Request.Query("$filter"), top, skip, c.RequestAborted);
+        var items = new List<JsonNode>(page.Items.Count);
+        foreach (var row in page.Items)
+        {
+            var address = collection.Item(row.Name);
+            var target = collection.Kind.LinkTarget is null ? null : await entities.LinkTargetAsync(address, c.RequestAborted);
+            if (collection.Kind.LinkTarget is null || target is not null)
+            {
+                items.Add(EntityService.Render(address, row, target));
+            }
+        }
+
+        await c.Response.JsonAsync(200, ArmResponse.Page(items, page.Total, c.Request.NextLink(top, skip, page.Total)));
+    }
+
+    private async Task ViewAsync(HttpContext c, ViewPath view)
+    {
+        await entities.GetAsync(view.Entity, c.RequestAborted);
+        var (top, skip) = c.Request.Paging();
+        var page = await store.ListAsync(view.View.Query(view.Entity) with { Top = top, Skip = skip }, c.RequestAborted);
+        var kind = KindCatalog.Get(view.View.ResultKind);
+        var items = new List<JsonNode>(page.Items.Count);
+        foreach (var row in page.Items)
+        {
+            var shown = view.View.ThroughLinks ? await store.GetAsync(row.ParentKey, c.RequestAborted) : row;
+            if (shown is not null)
+            {
+                var rendered = EntityService.Render(view.Entity.Sibling(kind, shown.Name), shown);
+                rendered["id"] = $"{view.Entity.Id}/{view.View.Segment}/{shown.Name}";
+                items.Add(rendered);
+            }
+        }
+
+        await c.Response.JsonAsync(200, ArmResponse.Page(items, page.Total, c.Request.NextLink(top, skip, page.Total)));
+    }
+
+    private async Task GetAsync(HttpContext c, EntityAddress address)
+    {
+        var row = await entities.GetAsync(address, c.RequestAborted);
+        if (address.Kind.LinkTarget is not null)
+        {
+            // Association HEAD answers 204 "entity exists"; GET shows the linked entity.
+            if (HttpMethods.IsHead(c.Request.Method))
+            {
+                await c.Response.StatusAsync(204);
+                return;
+            }
+
+            var target = await entities.LinkTargetAsync(address, c.RequestAborted) ?? throw ArmErrors.EntityNotFound(address.RelativePath);
+            await c.Response.JsonAsync(200, EntityService.Render(address, row, target), row.ETag);
+            return;
+        }
+
+        await c.Response.JsonAsync(200, EntityService.Render(address, row), row.ETag);
+    }
+
+    private async Task PutAsync(HttpContext c, EntityAddress address)
+    {
+        var body = await c.Request.ReadJsonObjectAsync(required: address.Kind.LinkTarget is null, c.RequestAborted);
+        var result = await entities.PutAsync(address, body, c.Request.IfMatch(), c.Request.IfNoneMatch(), c.RequestAborted);
+        var status = result.Created ? 201 : 200;
+        if (address.Kind.LinkTarget is not null)
+        {
+            var target = await entities.LinkTargetAsync(address, c.RequestAborted) ?? throw ArmErrors.EntityNotFound(address.RelativePath);
+            var rendered = EntityService.Render(address, result.Entity, target);
+            rendered["id"] = target.Id;
+            await c.Response.JsonAsync(status, rendered, result.Entity.ETag);
+            return;
+        }
+
+        await c.Response.JsonAsync(status, EntityService.Render(address, result.Entity), result.Entity.ETag);
+    }
+
+    private async Task PatchAsync(HttpContext c, EntityAddress address)
+    {
+        var body = await c.Request.ReadJsonObjectAsync(required: true, c.RequestAborted);
+        var row = await entities.PatchAsync(address, body, c.Request.IfMatch(), c.RequestAborted);
+        // Entity PATCH answered 204 until 2020-12-01; portal settings still do.
+        if (!ApiVersions.AtLeast(c.ApiVersion(), ApiVersions.PatchReturnsBody) || address.Kind.Path == "portalsettings")
+        {
+            c.Response.Headers.ETag = ETag.Quote(row.ETag);
+            await c.Response.StatusAsync(204);
+            return;
+        }
+
+        await c.Response.JsonAsync(200, EntityService.Render(address, row), row.ETag);
+    }
+
+    private async Task DeleteAsync(HttpContext c, EntityAddress address)
+    {
+        var deleted = await entities.DeleteAsync(address, c.Request.IfMatch(), n => c.Request.Query(n), c.RequestAborted);
+        await c.Response.StatusAsync(deleted ? 200 : 204);
+    }
+
+    private async Task ActionAsync(HttpContext c, ActionPath p)
+    {
+        var body = await c.Request.ReadJsonObjectAsync(required: false, c.RequestAborted);
+        var result = await entities.ActionAsync(p.Entity, p.Action, body, c.RequestAborted);
+        if (result is null)
+        {
+            await c.Response.StatusAsync(204);
+            return;
+        }
+
+        var row = await store.GetAsync(p.Entity.Key, c.RequestAborted);
+        await c.Response.JsonAsync(200, result, row?.ETag);
+    }
+}

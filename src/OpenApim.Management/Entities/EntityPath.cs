@@ -1,0 +1,61 @@
+using OpenApim.Resources.Arm;
+using OpenApim.Resources.Kinds;
+
+namespace OpenApim.Management.Entities;
+
+/// <summary>What a path below a service addresses: a collection, an entity, or a POST action on an entity.</summary>
+internal abstract record EntityPath
+{
+    /// <summary>
+    /// Walks the segments after <c>service/{name}/</c> through the kind catalogue:
+    /// <c>apis</c> → collection, <c>apis/echo</c> → entity, <c>subscriptions/s1/listSecrets</c> → action.
+    /// </summary>
+    public static EntityPath Parse(ServiceRef service, string path, string apiVersion)
+    {
+        var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        ResourceKind? kind = null;
+        var names = new List<string>();
+        for (var i = 0; i < segments.Length; i += 2)
+        {
+            var child = KindCatalog.Child(kind?.Path, segments[i]);
+            if (child is null)
+            {
+                if (kind is not null && i == segments.Length - 1)
+                {
+                    var entity = new EntityAddress(service, kind, names.ToArray());
+                    if (kind.Actions.TryGetValue(segments[i], out var action))
+                    {
+                        return new ActionPath(entity, action);
+                    }
+
+                    if (View.Find(kind.Path, segments[i]) is { } view)
+                    {
+                        return new ViewPath(entity, view);
+                    }
+                }
+
+                var typed = string.Join('/', segments.Where((_, index) => index % 2 == 0).Take(i / 2 + 1));
+                throw ArmErrors.InvalidResourceType($"{ServiceRef.ResourceType}/{typed}", apiVersion);
+            }
+
+            kind = child;
+            if (i + 1 == segments.Length)
+            {
+                var parent = names.Count == 0 ? null : new EntityAddress(service, KindCatalog.Get(kind.ParentPath!), names.ToArray());
+                return new CollectionPath(new CollectionAddress(service, kind, parent));
+            }
+
+            names.Add(Uri.UnescapeDataString(segments[i + 1]));
+        }
+
+        return new ItemPath(new EntityAddress(service, kind!, names.ToArray()));
+    }
+}
+
+internal sealed record CollectionPath(CollectionAddress Collection) : EntityPath;
+
+internal sealed record ItemPath(EntityAddress Entity) : EntityPath;
+
+internal sealed record ActionPath(EntityAddress Entity, KindAction Action) : EntityPath;
+
+internal sealed record ViewPath(EntityAddress Entity, View View) : EntityPath;

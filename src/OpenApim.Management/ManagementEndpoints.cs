@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using OpenApim.Management.Arm;
+using OpenApim.Management.Entities;
+using OpenApim.Management.Operations;
+using OpenApim.Management.Providers;
+using OpenApim.Management.Services;
+using OpenApim.Resources.Entities;
+
+namespace OpenApim.Management;
+
+/// <summary>Registers and maps the ARM management API.</summary>
+public static class ManagementEndpoints
+{
+    public static IServiceCollection AddManagement(this IServiceCollection services) => services
+        .AddSingleton<EntityService>()
+        .AddSingleton<ServiceEndpoints>()
+        .AddSingleton<EntityEndpoints>()
+        .AddSingleton<OperationEndpoints>();
+
+    /// <summary>Maps every ARM route; <paramref name="authorizationPolicy"/> guards them all.</summary>
+    public static void MapManagement(this IEndpointRouteBuilder app, string authorizationPolicy)
+    {
+        var root = app.MapGroup("").RequireAuthorization(authorizationPolicy);
+        ProviderEndpoints.MapRoot(root);
+
+        var subscription = root.MapGroup("/subscriptions/{subscriptionId}").AddEndpointFilter(ApiVersionFilter.ResourceManager);
+        ProviderEndpoints.Map(subscription);
+
+        var apim = root.MapGroup("/subscriptions/{subscriptionId}").AddEndpointFilter(ApiVersionFilter.ApiManagement);
+        ServiceEndpoints.Map(apim);
+        var services = apim.MapGroup("/resourceGroups/{resourceGroup}/providers/Microsoft.ApiManagement/service");
+        OperationEndpoints.Map(services);
+        EntityEndpoints.Map(services);
+    }
+}

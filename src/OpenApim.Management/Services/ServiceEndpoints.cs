@@ -1,0 +1,254 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using OpenApim.Management.Arm;
+using OpenApim.Management.Operations;
+using OpenApim.Resources.Arm;
+using OpenApim.Resources.Entities;
+using OpenApim.Resources.Hosting;
+using OpenApim.Resources.Kinds.Schema;
+using OpenApim.Resources.Operations;
+using OpenApim.Resources.Store;
+
+namespace OpenApim.Management.Services;
+
+/// <summary>The service resource: create/update, read, patch, delete, list and name checks.</summary>
+internal sealed class ServiceEndpoints(IResourceStore store, Deployment deployment, TimeProvider time)
+{
+    public const string Kind = "service";
+
+    public static void Map(RouteGroupBuilder subscription)
+    {
+        subscription.MapPost("/providers/Microsoft.ApiManagement/checkNameAvailability", (HttpContext c, ServiceEndpoints h) => h.CheckNameAsync(c));
+        subscription.MapGet("/providers/Microsoft.ApiManagement/service", (HttpContext c, string subscriptionId, ServiceEndpoints h) =>
+            h.ListAsync(c, new ListQuery(Kind, KeyPrefix: $"/subscriptions/{subscriptionId}".ToLowerInvariant())));
+
+        var group = subscription.MapGroup("/resourceGroups/{resourceGroup}/providers/Microsoft.ApiManagement/service");
+        group.MapGet("", (HttpContext c, string subscriptionId, string resourceGroup, ServiceEndpoints h) =>
+        {
+            ServiceRef.ValidateResourceGroup(resourceGroup);
+            return h.ListAsync(c, new ListQuery(Kind, ParentKey: $"/subscriptions/{subscriptionId}/resourcegroups/{resourceGroup}".ToLowerInvariant()));
+        });
+        group.MapMethods("/{serviceName}", [HttpMethods.Get, HttpMethods.Head], (HttpContext c, string subscriptionId, string resourceGroup, string serviceName, ServiceEndpoints h) =>
+            h.GetAsync(c, ServiceRef.Parse(subscriptionId, resourceGroup, serviceName)));
+        group.MapPut("/{serviceName}", (HttpContext c, string subscriptionId, string resourceGroup, string serviceName, ServiceEndpoints h) =>
+            h.PutAsync(c, ServiceRef.Parse(subscriptionId, resourceGroup, serviceName)));
+        group.MapPatch("/{serviceName}", (HttpContext c, string subscriptionId, string resourceGroup, string serviceName, ServiceEndpoints h) =>
+            h.PatchAsync(c, ServiceRef.Parse(subscriptionId, resourceGroup, serviceName)));
+        group.MapDelete("/{serviceName}", (HttpContext c, string subscriptionId, string resourceGroup, string serviceName, ServiceEndpoints h) =>
+            h.DeleteAsync(c, ServiceRef.Parse(subscriptionId, resourceGroup, serviceName)));
+    }
+
+    public JsonObject Render(ServiceRef service, StoredResource row) =>
+        ServiceSchema.Render(service, row.Body, row.ETag, deployment.GatewayUrl(service.Name), deployment.ManagementUrl);
+
+    /// <summary>Reads a service, throwing the ARM 404 when it does not exist.</summary>
+    public async Task<StoredResource> RequireAsync(ServiceRef service, CancellationToken ct) =>
+        await store.GetAsync(service.Key, ct) ?? throw ArmErrors.ServiceNotFound(service.Name, service.ResourceGroup);
+
+    private async Task GetAsync(HttpContext c, ServiceRef service)
+    {
+        var row = await RequireAsync(service, c.RequestAborted);
+        await c.Response.JsonAsync(200, Render(service, row), row.ETag);
+    }
+
+    private async Task ListAsync(HttpContext c, ListQuery query)
+    {
+        var (top, skip) = c.Request.Paging();
+        var filter = c.Request.Query("$filter");
+        var parsed = filter is null ? null : Filter.Parse(filter, f => f.Equals("name", StringComparison.OrdinalIgnoreCase) ? "name" : null);
+        var page = await store.ListAsync(query with { Top = top, Skip = skip, Filter = parsed }, c.RequestAborted);
+        var items = page.Items.Select(r => (JsonNode)Render(ToRef(r), r));
+        await c.Response.JsonAsync(200, ArmResponse.Page(items, null, c.Request.NextLink(top, skip, page.Total)));
+    }
+
+    private async Task PutAsync(HttpContext c, ServiceRef service)
+    {
+        var body = await c.Request.ReadJsonObjectAsync(required: true, c.RequestAborted);
+        ServiceSchema.Normalize(body);
+        var ifMatch = c.Request.IfMatch();
+        var ifNoneMatch = c.Request.IfNoneMatch();
+        var now = time.GetUtcNow();
+
+        var (row, created) = await store.WriteAsync(service.Key, WriteScope.Service, async tx =>
+        {
+            var existing = await tx.GetAsync(service.Key);
+            if (ifMatch is not null && (existing is null || !ETag.Matches(ifMatch, existing.ETag)))
+            {
+                throw ArmErrors.PreconditionFailed();
+            }
+
+            if (ifNoneMatch?.Trim() == "*" && existing is not null)
+            {
+                throw ArmErrors.AlreadyExists(service.Name);
+            }
+
+            if (existing is null)
+            {
+                await RequireNameFreeAsync(tx, service);
+            }
+            else
+            {
+                RequireSameLocation(existing.Body, body);
+            }
+
+            Complete(body, existing?.Body, now);
+            var stored = await tx.PutAsync(ToRow(service, body));
+            if (existing is null)
+            {
+                await EntityService.SeedAsync(tx, service);
+            }
+
+            return (stored, existing is null);
+        }, c.RequestAborted);
+
+        if (!created)
+        {
+            await c.Response.JsonAsync(200, Render(service, row), row.ETag);
+            return;
+        }
+
+        // Creation completes at once but follows the ARM protocol: 201 with a pollable operation.
+        var operation = new OperationRecord
+        {
+            Id = Guid.NewGuid().ToString("N"),
+            Kind = OperationKinds.CreateService,
+            ServiceKey = service.Key,
+            ServiceId = service.Id,
+            Status = OperationStatus.Succeeded,
+            ApiVersion = c.ApiVersion(),
+            CreatedAt = now,
+            EndedAt = now,
+        };
+        await store.Operations.RecordCompletedAsync(operation, c.RequestAborted);
+        var url = OperationEndpoints.Url(c, service, operation.Id) + "&asyncResponse";
+        c.Response.Headers.Location = url;
+        c.Response.Headers["Azure-AsyncOperation"] = url;
+        await c.Response.JsonAsync(201, Render(service, row), row.ETag);
+    }
+
+    private async Task PatchAsync(HttpContext c, ServiceRef service)
+    {
+        var patch = await c.Request.ReadJsonObjectAsync(required: true, c.RequestAborted);
+        var ifMatch = c.Request.IfMatch();
+        var row = await store.WriteAsync(service.Key, WriteScope.Service, async tx =>
+        {
+            var existing = await tx.GetAsync(service.Key) ?? throw ArmErrors.ServiceNotFound(service.Name, service.ResourceGroup);
+            if (ifMatch is not null && !ETag.Matches(ifMatch, existing.ETag))
+            {
+                throw ArmErrors.PreconditionFailed();
+            }
+
+            var merged = (JsonObject)existing.Body.DeepClone();
+            if (patch["location"] is not null)
+            {
+                RequireSameLocation(existing.Body, patch);
+            }
+
+            JsonMerge.Apply(merged, patch);
+            ServiceSchema.Normalize(merged);
+            Complete(merged, existing.Body, time.GetUtcNow());
+            return await tx.PutAsync(ToRow(service, merged));
+        }, c.RequestAborted);
+        await c.Response.JsonAsync(200, Render(service, row), row.ETag);
+    }
+
+    private async Task DeleteAsync(HttpContext c, ServiceRef service)
+    {
+        var ifMatch = c.Request.IfMatch();
+        var deleted = await store.WriteAsync(service.Key, WriteScope.Service, async tx =>
+        {
+            var existing = await tx.GetAsync(service.Key);
+            if (existing is null)
+            {
+                return false;
+            }
+
+            if (ifMatch is not null && !ETag.Matches(ifMatch, existing.ETag))
+            {
+                throw ArmErrors.PreconditionFailed();
+            }
+
+            await tx.DeleteTreeAsync(service.Key);
+            return true;
+        }, c.RequestAborted);
+        await c.Response.StatusAsync(deleted ? 200 : 204);
+    }
+
+    private async Task CheckNameAsync(HttpContext c)
+    {
+        var body = await c.Request.ReadJsonObjectAsync(required: true, c.RequestAborted);
+        if (body["name"] is not JsonValue v || !v.TryGetValue<string>(out var name))
+        {
+            throw ArmErrors.Validation("name", "'name' is required.");
+        }
+
+        var problem = ServiceRef.ServiceNameProblems(name);
+        JsonObject result;
+        if (problem is not null)
+        {
+            result = new JsonObject { ["nameAvailable"] = false, ["reason"] = "Invalid", ["message"] = problem };
+        }
+        else if (await FindByNameAsync(name, c.RequestAborted) is not null)
+        {
+            result = new JsonObject { ["nameAvailable"] = false, ["reason"] = "AlreadyExists", ["message"] = $"{name} is already in use. Please select a different name." };
+        }
+        else
+        {
+            result = new JsonObject { ["nameAvailable"] = true, ["reason"] = "Valid", ["message"] = "" };
+        }
+
+        await c.Response.JsonAsync(200, result);
+    }
+
+    private async Task<StoredResource?> FindByNameAsync(string name, CancellationToken ct)
+    {
+        var page = await store.ListAsync(new ListQuery(Kind, Filter: new CompareFilter("name", "eq", name), Top: 1), ct);
+        return page.Items.Count > 0 ? page.Items[0] : null;
+    }
+
+    /// <summary>Service names are global here, as in Azure: the gateway host <c>{name}.localhost</c> must be unique.</summary>
+    private static async Task RequireNameFreeAsync(IResourceWriter tx, ServiceRef service)
+    {
+        var same = await tx.ListAsync(new ListQuery(Kind, Filter: new CompareFilter("name", "eq", service.Name), Top: 1));
+        if (same.Items.Count > 0)
+        {
+            throw new ArmException(System.Net.HttpStatusCode.Conflict, "ServiceAlreadyExists",
+                $"A service named '{service.Name}' already exists ({same.Items[0].Id}); service names are unique in a deployment.");
+        }
+    }
+
+    private static void RequireSameLocation(JsonObject existing, JsonObject update)
+    {
+        var before = existing["location"]?.GetValue<string>();
+        var after = update["location"]?.GetValue<string>();
+        if (!string.Equals(Canonical(before), Canonical(after), StringComparison.OrdinalIgnoreCase))
+        {
+            throw ArmErrors.Validation("location", $"The location of a service cannot change (it is '{before}', the request says '{after}').");
+        }
+
+        static string? Canonical(string? l) => l?.Replace(" ", "", StringComparison.Ordinal);
+    }
+
+    private void Complete(JsonObject body, JsonObject? previous, DateTimeOffset now)
+    {
+        ServiceSchema.CarryCertificates(body, previous);
+        ServiceSchema.AssignIdentity(body, previous, deployment.TenantId);
+        var p = (JsonObject)body["properties"]!;
+        p["createdAtUtc"] = previous?["properties"]?["createdAtUtc"]?.DeepClone()
+            ?? now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        p["provisioningState"] = "Succeeded";
+        p["targetProvisioningState"] = "";
+    }
+
+    private static NewResource ToRow(ServiceRef service, JsonObject body) =>
+        new(service.Key, service.Id, service.Key, service.ResourceGroupKey, Kind, service.Name, body);
+
+    private static ServiceRef ToRef(StoredResource row)
+    {
+        // /subscriptions/{s}/resourceGroups/{rg}/providers/Microsoft.ApiManagement/service/{name}
+        var parts = row.Id.Split('/');
+        return new ServiceRef(parts[2], parts[4], parts[8]);
+    }
+}

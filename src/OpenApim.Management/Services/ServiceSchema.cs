@@ -1,0 +1,259 @@
+using System.Text.Json.Nodes;
+using OpenApim.Resources.Arm;
+using OpenApim.Resources.Certificates;
+using OpenApim.Resources.Kinds.Schema;
+
+namespace OpenApim.Management.Services;
+
+/// <summary>
+/// The <c>Microsoft.ApiManagement/service</c> resource document: what a PUT may carry, its defaults,
+/// the read-only values computed on every read, and the secrets (certificate blobs and passwords) never returned.
+/// </summary>
+internal static class ServiceSchema
+{
+    public static readonly IReadOnlyList<string> Skus = ["Developer", "Basic", "Standard", "Premium", "Isolated", "Consumption", "BasicV2", "StandardV2"];
+
+    private static readonly Dictionary<string, int> MaxCapacity = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Developer"] = 1, ["Basic"] = 2, ["Standard"] = 4, ["Premium"] = 12, ["Isolated"] = 12, ["Consumption"] = 0, ["BasicV2"] = 10, ["StandardV2"] = 10,
+    };
+
+    private static readonly Prop CertificateInfo = P.Obj("certificate", P.Date("expiry"), P.Str("thumbprint"), P.Str("subject"));
+
+    private static readonly Prop[] Properties =
+    [
+        P.Str("publisherEmail").Req().Len(1, 100),
+        P.Str("publisherName").Req().Len(1, 100),
+        P.Str("notificationSenderEmail").Max(100).Default("apimgmt-noreply@mail.windowsazure.com"),
+        P.Arr("hostnameConfigurations", P.Obj("[]",
+            P.Enum("type", "Proxy", "Portal", "Management", "Scm", "DeveloperPortal", "ConfigurationApi").Req(),
+            P.Str("hostName").Req().Len(1, 253),
+            P.Str("keyVaultId"),
+            P.Str("identityClientId"),
+            P.Str("encodedCertificate").Secret(),
+            P.Str("certificatePassword").Secret(),
+            P.Bool("defaultSslBinding"),
+            P.Bool("negotiateClientCertificate"),
+            CertificateInfo,
+            P.Enum("certificateSource", "Managed", "KeyVault", "Custom", "BuiltIn"),
+            P.Enum("certificateStatus", "Completed", "Failed", "InProgress").RO())),
+        P.Obj("customProperties"),
+        P.Arr("certificates", P.Obj("[]",
+            P.Str("encodedCertificate").Secret(),
+            P.Str("certificatePassword").Secret(),
+            P.Enum("storeName", "CertificateAuthority", "Root").Req(),
+            CertificateInfo)).MaxCount(10),
+        P.Enum("virtualNetworkType", "None", "External", "Internal").Default("None"),
+        P.Obj("virtualNetworkConfiguration", P.Str("vnetid").RO(), P.Str("subnetname").RO(), P.Str("subnetResourceId")),
+        P.Arr("additionalLocations", P.Obj("[]", P.Str("location").Req(), P.Obj("sku").Req(), P.Bool("disableGateway"))),
+        P.Obj("apiVersionConstraint", P.Str("minApiVersion")),
+        P.Bool("disableGateway").Default(false),
+        P.Bool("enableClientCertificate"),
+        P.Enum("publicNetworkAccess", "Enabled", "Disabled").Default("Enabled"),
+        P.Str("publicIpAddressId"),
+        P.Bool("restore"),
+        P.Obj("configurationApi"),
+        P.Str("natGatewayState"),
+        P.Str("developerPortalStatus"),
+        P.Str("legacyPortalStatus"),
+        P.Str("provisioningState").RO(),
+        P.Str("targetProvisioningState").RO(),
+        P.Date("createdAtUtc").RO(),
+        P.Str("gatewayUrl").RO(),
+        P.Str("gatewayRegionalUrl").RO(),
+        P.Str("portalUrl").RO(),
+        P.Str("developerPortalUrl").RO(),
+        P.Str("managementApiUrl").RO(),
+        P.Str("scmUrl").RO(),
+        P.Arr("publicIPAddresses").RO(),
+        P.Arr("privateIPAddresses").RO(),
+        P.Arr("outboundPublicIPAddresses").RO(),
+        P.Str("platformVersion").RO(),
+        P.Arr("privateEndpointConnections").RO(),
+    ];
+
+    private static readonly Prop[] Document =
+    [
+        P.Str("location").Req().Len(1, 100),
+        P.Obj("tags"),
+        P.Obj("sku", P.Enum("name", [.. Skus]).Req(), P.Int("capacity").Req().Range(0, 100)).Req(),
+        P.Obj("identity",
+            P.Enum("type", "SystemAssigned", "UserAssigned", "SystemAssigned, UserAssigned", "None").Req(),
+            P.Str("principalId").RO(),
+            P.Str("tenantId").RO(),
+            P.Obj("userAssignedIdentities")),
+        P.Arr("zones", P.Item(PropType.String)),
+        P.Obj("properties", Properties).Req(),
+        P.Str("etag").RO(),
+        P.Obj("systemData").RO(),
+    ];
+
+    /// <summary>Validates and normalises a whole service document (PUT, or the merged result of a PATCH).</summary>
+    public static void Normalize(JsonObject document)
+    {
+        foreach (var key in new[] { "id", "name", "type" })
+        {
+            document.Remove(key);
+        }
+
+        var problems = SchemaValidator.Normalize(document, Document, "");
+        if (document["sku"] is JsonObject sku && sku["name"] is JsonValue name && sku["capacity"] is JsonValue cap
+            && MaxCapacity.TryGetValue(name.GetValue<string>(), out var max) && cap.TryGetValue<int>(out var capacity))
+        {
+            var min = max == 0 ? 0 : 1;
+            if (capacity < min || capacity > max)
+            {
+                problems.Add(new("ValidationError", max == 0
+                    ? "For the Consumption SKU the capacity must be 0."
+                    : $"The capacity of a {name} service must be between {min} and {max}.", "sku.capacity"));
+            }
+        }
+
+        if (document["properties"] is JsonObject p)
+        {
+            if (p["restore"]?.GetValue<bool>() == true)
+            {
+                throw ArmErrors.NotSupported("Undeleting a soft-deleted service (properties.restore)");
+            }
+
+            p.Remove("restore");
+            ReadCertificates(p["hostnameConfigurations"] as JsonArray, "properties.hostnameConfigurations", problems);
+            ReadCertificates(p["certificates"] as JsonArray, "properties.certificates", problems);
+        }
+
+        if (problems.Count > 0)
+        {
+            throw ArmErrors.Validation(problems);
+        }
+    }
+
+    /// <summary>Assigns identity ids (kept when already present) so a service's identity is stable.</summary>
+    public static void AssignIdentity(JsonObject document, JsonObject? previous, string tenantId)
+    {
+        if (document["identity"] is not JsonObject identity)
+        {
+            return;
+        }
+
+        var type = identity["type"]!.GetValue<string>();
+        if (type.Contains("SystemAssigned", StringComparison.Ordinal))
+        {
+            identity["principalId"] = previous?["identity"]?["principalId"]?.DeepClone() ?? Guid.NewGuid().ToString();
+            identity["tenantId"] = tenantId;
+        }
+        else
+        {
+            identity.Remove("principalId");
+            identity.Remove("tenantId");
+        }
+
+        if (identity["userAssignedIdentities"] is JsonObject assigned)
+        {
+            foreach (var (id, value) in assigned.ToList())
+            {
+                // A user-assigned identity is its own resource in Azure; here its ids derive from its ARM id unless given.
+                var entry = value as JsonObject ?? [];
+                entry["principalId"] ??= DeterministicGuid("principal:" + id.ToLowerInvariant()).ToString();
+                entry["clientId"] ??= DeterministicGuid("client:" + id.ToLowerInvariant()).ToString();
+                assigned[id] = entry.DeepClone();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Certificates are write-only: a PUT or PATCH that repeats a hostname or CA certificate without its
+    /// blob keeps the stored one, so clients can round-trip what GET returned.
+    /// </summary>
+    public static void CarryCertificates(JsonObject document, JsonObject? previous)
+    {
+        Carry("hostnameConfigurations", "hostName");
+        Carry("certificates", "storeName");
+
+        void Carry(string array, string match)
+        {
+            if (document["properties"]?[array] is not JsonArray items || previous?["properties"]?[array] is not JsonArray old)
+            {
+                return;
+            }
+
+            foreach (var item in items.OfType<JsonObject>().Where(i => i["encodedCertificate"] is null))
+            {
+                var same = old.OfType<JsonObject>().FirstOrDefault(o =>
+                    string.Equals(o[match]?.GetValue<string>(), item[match]?.GetValue<string>(), StringComparison.OrdinalIgnoreCase)
+                    && (array != "certificates" || o["certificate"]?["thumbprint"]?.GetValue<string>() == item["certificate"]?["thumbprint"]?.GetValue<string>()));
+                foreach (var key in new[] { "encodedCertificate", "certificatePassword", "certificate" })
+                {
+                    if (same?[key] is { } value)
+                    {
+                        item[key] = value.DeepClone();
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The client view: id, name, type, etag, computed properties, no secrets.</summary>
+    public static JsonObject Render(ServiceRef service, JsonObject stored, string etag, string? gatewayUrl, string managementUrl)
+    {
+        var doc = (JsonObject)stored.DeepClone();
+        var p = doc["properties"] as JsonObject ?? [];
+        SchemaValidator.RemoveSecrets(doc, Document);
+        p["gatewayUrl"] = gatewayUrl;
+        p["managementApiUrl"] = managementUrl;
+        p["platformVersion"] = "stv2";
+        p["publicIPAddresses"] = new JsonArray("127.0.0.1");
+        if (p["hostnameConfigurations"] is JsonArray hostnames)
+        {
+            foreach (var h in hostnames.OfType<JsonObject>())
+            {
+                h["certificateStatus"] = "Completed";
+            }
+        }
+
+        var result = new JsonObject
+        {
+            ["id"] = service.Id,
+            ["name"] = service.Name,
+            ["type"] = ServiceRef.ResourceType,
+            ["etag"] = etag,
+        };
+        foreach (var (k, v) in doc)
+        {
+            result[k] = v?.DeepClone();
+        }
+
+        return result;
+    }
+
+    private static void ReadCertificates(JsonArray? items, string target, List<ArmErrorDetail> problems)
+    {
+        if (items is null)
+        {
+            return;
+        }
+
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (items[i] is JsonObject item && item["encodedCertificate"] is JsonValue data)
+            {
+                var info = PfxInfo.TryRead(data.GetValue<string>(), item["certificatePassword"]?.GetValue<string>());
+                if (info is null)
+                {
+                    problems.Add(new("ValidationError", "'encodedCertificate' is not a base64-encoded PFX that opens with 'certificatePassword'.", $"{target}[{i}].encodedCertificate"));
+                }
+                else
+                {
+                    item["certificate"] = info.ToJson();
+                }
+            }
+        }
+    }
+
+    private static Guid DeterministicGuid(string seed)
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(seed));
+        hash[7] = (byte)((hash[7] & 0x0F) | 0x50);
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
+        return new Guid(hash.AsSpan(0, 16));
+    }
+}

@@ -1,0 +1,80 @@
+using System.Net;
+
+namespace OpenApim.Resources.Arm;
+
+/// <summary>
+/// The catalogue of every ARM error the service returns: one factory per code, so a code is never
+/// spelled twice and messages stay consistent. Codes follow Azure Resource Manager / API Management
+/// where Azure has one (see docs/differences-from-azure.md for the few that are ours).
+/// </summary>
+public static class ArmErrors
+{
+    public static ArmException MissingApiVersion() => new(HttpStatusCode.BadRequest, "MissingApiVersionParameter",
+        "The api-version query parameter (?api-version=) is required for all requests.");
+
+    public static ArmException InvalidApiVersion(string version) => new(HttpStatusCode.BadRequest, "InvalidApiVersionParameter",
+        $"The api-version '{version}' is invalid. The supported versions are '{string.Join(",", ApiVersions.Supported)}'.");
+
+    public static ArmException MissingToken() => new(HttpStatusCode.Unauthorized, "AuthenticationFailed",
+        "Authentication failed. The 'Authorization' header is missing.");
+
+    public static ArmException InvalidToken(string reason) => new(HttpStatusCode.Unauthorized, "InvalidAuthenticationToken",
+        $"The access token is invalid: {reason}");
+
+    public static ArmException AuthorizationFailed(string client, string action, string scope) => new(HttpStatusCode.Forbidden, "AuthorizationFailed",
+        $"The client '{client}' does not have authorization to perform action '{action}' over scope '{scope}' or the scope is invalid.");
+
+    public static ArmException InvalidSubscriptionId(string value) => new(HttpStatusCode.BadRequest, "InvalidSubscriptionId",
+        $"The provided subscription identifier '{value}' is malformed or invalid.");
+
+    public static ArmException InvalidResourceType(string type, string apiVersion) => new(HttpStatusCode.NotFound, "InvalidResourceType",
+        $"The resource type '{type}' could not be found in the namespace 'Microsoft.ApiManagement' for api version '{apiVersion}'.");
+
+    public static ArmException ServiceNotFound(string name, string resourceGroup) => new(HttpStatusCode.NotFound, "ResourceNotFound",
+        $"The Resource 'Microsoft.ApiManagement/service/{name}' under resource group '{resourceGroup}' was not found.");
+
+    public static ArmException EntityNotFound(string entityPath) => new(HttpStatusCode.NotFound, "ResourceNotFound",
+        $"The entity '{entityPath}' was not found.");
+
+    public static ArmException ParentNotFound(string parentPath) => new(HttpStatusCode.NotFound, "ParentResourceNotFound",
+        $"Can not perform requested operation on nested resource. Parent resource '{parentPath}' not found.");
+
+    public static ArmException OperationNotFound(string id) => new(HttpStatusCode.NotFound, "ResourceNotFound",
+        $"The operation '{id}' was not found.");
+
+    public static ArmException MethodNotAllowed(string method, string path) => new(HttpStatusCode.MethodNotAllowed, "MethodNotAllowed",
+        $"The method '{method}' is not allowed on '{path}'.");
+
+    public static ArmException Validation(IReadOnlyList<ArmErrorDetail> details) => new(HttpStatusCode.BadRequest, "ValidationError",
+        details.Count == 1 ? details[0].Message : "One or more fields contain incorrect values:", details);
+
+    public static ArmException Validation(string target, string message) => Validation([new ArmErrorDetail("ValidationError", message, target)]);
+
+    public static ArmException InvalidRequestContent(string message) => new(HttpStatusCode.BadRequest, "InvalidRequestContent",
+        $"The request content was invalid and could not be deserialized: {message}");
+
+    public static ArmException RequestTooLarge(long limit) => new(HttpStatusCode.RequestEntityTooLarge, "RequestEntityTooLarge",
+        $"The request body is larger than the limit of {limit} bytes.");
+
+    public static ArmException IfMatchRequired() => new(HttpStatusCode.BadRequest, "IfMatchHeaderRequired",
+        "The If-Match header is required for this operation. Use the ETag from a GET of the entity, or '*' for an unconditional change.");
+
+    public static ArmException PreconditionFailed() => new(HttpStatusCode.PreconditionFailed, "PreconditionFailed",
+        "The entity has been modified since it was read (the If-Match ETag does not match). Get the entity again and retry.");
+
+    public static ArmException AlreadyExists(string entityPath) => new(HttpStatusCode.PreconditionFailed, "PreconditionFailed",
+        $"The entity '{entityPath}' already exists (If-None-Match: *).");
+
+    public static ArmException Conflict(string message) => new(HttpStatusCode.Conflict, "Conflict", message);
+
+    public static ArmException ServiceBusy(string serviceName, string operationKind, string operationId) => new(HttpStatusCode.Conflict, "Conflict",
+        $"The service '{serviceName}' is busy with a {operationKind} operation ({operationId}); retry when it has finished.");
+
+    public static ArmException NotSupported(string feature) => new(HttpStatusCode.NotImplemented, "FeatureNotSupported",
+        $"{feature} is not supported by OpenApim (see docs/differences-from-azure.md).");
+
+    public static ArmException BadRequest(string message, string? target = null) => new(HttpStatusCode.BadRequest, "BadRequest", message, target: target);
+
+    public static ArmException Internal(string requestId) => new(HttpStatusCode.InternalServerError, "InternalServerError",
+        $"An unexpected error occurred while processing the request (x-ms-request-id {requestId}).");
+}

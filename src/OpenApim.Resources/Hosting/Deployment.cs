@@ -1,0 +1,29 @@
+namespace OpenApim.Resources.Hosting;
+
+/// <summary>
+/// Facts about this deployment that responses show: the directory (tenant) id, and where it answers,
+/// known once the listeners are bound (ports may be picked at start).
+/// </summary>
+public sealed class Deployment
+{
+    /// <summary>The default tenant id, documented in the README.</summary>
+    public const string DefaultTenantId = "0a9e7c1d-5b3f-4e21-9c6a-0a91ae000001";
+
+    public string TenantId { get; set; } = DefaultTenantId;
+
+    public string ManagementUrl { get; set; } = "https://127.0.0.1:8443";
+
+    /// <summary>Host name pattern of a service's default gateway host; <c>{service}</c> is replaced by the lower-case service name.</summary>
+    public string GatewayHostPattern { get; set; } = "{service}.localhost";
+
+    public int? GatewayHttpPort { get; set; }
+
+    public int? GatewayHttpsPort { get; set; }
+
+    public string GatewayHost(string serviceName) => GatewayHostPattern.Replace("{service}", serviceName.ToLowerInvariant(), StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The gateway URL of a service (HTTPS when an HTTPS gateway listener exists), or null when no gateway runs.</summary>
+    public string? GatewayUrl(string serviceName) => GatewayHttpsPort is { } https
+        ? $"https://{GatewayHost(serviceName)}:{https}"
+        : GatewayHttpPort is { } http ? $"http://{GatewayHost(serviceName)}:{http}" : null;
+}

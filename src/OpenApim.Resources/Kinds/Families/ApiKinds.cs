@@ -1,0 +1,169 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using OpenApim.Resources.Kinds.Schema;
+using OpenApim.Resources.Store;
+
+namespace OpenApim.Resources.Kinds.Families;
+
+/// <summary>APIs and what hangs below them: operations, policies, schemas, tags, releases, diagnostics.</summary>
+internal static partial class ApiKinds
+{
+    private static readonly Prop[] ParameterProps =
+    [
+        P.Str("name").Req(),
+        P.Str("description"),
+        P.Str("type").Req(),
+        P.Str("defaultValue"),
+        P.Bool("required"),
+        P.Arr("values", P.Item(PropType.String)),
+    ];
+
+    public static readonly ResourceKind Apis = new()
+    {
+        Path = "apis",
+        Properties =
+        [
+            P.Str("displayName").Len(1, 300),
+            P.Str("description"),
+            P.Str("path").Req().Max(400),
+            P.Str("serviceUrl").Max(2000),
+            P.Arr("protocols", P.Enum("[]", "http", "https", "ws", "wss")).Default(new JsonArray("https")),
+            P.Enum("type", "http", "soap", "websocket", "graphql").Default("http"),
+            P.Enum("apiType", "http", "soap", "websocket", "graphql"),
+            P.Str("apiRevision").Len(1, 100).Default("1"),
+            P.Str("apiRevisionDescription").Max(256),
+            P.Str("apiVersion").Max(100),
+            P.Str("apiVersionDescription"),
+            P.Ref("apiVersionSetId", "apiVersionSets"),
+            P.Obj("apiVersionSet"),
+            P.Bool("isCurrent").Default(true),
+            P.Bool("isOnline").RO(),
+            P.Bool("subscriptionRequired").Default(true),
+            P.Obj("subscriptionKeyParameterNames", P.Str("header"), P.Str("query")),
+            P.Obj("authenticationSettings"),
+            P.Ref("sourceApiId", "apis"),
+            P.Str("termsOfServiceUrl"),
+            P.Obj("contact"),
+            P.Obj("license"),
+            P.Str("value"),
+            P.Str("format"),
+        ],
+        Hooks = new KindHooks
+        {
+            BeforeWrite = ValidateApiAsync,
+            BeforeDelete = ctx => Subscriptions.DeleteReferencingAsync(ctx, "scope", "/apis/"),
+            Render = p => p["isOnline"] = true,
+        },
+    };
+
+    public static readonly ResourceKind Operations = new()
+    {
+        Path = "apis/operations",
+        Names = NameRule.Max(80),
+        Properties =
+        [
+            P.Str("displayName").Req().Len(1, 300),
+            P.Str("method").Req(),
+            P.Str("urlTemplate").Req().Len(1, 1000),
+            P.Str("description").Max(1000),
+            P.Arr("templateParameters", P.Obj("[]", ParameterProps)),
+            P.Obj("request", P.Str("description"), P.Arr("queryParameters", P.Obj("[]", ParameterProps)), P.Arr("headers", P.Obj("[]", ParameterProps)), P.Arr("representations")),
+            P.Arr("responses", P.Obj("[]", P.Int("statusCode").Req().Range(100, 599), P.Str("description"), P.Arr("representations"), P.Arr("headers"))),
+            P.Str("policies"),
+        ],
+        Hooks = new KindHooks { BeforeWrite = ValidateOperation },
+    };
+
+    public static IReadOnlyList<ResourceKind> All { get; } =
+    [
+        Apis,
+        Operations,
+        Policies.At("apis/policies"),
+        Policies.At("apis/operations/policies"),
+        Tags.LinkAt("apis/tags"),
+        Tags.LinkAt("apis/operations/tags"),
+        new()
+        {
+            Path = "apis/schemas",
+            Names = NameRule.Max(80),
+            Properties = [P.Str("contentType").Req(), P.Obj("document"), P.Str("value"), P.Any("definitions"), P.Any("components")],
+        },
+        new()
+        {
+            Path = "apis/releases",
+            Names = NameRule.Max(80),
+            Properties = [P.Ref("apiId", "apis"), P.Str("notes"), P.Date("createdDateTime").RO(), P.Date("updatedDateTime").RO()],
+        },
+        Diagnostics.At("apis/diagnostics"),
+    ];
+
+    private static async Task ValidateApiAsync(EntityWriteContext ctx)
+    {
+        var p = ctx.Properties;
+        if (p["displayName"] is null)
+        {
+            p["displayName"] = ctx.Address.Name;
+        }
+
+        p["subscriptionKeyParameterNames"] ??= new JsonObject();
+        var names = (JsonObject)p["subscriptionKeyParameterNames"]!;
+        names["header"] ??= "Ocp-Apim-Subscription-Key";
+        names["query"] ??= "subscription-key";
+
+        var path = p["path"]!.GetValue<string>().Trim('/');
+        p["path"] = path;
+        if (p["apiVersionSetId"] is not null && p["apiVersion"] is null && ctx.IsCreate)
+        {
+            ctx.Problem("properties.apiVersion", "'apiVersion' is required when the API belongs to a version set.");
+        }
+
+        // Two APIs may share a path only as versions of one version set.
+        var sameVersionSet = p["apiVersionSetId"]?.GetValue<string>();
+        var others = await ctx.Store.ListAsync(new ListQuery("apis", ParentKey: ctx.Address.Service.Key,
+            Filter: new CompareFilter("path", "eq", path), Top: 1000));
+        foreach (var other in others.Items.Where(o => o.Key != ctx.Address.Key))
+        {
+            var otherSet = other.Properties["apiVersionSetId"]?.GetValue<string>();
+            var otherVersion = other.Properties["apiVersion"]?.GetValue<string>();
+            if (sameVersionSet is null || !string.Equals(otherSet, sameVersionSet, StringComparison.OrdinalIgnoreCase))
+            {
+                ctx.Problem("properties.path", $"Cannot use path '{path}': API '{other.Name}' already uses it and the two are not versions of one version set.");
+            }
+            else if (string.Equals(otherVersion, p["apiVersion"]?.GetValue<string>(), StringComparison.OrdinalIgnoreCase))
+            {
+                ctx.Problem("properties.apiVersion", $"API '{other.Name}' already serves version '{otherVersion}' of version set '{sameVersionSet}' at path '{path}'.");
+            }
+        }
+    }
+
+    private static Task ValidateOperation(EntityWriteContext ctx)
+    {
+        var p = ctx.Properties;
+        p["method"] = p["method"]!.GetValue<string>().ToUpperInvariant();
+        var template = p["urlTemplate"]!.GetValue<string>();
+        if (!template.StartsWith('/'))
+        {
+            template = "/" + template;
+            p["urlTemplate"] = template;
+        }
+
+        var declared = (p["templateParameters"] as JsonArray ?? [])
+            .Select(t => t?["name"]?.GetValue<string>())
+            .Where(n => n is not null)
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var pathPart = template.Split('?')[0];
+        foreach (Match m in TemplateParameter().Matches(pathPart))
+        {
+            var name = m.Groups[1].Value.TrimStart('*');
+            if (!declared.Contains(name))
+            {
+                ctx.Problem("properties.templateParameters", $"Template parameter '{name}' of urlTemplate '{template}' is not defined in templateParameters.");
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    [GeneratedRegex(@"\{([^{}]+)\}")]
+    private static partial Regex TemplateParameter();
+}

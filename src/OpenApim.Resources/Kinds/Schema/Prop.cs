@@ -1,0 +1,119 @@
+using System.Text.Json.Nodes;
+
+namespace OpenApim.Resources.Kinds.Schema;
+
+/// <summary>JSON types a property may have.</summary>
+public enum PropType
+{
+    String,
+    Boolean,
+    Integer,
+    Number,
+    Object,
+    Array,
+    DateTime,
+    /// <summary>Any JSON value (free-form content, e.g. content items, schema documents).</summary>
+    Any,
+}
+
+/// <summary>
+/// One property of a resource kind's <c>properties</c> object: type, constraints, and whether it is
+/// read-only (computed, ignored on input) or secret (never rendered by GET or list). Built with the
+/// helpers in <see cref="P"/>, e.g. <c>P.Str("displayName").Req().Len(1, 300)</c>.
+/// </summary>
+public sealed record Prop(string Name, PropType Type)
+{
+    public bool Required { get; init; }
+
+    public bool ReadOnly { get; init; }
+
+    public bool Secret { get; init; }
+
+    public int? MinLength { get; init; }
+
+    public int? MaxLength { get; init; }
+
+    public System.Text.RegularExpressions.Regex? Pattern { get; init; }
+
+    public string? PatternText { get; init; }
+
+    /// <summary>Allowed values of a string, matched case-insensitively and stored in the declared casing.</summary>
+    public IReadOnlyList<string>? Enum { get; init; }
+
+    public long? Minimum { get; init; }
+
+    public long? Maximum { get; init; }
+
+    public int? MaxItems { get; init; }
+
+    /// <summary>Properties of an object; null means free-form.</summary>
+    public IReadOnlyList<Prop>? Properties { get; init; }
+
+    /// <summary>Schema of array items; null means any.</summary>
+    public Prop? Items { get; init; }
+
+    /// <summary>Value written when the property is absent on create.</summary>
+    public JsonNode? Default { get; init; }
+
+    /// <summary>
+    /// For references to other entities of the same service: the kind paths the value may point to
+    /// (e.g. <c>users</c>). Values are stored relative (<c>/users/{id}</c>) so a backup restores into
+    /// any service, and rendered as full ARM ids of the owning service.
+    /// </summary>
+    public IReadOnlyList<string>? RefKinds { get; init; }
+
+    /// <summary>A reference that may also be a bare collection, e.g. a subscription scope of <c>/apis</c> (all APIs).</summary>
+    public IReadOnlyList<string>? RefCollections { get; init; }
+}
+
+/// <summary>Terse constructors and modifiers for <see cref="Prop"/> declarations.</summary>
+public static class P
+{
+    public static Prop Str(string name) => new(name, PropType.String);
+
+    public static Prop Bool(string name) => new(name, PropType.Boolean);
+
+    public static Prop Int(string name) => new(name, PropType.Integer);
+
+    public static Prop Num(string name) => new(name, PropType.Number);
+
+    public static Prop Date(string name) => new(name, PropType.DateTime);
+
+    public static Prop Any(string name) => new(name, PropType.Any);
+
+    public static Prop Obj(string name, params Prop[] properties) => new(name, PropType.Object) { Properties = properties.Length == 0 ? null : properties };
+
+    public static Prop Arr(string name, Prop? items = null) => new(name, PropType.Array) { Items = items };
+
+    public static Prop Enum(string name, params string[] values) => new(name, PropType.String) { Enum = values };
+
+    /// <summary>An array item schema (the name is only used in messages).</summary>
+    public static Prop Item(PropType type) => new("[]", type);
+
+    /// <summary>A reference to an entity of one of <paramref name="kinds"/> in the same service.</summary>
+    public static Prop Ref(string name, params string[] kinds) => new(name, PropType.String) { RefKinds = kinds };
+
+    public static Prop OrCollection(this Prop p, params string[] collections) => p with { RefCollections = collections };
+
+    public static Prop Req(this Prop p) => p with { Required = true };
+
+    public static Prop RO(this Prop p) => p with { ReadOnly = true };
+
+    public static Prop Secret(this Prop p) => p with { Secret = true };
+
+    public static Prop Len(this Prop p, int min, int max) => p with { MinLength = min, MaxLength = max };
+
+    public static Prop Max(this Prop p, int max) => p with { MaxLength = max };
+
+    public static Prop Range(this Prop p, long min, long max) => p with { Minimum = min, Maximum = max };
+
+    public static Prop MaxCount(this Prop p, int max) => p with { MaxItems = max };
+
+    public static Prop Default(this Prop p, JsonNode value) => p with { Default = value };
+
+    public static Prop Match(this Prop p, string pattern) => p with
+    {
+        PatternText = pattern,
+        Pattern = new System.Text.RegularExpressions.Regex(pattern, System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100)),
+    };
+}

@@ -1,0 +1,60 @@
+using System.Text.Json.Nodes;
+
+namespace OpenApim.Resources.Operations;
+
+/// <summary>States of a durable operation.</summary>
+public enum OperationStatus
+{
+    Running,
+    Succeeded,
+    Failed,
+}
+
+/// <summary>Kinds of durable operations.</summary>
+public static class OperationKinds
+{
+    public const string Backup = "backup";
+    public const string Restore = "restore";
+    public const string CreateService = "createService";
+}
+
+/// <summary>
+/// A long-running operation as stored: who runs it (lease owner and expiry), its progress and its
+/// outcome. Requests are stored without secrets (storage keys live only in the accepting node's memory).
+/// </summary>
+public sealed record OperationRecord
+{
+    public required string Id { get; init; }
+
+    public required string Kind { get; init; }
+
+    public required string ServiceKey { get; init; }
+
+    public required string ServiceId { get; init; }
+
+    public required OperationStatus Status { get; init; }
+
+    public required string ApiVersion { get; init; }
+
+    public string? Owner { get; init; }
+
+    public DateTimeOffset? LeaseUntil { get; init; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    public DateTimeOffset? EndedAt { get; init; }
+
+    public JsonObject? Request { get; init; }
+
+    public JsonObject? Progress { get; init; }
+
+    public JsonObject? Result { get; init; }
+
+    /// <summary>The ARM error the operation ended with: <c>{"status":400,"code","message","details"}</c>.</summary>
+    public JsonObject? Error { get; init; }
+
+    /// <summary>True when another node may resume the work after this node's lease expires (no in-memory secrets needed).</summary>
+    public bool Resumable { get; init; }
+}

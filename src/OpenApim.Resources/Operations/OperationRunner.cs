@@ -1,0 +1,202 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenApim.Resources.Arm;
+using OpenApim.Resources.Store;
+
+namespace OpenApim.Resources.Operations;
+
+/// <summary>
+/// Runs durable operations: each runs on the node that accepted it, holding a lease it renews while
+/// working. Every node sweeps for operations whose lease expired (their node died): resumable ones
+/// are taken over, the rest are ended as failed with a clear error, so nothing stays "running" forever.
+/// </summary>
+public sealed partial class OperationRunner(
+    IResourceStore store,
+    IEnumerable<IOperationHandler> handlers,
+    TimeProvider time,
+    ILogger<OperationRunner> logger) : BackgroundService
+{
+    public static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan SweepEvery = TimeSpan.FromSeconds(5);
+
+    private readonly Dictionary<string, IOperationHandler> _handlers = handlers.ToDictionary(h => h.Kind, StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Task> _running = new();
+    private CancellationToken _stopping;
+
+    /// <summary>This node's identity in lease columns.</summary>
+    public string NodeId { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
+
+    /// <summary>Inserts the operation (409 when the service is busy) and starts it on this node.</summary>
+    public async Task<OperationRecord> StartAsync(OperationRecord operation, object? state, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var record = await store.Operations.StartAsync(operation with
+        {
+            Status = OperationStatus.Running,
+            Owner = NodeId,
+            LeaseUntil = now + Lease,
+            CreatedAt = now,
+            UpdatedAt = now,
+        }, ct);
+        Launch(record, state);
+        return record;
+    }
+
+    /// <summary>Waits for the operations running on this node (tests and shutdown).</summary>
+    public Task WhenIdleAsync() => Task.WhenAll(_running.Values);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _stopping = stoppingToken;
+        using var timer = new PeriodicTimer(SweepEvery, time);
+        do
+        {
+            try
+            {
+                await SweepAsync(stoppingToken);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogSweepFailed(logger, e);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await Task.WhenAny(WhenIdleAsync(), Task.Delay(TimeSpan.FromSeconds(10), cancellationToken));
+    }
+
+    /// <summary>Claims operations whose owner stopped renewing and resumes or fails them.</summary>
+    public async Task SweepAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        foreach (var op in await store.Operations.ClaimExpiredAsync(NodeId, now, now + Lease, ct))
+        {
+            if (op.Resumable && _handlers.ContainsKey(op.Kind))
+            {
+                LogResuming(logger, op.Kind, op.Id, op.ServiceId);
+                Launch(op, state: null);
+            }
+            else
+            {
+                LogInterrupted(logger, op.Kind, op.Id, op.ServiceId);
+                await store.Operations.CompleteAsync(op.Id, NodeId, OperationStatus.Failed, null, OperationFailure.ToJson(OperationFailure.Interrupted(op.Kind)), ct);
+            }
+        }
+    }
+
+    private void Launch(OperationRecord record, object? state)
+    {
+        _running[record.Id] = Task.Run(() => RunAsync(record, state));
+    }
+
+    private async Task RunAsync(OperationRecord record, object? state)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
+        JsonObject? progress = null;
+        var context = new OperationContext(record, state, p => Volatile.Write(ref progress, p), cts.Token);
+        var renewal = RenewLoopAsync(record, () => Volatile.Read(ref progress), cts);
+        JsonObject? result = null;
+        JsonObject? failure = null;
+        try
+        {
+            if (!_handlers.TryGetValue(record.Kind, out var handler))
+            {
+                throw new InvalidOperationException($"No handler for operation kind '{record.Kind}'.");
+            }
+
+            LogStarted(logger, record.Kind, record.Id, record.ServiceId);
+            result = await handler.RunAsync(context);
+        }
+        catch (ArmException e)
+        {
+            failure = OperationFailure.ToJson(e);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            failure = OperationFailure.ToJson(OperationFailure.Interrupted(record.Kind));
+        }
+        catch (Exception e)
+        {
+            LogCrashed(logger, e, record.Kind, record.Id);
+            failure = OperationFailure.ToJson(ArmErrors.Internal(record.Id));
+        }
+        finally
+        {
+            await cts.CancelAsync();
+            await renewal;
+        }
+
+        var status = failure is null ? OperationStatus.Succeeded : OperationStatus.Failed;
+        try
+        {
+            await store.Operations.CompleteAsync(record.Id, NodeId, status, result, failure, CancellationToken.None);
+            var code = failure?["code"]?.GetValue<string>() ?? "";
+            LogFinished(logger, record.Kind, record.Id, status, code);
+        }
+        catch (Exception e)
+        {
+            // The lease will expire and a sweep will end the operation.
+            LogCompleteFailed(logger, e, record.Id);
+        }
+        finally
+        {
+            _running.TryRemove(record.Id, out _);
+        }
+    }
+
+    private async Task RenewLoopAsync(OperationRecord record, Func<JsonObject?> progress, CancellationTokenSource work)
+    {
+        try
+        {
+            using var timer = new PeriodicTimer(RenewEvery, time);
+            while (await timer.WaitForNextTickAsync(work.Token))
+            {
+                var owned = await store.Operations.RenewAsync(record.Id, NodeId, time.GetUtcNow() + Lease, progress(), work.Token);
+                if (!owned)
+                {
+                    LogLostLease(logger, record.Id);
+                    await work.CancelAsync();
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        catch (Exception e)
+        {
+            LogCompleteFailed(logger, e, record.Id);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Operation {Kind} {OperationId} started for {ServiceId}")]
+    private static partial void LogStarted(ILogger logger, string kind, string operationId, string serviceId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Operation {Kind} {OperationId} finished: {Status} {Code}")]
+    private static partial void LogFinished(ILogger logger, string kind, string operationId, OperationStatus status, string code);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Resuming {Kind} operation {OperationId} of {ServiceId}: its node stopped renewing the lease")]
+    private static partial void LogResuming(ILogger logger, string kind, string operationId, string serviceId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ending {Kind} operation {OperationId} of {ServiceId} as interrupted: its node stopped and it cannot be resumed elsewhere")]
+    private static partial void LogInterrupted(ILogger logger, string kind, string operationId, string serviceId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Operation {Kind} {OperationId} crashed")]
+    private static partial void LogCrashed(ILogger logger, Exception e, string kind, string operationId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the lease of operation {OperationId}; stopping it")]
+    private static partial void LogLostLease(ILogger logger, string operationId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not record the state of operation {OperationId}")]
+    private static partial void LogCompleteFailed(ILogger logger, Exception e, string operationId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Sweeping expired operations failed")]
+    private static partial void LogSweepFailed(ILogger logger, Exception e);
+}

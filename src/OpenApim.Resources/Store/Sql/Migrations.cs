@@ -1,0 +1,132 @@
+using System.Data.Common;
+using System.Globalization;
+
+namespace OpenApim.Resources.Store.Sql;
+
+/// <summary>
+/// Versioned schema migrations, applied in order at start inside one transaction. Append new
+/// versions; never edit an applied one.
+/// </summary>
+internal static class Migrations
+{
+    public static readonly IReadOnlyList<string> Sqlite =
+    [
+        """
+        CREATE TABLE resources (
+            key TEXT NOT NULL PRIMARY KEY,
+            id TEXT NOT NULL,
+            service_key TEXT NOT NULL,
+            parent_key TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            name TEXT NOT NULL,
+            display_name TEXT NULL,
+            body TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX ix_resources_parent ON resources (parent_key, kind, key);
+        CREATE INDEX ix_resources_service ON resources (service_key, kind, key);
+        CREATE INDEX ix_resources_kind ON resources (kind, key);
+        CREATE UNIQUE INDEX ux_resources_service_name ON resources (lower(name)) WHERE kind = 'service';
+        CREATE TABLE service_state (service_key TEXT NOT NULL PRIMARY KEY, epoch INTEGER NOT NULL);
+        CREATE TABLE store_meta (name TEXT NOT NULL PRIMARY KEY, value INTEGER NOT NULL);
+        INSERT INTO store_meta (name, value) VALUES ('version', 0);
+        CREATE TABLE operations (
+            id TEXT NOT NULL PRIMARY KEY,
+            kind TEXT NOT NULL,
+            service_key TEXT NOT NULL,
+            service_id TEXT NOT NULL,
+            status TEXT NOT NULL,
+            api_version TEXT NOT NULL,
+            owner TEXT NULL,
+            lease_until TEXT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            ended_at TEXT NULL,
+            request TEXT NULL,
+            progress TEXT NULL,
+            result TEXT NULL,
+            error TEXT NULL,
+            resumable INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE UNIQUE INDEX ux_operations_active ON operations (service_key) WHERE status = 'Running';
+        CREATE INDEX ix_operations_service ON operations (service_key, created_at);
+        CREATE INDEX ix_operations_lease ON operations (status, lease_until);
+        """,
+    ];
+
+    public static readonly IReadOnlyList<string> Postgres =
+    [
+        """
+        CREATE TABLE resources (
+            key TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+            id TEXT NOT NULL,
+            service_key TEXT COLLATE "C" NOT NULL,
+            parent_key TEXT COLLATE "C" NOT NULL,
+            kind TEXT COLLATE "C" NOT NULL,
+            name TEXT NOT NULL,
+            display_name TEXT NULL,
+            body JSONB NOT NULL,
+            version BIGINT NOT NULL,
+            created_at TIMESTAMPTZ NOT NULL,
+            updated_at TIMESTAMPTZ NOT NULL
+        );
+        CREATE INDEX ix_resources_parent ON resources (parent_key, kind, key);
+        CREATE INDEX ix_resources_service ON resources (service_key, kind, key);
+        CREATE INDEX ix_resources_kind ON resources (kind, key);
+        CREATE UNIQUE INDEX ux_resources_service_name ON resources (lower(name)) WHERE kind = 'service';
+        CREATE TABLE service_state (service_key TEXT COLLATE "C" NOT NULL PRIMARY KEY, epoch BIGINT NOT NULL);
+        CREATE SEQUENCE resource_version;
+        CREATE TABLE operations (
+            id TEXT NOT NULL PRIMARY KEY,
+            kind TEXT NOT NULL,
+            service_key TEXT COLLATE "C" NOT NULL,
+            service_id TEXT NOT NULL,
+            status TEXT NOT NULL,
+            api_version TEXT NOT NULL,
+            owner TEXT NULL,
+            lease_until TIMESTAMPTZ NULL,
+            created_at TIMESTAMPTZ NOT NULL,
+            updated_at TIMESTAMPTZ NOT NULL,
+            ended_at TIMESTAMPTZ NULL,
+            request JSONB NULL,
+            progress JSONB NULL,
+            result JSONB NULL,
+            error JSONB NULL,
+            resumable BOOLEAN NOT NULL DEFAULT FALSE
+        );
+        CREATE UNIQUE INDEX ux_operations_active ON operations (service_key) WHERE status = 'Running';
+        CREATE INDEX ix_operations_service ON operations (service_key, created_at);
+        CREATE INDEX ix_operations_lease ON operations (status, lease_until);
+        """,
+    ];
+
+    public static async Task ApplyAsync(DbConnection c, DbTransaction tx, IReadOnlyList<string> scripts, CancellationToken ct)
+    {
+        await using (var create = ResourceSql.Command(c, tx, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL PRIMARY KEY)"))
+        {
+            await create.ExecuteNonQueryAsync(ct);
+        }
+
+        long current;
+        await using (var read = ResourceSql.Command(c, tx, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations"))
+        {
+            current = Convert.ToInt64(await read.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+        }
+
+        if (current > scripts.Count)
+        {
+            throw new InvalidOperationException(
+                $"The database schema is version {current}, newer than this OpenApim understands ({scripts.Count}). Upgrade OpenApim.");
+        }
+
+        for (var v = (int)current + 1; v <= scripts.Count; v++)
+        {
+            await using var apply = ResourceSql.Command(c, tx, scripts[v - 1]);
+            await apply.ExecuteNonQueryAsync(ct);
+            await using var record = ResourceSql.Command(c, tx, $"INSERT INTO schema_migrations (version) VALUES ({v})");
+            await record.ExecuteNonQueryAsync(ct);
+        }
+    }
+}

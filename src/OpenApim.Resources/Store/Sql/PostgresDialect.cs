@@ -1,0 +1,105 @@
+using System.Data;
+using System.Data.Common;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace OpenApim.Resources.Store.Sql;
+
+/// <summary>
+/// PostgreSQL, for production and for several nodes sharing one database: snapshots in
+/// REPEATABLE READ READ ONLY transactions, restores with binary COPY, operation claims with
+/// FOR UPDATE SKIP LOCKED, migrations under an advisory lock.
+/// </summary>
+public sealed class PostgresDialect(string connectionString) : SqlDialect, IAsyncDisposable
+{
+    private readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(connectionString);
+
+    public override string Name => "postgres";
+
+    public override async Task<DbConnection> OpenAsync(CancellationToken ct) => await _source.OpenConnectionAsync(ct);
+
+    public override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken ct) =>
+        await ((NpgsqlConnection)connection).BeginTransactionAsync(IsolationLevel.ReadCommitted, ct);
+
+    public override async Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken ct)
+    {
+        var tx = await ((NpgsqlConnection)connection).BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        await using var cmd = ResourceSql.Command(connection, tx, "SET TRANSACTION READ ONLY");
+        await cmd.ExecuteNonQueryAsync(ct);
+        return tx;
+    }
+
+    public override string NextVersionSql => "SELECT nextval('resource_version')";
+
+    public override string JsonPropertyText(string field) => $"(body->'properties'->>'{field}')";
+
+    public override string BooleanLiteral(bool value) => value ? "'true'" : "'false'";
+
+    public override string AsNumber(string expression) => $"({expression})::numeric";
+
+    public override string BodyAsText => "body::text";
+
+    public override string JsonParameter(string parameter) => $"CAST({parameter} AS jsonb)";
+
+    public override string Contains(string expression, string parameter) => $"strpos({expression}, {parameter}) > 0";
+
+    public override string EndsWith(string expression, string parameter) => $"right({expression}, length({parameter})) = {parameter}";
+
+    public override bool IsUniqueViolation(Exception exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+
+    public override string ClaimExpiredOperationsSql =>
+        "UPDATE operations SET owner = @owner, lease_until = @lease, updated_at = @now WHERE id IN " +
+        "(SELECT id FROM operations WHERE status = 'Running' AND lease_until < @now FOR UPDATE SKIP LOCKED) " +
+        $"RETURNING {SqlOperationStore.Columns}";
+
+    public override async Task<long> BulkInsertAsync(DbConnection connection, DbTransaction transaction, string serviceKey, long version, IAsyncEnumerable<RawResource> rows, CancellationToken ct)
+    {
+        await using var importer = await ((NpgsqlConnection)connection).BeginBinaryImportAsync(
+            "COPY resources (key, id, service_key, parent_key, kind, name, display_name, body, version, created_at, updated_at) FROM STDIN (FORMAT BINARY)", ct);
+        long count = 0;
+        await foreach (var row in rows.WithCancellation(ct))
+        {
+            await importer.StartRowAsync(ct);
+            await importer.WriteAsync(row.Key, NpgsqlDbType.Text, ct);
+            await importer.WriteAsync(row.Id, NpgsqlDbType.Text, ct);
+            await importer.WriteAsync(serviceKey, NpgsqlDbType.Text, ct);
+            await importer.WriteAsync(row.ParentKey, NpgsqlDbType.Text, ct);
+            await importer.WriteAsync(row.Kind, NpgsqlDbType.Text, ct);
+            await importer.WriteAsync(row.Name, NpgsqlDbType.Text, ct);
+            if (row.DisplayName is null)
+            {
+                await importer.WriteNullAsync(ct);
+            }
+            else
+            {
+                await importer.WriteAsync(row.DisplayName, NpgsqlDbType.Text, ct);
+            }
+
+            await importer.WriteAsync(row.Body, NpgsqlDbType.Jsonb, ct);
+            await importer.WriteAsync(version, NpgsqlDbType.Bigint, ct);
+            await importer.WriteAsync(row.CreatedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
+            await importer.WriteAsync(row.UpdatedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz, ct);
+            count++;
+        }
+
+        await importer.CompleteAsync(ct);
+        return count;
+    }
+
+    public override async Task MigrateAsync(CancellationToken ct)
+    {
+        await using var c = await OpenAsync(ct);
+        await using var tx = await BeginWriteAsync(c, ct);
+        // Several nodes may start at once against one database: migrate one at a time.
+        await using (var lockCmd = ResourceSql.Command(c, tx, "SELECT pg_advisory_xact_lock(7340033)"))
+        {
+            await lockCmd.ExecuteNonQueryAsync(ct);
+        }
+
+        await Migrations.ApplyAsync(c, tx, Migrations.Postgres, ct);
+        await tx.CommitAsync(ct);
+    }
+
+    public ValueTask DisposeAsync() => _source.DisposeAsync();
+}

@@ -1,0 +1,68 @@
+using System.Data;
+using System.Data.Common;
+
+namespace OpenApim.Resources.Store.Sql;
+
+/// <summary>
+/// What differs between SQLite and PostgreSQL: connections, transactions, JSON access, a few string
+/// functions, migrations and bulk insert. Everything else in the store is shared SQL.
+/// </summary>
+public abstract class SqlDialect
+{
+    public abstract string Name { get; }
+
+    public abstract Task<DbConnection> OpenAsync(CancellationToken ct);
+
+    /// <summary>A write transaction (SQLite: BEGIN IMMEDIATE, so the write lock is taken up front).</summary>
+    public abstract Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken ct);
+
+    /// <summary>A read-only snapshot transaction.</summary>
+    public abstract Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken ct);
+
+    public abstract Task MigrateAsync(CancellationToken ct);
+
+    /// <summary>Allocates the next value of the store's global version sequence (ETags).</summary>
+    public abstract string NextVersionSql { get; }
+
+    /// <summary>SQL expression reading <c>body.properties.{field}</c> as text.</summary>
+    public abstract string JsonPropertyText(string field);
+
+    /// <summary>The literal a JSON boolean reads back as through <see cref="JsonPropertyText"/>.</summary>
+    public abstract string BooleanLiteral(bool value);
+
+    /// <summary>SQL expression turning a JSON text value into a number for comparisons.</summary>
+    public abstract string AsNumber(string expression);
+
+    /// <summary>The body column as text in a SELECT list.</summary>
+    public abstract string BodyAsText { get; }
+
+    /// <summary>Wraps a parameter so it is stored in the body column's type.</summary>
+    public abstract string JsonParameter(string parameter);
+
+    public abstract string Contains(string expression, string parameter);
+
+    public abstract string EndsWith(string expression, string parameter);
+
+    /// <summary>True when the exception is a unique-constraint violation.</summary>
+    public abstract bool IsUniqueViolation(Exception exception);
+
+    /// <summary>Bulk-inserts rows inside <paramref name="transaction"/>; returns the number inserted.</summary>
+    public abstract Task<long> BulkInsertAsync(DbConnection connection, DbTransaction transaction, string serviceKey, long version, IAsyncEnumerable<RawResource> rows, CancellationToken ct);
+
+    /// <summary>Claims operations whose lease expired (PostgreSQL: FOR UPDATE SKIP LOCKED).</summary>
+    public abstract string ClaimExpiredOperationsSql { get; }
+
+    public static DbParameter Param(DbCommand command, string name, object? value)
+    {
+        var p = command.CreateParameter();
+        p.ParameterName = name;
+        p.Value = value ?? DBNull.Value;
+        if (value is null)
+        {
+            p.DbType = DbType.String;
+        }
+
+        command.Parameters.Add(p);
+        return p;
+    }
+}

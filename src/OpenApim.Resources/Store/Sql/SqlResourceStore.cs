@@ -1,0 +1,166 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using OpenApim.Resources.Arm;
+using OpenApim.Resources.Operations;
+
+namespace OpenApim.Resources.Store.Sql;
+
+/// <summary>The resource store over either SQL dialect.</summary>
+public sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : IResourceStore
+{
+    public string Provider => dialect.Name;
+
+    public IOperationStore Operations { get; } = new SqlOperationStore(dialect, time);
+
+    public async Task<StoredResource?> GetAsync(string key, CancellationToken ct)
+    {
+        await using var c = await dialect.OpenAsync(ct);
+        return await ResourceSql.GetAsync(dialect, c, null, key, ct);
+    }
+
+    public async Task<ResourcePage> ListAsync(ListQuery query, CancellationToken ct)
+    {
+        await using var c = await dialect.OpenAsync(ct);
+        return await ResourceSql.ListAsync(dialect, c, null, query, ct);
+    }
+
+    public async Task<T> WriteAsync<T>(string serviceKey, WriteScope scope, Func<IResourceWriter, Task<T>> work, CancellationToken ct)
+    {
+        await using var c = await dialect.OpenAsync(ct);
+        await using var tx = await dialect.BeginWriteAsync(c, ct);
+        var epoch = await ResourceSql.LockServiceAsync(c, tx, serviceKey, ct);
+        var busy = await ActiveOperationAsync(c, tx, serviceKey, ct);
+        if (busy is { } op && (scope == WriteScope.Service || op.Kind == OperationKinds.Restore))
+        {
+            throw ArmErrors.ServiceBusy(ServiceName(serviceKey), op.Kind, op.Id);
+        }
+
+        var writer = new SqlResourceWriter(dialect, c, tx, serviceKey, epoch, time, ct);
+        var result = await work(writer);
+        await tx.CommitAsync(ct);
+        return result;
+    }
+
+    public async Task<IResourceSnapshot> OpenSnapshotAsync(string serviceKey, CancellationToken ct)
+    {
+        var c = await dialect.OpenAsync(ct);
+        try
+        {
+            var tx = await dialect.BeginSnapshotAsync(c, ct);
+            await using var cmd = ResourceSql.Command(c, tx, "SELECT epoch FROM service_state WHERE service_key = @s");
+            SqlDialect.Param(cmd, "@s", serviceKey);
+            var epoch = Convert.ToInt64(await cmd.ExecuteScalarAsync(ct) ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
+            return new SqlSnapshot(dialect, c, tx, serviceKey, epoch, time.GetUtcNow());
+        }
+        catch
+        {
+            await c.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task<RestoreCounts> ReplaceServiceContentAsync(
+        string serviceKey,
+        string operationId,
+        IReadOnlyCollection<string> replacedKinds,
+        IAsyncEnumerable<RawResource> rows,
+        Func<JsonObject, JsonObject> updateService,
+        CancellationToken ct)
+    {
+        await using var c = await dialect.OpenAsync(ct);
+        await using var tx = await dialect.BeginWriteAsync(c, ct);
+        var epoch = await ResourceSql.LockServiceAsync(c, tx, serviceKey, ct);
+        var busy = await ActiveOperationAsync(c, tx, serviceKey, ct);
+        if (busy?.Id != operationId)
+        {
+            throw new InvalidOperationException($"Operation {operationId} does not hold service {serviceKey}.");
+        }
+
+        long deleted = 0;
+        if (replacedKinds.Count > 0)
+        {
+            await using var del = ResourceSql.Command(c, tx, "");
+            var names = replacedKinds.Select((k, i) => { SqlDialect.Param(del, $"@k{i}", k); return $"@k{i}"; }).ToList();
+            del.CommandText = $"DELETE FROM resources WHERE service_key = @s AND kind IN ({string.Join(", ", names)})";
+            SqlDialect.Param(del, "@s", serviceKey);
+            deleted = await del.ExecuteNonQueryAsync(ct);
+        }
+
+        var version = await NextVersionAsync(dialect, c, tx, ct);
+        var inserted = await dialect.BulkInsertAsync(c, tx, serviceKey, version, rows, ct);
+
+        var service = await ResourceSql.GetAsync(dialect, c, tx, serviceKey, ct)
+            ?? throw new InvalidOperationException($"Service {serviceKey} vanished during restore.");
+        await using (var up = ResourceSql.Command(c, tx, $"UPDATE resources SET body = {dialect.JsonParameter("@body")}, version = @v, updated_at = @now WHERE key = @key"))
+        {
+            SqlDialect.Param(up, "@body", updateService(service.Body).ToJsonString());
+            SqlDialect.Param(up, "@v", version);
+            SqlDialect.Param(up, "@now", time.GetUtcNow());
+            SqlDialect.Param(up, "@key", serviceKey);
+            await up.ExecuteNonQueryAsync(ct);
+        }
+
+        await tx.CommitAsync(ct);
+        return new RestoreCounts(deleted, inserted, epoch);
+    }
+
+    public async Task<IReadOnlyDictionary<string, long>> GetEpochsAsync(CancellationToken ct)
+    {
+        await using var c = await dialect.OpenAsync(ct);
+        await using var cmd = ResourceSql.Command(c, null, "SELECT service_key, epoch FROM service_state");
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var result = new Dictionary<string, long>(StringComparer.Ordinal);
+        while (await r.ReadAsync(ct))
+        {
+            result[r.GetString(0)] = r.GetInt64(1);
+        }
+
+        return result;
+    }
+
+    internal static async Task<long> NextVersionAsync(SqlDialect dialect, DbConnection c, DbTransaction tx, CancellationToken ct)
+    {
+        await using var cmd = ResourceSql.Command(c, tx, dialect.NextVersionSql);
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<(string Id, string Kind)?> ActiveOperationAsync(DbConnection c, DbTransaction tx, string serviceKey, CancellationToken ct)
+    {
+        await using var cmd = ResourceSql.Command(c, tx,
+            "SELECT id, kind FROM operations WHERE service_key = @s AND status IN ('Queued', 'Running') LIMIT 1");
+        SqlDialect.Param(cmd, "@s", serviceKey);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await r.ReadAsync(ct) ? (r.GetString(0), r.GetString(1)) : null;
+    }
+
+    private static string ServiceName(string serviceKey) => serviceKey[(serviceKey.LastIndexOf('/') + 1)..];
+
+    private sealed class SqlSnapshot(SqlDialect dialect, DbConnection c, DbTransaction tx, string serviceKey, long epoch, DateTimeOffset takenAt) : IResourceSnapshot
+    {
+        public long Epoch => epoch;
+
+        public DateTimeOffset TakenAt => takenAt;
+
+        public async IAsyncEnumerable<RawResource> ReadAllAsync([EnumeratorCancellation] CancellationToken ct)
+        {
+            await using var cmd = ResourceSql.Command(c, tx,
+                $"SELECT key, id, parent_key, kind, name, display_name, {dialect.BodyAsText}, created_at, updated_at FROM resources WHERE service_key = @s ORDER BY kind, key");
+            SqlDialect.Param(cmd, "@s", serviceKey);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+            {
+                yield return new RawResource(
+                    r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4),
+                    r.IsDBNull(5) ? null : r.GetString(5), r.GetString(6),
+                    r.GetFieldValue<DateTimeOffset>(7), r.GetFieldValue<DateTimeOffset>(8));
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await tx.DisposeAsync();
+            await c.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,110 @@
+using System.Data;
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+
+namespace OpenApim.Resources.Store.Sql;
+
+/// <summary>
+/// SQLite, the embedded default: one file in the data directory, WAL mode so readers (and backup
+/// snapshots) never block the writer, and <c>BEGIN IMMEDIATE</c> writes so a transaction never fails
+/// half-way on a lock upgrade.
+/// </summary>
+public sealed class SqliteDialect(string path) : SqlDialect
+{
+    private readonly string _connectionString = new SqliteConnectionStringBuilder
+    {
+        DataSource = path,
+        Pooling = true,
+        DefaultTimeout = 60,
+    }.ToString();
+
+    public override string Name => "sqlite";
+
+    public override async Task<DbConnection> OpenAsync(CancellationToken ct)
+    {
+        var c = new SqliteConnection(_connectionString);
+        await c.OpenAsync(ct);
+        await using var cmd = c.CreateCommand();
+        cmd.CommandText = "PRAGMA synchronous = NORMAL;";
+        await cmd.ExecuteNonQueryAsync(ct);
+        return c;
+    }
+
+    public override Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken ct) =>
+        Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(IsolationLevel.Serializable, deferred: false));
+
+    public override Task<DbTransaction> BeginSnapshotAsync(DbConnection connection, CancellationToken ct) =>
+        Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(IsolationLevel.Serializable, deferred: true));
+
+    public override string NextVersionSql => "UPDATE store_meta SET value = value + 1 WHERE name = 'version' RETURNING value";
+
+    public override string JsonPropertyText(string field) => $"json_extract(body, '$.properties.{field}')";
+
+    public override string BooleanLiteral(bool value) => value ? "1" : "0";
+
+    public override string AsNumber(string expression) => expression;
+
+    public override string BodyAsText => "body";
+
+    public override string JsonParameter(string parameter) => parameter;
+
+    public override string Contains(string expression, string parameter) => $"instr({expression}, {parameter}) > 0";
+
+    public override string EndsWith(string expression, string parameter) => $"substr({expression}, -length({parameter})) = {parameter}";
+
+    public override bool IsUniqueViolation(Exception exception) =>
+        exception is SqliteException { SqliteErrorCode: 19 };
+
+    public override string ClaimExpiredOperationsSql =>
+        $"UPDATE operations SET owner = @owner, lease_until = @lease, updated_at = @now WHERE status = 'Running' AND lease_until < @now RETURNING {SqlOperationStore.Columns}";
+
+    public override async Task<long> BulkInsertAsync(DbConnection connection, DbTransaction transaction, string serviceKey, long version, IAsyncEnumerable<RawResource> rows, CancellationToken ct)
+    {
+        await using var cmd = ResourceSql.Command(connection, transaction,
+            "INSERT INTO resources (key, id, service_key, parent_key, kind, name, display_name, body, version, created_at, updated_at) VALUES (@key, @id, @service, @parent, @kind, @name, @display, @body, @version, @created, @updated)");
+        var key = Param(cmd, "@key", "");
+        var id = Param(cmd, "@id", "");
+        Param(cmd, "@service", serviceKey);
+        var parent = Param(cmd, "@parent", "");
+        var kind = Param(cmd, "@kind", "");
+        var name = Param(cmd, "@name", "");
+        var display = Param(cmd, "@display", "");
+        var body = Param(cmd, "@body", "");
+        Param(cmd, "@version", version);
+        var created = Param(cmd, "@created", DateTimeOffset.MinValue);
+        var updated = Param(cmd, "@updated", DateTimeOffset.MinValue);
+        cmd.Prepare();
+        long count = 0;
+        await foreach (var row in rows.WithCancellation(ct))
+        {
+            key.Value = row.Key;
+            id.Value = row.Id;
+            parent.Value = row.ParentKey;
+            kind.Value = row.Kind;
+            name.Value = row.Name;
+            display.Value = (object?)row.DisplayName ?? DBNull.Value;
+            body.Value = row.Body;
+            created.Value = row.CreatedAt;
+            updated.Value = row.UpdatedAt;
+            await cmd.ExecuteNonQueryAsync(ct);
+            count++;
+        }
+
+        return count;
+    }
+
+    public override async Task MigrateAsync(CancellationToken ct)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        await using var c = await OpenAsync(ct);
+        await using (var wal = c.CreateCommand())
+        {
+            wal.CommandText = "PRAGMA journal_mode = WAL;";
+            await wal.ExecuteNonQueryAsync(ct);
+        }
+
+        await using var tx = await BeginWriteAsync(c, ct);
+        await Migrations.ApplyAsync(c, tx, Migrations.Sqlite, ct);
+        await tx.CommitAsync(ct);
+    }
+}

@@ -1,0 +1,105 @@
+using System.Globalization;
+using OpenApim.Resources.Hosting;
+
+namespace OpenApim.Server.Configuration;
+
+/// <summary>One setting: its environment variable (also the configuration key), its flag, default and meaning.</summary>
+public sealed record Setting(string Env, string? Flag, string? Default, string Description);
+
+/// <summary>
+/// Every setting of the server, read from command-line flags, environment variables and
+/// appsettings.json (in that order of precedence). The README's configuration table lists the same.
+/// </summary>
+public sealed record ServerSettings
+{
+    public static readonly IReadOnlyList<Setting> All =
+    [
+        new("OPENAPIM_DATA_DIR", "--data-dir", "./data", "Data directory: SQLite database, TLS certificate, signing keys, bootstrap credential, local blob storage, endpoints.json."),
+        new("OPENAPIM_MANAGEMENT_PORT", "--management-port", "8443", "HTTPS port of the management API and token issuer; 0 picks a free port."),
+        new("OPENAPIM_GATEWAY_PORT", "--gateway-port", "8080", "HTTP port of the gateway; 0 picks a free port."),
+        new("OPENAPIM_LISTEN_ADDRESS", "--listen-address", "127.0.0.1", "Address the listeners bind to."),
+        new("OPENAPIM_PUBLIC_HOST", "--public-host", "127.0.0.1", "Host name used in the URLs the server publishes (management URL, token issuer)."),
+        new("OPENAPIM_POSTGRES", "--postgres", null, "PostgreSQL connection string; when set the store is PostgreSQL instead of SQLite."),
+        new("OPENAPIM_TENANT_ID", null, Deployment.DefaultTenantId, "Directory (tenant) id of the embedded token issuer."),
+        new("OPENAPIM_BOOTSTRAP_CLIENT_ID", null, null, "Client id of the bootstrap administrator; generated when unset."),
+        new("OPENAPIM_BOOTSTRAP_CLIENT_SECRET", null, null, "Client secret of the bootstrap administrator; generated (and written to {data-dir}/bootstrap-credentials.json, mode 0600) when unset."),
+        new("OPENAPIM_TLS_CERTIFICATE", "--tls-certificate", null, "PEM certificate for HTTPS; a self-signed one is generated in {data-dir}/tls when unset."),
+        new("OPENAPIM_TLS_KEY", "--tls-key", null, "PEM private key of OPENAPIM_TLS_CERTIFICATE."),
+        new("OPENAPIM_GATEWAY_HOST_PATTERN", null, "{service}.localhost", "Default gateway host name of a service."),
+        new("OPENAPIM_MAX_REQUEST_BYTES", null, "4194304", "Largest management request body accepted."),
+    ];
+
+    public required string DataDirectory { get; init; }
+
+    public required int ManagementPort { get; init; }
+
+    public required int GatewayPort { get; init; }
+
+    public required string ListenAddress { get; init; }
+
+    public required string PublicHost { get; init; }
+
+    public string? Postgres { get; init; }
+
+    public required string TenantId { get; init; }
+
+    public string? BootstrapClientId { get; init; }
+
+    public string? BootstrapClientSecret { get; init; }
+
+    public string? TlsCertificate { get; init; }
+
+    public string? TlsKey { get; init; }
+
+    public required string GatewayHostPattern { get; init; }
+
+    public required long MaxRequestBytes { get; init; }
+
+    /// <summary>Maps each flag to its environment variable name, so flags and variables share configuration keys.</summary>
+    public static IDictionary<string, string> SwitchMappings =>
+        All.Where(s => s.Flag is not null).ToDictionary(s => s.Flag!, s => s.Env, StringComparer.OrdinalIgnoreCase);
+
+    public static ServerSettings From(IConfiguration config)
+    {
+        string? Get(string env) => string.IsNullOrWhiteSpace(config[env]) ? All.First(s => s.Env == env).Default : config[env];
+        string Require(string env) => Get(env)!;
+
+        var settings = new ServerSettings
+        {
+            DataDirectory = Path.GetFullPath(Require("OPENAPIM_DATA_DIR")),
+            ManagementPort = Port(Require("OPENAPIM_MANAGEMENT_PORT"), "OPENAPIM_MANAGEMENT_PORT"),
+            GatewayPort = Port(Require("OPENAPIM_GATEWAY_PORT"), "OPENAPIM_GATEWAY_PORT"),
+            ListenAddress = Require("OPENAPIM_LISTEN_ADDRESS"),
+            PublicHost = Require("OPENAPIM_PUBLIC_HOST"),
+            Postgres = Get("OPENAPIM_POSTGRES"),
+            TenantId = Require("OPENAPIM_TENANT_ID"),
+            BootstrapClientId = Get("OPENAPIM_BOOTSTRAP_CLIENT_ID"),
+            BootstrapClientSecret = Get("OPENAPIM_BOOTSTRAP_CLIENT_SECRET"),
+            TlsCertificate = Get("OPENAPIM_TLS_CERTIFICATE"),
+            TlsKey = Get("OPENAPIM_TLS_KEY"),
+            GatewayHostPattern = Require("OPENAPIM_GATEWAY_HOST_PATTERN"),
+            MaxRequestBytes = long.Parse(Require("OPENAPIM_MAX_REQUEST_BYTES"), CultureInfo.InvariantCulture),
+        };
+
+        if (!Guid.TryParse(settings.TenantId, out _))
+        {
+            throw new InvalidOperationException($"OPENAPIM_TENANT_ID must be a GUID, not '{settings.TenantId}'.");
+        }
+
+        if (settings.TlsCertificate is null != (settings.TlsKey is null))
+        {
+            throw new InvalidOperationException("Set both OPENAPIM_TLS_CERTIFICATE and OPENAPIM_TLS_KEY, or neither.");
+        }
+
+        return settings;
+    }
+
+    public static string Help() =>
+        "Usage: OpenApim.Server [--flag value ...]\n\nSettings (flag, environment variable, default):\n" +
+        string.Join('\n', All.Select(s => $"  {s.Flag ?? "",-20} {s.Env,-34} {s.Default ?? "(unset)",-22} {s.Description}"));
+
+    private static int Port(string value, string name) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 0 and <= 65535
+            ? port
+            : throw new InvalidOperationException($"{name} must be a port number (0-65535), not '{value}'.");
+}

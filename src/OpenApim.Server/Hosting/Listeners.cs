@@ -1,0 +1,15 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace OpenApim.Server.Hosting;
+
+/// <summary>The Kestrel listeners; their ports are known once the server has bound them (port 0 = any free port).</summary>
+public sealed class Listeners
+{
+    public ListenOptions? Management { get; set; }
+
+    public ListenOptions? Gateway { get; set; }
+
+    public int ManagementPort => Management?.IPEndPoint?.Port ?? 0;
+
+    public int GatewayPort => Gateway?.IPEndPoint?.Port ?? 0;
+}

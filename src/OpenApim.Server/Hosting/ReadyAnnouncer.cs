@@ -1,0 +1,62 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using OpenApim.Identity.Clients;
+using OpenApim.Resources.Hosting;
+using OpenApim.Server.Configuration;
+
+namespace OpenApim.Server.Hosting;
+
+/// <summary>
+/// Once the listeners are bound: records the real URLs, writes <c>{data-dir}/endpoints.json</c> (the
+/// contract scripts and test harnesses read) and prints where everything is, ending with the line
+/// <c>OpenApim ready</c>.
+/// </summary>
+public static class ReadyAnnouncer
+{
+    public const string FileName = "endpoints.json";
+
+    /// <summary>Removes a stale endpoints file so nobody reads the previous run's ports.</summary>
+    public static void Reset(ServerSettings settings) => File.Delete(Path.Combine(settings.DataDirectory, FileName));
+
+    public static void Announce(ServerSettings settings, Listeners listeners, Deployment deployment, BootstrapCredential bootstrap, string certificatePath, string storeProvider)
+    {
+        var managementUrl = $"https://{UrlHost(settings.PublicHost)}:{listeners.ManagementPort}";
+        deployment.ManagementUrl = managementUrl;
+        var tokenUrl = $"{managementUrl}/{deployment.TenantId}/oauth2/v2.0/token";
+        var doc = new JsonObject
+        {
+            ["managementUrl"] = managementUrl,
+            ["tenantId"] = deployment.TenantId,
+            ["tokenUrl"] = tokenUrl,
+            ["certificatePath"] = certificatePath,
+            ["bootstrapClientId"] = bootstrap.ClientId,
+            ["bootstrapCredentialsPath"] = bootstrap.FilePath,
+            ["gatewayUrl"] = listeners.Gateway is null ? null : $"http://{UrlHost(settings.PublicHost)}:{listeners.GatewayPort}",
+            ["gatewayHostPattern"] = deployment.GatewayHostPattern,
+            ["storeProvider"] = storeProvider,
+            ["dataDirectory"] = settings.DataDirectory,
+            ["processId"] = Environment.ProcessId,
+            ["version"] = typeof(ReadyAnnouncer).Assembly.GetName().Version?.ToString(3),
+        };
+
+        var path = Path.Combine(settings.DataDirectory, FileName);
+        File.WriteAllText(path + ".tmp", doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        File.Move(path + ".tmp", path, overwrite: true);
+
+        var credentials = bootstrap.FilePath is null
+            ? "the client id and secret from OPENAPIM_BOOTSTRAP_CLIENT_ID / OPENAPIM_BOOTSTRAP_CLIENT_SECRET"
+            : $"the clientId and clientSecret in {bootstrap.FilePath}";
+        Console.WriteLine($"""
+            OpenApim {doc["version"]} ({storeProvider} store, data in {settings.DataDirectory})
+              Management API  {managementUrl}
+              Gateway         {doc["gatewayUrl"] ?? "(off)"}  (Host: {deployment.GatewayHostPattern})
+              Trust this CA   {certificatePath}   (NODE_EXTRA_CA_CERTS / SSL_CERT_FILE / curl --cacert)
+              Token endpoint  {tokenUrl}
+              Get a token     POST grant_type=client_credentials, scope={managementUrl}/.default with {credentials}
+              Endpoints file  {path}
+            OpenApim ready
+            """);
+    }
+
+    private static string UrlHost(string host) => host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host;
+}
