@@ -26,10 +26,10 @@ public static class ManagementEndpoints
         var root = app.MapGroup("").RequireAuthorization(authorizationPolicy);
         ProviderEndpoints.MapRoot(root);
 
-        var subscription = root.MapGroup("/subscriptions/{subscriptionId}").AddEndpointFilter(ApiVersionFilter.ResourceManager);
+        var subscription = root.MapGroup("/subscriptions/{subscriptionId}").AddEndpointFilter(ArmRequestFilter.ResourceManager);
         ProviderEndpoints.Map(subscription);
 
-        var apim = root.MapGroup("/subscriptions/{subscriptionId}").AddEndpointFilter(ApiVersionFilter.ApiManagement);
+        var apim = root.MapGroup("/subscriptions/{subscriptionId}").AddEndpointFilter(ArmRequestFilter.ApiManagement);
         ServiceEndpoints.Map(apim);
         var services = apim.MapGroup("/resourceGroups/{resourceGroup}/providers/Microsoft.ApiManagement/service");
         OperationEndpoints.Map(services);

@@ -89,7 +89,7 @@ public static class ArmAuthentication
         SecurityTokenInvalidSignatureException when e.Message.Contains("IDX10504", StringComparison.Ordinal) => "the token is not signed.",
         SecurityTokenInvalidSignatureException => "the token signature is invalid.",
         SecurityTokenNoExpirationException => "the token has no expiry.",
-        SecurityTokenMalformedException => "the token is not a well-formed JWT.",
+        SecurityTokenMalformedException or ArgumentException => "the token is not a well-formed JWT.",
         _ => "the token could not be validated.",
     };
 

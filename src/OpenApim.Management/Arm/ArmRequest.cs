@@ -10,7 +10,7 @@ public static class ArmRequest
 {
     private const string ApiVersionItem = "openapim.api-version";
 
-    /// <summary>The validated api-version (set by <see cref="ApiVersionFilter"/>).</summary>
+    /// <summary>The validated api-version (set by <see cref="ArmRequestFilter"/>).</summary>
     public static string ApiVersion(this HttpContext context) =>
         context.Items[ApiVersionItem] as string ?? throw ArmErrors.MissingApiVersion();
 

@@ -23,7 +23,7 @@ internal static class ProviderEndpoints
 
     public static void MapRoot(IEndpointRouteBuilder root) =>
         root.MapGet("/providers/Microsoft.ApiManagement/operations", (HttpContext c) => c.Response.JsonAsync(200, Operations()))
-            .AddEndpointFilter(ApiVersionFilter.ApiManagement);
+            .AddEndpointFilter(ArmRequestFilter.ApiManagement);
 
     public static void Map(RouteGroupBuilder subscription)
     {

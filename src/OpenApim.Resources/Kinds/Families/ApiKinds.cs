@@ -86,6 +86,7 @@ internal static partial class ApiKinds
         {
             Path = "apis/schemas",
             Names = NameRule.Max(80),
+            Patchable = false,
             Properties = [P.Str("contentType").Req(), P.Obj("document"), P.Str("value"), P.Any("definitions"), P.Any("components")],
         },
         new()

@@ -1,4 +1,3 @@
-using System.Data;
 using System.Data.Common;
 
 namespace OpenApim.Resources.Store.Sql;
@@ -56,12 +55,8 @@ public abstract class SqlDialect
     {
         var p = command.CreateParameter();
         p.ParameterName = name;
+        // A null goes untyped so PostgreSQL infers the column's type.
         p.Value = value ?? DBNull.Value;
-        if (value is null)
-        {
-            p.DbType = DbType.String;
-        }
-
         command.Parameters.Add(p);
         return p;
     }

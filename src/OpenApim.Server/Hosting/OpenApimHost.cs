@@ -1,0 +1,89 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http.Features;
+using OpenApim.Identity;
+using OpenApim.Identity.Authentication;
+using OpenApim.Identity.Clients;
+using OpenApim.Identity.Tokens;
+using OpenApim.Management;
+using OpenApim.Management.Arm;
+using OpenApim.Resources.Hosting;
+using OpenApim.Resources.Operations;
+using OpenApim.Resources.Store;
+using OpenApim.Resources.Store.Sql;
+using OpenApim.Server.Configuration;
+
+namespace OpenApim.Server.Hosting;
+
+/// <summary>
+/// Composes the server from its wings. <c>Program.cs</c> runs it; tests build it in-process on real
+/// Kestrel with their own settings and service overrides.
+/// </summary>
+public static class OpenApimHost
+{
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<IServiceCollection>? overrides = null, CancellationToken ct = default)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+        builder.Configuration.AddCommandLine(args, ServerSettings.SwitchMappings);
+        var settings = ServerSettings.From(builder.Configuration);
+        Directory.CreateDirectory(settings.DataDirectory);
+        ReadyAnnouncer.Reset(settings);
+
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+        builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(settings.DataDirectory, "keys", "data-protection")));
+
+        var (certificate, certificatePath) = TlsCertificate.Load(settings);
+        var listeners = new Listeners();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            var address = System.Net.IPAddress.Parse(settings.ListenAddress);
+            kestrel.Listen(address, settings.ManagementPort, l => { l.UseHttps(certificate); listeners.Management = l; });
+        });
+
+        SqlDialect dialect = settings.Postgres is { } connectionString
+            ? new PostgresDialect(connectionString)
+            : new SqliteDialect(Path.Combine(settings.DataDirectory, "openapim.db"));
+        await dialect.MigrateAsync(ct);
+
+        var deployment = new Deployment { TenantId = settings.TenantId, GatewayHostPattern = settings.GatewayHostPattern };
+        var services = builder.Services;
+        services.AddSingleton(settings);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(deployment);
+        services.AddSingleton(listeners);
+        services.AddSingleton(dialect);
+        services.AddSingleton<IResourceStore>(sp => new SqlResourceStore(dialect, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<OperationRunner>();
+        services.AddHostedService(sp => sp.GetRequiredService<OperationRunner>());
+        services.AddEmbeddedIdentity(new IdentityOptions
+        {
+            DataDirectory = settings.DataDirectory,
+            BootstrapClientId = settings.BootstrapClientId,
+            BootstrapClientSecret = settings.BootstrapClientSecret,
+        });
+        services.AddManagement();
+        overrides?.Invoke(services);
+
+        var app = builder.Build();
+        app.Use((context, next) =>
+        {
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            {
+                limit.MaxRequestBodySize = settings.MaxRequestBytes;
+            }
+
+            return next(context);
+        });
+        app.UseArmErrors();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapTokenEndpoints();
+        app.MapManagement(ArmAuthentication.Policy);
+
+        app.Lifetime.ApplicationStarted.Register(() => ReadyAnnouncer.Announce(
+            settings, listeners, deployment, app.Services.GetRequiredService<BootstrapCredential>(), certificatePath, dialect.Name));
+        app.Lifetime.ApplicationStopped.Register(() => (dialect as IAsyncDisposable)?.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        return app;
+    }
+}

@@ -1,0 +1,134 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OpenApim.Server.Hosting;
+
+namespace OpenApim.Tests.Infrastructure;
+
+/// <summary>Which store a test server runs on.</summary>
+public enum StoreKind
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>
+/// A real OpenApim server in this process: real Kestrel over HTTPS on a free port, its own data
+/// directory, SQLite or a fresh PostgreSQL database. Clients trust exactly its generated certificate.
+/// </summary>
+public sealed class OpenApimInstance : IAsyncDisposable
+{
+    private readonly PostgresDatabase? _database;
+
+    private OpenApimInstance(WebApplication app, string dataDirectory, PostgresDatabase? database)
+    {
+        App = app;
+        DataDirectory = dataDirectory;
+        _database = database;
+        var endpoints = JsonNode.Parse(File.ReadAllText(Path.Combine(dataDirectory, "endpoints.json")))!;
+        Endpoints = endpoints.AsObject();
+        ManagementUrl = endpoints["managementUrl"]!.GetValue<string>();
+        var pem = File.ReadAllText(endpoints["certificatePath"]!.GetValue<string>());
+        Certificate = X509Certificate2.CreateFromPem(pem);
+        var credentials = JsonNode.Parse(File.ReadAllText(endpoints["bootstrapCredentialsPath"]!.GetValue<string>()))!;
+        ClientId = credentials["clientId"]!.GetValue<string>();
+        ClientSecret = credentials["clientSecret"]!.GetValue<string>();
+    }
+
+    public WebApplication App { get; }
+
+    public string DataDirectory { get; }
+
+    public JsonObject Endpoints { get; }
+
+    public string ManagementUrl { get; }
+
+    public X509Certificate2 Certificate { get; }
+
+    public string ClientId { get; }
+
+    public string ClientSecret { get; }
+
+    public string TenantId => Endpoints["tenantId"]!.GetValue<string>();
+
+    public T Service<T>() where T : notnull => App.Services.GetRequiredService<T>();
+
+    public static async Task<OpenApimInstance> StartAsync(StoreKind store, Action<IServiceCollection>? overrides = null, params string[] extraArgs)
+    {
+        var data = Path.Combine(Path.GetTempPath(), "openapim-tests", Guid.NewGuid().ToString("N"));
+        var database = store == StoreKind.Postgres ? await PostgresDatabase.CreateAsync() : null;
+        string[] args =
+        [
+            "--data-dir", data, "--management-port", "0", "--gateway-port", "0",
+            .. database is null ? Array.Empty<string>() : ["--postgres", database.ConnectionString],
+            .. extraArgs,
+        ];
+        var app = await OpenApimHost.BuildAsync(args, services =>
+        {
+            services.AddLogging(l => l.SetMinimumLevelForTests());
+            overrides?.Invoke(services);
+        });
+        await app.StartAsync();
+        return new OpenApimInstance(app, data, database);
+    }
+
+    /// <summary>An HTTP client that trusts this server's certificate.</summary>
+    public HttpClient CreateHttpClient()
+    {
+        var handler = new HttpClientHandler
+        {
+            ServerCertificateCustomValidationCallback = (_, cert, _, _) => cert is not null && cert.Thumbprint == Certificate.Thumbprint,
+        };
+        return new HttpClient(handler) { BaseAddress = new Uri(ManagementUrl), Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    /// <summary>Gets a token with the bootstrap credential from the embedded issuer.</summary>
+    public async Task<string> GetTokenAsync(string? scope = null)
+    {
+        using var http = CreateHttpClient();
+        using var response = await http.PostAsync($"/{TenantId}/oauth2/v2.0/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = ClientId,
+            ["client_secret"] = ClientSecret,
+            ["scope"] = scope ?? $"{ManagementUrl}/.default",
+        }));
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        return body["access_token"]?.GetValue<string>() ?? throw new InvalidOperationException($"No token: {body}");
+    }
+
+    public async Task<ArmClient> CreateArmClientAsync()
+    {
+        var http = CreateHttpClient();
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await GetTokenAsync());
+        return new ArmClient(http);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+internal static class TestLogging
+{
+    /// <summary>Keeps test output readable: warnings and errors only.</summary>
+    public static void SetMinimumLevelForTests(this ILoggingBuilder builder) =>
+        builder.AddFilter((_, level) => level >= LogLevel.Warning);
+}
