@@ -80,10 +80,10 @@ internal sealed class EntityEndpoints(EntityService entities, IResourceStore sto
         var row = await entities.GetAsync(address, c.RequestAborted);
         if (address.Kind.LinkTarget is not null)
         {
-            // Association HEAD answers 204 "entity exists"; GET shows the linked entity.
+            // Association HEAD answers 204 "entity exists" (tag assignments answer 200); GET shows the linked entity.
             if (HttpMethods.IsHead(c.Request.Method))
             {
-                await c.Response.StatusAsync(204);
+                await c.Response.StatusAsync(address.Kind.LinkTarget == "tags" ? 200 : 204);
                 return;
             }
 
