@@ -1,11 +1,18 @@
 using OpenApim.Server.Configuration;
 using OpenApim.Server.Hosting;
+using OpenApim.Server.Tools;
 
 if (args.Contains("--help") || args.Contains("-h"))
 {
     Console.WriteLine(ServerSettings.Help());
-    return;
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "seed")
+{
+    return await SeedCommand.RunAsync(args[1..]);
 }
 
 var app = await OpenApimHost.BuildAsync(args);
 await app.RunAsync();
+return 0;

@@ -245,10 +245,5 @@ internal sealed class ServiceEndpoints(IResourceStore store, Deployment deployme
     private static NewResource ToRow(ServiceRef service, JsonObject body) =>
         new(service.Key, service.Id, service.Key, service.ResourceGroupKey, Kind, service.Name, body);
 
-    private static ServiceRef ToRef(StoredResource row)
-    {
-        // /subscriptions/{s}/resourceGroups/{rg}/providers/Microsoft.ApiManagement/service/{name}
-        var parts = row.Id.Split('/');
-        return new ServiceRef(parts[2], parts[4], parts[8]);
-    }
+    private static ServiceRef ToRef(StoredResource row) => ServiceRef.FromId(row.Id);
 }

@@ -75,6 +75,30 @@ public static class ArmErrors
 
     public static ArmException BadRequest(string message, string? target = null) => new(HttpStatusCode.BadRequest, "BadRequest", message, target: target);
 
+    /// <summary>A backup that failed; <paramref name="problem"/> is the specific reason code (e.g. <c>ContainerNotFound</c>).</summary>
+    public static ArmException BackupFailed(string problem, string message, HttpStatusCode status = HttpStatusCode.BadRequest) =>
+        new(status, "BackupFailed", message, [new ArmErrorDetail(problem, message)]);
+
+    /// <summary>
+    /// A restore that failed, with Azure's messages where Azure has them (e.g. <c>Cannot restore: backup expired</c>);
+    /// the detail carries the specific reason code and, when given, a longer explanation.
+    /// </summary>
+    public static ArmException RestoreFailed(string problem, string message, string? detail = null, HttpStatusCode status = HttpStatusCode.BadRequest) =>
+        new(status, "RestoreFailed", message, [new ArmErrorDetail(problem, detail ?? message)]);
+
+    public static ArmException IdentityNotEnabled(string serviceName, string what) => new(HttpStatusCode.BadRequest, "ManagedIdentityNotEnabled",
+        $"The service '{serviceName}' has no {what}; enable it on the service (PATCH identity) before using it for backup or restore.", target: "accessType");
+
+    public static ArmException BackupExpired(DateTimeOffset createdAt, TimeSpan lifetime) =>
+        RestoreFailed("BackupExpired", "Cannot restore: backup expired",
+            $"The backup was created at {createdAt:yyyy-MM-dd'T'HH:mm:ss'Z'}; backups can be restored for {Describe(lifetime)} after creation.");
+
+    public static ArmException SkuMismatch(string current, string backup) =>
+        RestoreFailed("SkuMismatch", $"Cannot restore: current SKU is '{current}', backup SKU is '{backup}'");
+
     public static ArmException Internal(string requestId) => new(HttpStatusCode.InternalServerError, "InternalServerError",
         $"An unexpected error occurred while processing the request (x-ms-request-id {requestId}).");
+
+    private static string Describe(TimeSpan t) =>
+        t.TotalDays >= 1 && t.TotalDays == Math.Floor(t.TotalDays) ? $"{t.TotalDays:0} days" : t.ToString();
 }

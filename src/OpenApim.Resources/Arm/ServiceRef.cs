@@ -33,6 +33,15 @@ public sealed partial record ServiceRef(string SubscriptionId, string ResourceGr
         return new ServiceRef(subscriptionId, resourceGroup, name);
     }
 
+    /// <summary>Reads a service id (<c>/subscriptions/{s}/resourceGroups/{rg}/providers/Microsoft.ApiManagement/service/{name}</c>).</summary>
+    public static ServiceRef FromId(string id)
+    {
+        var parts = id.Split('/');
+        return parts.Length == 9 && parts[1].Equals("subscriptions", StringComparison.OrdinalIgnoreCase)
+            ? new ServiceRef(parts[2], parts[4], parts[8])
+            : throw new FormatException($"'{id}' is not an API Management service id.");
+    }
+
     public static void ValidateSubscription(string subscriptionId)
     {
         if (!Guid.TryParseExact(subscriptionId, "D", out _))

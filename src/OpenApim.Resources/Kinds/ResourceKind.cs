@@ -69,7 +69,7 @@ public sealed record ResourceKind
         field.Equals("name", StringComparison.OrdinalIgnoreCase)
             ? "name"
             : Properties.FirstOrDefault(p => p.Name.Equals(field, StringComparison.OrdinalIgnoreCase)
-                && !p.Secret && p.Type is not (PropType.Object or PropType.Array or PropType.Any))?.Name;
+                && !p.Secret && p.SecretWhen is null && p.Type is not (PropType.Object or PropType.Array or PropType.Any))?.Name;
 
     public override string ToString() => Path;
 }

@@ -21,6 +21,6 @@ public interface IOperationStore
     /// <summary>Ends the operation; false when this node no longer owns it.</summary>
     Task<bool> CompleteAsync(string id, string owner, OperationStatus status, JsonObject? result, JsonObject? failure, CancellationToken ct);
 
-    /// <summary>Takes over running operations whose lease expired before <paramref name="now"/>.</summary>
-    Task<IReadOnlyList<OperationRecord>> ClaimExpiredAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct);
+    /// <summary>Takes over running operations whose lease expired before <paramref name="expiredBefore"/>.</summary>
+    Task<IReadOnlyList<OperationRecord>> ClaimExpiredAsync(string owner, DateTimeOffset expiredBefore, DateTimeOffset leaseUntil, CancellationToken ct);
 }

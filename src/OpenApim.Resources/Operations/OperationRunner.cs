@@ -7,6 +7,11 @@ using OpenApim.Resources.Store;
 
 namespace OpenApim.Resources.Operations;
 
+/// <summary>How operations are leased.</summary>
+/// <param name="Lease">How long a node owns a running operation without renewing it.</param>
+/// <param name="ReclaimAtStart">At start, end or resume every running operation at once (single-node stores such as SQLite).</param>
+public sealed record OperationRunnerOptions(TimeSpan Lease, bool ReclaimAtStart);
+
 /// <summary>
 /// Runs durable operations: each runs on the node that accepted it, holding a lease it renews while
 /// working. Every node sweeps for operations whose lease expired (their node died): resumable ones
@@ -15,12 +20,15 @@ namespace OpenApim.Resources.Operations;
 public sealed partial class OperationRunner(
     IResourceStore store,
     IEnumerable<IOperationHandler> handlers,
+    OperationRunnerOptions options,
     TimeProvider time,
     ILogger<OperationRunner> logger) : BackgroundService
 {
-    public static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan SweepEvery = TimeSpan.FromSeconds(5);
+    private TimeSpan Lease => options.Lease;
+
+    private TimeSpan RenewEvery => options.Lease / 3;
+
+    private TimeSpan SweepEvery => TimeSpan.FromTicks(Math.Min(options.Lease.Ticks / 2, TimeSpan.FromSeconds(5).Ticks));
 
     private readonly Dictionary<string, IOperationHandler> _handlers = handlers.ToDictionary(h => h.Kind, StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task> _running = new();
@@ -51,6 +59,12 @@ public sealed partial class OperationRunner(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _stopping = stoppingToken;
+        if (options.ReclaimAtStart)
+        {
+            // Single-node store: whatever is still "running" belonged to a process that is gone.
+            await SweepAsync(time.GetUtcNow() + TimeSpan.FromDays(3650), stoppingToken);
+        }
+
         using var timer = new PeriodicTimer(SweepEvery, time);
         do
         {
@@ -73,10 +87,12 @@ public sealed partial class OperationRunner(
     }
 
     /// <summary>Claims operations whose owner stopped renewing and resumes or fails them.</summary>
-    public async Task SweepAsync(CancellationToken ct)
+    public Task SweepAsync(CancellationToken ct) => SweepAsync(time.GetUtcNow(), ct);
+
+    private async Task SweepAsync(DateTimeOffset expiredBefore, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        foreach (var op in await store.Operations.ClaimExpiredAsync(NodeId, now, now + Lease, ct))
+        foreach (var op in await store.Operations.ClaimExpiredAsync(NodeId, expiredBefore, now + Lease, ct))
         {
             if (op.Resumable && _handlers.ContainsKey(op.Kind))
             {

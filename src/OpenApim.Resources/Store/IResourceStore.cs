@@ -34,11 +34,12 @@ public interface IResourceStore
     /// <summary>
     /// Atomically replaces the rows of <paramref name="serviceKey"/> of the kinds in <paramref name="replacedKinds"/> with
     /// <paramref name="rows"/>, and applies <paramref name="updateService"/> to the service row, in one transaction.
-    /// Only the operation <paramref name="operationId"/> holding the service may do this.
+    /// Only the operation <paramref name="operationId"/> holding the service may do this; with a null id
+    /// (bulk import by the seed tool) no operation may be running.
     /// </summary>
     Task<RestoreCounts> ReplaceServiceContentAsync(
         string serviceKey,
-        string operationId,
+        string? operationId,
         IReadOnlyCollection<string> replacedKinds,
         IAsyncEnumerable<RawResource> rows,
         Func<System.Text.Json.Nodes.JsonObject, System.Text.Json.Nodes.JsonObject> updateService,

@@ -27,6 +27,13 @@ public sealed record ServerSettings
         new("OPENAPIM_TLS_KEY", "--tls-key", null, "PEM private key of OPENAPIM_TLS_CERTIFICATE."),
         new("OPENAPIM_GATEWAY_HOST_PATTERN", null, "{service}.localhost", "Default gateway host name of a service."),
         new("OPENAPIM_MAX_REQUEST_BYTES", null, "4194304", "Largest management request body accepted."),
+        new("OPENAPIM_BLOB_ENDPOINT_TEMPLATE", null, null, "When set, every storage account is Azure Blob Storage at this address ({account} is replaced), e.g. http://127.0.0.1:10000/{account} for Azurite. When unset, accounts in OPENAPIM_STORAGE_ACCOUNTS are local folders and others are https://{account}.blob.core.windows.net."),
+        new("OPENAPIM_BACKUP_LIFETIME", null, "30.00:00:00", "How long after creation a backup can be restored (a .NET TimeSpan)."),
+        new("OPENAPIM_STORAGE_ACCOUNTS", null, "devstoreaccount1:<Azurite's well-known key>", "Local-folder storage accounts as name:key;name2:key2 (in {data-dir}/storage, used when OPENAPIM_BLOB_ENDPOINT_TEMPLATE is unset)."),
+        new("OPENAPIM_MANAGED_IDENTITIES", null, null, "Stand-ins for managed identities: identity@account=key;... where identity is 'system', 'system:{service}' or a user-assigned client id."),
+        new("OPENAPIM_USE_AZURE_MANAGED_IDENTITY", null, "false", "Use the host's real Azure managed identity for accounts without a stand-in."),
+        new("OPENAPIM_BACKUP_ENCRYPTION_KEY", null, null, "Base64 AES-256 key; when set, secret values inside backups are encrypted (AES-GCM) and restores need the same key."),
+        new("OPENAPIM_OPERATION_LEASE", null, "00:00:30", "How long a node owns a running backup/restore without renewing it; after that another node ends or resumes it."),
     ];
 
     public required string DataDirectory { get; init; }
@@ -55,6 +62,20 @@ public sealed record ServerSettings
 
     public required long MaxRequestBytes { get; init; }
 
+    public string? BlobEndpointTemplate { get; init; }
+
+    public required TimeSpan BackupLifetime { get; init; }
+
+    public string? StorageAccounts { get; init; }
+
+    public string? ManagedIdentities { get; init; }
+
+    public bool UseAzureManagedIdentity { get; init; }
+
+    public string? BackupEncryptionKey { get; init; }
+
+    public required TimeSpan OperationLease { get; init; }
+
     /// <summary>Maps each flag to its environment variable name, so flags and variables share configuration keys.</summary>
     public static IDictionary<string, string> SwitchMappings =>
         All.Where(s => s.Flag is not null).ToDictionary(s => s.Flag!, s => s.Env, StringComparer.OrdinalIgnoreCase);
@@ -79,6 +100,13 @@ public sealed record ServerSettings
             TlsKey = Get("OPENAPIM_TLS_KEY"),
             GatewayHostPattern = Require("OPENAPIM_GATEWAY_HOST_PATTERN"),
             MaxRequestBytes = long.Parse(Require("OPENAPIM_MAX_REQUEST_BYTES"), CultureInfo.InvariantCulture),
+            BlobEndpointTemplate = Get("OPENAPIM_BLOB_ENDPOINT_TEMPLATE"),
+            BackupLifetime = Duration(Require("OPENAPIM_BACKUP_LIFETIME"), "OPENAPIM_BACKUP_LIFETIME"),
+            StorageAccounts = config["OPENAPIM_STORAGE_ACCOUNTS"],
+            ManagedIdentities = Get("OPENAPIM_MANAGED_IDENTITIES"),
+            UseAzureManagedIdentity = bool.TryParse(Get("OPENAPIM_USE_AZURE_MANAGED_IDENTITY"), out var azureIdentity) && azureIdentity,
+            BackupEncryptionKey = Get("OPENAPIM_BACKUP_ENCRYPTION_KEY"),
+            OperationLease = Duration(Require("OPENAPIM_OPERATION_LEASE"), "OPENAPIM_OPERATION_LEASE"),
         };
 
         if (!Guid.TryParse(settings.TenantId, out _))
@@ -97,6 +125,11 @@ public sealed record ServerSettings
     public static string Help() =>
         "Usage: OpenApim.Server [--flag value ...]\n\nSettings (flag, environment variable, default):\n" +
         string.Join('\n', All.Select(s => $"  {s.Flag ?? "",-20} {s.Env,-34} {s.Default ?? "(unset)",-22} {s.Description}"));
+
+    private static TimeSpan Duration(string value, string name) =>
+        TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var t) && t > TimeSpan.Zero
+            ? t
+            : throw new InvalidOperationException($"{name} must be a positive .NET TimeSpan such as 30.00:00:00 or 00:00:05, not '{value}'.");
 
     private static int Port(string value, string name) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 0 and <= 65535

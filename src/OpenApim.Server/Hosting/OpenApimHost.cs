@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
+using OpenApim.Backup;
 using OpenApim.Identity;
 using OpenApim.Identity.Authentication;
 using OpenApim.Identity.Clients;
@@ -54,6 +55,7 @@ public static class OpenApimHost
         services.AddSingleton(listeners);
         services.AddSingleton(dialect);
         services.AddSingleton<IResourceStore>(sp => new SqlResourceStore(dialect, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(new OperationRunnerOptions(settings.OperationLease, ReclaimAtStart: settings.Postgres is null));
         services.AddSingleton<OperationRunner>();
         services.AddHostedService(sp => sp.GetRequiredService<OperationRunner>());
         services.AddEmbeddedIdentity(new IdentityOptions
@@ -63,6 +65,7 @@ public static class OpenApimHost
             BootstrapClientSecret = settings.BootstrapClientSecret,
         });
         services.AddManagement();
+        services.AddBackup(BackupSettings(settings));
         overrides?.Invoke(services);
 
         var app = builder.Build();
@@ -86,4 +89,18 @@ public static class OpenApimHost
         app.Lifetime.ApplicationStopped.Register(() => (dialect as IAsyncDisposable)?.DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;
     }
+
+    private static BackupOptions BackupSettings(ServerSettings settings) => new()
+    {
+        Lifetime = settings.BackupLifetime,
+        EndpointTemplate = settings.BlobEndpointTemplate,
+        LocalRoot = Path.Combine(settings.DataDirectory, "storage"),
+        WorkDirectory = Path.Combine(settings.DataDirectory, "work"),
+        LocalAccounts = settings.StorageAccounts is { } accounts
+            ? BackupOptions.ParseAccounts(accounts)
+            : [new LocalAccount(BackupOptions.DevelopmentAccount, BackupOptions.DevelopmentKey)],
+        IdentityGrants = settings.ManagedIdentities is { } grants ? BackupOptions.ParseGrants(grants) : [],
+        UseAzureManagedIdentity = settings.UseAzureManagedIdentity,
+        EncryptionKey = settings.BackupEncryptionKey is { } key ? BackupOptions.ParseKey(key) : null,
+    };
 }

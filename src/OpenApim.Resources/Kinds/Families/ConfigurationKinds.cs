@@ -15,7 +15,7 @@ internal static class ConfigurationKinds
             Properties =
             [
                 P.Str("displayName").Req().Len(1, 256).Match("^[A-Za-z0-9-._]+$"),
-                P.Str("value").Max(4096),
+                P.Str("value").Max(4096).SecretWhen("secret"),
                 P.Obj("keyVault", P.Str("secretIdentifier"), P.Str("identityClientId"), P.Obj("lastStatus").RO()),
                 P.Arr("tags", P.Item(PropType.String)).MaxCount(32).Default(new JsonArray()),
                 P.Bool("secret").Default(false),
@@ -36,15 +36,7 @@ internal static class ConfigurationKinds
 
                     return Task.CompletedTask;
                 },
-                Render = p =>
-                {
-                    if (p["secret"]?.GetValue<bool>() == true)
-                    {
-                        p.Remove("value");
-                    }
-
-                    p["provisioningState"] = "Succeeded";
-                },
+                Render = p => p["provisioningState"] = "Succeeded",
             },
             Actions = UserKinds.Actions(new KindAction("listValue", ctx => Task.FromResult<JsonNode?>(new JsonObject { ["value"] = ctx.Entity.Properties["value"]?.DeepClone() }))),
         },

@@ -29,6 +29,9 @@ public sealed record Prop(string Name, PropType Type)
 
     public bool Secret { get; init; }
 
+    /// <summary>Secret only when the sibling boolean of this name is true (a named value's <c>value</c> when <c>secret</c> is set).</summary>
+    public string? SecretWhen { get; init; }
+
     public int? MinLength { get; init; }
 
     public int? MaxLength { get; init; }
@@ -100,6 +103,12 @@ public static class P
     public static Prop RO(this Prop p) => p with { ReadOnly = true };
 
     public static Prop Secret(this Prop p) => p with { Secret = true };
+
+    public static Prop SecretWhen(this Prop p, string flag) => p with { SecretWhen = flag };
+
+    /// <summary>True when this property holds a secret in <paramref name="owner"/> (the object that contains it).</summary>
+    public static bool IsSecretIn(this Prop p, System.Text.Json.Nodes.JsonObject owner) =>
+        p.Secret || (p.SecretWhen is { } flag && owner[flag] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<bool>(out var on) && on);
 
     public static Prop Len(this Prop p, int min, int max) => p with { MinLength = min, MaxLength = max };
 

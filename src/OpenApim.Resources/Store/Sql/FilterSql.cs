@@ -20,8 +20,8 @@ internal sealed class FilterSql(SqlDialect dialect, DbCommand command)
 
     private string Column(string field) => field switch
     {
-        "name" => "name",
-        "displayName" => "display_name",
+        "name" => "r.name",
+        "displayName" => "r.display_name",
         _ => dialect.JsonPropertyText(field),
     };
 

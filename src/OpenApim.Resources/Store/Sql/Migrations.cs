@@ -12,31 +12,36 @@ internal static class Migrations
     public static readonly IReadOnlyList<string> Sqlite =
     [
         """
-        CREATE TABLE resources (
-            key TEXT NOT NULL PRIMARY KEY,
+        CREATE TABLE services (
+            service_id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
             id TEXT NOT NULL,
-            service_key TEXT NOT NULL,
-            parent_key TEXT NOT NULL,
+            epoch INTEGER NOT NULL
+        );
+        CREATE TABLE resources (
+            service_id INTEGER NOT NULL,
+            path TEXT NOT NULL,
+            parent TEXT NOT NULL,
             kind TEXT NOT NULL,
             name TEXT NOT NULL,
+            rel_id TEXT NOT NULL,
             display_name TEXT NULL,
             body TEXT NOT NULL,
             version INTEGER NOT NULL,
             created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (service_id, path)
         );
-        CREATE INDEX ix_resources_parent ON resources (parent_key, kind, key);
-        CREATE INDEX ix_resources_service ON resources (service_key, kind, key);
-        CREATE INDEX ix_resources_kind ON resources (kind, key);
+        CREATE INDEX ix_resources_parent ON resources (service_id, parent, kind, path);
+        CREATE INDEX ix_resources_kind ON resources (service_id, kind, path);
         CREATE UNIQUE INDEX ux_resources_service_name ON resources (lower(name)) WHERE kind = 'service';
-        CREATE TABLE service_state (service_key TEXT NOT NULL PRIMARY KEY, epoch INTEGER NOT NULL);
         CREATE TABLE store_meta (name TEXT NOT NULL PRIMARY KEY, value INTEGER NOT NULL);
         INSERT INTO store_meta (name, value) VALUES ('version', 0);
         CREATE TABLE operations (
             id TEXT NOT NULL PRIMARY KEY,
             kind TEXT NOT NULL,
             service_key TEXT NOT NULL,
-            service_id TEXT NOT NULL,
+            service_resource_id TEXT NOT NULL,
             status TEXT NOT NULL,
             api_version TEXT NOT NULL,
             owner TEXT NULL,
@@ -59,30 +64,35 @@ internal static class Migrations
     public static readonly IReadOnlyList<string> Postgres =
     [
         """
-        CREATE TABLE resources (
-            key TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+        CREATE TABLE services (
+            service_id BIGSERIAL PRIMARY KEY,
+            key TEXT COLLATE "C" NOT NULL UNIQUE,
             id TEXT NOT NULL,
-            service_key TEXT COLLATE "C" NOT NULL,
-            parent_key TEXT COLLATE "C" NOT NULL,
+            epoch BIGINT NOT NULL
+        );
+        CREATE TABLE resources (
+            service_id BIGINT NOT NULL,
+            path TEXT COLLATE "C" NOT NULL,
+            parent TEXT COLLATE "C" NOT NULL,
             kind TEXT COLLATE "C" NOT NULL,
             name TEXT NOT NULL,
+            rel_id TEXT NOT NULL,
             display_name TEXT NULL,
             body JSONB NOT NULL,
             version BIGINT NOT NULL,
             created_at TIMESTAMPTZ NOT NULL,
-            updated_at TIMESTAMPTZ NOT NULL
+            updated_at TIMESTAMPTZ NOT NULL,
+            PRIMARY KEY (service_id, path)
         );
-        CREATE INDEX ix_resources_parent ON resources (parent_key, kind, key);
-        CREATE INDEX ix_resources_service ON resources (service_key, kind, key);
-        CREATE INDEX ix_resources_kind ON resources (kind, key);
+        CREATE INDEX ix_resources_parent ON resources (service_id, parent, kind, path);
+        CREATE INDEX ix_resources_kind ON resources (service_id, kind, path);
         CREATE UNIQUE INDEX ux_resources_service_name ON resources (lower(name)) WHERE kind = 'service';
-        CREATE TABLE service_state (service_key TEXT COLLATE "C" NOT NULL PRIMARY KEY, epoch BIGINT NOT NULL);
         CREATE SEQUENCE resource_version;
         CREATE TABLE operations (
             id TEXT NOT NULL PRIMARY KEY,
             kind TEXT NOT NULL,
             service_key TEXT COLLATE "C" NOT NULL,
-            service_id TEXT NOT NULL,
+            service_resource_id TEXT NOT NULL,
             status TEXT NOT NULL,
             api_version TEXT NOT NULL,
             owner TEXT NULL,

@@ -31,7 +31,7 @@ public sealed class PostgresDialect(string connectionString) : SqlDialect, IAsyn
 
     public override string NextVersionSql => "SELECT nextval('resource_version')";
 
-    public override string JsonPropertyText(string field) => $"(body->'properties'->>'{field}')";
+    public override string JsonPropertyText(string field) => $"(r.body->'properties'->>'{field}')";
 
     public override string BooleanLiteral(bool value) => value ? "'true'" : "'false'";
 
@@ -50,23 +50,23 @@ public sealed class PostgresDialect(string connectionString) : SqlDialect, IAsyn
 
     public override string ClaimExpiredOperationsSql =>
         "UPDATE operations SET owner = @owner, lease_until = @lease, updated_at = @now WHERE id IN " +
-        "(SELECT id FROM operations WHERE status = 'Running' AND lease_until < @now FOR UPDATE SKIP LOCKED) " +
+        "(SELECT id FROM operations WHERE status = 'Running' AND lease_until < @expired FOR UPDATE SKIP LOCKED) " +
         $"RETURNING {SqlOperationStore.Columns}";
 
-    public override async Task<long> BulkInsertAsync(DbConnection connection, DbTransaction transaction, string serviceKey, long version, IAsyncEnumerable<RawResource> rows, CancellationToken ct)
+    public override async Task<long> BulkInsertAsync(DbConnection connection, DbTransaction transaction, long serviceId, long version, IAsyncEnumerable<RawResource> rows, CancellationToken ct)
     {
         await using var importer = await ((NpgsqlConnection)connection).BeginBinaryImportAsync(
-            "COPY resources (key, id, service_key, parent_key, kind, name, display_name, body, version, created_at, updated_at) FROM STDIN (FORMAT BINARY)", ct);
+            "COPY resources (service_id, path, parent, kind, name, rel_id, display_name, body, version, created_at, updated_at) FROM STDIN (FORMAT BINARY)", ct);
         long count = 0;
         await foreach (var row in rows.WithCancellation(ct))
         {
             await importer.StartRowAsync(ct);
-            await importer.WriteAsync(row.Key, NpgsqlDbType.Text, ct);
-            await importer.WriteAsync(row.Id, NpgsqlDbType.Text, ct);
-            await importer.WriteAsync(serviceKey, NpgsqlDbType.Text, ct);
-            await importer.WriteAsync(row.ParentKey, NpgsqlDbType.Text, ct);
+            await importer.WriteAsync(serviceId, NpgsqlDbType.Bigint, ct);
+            await importer.WriteAsync(row.Path, NpgsqlDbType.Text, ct);
+            await importer.WriteAsync(row.Parent, NpgsqlDbType.Text, ct);
             await importer.WriteAsync(row.Kind, NpgsqlDbType.Text, ct);
             await importer.WriteAsync(row.Name, NpgsqlDbType.Text, ct);
+            await importer.WriteAsync(row.RelativeId, NpgsqlDbType.Text, ct);
             if (row.DisplayName is null)
             {
                 await importer.WriteNullAsync(ct);

@@ -46,7 +46,7 @@ public abstract class SqlDialect
     public abstract bool IsUniqueViolation(Exception exception);
 
     /// <summary>Bulk-inserts rows inside <paramref name="transaction"/>; returns the number inserted.</summary>
-    public abstract Task<long> BulkInsertAsync(DbConnection connection, DbTransaction transaction, string serviceKey, long version, IAsyncEnumerable<RawResource> rows, CancellationToken ct);
+    public abstract Task<long> BulkInsertAsync(DbConnection connection, DbTransaction transaction, long serviceId, long version, IAsyncEnumerable<RawResource> rows, CancellationToken ct);
 
     /// <summary>Claims operations whose lease expired (PostgreSQL: FOR UPDATE SKIP LOCKED).</summary>
     public abstract string ClaimExpiredOperationsSql { get; }

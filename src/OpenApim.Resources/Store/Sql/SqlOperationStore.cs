@@ -9,7 +9,7 @@ namespace OpenApim.Resources.Store.Sql;
 /// <summary>The operations table over either SQL dialect.</summary>
 internal sealed class SqlOperationStore(SqlDialect dialect, TimeProvider time) : IOperationStore
 {
-    internal const string Columns = "id, kind, service_key, service_id, status, api_version, owner, lease_until, created_at, updated_at, ended_at, request, progress, result, error, resumable";
+    internal const string Columns = "id, kind, service_key, service_resource_id, status, api_version, owner, lease_until, created_at, updated_at, ended_at, request, progress, result, error, resumable";
 
     public async Task<OperationRecord> StartAsync(OperationRecord operation, CancellationToken ct)
     {
@@ -79,13 +79,14 @@ internal sealed class SqlOperationStore(SqlDialect dialect, TimeProvider time) :
         return await cmd.ExecuteNonQueryAsync(ct) == 1;
     }
 
-    public async Task<IReadOnlyList<OperationRecord>> ClaimExpiredAsync(string owner, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct)
+    public async Task<IReadOnlyList<OperationRecord>> ClaimExpiredAsync(string owner, DateTimeOffset expiredBefore, DateTimeOffset leaseUntil, CancellationToken ct)
     {
         await using var c = await dialect.OpenAsync(ct);
         await using var tx = await dialect.BeginWriteAsync(c, ct);
         await using var cmd = ResourceSql.Command(c, tx, dialect.ClaimExpiredOperationsSql);
         SqlDialect.Param(cmd, "@owner", owner);
-        SqlDialect.Param(cmd, "@now", now);
+        SqlDialect.Param(cmd, "@expired", expiredBefore);
+        SqlDialect.Param(cmd, "@now", time.GetUtcNow());
         SqlDialect.Param(cmd, "@lease", leaseUntil);
         var claimed = await ReadAllAsync(cmd, ct);
         await tx.CommitAsync(ct);
@@ -95,12 +96,12 @@ internal sealed class SqlOperationStore(SqlDialect dialect, TimeProvider time) :
     private async Task InsertAsync(DbConnection c, DbTransaction? tx, OperationRecord o, CancellationToken ct)
     {
         await using var cmd = ResourceSql.Command(c, tx,
-            $"INSERT INTO operations ({Columns}) VALUES (@id, @kind, @service_key, @service_id, @status, @api_version, @owner, @lease_until, @created_at, @updated_at, @ended_at, " +
+            $"INSERT INTO operations ({Columns}) VALUES (@id, @kind, @service_key, @service_resource_id, @status, @api_version, @owner, @lease_until, @created_at, @updated_at, @ended_at, " +
             $"{dialect.JsonParameter("@request")}, {dialect.JsonParameter("@progress")}, {dialect.JsonParameter("@result")}, {dialect.JsonParameter("@error")}, @resumable)");
         SqlDialect.Param(cmd, "@id", o.Id);
         SqlDialect.Param(cmd, "@kind", o.Kind);
         SqlDialect.Param(cmd, "@service_key", o.ServiceKey);
-        SqlDialect.Param(cmd, "@service_id", o.ServiceId);
+        SqlDialect.Param(cmd, "@service_resource_id", o.ServiceId);
         SqlDialect.Param(cmd, "@status", o.Status.ToString());
         SqlDialect.Param(cmd, "@api_version", o.ApiVersion);
         SqlDialect.Param(cmd, "@owner", o.Owner);

@@ -29,14 +29,14 @@ public sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : IR
     {
         await using var c = await dialect.OpenAsync(ct);
         await using var tx = await dialect.BeginWriteAsync(c, ct);
-        var epoch = await ResourceSql.LockServiceAsync(c, tx, serviceKey, ct);
+        var (serviceId, epoch) = await ResourceSql.LockServiceAsync(c, tx, serviceKey, ct);
         var busy = await ActiveOperationAsync(c, tx, serviceKey, ct);
         if (busy is { } op && (scope == WriteScope.Service || op.Kind == OperationKinds.Restore))
         {
             throw ArmErrors.ServiceBusy(ServiceName(serviceKey), op.Kind, op.Id);
         }
 
-        var writer = new SqlResourceWriter(dialect, c, tx, serviceKey, epoch, time, ct);
+        var writer = new SqlResourceWriter(dialect, c, tx, serviceKey, serviceId, epoch, time, ct);
         var result = await work(writer);
         await tx.CommitAsync(ct);
         return result;
@@ -48,10 +48,18 @@ public sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : IR
         try
         {
             var tx = await dialect.BeginSnapshotAsync(c, ct);
-            await using var cmd = ResourceSql.Command(c, tx, "SELECT epoch FROM service_state WHERE service_key = @s");
+            await using var cmd = ResourceSql.Command(c, tx, "SELECT service_id, epoch FROM services WHERE key = @s");
             SqlDialect.Param(cmd, "@s", serviceKey);
-            var epoch = Convert.ToInt64(await cmd.ExecuteScalarAsync(ct) ?? 0L, System.Globalization.CultureInfo.InvariantCulture);
-            return new SqlSnapshot(dialect, c, tx, serviceKey, epoch, time.GetUtcNow());
+            long serviceId = -1, epoch = 0;
+            await using (var r = await cmd.ExecuteReaderAsync(ct))
+            {
+                if (await r.ReadAsync(ct))
+                {
+                    (serviceId, epoch) = (r.GetInt64(0), r.GetInt64(1));
+                }
+            }
+
+            return new SqlSnapshot(dialect, c, tx, serviceId, epoch, time.GetUtcNow());
         }
         catch
         {
@@ -62,7 +70,7 @@ public sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : IR
 
     public async Task<RestoreCounts> ReplaceServiceContentAsync(
         string serviceKey,
-        string operationId,
+        string? operationId,
         IReadOnlyCollection<string> replacedKinds,
         IAsyncEnumerable<RawResource> rows,
         Func<JsonObject, JsonObject> updateService,
@@ -70,11 +78,13 @@ public sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : IR
     {
         await using var c = await dialect.OpenAsync(ct);
         await using var tx = await dialect.BeginWriteAsync(c, ct);
-        var epoch = await ResourceSql.LockServiceAsync(c, tx, serviceKey, ct);
+        var (serviceId, epoch) = await ResourceSql.LockServiceAsync(c, tx, serviceKey, ct);
         var busy = await ActiveOperationAsync(c, tx, serviceKey, ct);
         if (busy?.Id != operationId)
         {
-            throw new InvalidOperationException($"Operation {operationId} does not hold service {serviceKey}.");
+            throw operationId is null
+                ? ArmErrors.ServiceBusy(ServiceName(serviceKey), busy!.Value.Kind, busy.Value.Id)
+                : new InvalidOperationException($"Operation {operationId} does not hold service {serviceKey}.");
         }
 
         long deleted = 0;
@@ -82,22 +92,22 @@ public sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : IR
         {
             await using var del = ResourceSql.Command(c, tx, "");
             var names = replacedKinds.Select((k, i) => { SqlDialect.Param(del, $"@k{i}", k); return $"@k{i}"; }).ToList();
-            del.CommandText = $"DELETE FROM resources WHERE service_key = @s AND kind IN ({string.Join(", ", names)})";
-            SqlDialect.Param(del, "@s", serviceKey);
+            del.CommandText = $"DELETE FROM resources WHERE service_id = @s AND kind IN ({string.Join(", ", names)})";
+            SqlDialect.Param(del, "@s", serviceId);
             deleted = await del.ExecuteNonQueryAsync(ct);
         }
 
         var version = await NextVersionAsync(dialect, c, tx, ct);
-        var inserted = await dialect.BulkInsertAsync(c, tx, serviceKey, version, rows, ct);
+        var inserted = await dialect.BulkInsertAsync(c, tx, serviceId, version, rows, ct);
 
         var service = await ResourceSql.GetAsync(dialect, c, tx, serviceKey, ct)
             ?? throw new InvalidOperationException($"Service {serviceKey} vanished during restore.");
-        await using (var up = ResourceSql.Command(c, tx, $"UPDATE resources SET body = {dialect.JsonParameter("@body")}, version = @v, updated_at = @now WHERE key = @key"))
+        await using (var up = ResourceSql.Command(c, tx, $"UPDATE resources SET body = {dialect.JsonParameter("@body")}, version = @v, updated_at = @now WHERE service_id = @s AND path = ''"))
         {
             SqlDialect.Param(up, "@body", updateService(service.Body).ToJsonString());
             SqlDialect.Param(up, "@v", version);
             SqlDialect.Param(up, "@now", time.GetUtcNow());
-            SqlDialect.Param(up, "@key", serviceKey);
+            SqlDialect.Param(up, "@s", serviceId);
             await up.ExecuteNonQueryAsync(ct);
         }
 
@@ -108,7 +118,7 @@ public sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : IR
     public async Task<IReadOnlyDictionary<string, long>> GetEpochsAsync(CancellationToken ct)
     {
         await using var c = await dialect.OpenAsync(ct);
-        await using var cmd = ResourceSql.Command(c, null, "SELECT service_key, epoch FROM service_state");
+        await using var cmd = ResourceSql.Command(c, null, "SELECT key, epoch FROM services");
         await using var r = await cmd.ExecuteReaderAsync(ct);
         var result = new Dictionary<string, long>(StringComparer.Ordinal);
         while (await r.ReadAsync(ct))
@@ -136,7 +146,7 @@ public sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : IR
 
     private static string ServiceName(string serviceKey) => serviceKey[(serviceKey.LastIndexOf('/') + 1)..];
 
-    private sealed class SqlSnapshot(SqlDialect dialect, DbConnection c, DbTransaction tx, string serviceKey, long epoch, DateTimeOffset takenAt) : IResourceSnapshot
+    private sealed class SqlSnapshot(SqlDialect dialect, DbConnection c, DbTransaction tx, long serviceId, long epoch, DateTimeOffset takenAt) : IResourceSnapshot
     {
         public long Epoch => epoch;
 
@@ -145,8 +155,8 @@ public sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : IR
         public async IAsyncEnumerable<RawResource> ReadAllAsync([EnumeratorCancellation] CancellationToken ct)
         {
             await using var cmd = ResourceSql.Command(c, tx,
-                $"SELECT key, id, parent_key, kind, name, display_name, {dialect.BodyAsText}, created_at, updated_at FROM resources WHERE service_key = @s ORDER BY kind, key");
-            SqlDialect.Param(cmd, "@s", serviceKey);
+                $"SELECT path, rel_id, parent, kind, name, display_name, {dialect.BodyAsText}, created_at, updated_at FROM resources WHERE service_id = @s ORDER BY kind, path");
+            SqlDialect.Param(cmd, "@s", serviceId);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
             {

@@ -5,7 +5,7 @@ namespace OpenApim.Resources.Store.Sql;
 
 /// <summary>Reads and writes on the connection and transaction of one <see cref="SqlResourceStore.WriteAsync{T}"/>.</summary>
 internal sealed class SqlResourceWriter(
-    SqlDialect dialect, DbConnection c, DbTransaction tx, string serviceKey, long epoch, TimeProvider time, CancellationToken ct) : IResourceWriter
+    SqlDialect dialect, DbConnection c, DbTransaction tx, string serviceKey, long serviceId, long epoch, TimeProvider time, CancellationToken ct) : IResourceWriter
 {
     public long Epoch => epoch;
 
@@ -15,6 +15,12 @@ internal sealed class SqlResourceWriter(
 
     public async Task<StoredResource> PutAsync(NewResource resource, string? ifMatch = null)
     {
+        var (service, path) = ResourceSql.Split(resource.Key);
+        if (service != serviceKey)
+        {
+            throw new InvalidOperationException($"A write transaction of {serviceKey} cannot write {resource.Key}.");
+        }
+
         var existing = await GetAsync(resource.Key);
         if (ifMatch is not null && (existing is null || !ETag.Matches(ifMatch, existing.ETag)))
         {
@@ -23,19 +29,19 @@ internal sealed class SqlResourceWriter(
 
         var version = await SqlResourceStore.NextVersionAsync(dialect, c, tx, ct);
         var now = time.GetUtcNow();
-        var body = resource.Body.ToJsonString();
-        var displayName = ResourceSql.DisplayName(resource.Body);
+        var parent = path.Length == 0 ? "" : ResourceSql.Split(resource.ParentKey).Path;
+        var relId = ResourceSql.Split(resource.Id).Path;
         await using var cmd = ResourceSql.Command(c, tx, existing is null
-            ? $"INSERT INTO resources (key, id, service_key, parent_key, kind, name, display_name, body, version, created_at, updated_at) VALUES (@key, @id, @service, @parent, @kind, @name, @display, {dialect.JsonParameter("@body")}, @version, @now, @now)"
-            : $"UPDATE resources SET display_name = @display, body = {dialect.JsonParameter("@body")}, version = @version, updated_at = @now WHERE key = @key");
-        SqlDialect.Param(cmd, "@key", resource.Key);
-        SqlDialect.Param(cmd, "@id", resource.Id);
-        SqlDialect.Param(cmd, "@service", resource.ServiceKey == "" ? serviceKey : resource.ServiceKey);
-        SqlDialect.Param(cmd, "@parent", resource.ParentKey);
+            ? $"INSERT INTO resources (service_id, path, parent, kind, name, rel_id, display_name, body, version, created_at, updated_at) VALUES (@service, @path, @parent, @kind, @name, @rel, @display, {dialect.JsonParameter("@body")}, @version, @now, @now)"
+            : $"UPDATE resources SET display_name = @display, body = {dialect.JsonParameter("@body")}, version = @version, updated_at = @now WHERE service_id = @service AND path = @path");
+        SqlDialect.Param(cmd, "@service", serviceId);
+        SqlDialect.Param(cmd, "@path", path);
+        SqlDialect.Param(cmd, "@parent", parent);
         SqlDialect.Param(cmd, "@kind", resource.Kind);
         SqlDialect.Param(cmd, "@name", resource.Name);
-        SqlDialect.Param(cmd, "@display", displayName);
-        SqlDialect.Param(cmd, "@body", body);
+        SqlDialect.Param(cmd, "@rel", relId);
+        SqlDialect.Param(cmd, "@display", ResourceSql.DisplayName(resource.Body));
+        SqlDialect.Param(cmd, "@body", resource.Body.ToJsonString());
         SqlDialect.Param(cmd, "@version", version);
         SqlDialect.Param(cmd, "@now", now);
         try
@@ -47,6 +53,15 @@ internal sealed class SqlResourceWriter(
             throw ArmErrors.Conflict($"A resource named '{resource.Name}' already exists.");
         }
 
+        if (path.Length == 0)
+        {
+            // The service row: remember its id in the caller's casing.
+            await using var id = ResourceSql.Command(c, tx, "UPDATE services SET id = @id WHERE service_id = @service");
+            SqlDialect.Param(id, "@id", resource.Id);
+            SqlDialect.Param(id, "@service", serviceId);
+            await id.ExecuteNonQueryAsync(ct);
+        }
+
         return existing is null
             ? new StoredResource(resource.Key, resource.Id, resource.ServiceKey, resource.ParentKey, resource.Kind, resource.Name, resource.Body, version, now, now)
             : existing with { Body = resource.Body, Version = version, UpdatedAt = now };
@@ -54,9 +69,18 @@ internal sealed class SqlResourceWriter(
 
     public async Task<int> DeleteTreeAsync(string key)
     {
-        var (low, high) = ResourceSql.Descendants(key);
-        await using var cmd = ResourceSql.Command(c, tx, "DELETE FROM resources WHERE key = @key OR (key >= @low AND key < @high)");
-        SqlDialect.Param(cmd, "@key", key);
+        var (service, path) = ResourceSql.Split(key);
+        if (service != serviceKey)
+        {
+            throw new InvalidOperationException($"A write transaction of {serviceKey} cannot delete {key}.");
+        }
+
+        await using var cmd = ResourceSql.Command(c, tx, path.Length == 0
+            ? "DELETE FROM resources WHERE service_id = @service"
+            : "DELETE FROM resources WHERE service_id = @service AND (path = @path OR (path >= @low AND path < @high))");
+        var (low, high) = ResourceSql.Descendants(path);
+        SqlDialect.Param(cmd, "@service", serviceId);
+        SqlDialect.Param(cmd, "@path", path);
         SqlDialect.Param(cmd, "@low", low);
         SqlDialect.Param(cmd, "@high", high);
         return await cmd.ExecuteNonQueryAsync(ct);

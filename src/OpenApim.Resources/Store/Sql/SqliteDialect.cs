@@ -38,7 +38,7 @@ public sealed class SqliteDialect(string path) : SqlDialect
 
     public override string NextVersionSql => "UPDATE store_meta SET value = value + 1 WHERE name = 'version' RETURNING value";
 
-    public override string JsonPropertyText(string field) => $"json_extract(body, '$.properties.{field}')";
+    public override string JsonPropertyText(string field) => $"json_extract(r.body, '$.properties.{field}')";
 
     public override string BooleanLiteral(bool value) => value ? "1" : "0";
 
@@ -56,18 +56,18 @@ public sealed class SqliteDialect(string path) : SqlDialect
         exception is SqliteException { SqliteErrorCode: 19 };
 
     public override string ClaimExpiredOperationsSql =>
-        $"UPDATE operations SET owner = @owner, lease_until = @lease, updated_at = @now WHERE status = 'Running' AND lease_until < @now RETURNING {SqlOperationStore.Columns}";
+        $"UPDATE operations SET owner = @owner, lease_until = @lease, updated_at = @now WHERE status = 'Running' AND lease_until < @expired RETURNING {SqlOperationStore.Columns}";
 
-    public override async Task<long> BulkInsertAsync(DbConnection connection, DbTransaction transaction, string serviceKey, long version, IAsyncEnumerable<RawResource> rows, CancellationToken ct)
+    public override async Task<long> BulkInsertAsync(DbConnection connection, DbTransaction transaction, long serviceId, long version, IAsyncEnumerable<RawResource> rows, CancellationToken ct)
     {
         await using var cmd = ResourceSql.Command(connection, transaction,
-            "INSERT INTO resources (key, id, service_key, parent_key, kind, name, display_name, body, version, created_at, updated_at) VALUES (@key, @id, @service, @parent, @kind, @name, @display, @body, @version, @created, @updated)");
-        var key = Param(cmd, "@key", "");
-        var id = Param(cmd, "@id", "");
-        Param(cmd, "@service", serviceKey);
+            "INSERT INTO resources (service_id, path, parent, kind, name, rel_id, display_name, body, version, created_at, updated_at) VALUES (@service, @path, @parent, @kind, @name, @rel, @display, @body, @version, @created, @updated)");
+        Param(cmd, "@service", serviceId);
+        var path = Param(cmd, "@path", "");
         var parent = Param(cmd, "@parent", "");
         var kind = Param(cmd, "@kind", "");
         var name = Param(cmd, "@name", "");
+        var rel = Param(cmd, "@rel", "");
         var display = Param(cmd, "@display", "");
         var body = Param(cmd, "@body", "");
         Param(cmd, "@version", version);
@@ -77,11 +77,11 @@ public sealed class SqliteDialect(string path) : SqlDialect
         long count = 0;
         await foreach (var row in rows.WithCancellation(ct))
         {
-            key.Value = row.Key;
-            id.Value = row.Id;
-            parent.Value = row.ParentKey;
+            path.Value = row.Path;
+            parent.Value = row.Parent;
             kind.Value = row.Kind;
             name.Value = row.Name;
+            rel.Value = row.RelativeId;
             display.Value = (object?)row.DisplayName ?? DBNull.Value;
             body.Value = row.Body;
             created.Value = row.CreatedAt;

@@ -1,0 +1,108 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using OpenApim.Resources.Kinds;
+
+namespace OpenApim.Backup.Archive;
+
+/// <summary>One part of an archive: a file of NDJSON rows of one kind (or <c>service.json</c>).</summary>
+public sealed record ManifestPart(string Path, string Kind, BackupScope Scope, long Count, long Bytes, string Sha256);
+
+/// <summary>The service a backup was taken from.</summary>
+public sealed record SourceService(string Id, string Name, string Location, string Sku, int Capacity);
+
+/// <summary>How secret values are protected inside the archive.</summary>
+public sealed record EncryptionInfo(string Algorithm, string KeyId);
+
+/// <summary>
+/// <c>manifest.json</c>: format version, producer, source service, creation and expiry time (server
+/// clock), the snapshot point, and a SHA-256 and count per part. Documented in docs/backup-format.md.
+/// </summary>
+public sealed record Manifest(
+    Version FormatVersion,
+    string Producer,
+    SourceService Source,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset ExpiresAt,
+    long SnapshotEpoch,
+    DateTimeOffset SnapshotTakenAt,
+    IReadOnlyList<ManifestPart> Parts,
+    EncryptionInfo? Encryption)
+{
+    public const string FileName = "manifest.json";
+    public const string Format = "openapim-backup";
+
+    /// <summary>The version this build writes; it reads every 1.x.</summary>
+    public static readonly Version Current = new(1, 0);
+
+    public IReadOnlyDictionary<string, long> Counts => Parts.Where(p => p.Kind != "service").ToDictionary(p => p.Kind, p => p.Count);
+
+    public JsonObject ToJson() => new()
+    {
+        ["format"] = Format,
+        ["formatVersion"] = FormatVersion.ToString(2),
+        ["producer"] = Producer,
+        ["source"] = new JsonObject
+        {
+            ["id"] = Source.Id,
+            ["name"] = Source.Name,
+            ["location"] = Source.Location,
+            ["sku"] = new JsonObject { ["name"] = Source.Sku, ["capacity"] = Source.Capacity },
+        },
+        ["createdAt"] = Time(CreatedAt),
+        ["expiresAt"] = Time(ExpiresAt),
+        ["snapshot"] = new JsonObject { ["epoch"] = SnapshotEpoch, ["takenAt"] = Time(SnapshotTakenAt) },
+        ["encryption"] = Encryption is null ? null : new JsonObject { ["algorithm"] = Encryption.Algorithm, ["keyId"] = Encryption.KeyId, ["covers"] = "secret property values" },
+        ["counts"] = new JsonObject(Counts.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
+        ["parts"] = new JsonArray(Parts.Select(p => (JsonNode)new JsonObject
+        {
+            ["path"] = p.Path,
+            ["kind"] = p.Kind,
+            ["scope"] = p.Scope.ToString().ToLowerInvariant(),
+            ["count"] = p.Count,
+            ["bytes"] = p.Bytes,
+            ["sha256"] = p.Sha256,
+        }).ToArray()),
+    };
+
+    /// <summary>Reads a manifest; throws <see cref="FormatException"/> with a clear reason when it is not one this build can read.</summary>
+    public static Manifest Parse(JsonNode? json)
+    {
+        if (json is not JsonObject o || o["format"]?.GetValue<string>() != Format)
+        {
+            throw new FormatException("manifest.json is not an OpenApim backup manifest.");
+        }
+
+        var version = Version.Parse(o["formatVersion"]!.GetValue<string>());
+        if (version.Major > Current.Major)
+        {
+            throw new NotSupportedException(
+                $"The backup has format version {version.ToString(2)}, newer than this OpenApim reads ({Current.Major}.x); restore it with a newer OpenApim.");
+        }
+
+        var source = o["source"]!;
+        var encryption = o["encryption"] as JsonObject;
+        return new Manifest(
+            version,
+            o["producer"]?.GetValue<string>() ?? "unknown",
+            new SourceService(
+                source["id"]!.GetValue<string>(),
+                source["name"]!.GetValue<string>(),
+                source["location"]!.GetValue<string>(),
+                source["sku"]!["name"]!.GetValue<string>(),
+                source["sku"]!["capacity"]!.GetValue<int>()),
+            DateTimeOffset.Parse(o["createdAt"]!.GetValue<string>(), CultureInfo.InvariantCulture),
+            DateTimeOffset.Parse(o["expiresAt"]!.GetValue<string>(), CultureInfo.InvariantCulture),
+            o["snapshot"]!["epoch"]!.GetValue<long>(),
+            DateTimeOffset.Parse(o["snapshot"]!["takenAt"]!.GetValue<string>(), CultureInfo.InvariantCulture),
+            [.. o["parts"]!.AsArray().Select(p => new ManifestPart(
+                p!["path"]!.GetValue<string>(),
+                p["kind"]!.GetValue<string>(),
+                Enum.Parse<BackupScope>(p["scope"]!.GetValue<string>(), ignoreCase: true),
+                p["count"]!.GetValue<long>(),
+                p["bytes"]!.GetValue<long>(),
+                p["sha256"]!.GetValue<string>()))],
+            encryption is null ? null : new EncryptionInfo(encryption["algorithm"]!.GetValue<string>(), encryption["keyId"]!.GetValue<string>()));
+    }
+
+    public static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,62 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenApim.Backup.Jobs;
+using OpenApim.Backup.Storage;
+using OpenApim.Resources.Operations;
+using OpenApim.Resources.Store;
+
+namespace OpenApim.Backup;
+
+/// <summary>Registers the backup engine: the service actions, their operation handlers and the blob targets.</summary>
+public static class BackupModule
+{
+    public static IServiceCollection AddBackup(this IServiceCollection services, BackupOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton<BlobTargets>();
+        foreach (var name in new[] { OperationKinds.Backup, OperationKinds.Restore, RestoreJob.PreviewKind })
+        {
+            services.AddSingleton<IServiceAction>(sp => new StorageAction(name, sp.GetRequiredService<IResourceStore>(), sp.GetRequiredService<OperationRunner>(), sp.GetRequiredService<TimeProvider>()));
+        }
+
+        services.AddSingleton<IOperationHandler, BackupJob>();
+        services.AddSingleton<IOperationHandler>(sp => Restore(sp, preview: false));
+        services.AddSingleton<IOperationHandler>(sp => Restore(sp, preview: true));
+        services.AddHostedService<WorkFolderCleanup>();
+        return services;
+    }
+
+    private static RestoreJob Restore(IServiceProvider sp, bool preview) => new(
+        sp.GetRequiredService<IResourceStore>(),
+        sp.GetRequiredService<BlobTargets>(),
+        sp.GetRequiredService<BackupOptions>(),
+        sp.GetRequiredService<TimeProvider>(),
+        sp.GetRequiredService<ILogger<RestoreJob>>(),
+        preview);
+
+    /// <summary>Removes archives left in the work folder by a process that was killed mid-operation.</summary>
+    private sealed class WorkFolderCleanup(BackupOptions options) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            if (Directory.Exists(options.WorkDirectory))
+            {
+                foreach (var file in Directory.EnumerateFiles(options.WorkDirectory, "*.zip"))
+                {
+                    File.Delete(file);
+                }
+            }
+
+            if (options.EndpointTemplate is null)
+            {
+                // The embedded default account has a 'backups' container so the quick start needs no setup.
+                Directory.CreateDirectory(Path.Combine(options.LocalRoot, BackupOptions.DevelopmentAccount, "backups"));
+            }
+
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

@@ -1,0 +1,179 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using OpenApim.Backup.Archive;
+using OpenApim.Backup.Requests;
+using OpenApim.Backup.Storage;
+using OpenApim.Resources.Arm;
+using OpenApim.Resources.Kinds;
+using OpenApim.Resources.Operations;
+using OpenApim.Resources.Store;
+
+namespace OpenApim.Backup.Jobs;
+
+/// <summary>
+/// Backs a service up: one consistent snapshot read (one database transaction) streamed into an
+/// archive in the work folder, then uploaded as one blob (committed only when complete).
+/// </summary>
+internal sealed partial class BackupJob(IResourceStore store, BlobTargets targets, BackupOptions options, TimeProvider time, ILogger<BackupJob> logger) : IOperationHandler
+{
+    public string Kind => OperationKinds.Backup;
+
+    public async Task<JsonObject?> RunAsync(OperationContext context)
+    {
+        var op = context.Operation;
+        var ct = context.Cancellation;
+        var request = context.State as StorageRequest ?? StorageRequest.FromStoredJson(op.Request!["storage"]!.AsObject());
+        var service = ServiceRef.FromId(op.ServiceId);
+        var started = time.GetUtcNow();
+        var target = StorageCalls.Call(() => targets.Open(request, service), Fail);
+        await StorageCalls.CallAsync(() => target.CheckContainerAsync(ct), Fail);
+
+        Directory.CreateDirectory(options.WorkDirectory);
+        var file = Path.Combine(options.WorkDirectory, $"backup-{op.Id}.zip");
+        try
+        {
+            var (manifest, rows) = await WriteArchiveAsync(service, file, context);
+            var metadata = new Dictionary<string, string>
+            {
+                ["openapim_format"] = manifest.FormatVersion.ToString(2),
+                ["openapim_source"] = manifest.Source.Name,
+                ["openapim_sku"] = manifest.Source.Sku,
+                ["openapim_created_at"] = Manifest.Time(manifest.CreatedAt),
+                ["openapim_expires_at"] = Manifest.Time(manifest.ExpiresAt),
+                ["openapim_sha256"] = await Sha256Async(file, ct),
+            };
+            context.Report(new JsonObject { ["phase"] = "uploading", ["rows"] = rows });
+            await StorageCalls.CallAsync(() => target.UploadAsync(request.BackupName, file, metadata, ct), Fail);
+            var bytes = new FileInfo(file).Length;
+            var elapsed = time.GetUtcNow() - started;
+            LogBackedUp(logger, service.Name, request, rows, bytes, elapsed.TotalMilliseconds);
+            return new JsonObject
+            {
+                ["summary"] = new JsonObject
+                {
+                    ["backupName"] = request.BackupName,
+                    ["storageAccount"] = request.StorageAccount,
+                    ["containerName"] = request.ContainerName,
+                    ["formatVersion"] = manifest.FormatVersion.ToString(2),
+                    ["createdAt"] = Manifest.Time(manifest.CreatedAt),
+                    ["expiresAt"] = Manifest.Time(manifest.ExpiresAt),
+                    ["snapshot"] = new JsonObject { ["epoch"] = manifest.SnapshotEpoch, ["takenAt"] = Manifest.Time(manifest.SnapshotTakenAt) },
+                    ["entities"] = rows,
+                    ["archiveBytes"] = bytes,
+                    ["counts"] = new JsonObject(manifest.Counts.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
+                    ["encrypted"] = manifest.Encryption is not null,
+                    ["durationMs"] = (long)elapsed.TotalMilliseconds,
+                },
+            };
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private async Task<(Manifest Manifest, long Rows)> WriteArchiveAsync(ServiceRef service, string file, OperationContext context)
+    {
+        var ct = context.Cancellation;
+        var cipher = options.EncryptionKey is { } key ? new SecretCipher(key) : null;
+        await using var snapshot = await store.OpenSnapshotAsync(service.Key, ct);
+        await using var output = new FileStream(file, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16);
+        using var writer = new ArchiveWriter(output, cipher);
+        JsonObject? serviceDocument = null;
+        long rows = 0;
+        await foreach (var row in snapshot.ReadAllAsync(ct))
+        {
+            if (row.Kind == "service")
+            {
+                serviceDocument = JsonNode.Parse(row.Body)!.AsObject();
+                writer.WriteService(ServiceDocument.ForArchive(serviceDocument));
+                continue;
+            }
+
+            var kind = KindCatalog.Find(row.Kind);
+            if (kind is null || kind.Backup == BackupScope.Excluded)
+            {
+                continue;
+            }
+
+            writer.WriteRow(kind, row.RelativeId, row.CreatedAt, row.UpdatedAt, row.Body);
+            if (++rows % 20_000 == 0)
+            {
+                context.Report(new JsonObject { ["phase"] = "reading", ["rows"] = rows });
+            }
+        }
+
+        if (serviceDocument is null)
+        {
+            throw ArmErrors.BackupFailed("ServiceNotFound", $"The service '{service.Name}' was deleted before the backup could read it.");
+        }
+
+        var createdAt = time.GetUtcNow();
+        Manifest? manifest = null;
+        writer.Finish(parts => manifest = new Manifest(
+            Manifest.Current,
+            $"OpenApim {typeof(BackupJob).Assembly.GetName().Version?.ToString(3)}",
+            new SourceService(service.Id, service.Name, serviceDocument["location"]?.GetValue<string>() ?? "",
+                ServiceDocument.Sku(serviceDocument), serviceDocument["sku"]?["capacity"]?.GetValue<int>() ?? 0),
+            createdAt,
+            createdAt + options.Lifetime,
+            snapshot.Epoch,
+            snapshot.TakenAt,
+            parts,
+            cipher is null ? null : new EncryptionInfo(SecretCipher.Algorithm, cipher.KeyId)));
+        await output.FlushAsync(ct);
+        return (manifest!, rows);
+    }
+
+    private static ArmException Fail(string problem, string message) => ArmErrors.BackupFailed(problem, message);
+
+    internal static async Task<string> Sha256Async(string file, CancellationToken ct)
+    {
+        await using var stream = File.OpenRead(file);
+        return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, ct));
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Backed up service {Service} to {Target}: {Rows} entities, {Bytes} bytes in {Milliseconds:F0} ms")]
+    private static partial void LogBackedUp(ILogger logger, string service, StorageRequest target, long rows, long bytes, double milliseconds);
+}
+
+/// <summary>Turns storage failures into the operation's ARM error.</summary>
+internal static class StorageCalls
+{
+    public static T Call<T>(Func<T> action, Func<string, string, ArmException> fail)
+    {
+        try
+        {
+            return action();
+        }
+        catch (StorageException e)
+        {
+            throw fail(e.Problem.ToString(), e.Message);
+        }
+    }
+
+    public static async Task CallAsync(Func<Task> action, Func<string, string, ArmException> fail)
+    {
+        try
+        {
+            await action();
+        }
+        catch (StorageException e)
+        {
+            throw fail(e.Problem.ToString(), e.Message);
+        }
+    }
+
+    public static async Task<T> CallAsync<T>(Func<Task<T>> action, Func<string, string, ArmException> fail)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (StorageException e)
+        {
+            throw fail(e.Problem.ToString(), e.Message);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using OpenApim.Backup.Archive;
+using OpenApim.Resources.Arm;
+using OpenApim.Resources.Store;
+
+namespace OpenApim.Backup.Jobs;
+
+/// <summary>
+/// The answer of a validate-only restore: the checks that passed, and per kind how many entities the
+/// restore would create, change, delete or leave unchanged, plus the service settings it would change.
+/// Entities compare by content (JSON with keys in canonical order), so the store's formatting does not matter.
+/// </summary>
+internal static class PreviewReport
+{
+    private static readonly string[] Checks = ["storageAccess", "format", "checksums", "expiry", "sku", "encryptionKey"];
+
+    public static async Task<JsonObject> BuildAsync(IResourceStore store, ServiceRef service, ArchiveReader archive, JsonObject archivedService, JsonObject current, RestoreScope scope, CancellationToken ct)
+    {
+        var replaced = RestoreScopes.ReplacedKinds(scope).ToHashSet(StringComparer.Ordinal);
+        var existing = new Dictionary<string, (string Kind, UInt128 Hash)>(StringComparer.Ordinal);
+        await using (var snapshot = await store.OpenSnapshotAsync(service.Key, ct))
+        {
+            await foreach (var row in snapshot.ReadAllAsync(ct))
+            {
+                if (replaced.Contains(row.Kind))
+                {
+                    existing[row.Path] = (row.Kind, Hash(row.Body));
+                }
+            }
+        }
+
+        var changes = new SortedDictionary<string, int[]>(StringComparer.Ordinal); // create, update, delete, unchanged
+        int[] For(string kind) => changes.TryGetValue(kind, out var c) ? c : changes[kind] = new int[4];
+        foreach (var part in archive.EntityParts.Where(p => replaced.Contains(p.Kind)))
+        {
+            foreach (var row in archive.ReadPart(part))
+            {
+                var target = RestoreJob.ToRow(part.Kind, row);
+                if (existing.Remove(target.Path, out var before))
+                {
+                    For(part.Kind)[before.Hash == Hash(row.Body) ? 3 : 1]++;
+                }
+                else
+                {
+                    For(part.Kind)[0]++;
+                }
+            }
+        }
+
+        foreach (var (_, left) in existing)
+        {
+            For(left.Kind)[2]++;
+        }
+
+        var settings = new JsonObject();
+        foreach (var name in ServiceDocument.RestoredProperties)
+        {
+            var from = current["properties"]?[name];
+            var to = archivedService["properties"]?[name];
+            if (!JsonNode.DeepEquals(from, to))
+            {
+                settings[name] = new JsonObject { ["from"] = from?.DeepClone(), ["to"] = to?.DeepClone() };
+            }
+        }
+
+        var m = archive.Manifest;
+        return new JsonObject
+        {
+            ["validateOnly"] = true,
+            ["source"] = new JsonObject { ["id"] = m.Source.Id, ["name"] = m.Source.Name, ["location"] = m.Source.Location, ["sku"] = m.Source.Sku },
+            ["formatVersion"] = m.FormatVersion.ToString(2),
+            ["createdAt"] = Manifest.Time(m.CreatedAt),
+            ["expiresAt"] = Manifest.Time(m.ExpiresAt),
+            ["encrypted"] = m.Encryption is not null,
+            ["scope"] = scope.ToString(),
+            ["checks"] = new JsonArray(Checks.Select(c => (JsonNode)new JsonObject { ["name"] = c, ["status"] = "Passed" }).ToArray()),
+            ["serviceSettings"] = settings,
+            ["changes"] = new JsonObject(changes.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)new JsonObject
+            {
+                ["create"] = kv.Value[0],
+                ["update"] = kv.Value[1],
+                ["delete"] = kv.Value[2],
+                ["unchanged"] = kv.Value[3],
+            }))),
+        };
+    }
+
+    /// <summary>A hash of the JSON content independent of key order and whitespace.</summary>
+    private static UInt128 Hash(string json)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            Canonical(JsonNode.Parse(json), writer);
+        }
+
+        var digest = SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        return new UInt128(BitConverter.ToUInt64(digest, 0), BitConverter.ToUInt64(digest, 8));
+    }
+
+    private static void Canonical(JsonNode? node, Utf8JsonWriter writer)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                writer.WriteStartObject();
+                foreach (var (k, v) in o.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                {
+                    writer.WritePropertyName(k);
+                    Canonical(v, writer);
+                }
+
+                writer.WriteEndObject();
+                break;
+            case JsonArray a:
+                writer.WriteStartArray();
+                foreach (var item in a)
+                {
+                    Canonical(item, writer);
+                }
+
+                writer.WriteEndArray();
+                break;
+            case null:
+                writer.WriteNullValue();
+                break;
+            default:
+                node.WriteTo(writer);
+                break;
+        }
+    }
+}

@@ -1,0 +1,154 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using OpenApim.Backup.Archive;
+using OpenApim.Backup.Requests;
+using OpenApim.Backup.Storage;
+using OpenApim.Resources.Arm;
+using OpenApim.Resources.Kinds;
+using OpenApim.Resources.Operations;
+using OpenApim.Resources.Store;
+
+namespace OpenApim.Backup.Jobs;
+
+/// <summary>
+/// Restores a backup into a service: download, verify the whole archive (format, checksums, expiry,
+/// SKU, encryption key), then replace the service's restorable state in one transaction. Any failure
+/// before the commit leaves the target exactly as it was. The preview kind runs every check and
+/// reports what would change, without changing anything.
+/// </summary>
+internal sealed partial class RestoreJob(
+    IResourceStore store, BlobTargets targets, BackupOptions options, TimeProvider time, ILogger<RestoreJob> logger, bool preview) : IOperationHandler
+{
+    public const string PreviewKind = "previewRestore";
+
+    public string Kind => preview ? PreviewKind : OperationKinds.Restore;
+
+    public async Task<JsonObject?> RunAsync(OperationContext context)
+    {
+        var op = context.Operation;
+        var ct = context.Cancellation;
+        var request = context.State as StorageRequest ?? StorageRequest.FromStoredJson(op.Request!["storage"]!.AsObject());
+        var scope = Enum.Parse<RestoreScope>(op.Request!["scope"]?.GetValue<string>() ?? nameof(RestoreScope.All));
+        var service = ServiceRef.FromId(op.ServiceId);
+        var started = time.GetUtcNow();
+        var target = StorageCalls.Call(() => targets.Open(request, service), Fail);
+
+        Directory.CreateDirectory(options.WorkDirectory);
+        var file = Path.Combine(options.WorkDirectory, $"restore-{op.Id}.zip");
+        try
+        {
+            context.Report(new JsonObject { ["phase"] = "downloading" });
+            var blob = await StorageCalls.CallAsync(() => target.DownloadAsync(request.BackupName, file, ct), Fail);
+            if (blob.Metadata.TryGetValue("openapim_sha256", out var expected) && expected != await BackupJob.Sha256Async(file, ct))
+            {
+                throw Fail("BackupCorrupted", "The backup is corrupted: the blob's content does not match the checksum recorded when it was written.");
+            }
+
+            using var archive = ArchiveReader.Open(file, options.EncryptionKey);
+            var current = await store.GetAsync(service.Key, ct) ?? throw ArmErrors.ServiceNotFound(service.Name, service.ResourceGroup);
+            var archivedService = Verify(archive, current.Body, context);
+
+            if (preview)
+            {
+                var report = await PreviewReport.BuildAsync(store, service, archive, archivedService, current.Body, scope, ct);
+                return new JsonObject { ["summary"] = Summary(archive.Manifest, scope, null, started), ["body"] = report };
+            }
+
+            context.Report(new JsonObject { ["phase"] = "replacing" });
+            var counts = await store.ReplaceServiceContentAsync(service.Key, op.Id, RestoreScopes.ReplacedKinds(scope),
+                Rows(archive, scope, ct), document => ServiceDocument.Apply(document, archivedService), ct);
+            var elapsed = time.GetUtcNow() - started;
+            LogRestored(logger, service.Name, request, counts.Inserted, counts.Deleted, elapsed.TotalMilliseconds);
+            return new JsonObject { ["summary"] = Summary(archive.Manifest, scope, counts, started) };
+        }
+        catch (ArchiveException e)
+        {
+            throw Fail(e.Problem, e.Message);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException && e is not FileNotFoundException)
+        {
+            throw Fail("BackupCorrupted", $"The backup is corrupted: its content cannot be decompressed ({e.Message}).");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    /// <summary>Every check before anything changes: expiry, SKU, and a full read of every part against its checksum.</summary>
+    private JsonObject Verify(ArchiveReader archive, JsonObject current, OperationContext context)
+    {
+        var manifest = archive.Manifest;
+        if (time.GetUtcNow() > manifest.CreatedAt + options.Lifetime)
+        {
+            throw ArmErrors.BackupExpired(manifest.CreatedAt, options.Lifetime);
+        }
+
+        var currentSku = ServiceDocument.Sku(current);
+        if (!currentSku.Equals(manifest.Source.Sku, StringComparison.OrdinalIgnoreCase))
+        {
+            throw ArmErrors.SkuMismatch(currentSku, manifest.Source.Sku);
+        }
+
+        context.Report(new JsonObject { ["phase"] = "verifying" });
+        var archivedService = archive.ReadService();
+        foreach (var part in archive.EntityParts)
+        {
+            foreach (var _ in archive.ReadPart(part))
+            {
+                context.Cancellation.ThrowIfCancellationRequested();
+            }
+        }
+
+        return archivedService;
+    }
+
+    /// <summary>The archive's rows as rows of the target service, for the kinds this restore replaces.</summary>
+    private static async IAsyncEnumerable<RawResource> Rows(ArchiveReader archive, RestoreScope scope, [EnumeratorCancellation] CancellationToken ct)
+    {
+        foreach (var part in archive.EntityParts)
+        {
+            if (!RestoreScopes.Replaces(scope, KindCatalog.Get(part.Kind)))
+            {
+                continue;
+            }
+
+            foreach (var row in archive.ReadPart(part))
+            {
+                ct.ThrowIfCancellationRequested();
+                yield return ToRow(part.Kind, row);
+            }
+
+            await Task.Yield();
+        }
+    }
+
+    /// <summary>Archive rows are relative to the service, so they become rows of whichever service is restored into.</summary>
+    internal static RawResource ToRow(string kind, ArchiveRow row) =>
+        RawResource.FromRelativeId(row.Path, kind, row.DisplayName, row.Body, row.Created, row.Updated);
+
+    private JsonObject Summary(Manifest manifest, RestoreScope scope, RestoreCounts? counts, DateTimeOffset started)
+    {
+        var summary = new JsonObject
+        {
+            ["source"] = new JsonObject { ["id"] = manifest.Source.Id, ["name"] = manifest.Source.Name, ["location"] = manifest.Source.Location, ["sku"] = manifest.Source.Sku },
+            ["createdAt"] = Manifest.Time(manifest.CreatedAt),
+            ["snapshot"] = new JsonObject { ["epoch"] = manifest.SnapshotEpoch, ["takenAt"] = Manifest.Time(manifest.SnapshotTakenAt) },
+            ["scope"] = scope.ToString(),
+            ["durationMs"] = (long)(time.GetUtcNow() - started).TotalMilliseconds,
+        };
+        if (counts is not null)
+        {
+            summary["entitiesRestored"] = counts.Inserted;
+            summary["entitiesReplaced"] = counts.Deleted;
+        }
+
+        return summary;
+    }
+
+    private static ArmException Fail(string problem, string message) => ArmErrors.RestoreFailed(problem, message);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Restored service {Service} from {Source}: {Inserted} entities written, {Deleted} replaced, in {Milliseconds:F0} ms")]
+    private static partial void LogRestored(ILogger logger, string service, StorageRequest source, long inserted, long deleted, double milliseconds);
+}

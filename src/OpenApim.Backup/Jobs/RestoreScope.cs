@@ -1,0 +1,27 @@
+using OpenApim.Resources.Kinds;
+
+namespace OpenApim.Backup.Jobs;
+
+/// <summary>What a restore replaces.</summary>
+public enum RestoreScope
+{
+    /// <summary>Everything in the backup: configuration and runtime data (disaster recovery; Azure's behaviour).</summary>
+    All,
+
+    /// <summary>Configuration only: the target keeps its users, subscriptions and their keys (promotion between environments).</summary>
+    Configuration,
+}
+
+internal static class RestoreScopes
+{
+    /// <summary>The kinds whose rows a restore of <paramref name="scope"/> replaces in the target.</summary>
+    public static IReadOnlyCollection<string> ReplacedKinds(RestoreScope scope) =>
+        [.. KindCatalog.All.Where(k => Replaces(scope, k)).Select(k => k.Path)];
+
+    public static bool Replaces(RestoreScope scope, ResourceKind kind) => kind.Backup switch
+    {
+        BackupScope.Configuration => true,
+        BackupScope.Runtime => scope == RestoreScope.All,
+        _ => false,
+    };
+}

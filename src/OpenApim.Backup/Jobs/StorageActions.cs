@@ -1,0 +1,59 @@
+using System.Text.Json.Nodes;
+using OpenApim.Backup.Requests;
+using OpenApim.Backup.Storage;
+using OpenApim.Resources.Arm;
+using OpenApim.Resources.Operations;
+using OpenApim.Resources.Store;
+
+namespace OpenApim.Backup.Jobs;
+
+/// <summary>
+/// <c>POST {service}/backup</c>, <c>/restore</c> and OpenApim's <c>/previewRestore</c>: validate the body for
+/// the api-version (400 at once), check the service's identity when one is named, then start the
+/// operation on this node. Only the access-key-free part of the request is stored.
+/// </summary>
+internal sealed class StorageAction(string name, IResourceStore store, OperationRunner runner, TimeProvider time) : IServiceAction
+{
+    public string Name => name;
+
+    public async Task<OperationRecord> StartAsync(ServiceActionRequest request, CancellationToken ct)
+    {
+        var storage = StorageRequest.Parse(request.Body, request.ApiVersion);
+        var stored = new JsonObject { ["storage"] = storage.ToStoredJson() };
+        if (name != OperationKinds.Backup)
+        {
+            stored["scope"] = ParseScope(request.Body).ToString();
+        }
+
+        var service = await store.GetAsync(request.Service.Key, ct) ?? throw ArmErrors.ServiceNotFound(request.Service.Name, request.Service.ResourceGroup);
+        BlobTargets.CheckIdentity(storage, request.Service, service.Body);
+
+        return await runner.StartAsync(new OperationRecord
+        {
+            Id = Guid.NewGuid().ToString("N"),
+            Kind = name,
+            ServiceKey = request.Service.Key,
+            ServiceId = request.Service.Id,
+            Status = OperationStatus.Running,
+            ApiVersion = request.ApiVersion,
+            CreatedAt = time.GetUtcNow(),
+            Request = stored,
+            // With a managed identity the credential comes from configuration, so any node can redo the work.
+            Resumable = storage.AccessType != AccessType.AccessKey,
+        }, storage, ct);
+    }
+
+    /// <summary>OpenApim extension: <c>"restoreScope": "All" | "Configuration"</c> in the restore body.</summary>
+    private static RestoreScope ParseScope(JsonObject body)
+    {
+        var key = body.Select(kv => kv.Key).FirstOrDefault(k => k.Equals("restoreScope", StringComparison.OrdinalIgnoreCase));
+        if (key is null || body[key] is null)
+        {
+            return RestoreScope.All;
+        }
+
+        return body[key] is JsonValue v && v.TryGetValue<string>(out var s) && Enum.TryParse<RestoreScope>(s, ignoreCase: true, out var scope) && !int.TryParse(s, out _)
+            ? scope
+            : throw ArmErrors.Validation("restoreScope", "'restoreScope' must be 'All' (everything, the default) or 'Configuration' (keep the target's users, subscriptions and keys).");
+    }
+}

@@ -1,0 +1,38 @@
+namespace OpenApim.Backup.Storage;
+
+/// <summary>What went wrong talking to storage, in terms a user can act on.</summary>
+public enum StorageProblem
+{
+    ContainerNotFound,
+    BlobNotFound,
+    AuthenticationFailed,
+    AccountNotFound,
+    AccountUnreachable,
+    StorageError,
+}
+
+/// <summary>A storage failure with a message that names the account, container or blob involved.</summary>
+public sealed class StorageException(StorageProblem problem, string message, Exception? inner = null) : Exception(message, inner)
+{
+    public StorageProblem Problem { get; } = problem;
+}
+
+/// <summary>Properties of a stored backup blob.</summary>
+public sealed record BlobInfo(long Length, IReadOnlyDictionary<string, string> Metadata);
+
+/// <summary>
+/// One storage container, already authenticated: the seam between the backup engine and where
+/// archives live (Azure Blob Storage or a local folder). Uploads are atomic: a blob either appears
+/// complete or not at all.
+/// </summary>
+public interface IBlobTarget
+{
+    /// <summary>Fails with <see cref="StorageProblem.ContainerNotFound"/> (or an access problem) unless the container exists.</summary>
+    Task CheckContainerAsync(CancellationToken ct);
+
+    /// <summary>Uploads a local file as the blob, replacing any previous blob atomically.</summary>
+    Task UploadAsync(string blobName, string localFile, IReadOnlyDictionary<string, string> metadata, CancellationToken ct);
+
+    /// <summary>Downloads the blob into a local file and returns its properties.</summary>
+    Task<BlobInfo> DownloadAsync(string blobName, string localFile, CancellationToken ct);
+}

@@ -1,0 +1,72 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace OpenApim.Backup.Storage;
+
+/// <summary>
+/// The embedded default: storage accounts are folders (<c>{root}/{account}/{container}/{blob}</c>) with
+/// keys from configuration, and the same error semantics as Azure: the container must exist, a wrong
+/// key fails authentication. Uploads write a temporary file and rename it, so they are atomic.
+/// </summary>
+internal sealed class LocalFolderTarget(string root, string account, string container) : IBlobTarget
+{
+    private string ContainerPath => Path.Combine(root, account, container);
+
+    /// <summary>Checks the key against the configured one in constant time.</summary>
+    public static LocalFolderTarget Open(string root, LocalAccount configured, string? key, string container)
+    {
+        var expected = SHA256.HashData(Encoding.UTF8.GetBytes(configured.Key));
+        var given = SHA256.HashData(Encoding.UTF8.GetBytes(key ?? ""));
+        if (!CryptographicOperations.FixedTimeEquals(expected, given))
+        {
+            throw new StorageException(StorageProblem.AuthenticationFailed, $"Authentication failed for storage account '{configured.Name}': the access key is wrong.");
+        }
+
+        return new LocalFolderTarget(root, configured.Name, container);
+    }
+
+    public Task CheckContainerAsync(CancellationToken ct) =>
+        Directory.Exists(ContainerPath)
+            ? Task.CompletedTask
+            : throw new StorageException(StorageProblem.ContainerNotFound,
+                $"The container '{container}' does not exist in storage account '{account}'; create it first (backup does not create containers).");
+
+    public async Task UploadAsync(string blobName, string localFile, IReadOnlyDictionary<string, string> metadata, CancellationToken ct)
+    {
+        await CheckContainerAsync(ct);
+        var target = BlobPath(blobName);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var temp = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.partial");
+        File.Copy(localFile, temp);
+        await File.WriteAllTextAsync(temp + ".meta", JsonSerializer.Serialize(metadata), ct);
+        File.Move(temp + ".meta", MetadataPath(target), overwrite: true);
+        File.Move(temp, target, overwrite: true);
+    }
+
+    public async Task<BlobInfo> DownloadAsync(string blobName, string localFile, CancellationToken ct)
+    {
+        await CheckContainerAsync(ct);
+        var source = BlobPath(blobName);
+        if (!File.Exists(source))
+        {
+            throw new StorageException(StorageProblem.BlobNotFound, $"The backup '{blobName}' does not exist in container '{container}' of storage account '{account}'.");
+        }
+
+        File.Copy(source, localFile, overwrite: true);
+        var metadata = File.Exists(MetadataPath(source))
+            ? JsonSerializer.Deserialize<Dictionary<string, string>>(await File.ReadAllTextAsync(MetadataPath(source), ct)) ?? []
+            : [];
+        return new BlobInfo(new FileInfo(localFile).Length, metadata);
+    }
+
+    private string BlobPath(string blobName)
+    {
+        var path = Path.GetFullPath(Path.Combine(ContainerPath, blobName));
+        return path.StartsWith(Path.GetFullPath(ContainerPath) + Path.DirectorySeparatorChar, StringComparison.Ordinal)
+            ? path
+            : throw new StorageException(StorageProblem.StorageError, $"The backup name '{blobName}' is not a valid blob name.");
+    }
+
+    private static string MetadataPath(string blobPath) => Path.Combine(Path.GetDirectoryName(blobPath)!, "." + Path.GetFileName(blobPath) + ".metadata.json");
+}
