@@ -30,7 +30,8 @@ public sealed partial class OperationRunner(
 
     private TimeSpan SweepEvery => TimeSpan.FromTicks(Math.Min(options.Lease.Ticks / 2, TimeSpan.FromSeconds(5).Ticks));
 
-    private readonly Dictionary<string, IOperationHandler> _handlers = handlers.ToDictionary(h => h.Kind, StringComparer.Ordinal);
+    // The last registration of a kind wins, so a host can replace or wrap a handler.
+    private readonly Dictionary<string, IOperationHandler> _handlers = handlers.GroupBy(h => h.Kind, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task> _running = new();
     private CancellationToken _stopping;
 

@@ -83,9 +83,37 @@ public sealed class ArmClient(HttpClient http) : IDisposable
     /// <summary>PUTs an entity and asserts it was created.</summary>
     public async Task<ArmResult> CreateAsync(string path, JsonObject properties)
     {
-        var result = await PutAsync(path, new JsonObject { ["properties"] = properties });
+        var result = await PutAsync(path, new JsonObject { ["properties"] = properties.DeepClone() });
         Assert.True(result.Status == HttpStatusCode.Created, $"PUT {path}: {result}");
         return result;
+    }
+
+    /// <summary>POSTs a long-running action and polls its Location until it ends; returns the accepted response and the final one.</summary>
+    public async Task<(ArmResult Accepted, ArmResult Final)> RunAsync(string path, JsonNode? body, string apiVersion = Version)
+    {
+        var accepted = await SendAsync(HttpMethod.Post, path, body, apiVersion);
+        if (accepted.Status != HttpStatusCode.Accepted)
+        {
+            return (accepted, accepted);
+        }
+
+        return (accepted, await WaitAsync(accepted.Headers.Location!.ToString()));
+    }
+
+    /// <summary>Polls an operation's Location until it answers something other than 202.</summary>
+    public async Task<ArmResult> WaitAsync(string location, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(120));
+        while (true)
+        {
+            var poll = await SendAsync(HttpMethod.Get, location, apiVersion: null);
+            if (poll.Status != HttpStatusCode.Accepted || DateTime.UtcNow > deadline)
+            {
+                return poll;
+            }
+
+            await Task.Delay(50);
+        }
     }
 
     private static string Quote(string etag) => etag == "*" ? "*" : $"\"{etag}\"";
