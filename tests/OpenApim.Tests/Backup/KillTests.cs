@@ -1,0 +1,120 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using OpenApim.Tests.Infrastructure;
+
+namespace OpenApim.Tests.Backup;
+
+/// <summary>
+/// The server is killed (SIGKILL) in the middle of a backup and of a restore, then started again on
+/// the same data: no partial blob, no half-restored service, and the operation ends in a clear state.
+/// </summary>
+public abstract class KillTests(StoreKind store) : IAsyncLifetime
+{
+    private const string Subscription = "00000000-0000-0000-0000-000000000001";
+    private readonly string _data = Path.Combine(Path.GetTempPath(), "openapim-tests", "kill-" + Guid.NewGuid().ToString("N"));
+    private PostgresDatabase? _database;
+
+    private string[] StoreArgs => _database is null ? [] : ["--postgres", _database.ConnectionString];
+
+    // A short lease so a PostgreSQL node notices the dead one quickly; SQLite ends such operations at start.
+    private string[] ServerArgs => [.. StoreArgs, .. Azurite.ServerArgs, "--OPENAPIM_OPERATION_LEASE", "00:00:02"];
+
+    public async Task InitializeAsync()
+    {
+        _database = store == StoreKind.Postgres ? await PostgresDatabase.CreateAsync() : null;
+        await ServerProcess.SeedAsync(["--service", "big", "--scale", "0.3", "--data-dir", _data, .. StoreArgs]);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(_data, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    [Fact]
+    public async Task Killed_mid_backup_leaves_no_blob_and_the_operation_ends_as_interrupted()
+    {
+        var container = await Azurite.NewContainerAsync();
+        string location;
+        await using (var server = await ServerProcess.StartAsync(_data, ServerArgs))
+        {
+            using var arm = await server.CreateArmClientAsync();
+            var accepted = await arm.PostAsync($"{Service("big")}/backup", Azurite.StorageBody(container, "big.apimbackup"));
+            Assert.Equal(HttpStatusCode.Accepted, accepted.Status);
+            location = accepted.Headers.Location!.PathAndQuery;
+            await Task.Delay(300);
+            Assert.Equal(HttpStatusCode.Accepted, (await arm.SendAsync(HttpMethod.Get, location, apiVersion: null)).Status);
+            await server.KillAsync();
+        }
+
+        Assert.False(await Azurite.ExistsAsync(container, "big.apimbackup"));
+
+        await using (var restarted = await ServerProcess.StartAsync(_data, ServerArgs))
+        {
+            using var arm = await restarted.CreateArmClientAsync();
+            var final = await arm.WaitAsync(location, TimeSpan.FromSeconds(30));
+            Assert.Equal(HttpStatusCode.InternalServerError, final.Status);
+            Assert.Equal("OperationInterrupted", final.ErrorCode);
+            Assert.False(await Azurite.ExistsAsync(container, "big.apimbackup"));
+            Assert.Empty(Directory.GetFiles(Path.Combine(_data, "work"), "*.zip"));
+
+            var again = await arm.RunAsync($"{Service("big")}/backup", Azurite.StorageBody(container, "big.apimbackup"));
+            Assert.Equal(HttpStatusCode.OK, again.Final.Status);
+            Assert.True(await Azurite.ExistsAsync(container, "big.apimbackup"));
+        }
+    }
+
+    [Fact]
+    public async Task Killed_mid_restore_leaves_the_target_exactly_as_it_was()
+    {
+        var container = await Azurite.NewContainerAsync();
+        string location;
+        string target = Service("target");
+        await using (var server = await ServerProcess.StartAsync(_data, ServerArgs))
+        {
+            using var arm = await server.CreateArmClientAsync();
+            Assert.Equal(HttpStatusCode.OK, (await arm.RunAsync($"{Service("big")}/backup", Azurite.StorageBody(container, "big.apimbackup"))).Final.Status);
+            Assert.Equal(HttpStatusCode.Created, (await arm.PutAsync(target, ArmClient.ServiceBody())).Status);
+            await arm.CreateAsync($"{target}/apis/keep", new JsonObject { ["path"] = "keep" });
+
+            var accepted = await arm.PostAsync($"{target}/restore", Azurite.StorageBody(container, "big.apimbackup"));
+            Assert.Equal(HttpStatusCode.Accepted, accepted.Status);
+            location = accepted.Headers.Location!.PathAndQuery;
+            await Task.Delay(700);
+            Assert.Equal(HttpStatusCode.Accepted, (await arm.SendAsync(HttpMethod.Get, location, apiVersion: null)).Status);
+            await server.KillAsync();
+        }
+
+        await using (var restarted = await ServerProcess.StartAsync(_data, ServerArgs))
+        {
+            using var arm = await restarted.CreateArmClientAsync();
+            var final = await arm.WaitAsync(location, TimeSpan.FromSeconds(30));
+            Assert.Equal("OperationInterrupted", final.ErrorCode);
+
+            var apis = await arm.GetAsync($"{target}/apis");
+            Assert.Equal(["keep"], apis.Json["value"]!.AsArray().Select(a => a!["name"]!.GetValue<string>()));
+            Assert.Equal(0, (await arm.GetAsync($"{target}/users")).Json["count"]!.GetValue<int>());
+            Assert.Equal(HttpStatusCode.Created, (await arm.PutAsync($"{target}/apis/after", new JsonObject { ["properties"] = new JsonObject { ["path"] = "after" } })).Status);
+
+            var again = await arm.RunAsync($"{target}/restore", Azurite.StorageBody(container, "big.apimbackup"));
+            Assert.Equal(HttpStatusCode.OK, again.Final.Status);
+            Assert.Equal(300, (await arm.GetAsync($"{target}/apis")).Json["count"]!.GetValue<int>());
+        }
+    }
+
+    private static string Service(string name) => $"/subscriptions/{Subscription}/resourceGroups/rg1/providers/Microsoft.ApiManagement/service/{name}";
+}
+
+public sealed class KillTestsOnSqlite() : KillTests(StoreKind.Sqlite);
+
+public sealed class KillTestsOnPostgres() : KillTests(StoreKind.Postgres);

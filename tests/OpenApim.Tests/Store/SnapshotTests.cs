@@ -1,0 +1,91 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
+using OpenApim.Resources.Arm;
+using OpenApim.Resources.Store;
+using OpenApim.Resources.Store.Sql;
+using OpenApim.Tests.Infrastructure;
+
+namespace OpenApim.Tests.Store;
+
+/// <summary>The store's consistency primitives on both providers: snapshots see one point in time; restores are all-or-nothing.</summary>
+public sealed class SnapshotTests : IAsyncLifetime
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "openapim-tests", "store-" + Guid.NewGuid().ToString("N"));
+    private readonly ServiceRef _service = new("00000000-0000-0000-0000-000000000001", "rg", "snap");
+    private PostgresDatabase? _database;
+
+    public async Task InitializeAsync() => _database = await PostgresDatabase.CreateAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _database!.DisposeAsync();
+        if (Directory.Exists(_folder))
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [InlineData(StoreKind.Postgres)]
+    public async Task A_snapshot_sees_neither_writes_nor_deletes_made_after_it_was_opened(StoreKind kind)
+    {
+        var store = await CreateAsync(kind);
+        await PutAsync(store, "tags/before", "before");
+        await PutAsync(store, "tags/deleted-later", "x");
+
+        await using var snapshot = await store.OpenSnapshotAsync(_service.Key, default);
+        await PutAsync(store, "tags/after", "after");
+        await PutAsync(store, "tags/before", "changed");
+        await store.WriteAsync(_service.Key, WriteScope.Entity, tx => tx.DeleteTreeAsync(_service.Key + "/tags/deleted-later"), default);
+
+        var rows = new List<RawResource>();
+        await foreach (var row in snapshot.ReadAllAsync(default))
+        {
+            rows.Add(row);
+        }
+
+        var tags = rows.Where(r => r.Kind == "tags").ToList();
+        Assert.Equal(["tags/before", "tags/deleted-later"], tags.Select(r => r.Path));
+        Assert.Contains("\"before\"", tags[0].Body, StringComparison.Ordinal);
+        var live = await store.ListAsync(new ListQuery("tags", ParentKey: _service.Key), default);
+        Assert.Equal(["after", "before"], live.Items.Select(r => r.Name));
+    }
+
+    [Theory]
+    [InlineData(StoreKind.Sqlite)]
+    [InlineData(StoreKind.Postgres)]
+    public async Task A_replace_that_fails_half_way_changes_nothing(StoreKind kind)
+    {
+        var store = await CreateAsync(kind);
+        await PutAsync(store, "tags/original", "original");
+
+        static async IAsyncEnumerable<RawResource> Rows()
+        {
+            yield return RawResource.FromRelativeId("tags/new1", "tags", "n", """{"properties":{"displayName":"n"}}""", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
+            await Task.Yield();
+            throw new IOException("the archive stream broke");
+        }
+
+        await Assert.ThrowsAsync<IOException>(() => store.ReplaceServiceContentAsync(_service.Key, null, ["tags"], Rows(), d => d, default));
+        var live = await store.ListAsync(new ListQuery("tags", ParentKey: _service.Key), default);
+        Assert.Equal(["original"], live.Items.Select(r => r.Name));
+    }
+
+    private async Task<SqlResourceStore> CreateAsync(StoreKind kind)
+    {
+        SqlDialect dialect = kind == StoreKind.Sqlite
+            ? new SqliteDialect(Path.Combine(_folder, Guid.NewGuid().ToString("N") + ".db"))
+            : new PostgresDialect(_database!.ConnectionString);
+        await dialect.MigrateAsync(default);
+        var store = new SqlResourceStore(dialect, new FakeTimeProvider(DateTimeOffset.UtcNow));
+        await store.WriteAsync(_service.Key, WriteScope.Service, tx => tx.PutAsync(new NewResource(_service.Key, _service.Id, _service.Key, _service.ResourceGroupKey, "service", _service.Name,
+            new JsonObject { ["sku"] = new JsonObject { ["name"] = "Developer" } })), default);
+        return store;
+    }
+
+    private Task<StoredResource> PutAsync(SqlResourceStore store, string path, string display) =>
+        store.WriteAsync(_service.Key, WriteScope.Entity, tx => tx.PutAsync(new NewResource(
+            $"{_service.Key}/{path}", $"{_service.Id}/{path}", _service.Key, _service.Key, "tags", path.Split('/')[^1],
+            new JsonObject { ["properties"] = new JsonObject { ["displayName"] = display } })), default);
+}
