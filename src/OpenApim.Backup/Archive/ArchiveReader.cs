@@ -102,22 +102,36 @@ internal sealed class ArchiveReader : IDisposable
     /// <summary>The entity parts, in manifest order.</summary>
     public IEnumerable<ManifestPart> EntityParts => Manifest.Parts.Where(p => p.Kind != "service");
 
+    /// <summary>Checks a part's row count, size and SHA-256 without parsing its rows.</summary>
+    public void VerifyPart(ManifestPart part)
+    {
+        if (KindCatalog.Find(part.Kind) is null)
+        {
+            throw Corrupted($"it contains the kind '{part.Kind}', unknown to this OpenApim");
+        }
+
+        using var stream = new HashingStream(Entry(part).Open());
+        var buffer = new byte[1 << 16];
+        long lines = 0;
+        int read;
+        while ((read = stream.Read(buffer)) > 0)
+        {
+            lines += buffer.AsSpan(0, read).Count((byte)'\n');
+        }
+
+        Check(part, stream, lines);
+    }
+
     /// <summary>Streams the rows of a part, decrypting secrets; the checksum is verified when the part has been read to the end.</summary>
     public IEnumerable<ArchiveRow> ReadPart(ManifestPart part)
     {
         var kind = KindCatalog.Find(part.Kind) ?? throw Corrupted($"it contains the kind '{part.Kind}', unknown to this OpenApim");
         using var stream = new HashingStream(Entry(part).Open());
-        using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 64 * 1024);
         long count = 0;
-        while (reader.ReadLine() is { } line)
+        foreach (var line in Lines(stream))
         {
-            if (line.Length == 0)
-            {
-                continue;
-            }
-
             count++;
-            yield return ParseRow(kind, part, line, count);
+            yield return ParseRow(kind, part, line.Span, count);
         }
 
         Check(part, stream, count);
@@ -125,20 +139,105 @@ internal sealed class ArchiveReader : IDisposable
 
     public void Dispose() => _zip.Dispose();
 
-    private ArchiveRow ParseRow(ResourceKind kind, ManifestPart part, string line, long number)
+    /// <summary>Splits a stream into lines without decoding it; a line may span buffers and be of any length.</summary>
+    private static IEnumerable<ReadOnlyMemory<byte>> Lines(Stream stream)
+    {
+        var buffer = new byte[1 << 17];
+        int start = 0, end = 0;
+        while (true)
+        {
+            var newline = Array.IndexOf(buffer, (byte)'\n', start, end - start);
+            if (newline >= 0)
+            {
+                if (newline > start)
+                {
+                    yield return buffer.AsMemory(start, newline - start);
+                }
+
+                start = newline + 1;
+                continue;
+            }
+
+            if (start > 0)
+            {
+                Buffer.BlockCopy(buffer, start, buffer, 0, end - start);
+                end -= start;
+                start = 0;
+            }
+            else if (end == buffer.Length)
+            {
+                Array.Resize(ref buffer, buffer.Length * 2);
+            }
+
+            var read = stream.Read(buffer, end, buffer.Length - end);
+            if (read == 0)
+            {
+                if (end > start)
+                {
+                    yield return buffer.AsMemory(start, end - start);
+                }
+
+                yield break;
+            }
+
+            end += read;
+        }
+    }
+
+    private ArchiveRow ParseRow(ResourceKind kind, ManifestPart part, ReadOnlySpan<byte> line, long number)
     {
         try
         {
-            using var doc = JsonDocument.Parse(line);
-            var root = doc.RootElement;
-            var path = root.GetProperty("path").GetString()!;
+            var reader = new Utf8JsonReader(line);
+            string? path = null;
+            string? body = null;
+            string? display = null;
+            DateTimeOffset created = default, updated = default;
+            Expect(reader.Read() && reader.TokenType == JsonTokenType.StartObject);
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("path"u8))
+                {
+                    reader.Read();
+                    path = reader.GetString();
+                }
+                else if (reader.ValueTextEquals("created"u8))
+                {
+                    reader.Read();
+                    created = reader.GetDateTimeOffset();
+                }
+                else if (reader.ValueTextEquals("updated"u8))
+                {
+                    reader.Read();
+                    updated = reader.GetDateTimeOffset();
+                }
+                else if (reader.ValueTextEquals("body"u8))
+                {
+                    reader.Read();
+                    Expect(reader.TokenType == JsonTokenType.StartObject);
+                    var from = (int)reader.TokenStartIndex;
+                    reader.Skip();
+                    var slice = line[from..(int)reader.BytesConsumed];
+                    body = Encoding.UTF8.GetString(slice);
+                    display = DisplayName(slice);
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
+            }
+
+            if (path is null || body is null || created == default || updated == default)
+            {
+                throw Corrupted($"row {number} of {part.Path} lacks path, created, updated or body");
+            }
+
             if (!BelongsTo(kind, path))
             {
                 throw Corrupted($"row {number} of {part.Path} has path '{path}', which is not a {kind.Path} entity");
             }
 
-            var bodyElement = root.GetProperty("body");
-            var body = bodyElement.GetRawText();
             if (_cipher is not null && Secrets.Any(kind.Properties))
             {
                 var node = JsonNode.Parse(body) as JsonObject ?? [];
@@ -150,17 +249,56 @@ internal sealed class ArchiveReader : IDisposable
                 body = node.ToJsonString();
             }
 
-            var display = bodyElement.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object
-                && p.TryGetProperty("displayName", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
-            return new ArchiveRow(path, root.GetProperty("created").GetDateTimeOffset(), root.GetProperty("updated").GetDateTimeOffset(), body, display);
+            return new ArchiveRow(path, created, updated, body, display);
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
             throw Corrupted($"row {number} of {part.Path} is not valid ({e.Message})", e);
         }
         catch (CryptographicException e)
         {
             throw new ArchiveException("BackupCorrupted", $"The backup is corrupted: an encrypted secret in {part.Path} row {number} fails authentication.", e);
+        }
+    }
+
+    /// <summary>Reads <c>properties.displayName</c> of a body, if it is a string.</summary>
+    private static string? DisplayName(ReadOnlySpan<byte> body)
+    {
+        var reader = new Utf8JsonReader(body);
+        reader.Read();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isProperties = reader.ValueTextEquals("properties"u8);
+            reader.Read();
+            if (!isProperties || reader.TokenType != JsonTokenType.StartObject)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isDisplay = reader.ValueTextEquals("displayName"u8);
+                reader.Read();
+                if (isDisplay && reader.TokenType == JsonTokenType.String)
+                {
+                    return reader.GetString();
+                }
+
+                reader.Skip();
+            }
+
+            return null;
+        }
+
+        return null;
+    }
+
+    private static void Expect(bool condition)
+    {
+        if (!condition)
+        {
+            throw new JsonException("unexpected JSON structure");
         }
     }
 

@@ -34,6 +34,7 @@ internal sealed partial class BackupJob(IResourceStore store, BlobTargets target
         try
         {
             var (manifest, rows) = await WriteArchiveAsync(service, file, context);
+            var archived = time.GetUtcNow();
             var metadata = new Dictionary<string, string>
             {
                 ["openapim_format"] = manifest.FormatVersion.ToString(2),
@@ -44,6 +45,7 @@ internal sealed partial class BackupJob(IResourceStore store, BlobTargets target
                 ["openapim_sha256"] = await Sha256Async(file, ct),
             };
             context.Report(new JsonObject { ["phase"] = "uploading", ["rows"] = rows });
+            var uploading = time.GetUtcNow();
             await StorageCalls.CallAsync(() => target.UploadAsync(request.BackupName, file, metadata, ct), Fail);
             var bytes = new FileInfo(file).Length;
             var elapsed = time.GetUtcNow() - started;
@@ -64,6 +66,12 @@ internal sealed partial class BackupJob(IResourceStore store, BlobTargets target
                     ["counts"] = new JsonObject(manifest.Counts.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
                     ["encrypted"] = manifest.Encryption is not null,
                     ["durationMs"] = (long)elapsed.TotalMilliseconds,
+                    ["phasesMs"] = new JsonObject
+                    {
+                        ["snapshotAndArchive"] = (long)(archived - started).TotalMilliseconds,
+                        ["checksum"] = (long)(uploading - archived).TotalMilliseconds,
+                        ["upload"] = (long)(time.GetUtcNow() - uploading).TotalMilliseconds,
+                    },
                 },
             };
         }
@@ -79,7 +87,7 @@ internal sealed partial class BackupJob(IResourceStore store, BlobTargets target
         var cipher = options.EncryptionKey is { } key ? new SecretCipher(key) : null;
         await using var snapshot = await store.OpenSnapshotAsync(service.Key, ct);
         await using var output = new FileStream(file, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16);
-        using var writer = new ArchiveWriter(output, cipher);
+        await using var writer = new ArchiveWriter(output, cipher);
         JsonObject? serviceDocument = null;
         long rows = 0;
         await foreach (var row in snapshot.ReadAllAsync(ct))
@@ -87,7 +95,7 @@ internal sealed partial class BackupJob(IResourceStore store, BlobTargets target
             if (row.Kind == "service")
             {
                 serviceDocument = JsonNode.Parse(row.Body)!.AsObject();
-                writer.WriteService(ServiceDocument.ForArchive(serviceDocument));
+                await writer.WriteServiceAsync(ServiceDocument.ForArchive(serviceDocument), ct);
                 continue;
             }
 
@@ -97,7 +105,7 @@ internal sealed partial class BackupJob(IResourceStore store, BlobTargets target
                 continue;
             }
 
-            writer.WriteRow(kind, row.RelativeId, row.CreatedAt, row.UpdatedAt, row.Body);
+            await writer.WriteRowAsync(kind, row.RelativeId, row.CreatedAt, row.UpdatedAt, row.Body, ct);
             if (++rows % 20_000 == 0)
             {
                 context.Report(new JsonObject { ["phase"] = "reading", ["rows"] = rows });
@@ -111,7 +119,7 @@ internal sealed partial class BackupJob(IResourceStore store, BlobTargets target
 
         var createdAt = time.GetUtcNow();
         Manifest? manifest = null;
-        writer.Finish(parts => manifest = new Manifest(
+        await writer.FinishAsync(parts => manifest = new Manifest(
             Manifest.Current,
             $"OpenApim {typeof(BackupJob).Assembly.GetName().Version?.ToString(3)}",
             new SourceService(service.Id, service.Name, serviceDocument["location"]?.GetValue<string>() ?? "",
@@ -121,7 +129,7 @@ internal sealed partial class BackupJob(IResourceStore store, BlobTargets target
             snapshot.Epoch,
             snapshot.TakenAt,
             parts,
-            cipher is null ? null : new EncryptionInfo(SecretCipher.Algorithm, cipher.KeyId)));
+            cipher is null ? null : new EncryptionInfo(SecretCipher.Algorithm, cipher.KeyId)), ct);
         await output.FlushAsync(ct);
         return (manifest!, rows);
     }

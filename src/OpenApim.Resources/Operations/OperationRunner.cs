@@ -9,8 +9,12 @@ namespace OpenApim.Resources.Operations;
 
 /// <summary>How operations are leased.</summary>
 /// <param name="Lease">How long a node owns a running operation without renewing it.</param>
-/// <param name="ReclaimAtStart">At start, end or resume every running operation at once (single-node stores such as SQLite).</param>
-public sealed record OperationRunnerOptions(TimeSpan Lease, bool ReclaimAtStart);
+/// <param name="SingleNode">
+/// The store serves one node (SQLite): whatever is running at start belonged to a process that is gone and
+/// is ended (or resumed) at once, and there is no other node to sweep for. (A long SQLite write holds the
+/// database lock and delays lease renewals; sweeping would then mistake a live operation for a dead one.)
+/// </param>
+public sealed record OperationRunnerOptions(TimeSpan Lease, bool SingleNode);
 
 /// <summary>
 /// Runs durable operations: each runs on the node that accepted it, holding a lease it renews while
@@ -60,10 +64,10 @@ public sealed partial class OperationRunner(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _stopping = stoppingToken;
-        if (options.ReclaimAtStart)
+        if (options.SingleNode)
         {
-            // Single-node store: whatever is still "running" belonged to a process that is gone.
             await SweepAsync(time.GetUtcNow() + TimeSpan.FromDays(3650), stoppingToken);
+            return;
         }
 
         using var timer = new PeriodicTimer(SweepEvery, time);

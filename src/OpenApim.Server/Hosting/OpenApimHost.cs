@@ -30,6 +30,7 @@ public static class OpenApimHost
         ReadyAnnouncer.Reset(settings);
 
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(settings.DataDirectory, "keys", "data-protection")));
 
@@ -55,7 +56,7 @@ public static class OpenApimHost
         services.AddSingleton(listeners);
         services.AddSingleton(dialect);
         services.AddSingleton<IResourceStore>(sp => new SqlResourceStore(dialect, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(new OperationRunnerOptions(settings.OperationLease, ReclaimAtStart: settings.Postgres is null));
+        services.AddSingleton(new OperationRunnerOptions(settings.OperationLease, SingleNode: settings.Postgres is null));
         services.AddSingleton<OperationRunner>();
         services.AddHostedService(sp => sp.GetRequiredService<OperationRunner>());
         services.AddEmbeddedIdentity(new IdentityOptions

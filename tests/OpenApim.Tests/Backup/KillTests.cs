@@ -66,7 +66,8 @@ public abstract class KillTests(StoreKind store) : IAsyncLifetime
             Assert.Equal(HttpStatusCode.InternalServerError, final.Status);
             Assert.Equal("OperationInterrupted", final.ErrorCode);
             Assert.False(await Azurite.ExistsAsync(container, "big.apimbackup"));
-            Assert.Empty(Directory.GetFiles(Path.Combine(_data, "work"), "*.zip"));
+            var work = Path.Combine(_data, "work");
+            Assert.True(!Directory.Exists(work) || Directory.GetFiles(work, "*.zip").Length == 0, "a partial archive was left in the work folder");
 
             var again = await arm.RunAsync($"{Service("big")}/backup", Azurite.StorageBody(container, "big.apimbackup"));
             Assert.Equal(HttpStatusCode.OK, again.Final.Status);
@@ -107,7 +108,7 @@ public abstract class KillTests(StoreKind store) : IAsyncLifetime
             Assert.Equal(HttpStatusCode.Created, (await arm.PutAsync($"{target}/apis/after", new JsonObject { ["properties"] = new JsonObject { ["path"] = "after" } })).Status);
 
             var again = await arm.RunAsync($"{target}/restore", Azurite.StorageBody(container, "big.apimbackup"));
-            Assert.Equal(HttpStatusCode.OK, again.Final.Status);
+            Assert.True(again.Final.Status == HttpStatusCode.OK, $"{again.Final}\n{restarted.Output}");
             Assert.Equal(300, (await arm.GetAsync($"{target}/apis")).Json["count"]!.GetValue<int>());
         }
     }

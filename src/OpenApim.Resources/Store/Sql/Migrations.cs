@@ -32,8 +32,7 @@ internal static class Migrations
             updated_at TEXT NOT NULL,
             PRIMARY KEY (service_id, path)
         );
-        CREATE INDEX ix_resources_parent ON resources (service_id, parent, kind, path);
-        CREATE INDEX ix_resources_kind ON resources (service_id, kind, path);
+        CREATE INDEX ix_resources_kind ON resources (service_id, kind, parent, path);
         CREATE UNIQUE INDEX ux_resources_service_name ON resources (lower(name)) WHERE kind = 'service';
         CREATE TABLE store_meta (name TEXT NOT NULL PRIMARY KEY, value INTEGER NOT NULL);
         INSERT INTO store_meta (name, value) VALUES ('version', 0);
@@ -84,8 +83,7 @@ internal static class Migrations
             updated_at TIMESTAMPTZ NOT NULL,
             PRIMARY KEY (service_id, path)
         );
-        CREATE INDEX ix_resources_parent ON resources (service_id, parent, kind, path);
-        CREATE INDEX ix_resources_kind ON resources (service_id, kind, path);
+        CREATE INDEX ix_resources_kind ON resources (service_id, kind, parent, path);
         CREATE UNIQUE INDEX ux_resources_service_name ON resources (lower(name)) WHERE kind = 'service';
         CREATE SEQUENCE resource_version;
         CREATE TABLE operations (

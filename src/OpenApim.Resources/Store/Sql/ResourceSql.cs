@@ -114,7 +114,7 @@ internal static class ResourceSql
             return new ResourcePage([], total);
         }
 
-        var order = q.Kind == "service" ? "s.key" : "r.path";
+        var order = q.Kind == "service" ? "s.key" : "r.parent, r.path";
         cmd.CommandText = $"{SelectRows(d)} WHERE {predicate} ORDER BY {order} LIMIT @top OFFSET @skip";
         SqlDialect.Param(cmd, "@top", q.Top);
         SqlDialect.Param(cmd, "@skip", q.Skip);

@@ -155,7 +155,7 @@ public sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : IR
         public async IAsyncEnumerable<RawResource> ReadAllAsync([EnumeratorCancellation] CancellationToken ct)
         {
             await using var cmd = ResourceSql.Command(c, tx,
-                $"SELECT path, rel_id, parent, kind, name, display_name, {dialect.BodyAsText}, created_at, updated_at FROM resources WHERE service_id = @s ORDER BY kind, path");
+                $"SELECT path, rel_id, parent, kind, name, display_name, {dialect.BodyAsText}, created_at, updated_at FROM resources WHERE service_id = @s ORDER BY kind, parent, path");
             SqlDialect.Param(cmd, "@s", serviceId);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
