@@ -6,6 +6,7 @@ using OpenApim.Management.Arm;
 using OpenApim.Management.Entities;
 using OpenApim.Management.Operations;
 using OpenApim.Management.Providers;
+using OpenApim.Management.Reports;
 using OpenApim.Management.Services;
 using OpenApim.Resources.Entities;
 
@@ -18,7 +19,8 @@ public static class ManagementEndpoints
         .AddSingleton<EntityService>()
         .AddSingleton<ServiceEndpoints>()
         .AddSingleton<EntityEndpoints>()
-        .AddSingleton<OperationEndpoints>();
+        .AddSingleton<OperationEndpoints>()
+        .AddSingleton<ReportEndpoints>();
 
     /// <summary>Maps every ARM route; <paramref name="authorizationPolicy"/> guards them all.</summary>
     public static void MapManagement(this IEndpointRouteBuilder app, string authorizationPolicy)
@@ -33,6 +35,7 @@ public static class ManagementEndpoints
         ServiceEndpoints.Map(apim);
         var services = apim.MapGroup("/resourceGroups/{resourceGroup}/providers/Microsoft.ApiManagement/service");
         OperationEndpoints.Map(services);
+        ReportEndpoints.Map(services);
         EntityEndpoints.Map(services);
     }
 }

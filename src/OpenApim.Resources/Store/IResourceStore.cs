@@ -45,6 +45,12 @@ public interface IResourceStore
         Func<System.Text.Json.Nodes.JsonObject, System.Text.Json.Nodes.JsonObject> updateService,
         CancellationToken ct);
 
+    /// <summary>The path and version of every row of the given kinds in a service (the gateway's change detection).</summary>
+    Task<IReadOnlyDictionary<string, long>> ReadVersionsAsync(string serviceKey, IReadOnlyCollection<string> kinds, CancellationToken ct);
+
+    /// <summary>The rows of the given kinds written after <paramref name="afterVersion"/>.</summary>
+    IAsyncEnumerable<VersionedResource> ReadChangedAsync(string serviceKey, IReadOnlyCollection<string> kinds, long afterVersion, CancellationToken ct);
+
     /// <summary>The current epoch of every service (bumped by every write), for change detection.</summary>
     Task<IReadOnlyDictionary<string, long>> GetEpochsAsync(CancellationToken ct);
 

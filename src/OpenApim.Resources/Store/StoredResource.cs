@@ -48,3 +48,6 @@ public sealed record RawResource(string Path, string RelativeId, string Parent, 
 
 /// <summary>A page of a list: the items and the total number matching the filter.</summary>
 public sealed record ResourcePage(IReadOnlyList<StoredResource> Items, long Total);
+
+/// <summary>A row with its version (the store's change sequence when it was last written).</summary>
+public sealed record VersionedResource(RawResource Row, long Version);

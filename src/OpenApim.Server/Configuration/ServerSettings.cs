@@ -17,6 +17,7 @@ public sealed record ServerSettings
         new("OPENAPIM_DATA_DIR", "--data-dir", "./data", "Data directory: SQLite database, TLS certificate, signing keys, bootstrap credential, local blob storage, endpoints.json."),
         new("OPENAPIM_MANAGEMENT_PORT", "--management-port", "8443", "HTTPS port of the management API and token issuer; 0 picks a free port."),
         new("OPENAPIM_GATEWAY_PORT", "--gateway-port", "8080", "HTTP port of the gateway; 0 picks a free port."),
+        new("OPENAPIM_GATEWAY_HTTPS_PORT", "--gateway-https-port", null, "HTTPS port of the gateway (same certificate as the management API); unset: no HTTPS gateway listener; 0 picks a free port."),
         new("OPENAPIM_LISTEN_ADDRESS", "--listen-address", "127.0.0.1", "Address the listeners bind to."),
         new("OPENAPIM_PUBLIC_HOST", "--public-host", "127.0.0.1", "Host name used in the URLs the server publishes (management URL, token issuer)."),
         new("OPENAPIM_POSTGRES", "--postgres", null, "PostgreSQL connection string; when set the store is PostgreSQL instead of SQLite."),
@@ -41,6 +42,8 @@ public sealed record ServerSettings
     public required int ManagementPort { get; init; }
 
     public required int GatewayPort { get; init; }
+
+    public int? GatewayHttpsPort { get; init; }
 
     public required string ListenAddress { get; init; }
 
@@ -90,6 +93,7 @@ public sealed record ServerSettings
             DataDirectory = Path.GetFullPath(Require("OPENAPIM_DATA_DIR")),
             ManagementPort = Port(Require("OPENAPIM_MANAGEMENT_PORT"), "OPENAPIM_MANAGEMENT_PORT"),
             GatewayPort = Port(Require("OPENAPIM_GATEWAY_PORT"), "OPENAPIM_GATEWAY_PORT"),
+            GatewayHttpsPort = Get("OPENAPIM_GATEWAY_HTTPS_PORT") is { } httpsPort ? Port(httpsPort, "OPENAPIM_GATEWAY_HTTPS_PORT") : null,
             ListenAddress = Require("OPENAPIM_LISTEN_ADDRESS"),
             PublicHost = Require("OPENAPIM_PUBLIC_HOST"),
             Postgres = Get("OPENAPIM_POSTGRES"),

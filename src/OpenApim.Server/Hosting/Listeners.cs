@@ -9,7 +9,14 @@ public sealed class Listeners
 
     public ListenOptions? Gateway { get; set; }
 
+    public ListenOptions? GatewayHttps { get; set; }
+
     public int ManagementPort => Management?.IPEndPoint?.Port ?? 0;
 
     public int GatewayPort => Gateway?.IPEndPoint?.Port ?? 0;
+
+    public int? GatewayHttpsPort => GatewayHttps?.IPEndPoint?.Port;
+
+    /// <summary>True when a connection arrived on a gateway listener.</summary>
+    public bool IsGateway(int localPort) => localPort != 0 && (localPort == GatewayPort || localPort == GatewayHttpsPort);
 }

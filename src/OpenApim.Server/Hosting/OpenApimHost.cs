@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
 using OpenApim.Backup;
+using OpenApim.Gateway;
+using OpenApim.Resources.Usage;
 using OpenApim.Identity;
 using OpenApim.Identity.Authentication;
 using OpenApim.Identity.Clients;
@@ -41,6 +43,11 @@ public static class OpenApimHost
             kestrel.AddServerHeader = false;
             var address = System.Net.IPAddress.Parse(settings.ListenAddress);
             kestrel.Listen(address, settings.ManagementPort, l => { l.UseHttps(certificate); listeners.Management = l; });
+            kestrel.Listen(address, settings.GatewayPort, l => listeners.Gateway = l);
+            if (settings.GatewayHttpsPort is { } httpsPort)
+            {
+                kestrel.Listen(address, httpsPort, l => { l.UseHttps(certificate); listeners.GatewayHttps = l; });
+            }
         });
 
         SqlDialect dialect = settings.Postgres is { } connectionString
@@ -67,9 +74,14 @@ public static class OpenApimHost
         });
         services.AddManagement();
         services.AddBackup(BackupSettings(settings));
+        services.AddSingleton<IUsageStore>(new SqlUsageStore(dialect));
+        services.AddGateway(new GatewayOptions());
         overrides?.Invoke(services);
 
         var app = builder.Build();
+
+        // Requests on a gateway listener never reach the management pipeline.
+        app.MapWhen(context => listeners.IsGateway(context.Connection.LocalPort), gateway => gateway.UseGateway());
         app.Use((context, next) =>
         {
             if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)

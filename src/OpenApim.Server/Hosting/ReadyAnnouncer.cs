@@ -22,6 +22,8 @@ public static class ReadyAnnouncer
     {
         var managementUrl = $"https://{UrlHost(settings.PublicHost)}:{listeners.ManagementPort}";
         deployment.ManagementUrl = managementUrl;
+        deployment.GatewayHttpPort = listeners.Gateway is null ? null : listeners.GatewayPort;
+        deployment.GatewayHttpsPort = listeners.GatewayHttpsPort;
         var tokenUrl = $"{managementUrl}/{deployment.TenantId}/oauth2/v2.0/token";
         var doc = new JsonObject
         {
@@ -32,6 +34,7 @@ public static class ReadyAnnouncer
             ["bootstrapClientId"] = bootstrap.ClientId,
             ["bootstrapCredentialsPath"] = bootstrap.FilePath,
             ["gatewayUrl"] = listeners.Gateway is null ? null : $"http://{UrlHost(settings.PublicHost)}:{listeners.GatewayPort}",
+            ["gatewayHttpsUrl"] = listeners.GatewayHttpsPort is { } https ? $"https://{UrlHost(settings.PublicHost)}:{https}" : null,
             ["gatewayHostPattern"] = deployment.GatewayHostPattern,
             ["storeProvider"] = storeProvider,
             ["dataDirectory"] = settings.DataDirectory,

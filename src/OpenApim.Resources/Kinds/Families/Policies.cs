@@ -1,4 +1,5 @@
-using System.Xml;
+using OpenApim.Resources.Policies;
+using OpenApim.Resources.Store;
 using OpenApim.Resources.Kinds.Schema;
 
 namespace OpenApim.Resources.Kinds.Families;
@@ -19,61 +20,37 @@ internal static class Policies
         Hooks = new KindHooks { BeforeWrite = Validate },
     };
 
-    private static Task Validate(EntityWriteContext ctx)
+    private static async Task Validate(EntityWriteContext ctx)
     {
         var format = ctx.Properties["format"]?.GetValue<string>() ?? "xml";
         if (format.EndsWith("-link", StringComparison.Ordinal))
         {
             ctx.Problem("properties.format", $"Policy format '{format}' (fetching the policy from a URL) is not supported; send the document inline as 'xml' or 'rawxml'.");
-            return Task.CompletedTask;
+            return;
         }
 
         var value = ctx.Properties["value"]!.GetValue<string>();
-        foreach (var problem in PolicyDocument.Check(value))
-        {
-            ctx.Problem("properties.value", problem);
-        }
-
-        // Stored as the document itself; 'format' only said how it was sent.
-        ctx.Properties["format"] = format;
-        return Task.CompletedTask;
-    }
-}
-
-/// <summary>Structural checks of a policy document shared by every policy scope.</summary>
-public static class PolicyDocument
-{
-    private static readonly string[] Sections = ["inbound", "backend", "outbound", "on-error"];
-
-    public static IEnumerable<string> Check(string xml)
-    {
-        XmlDocument doc;
         try
         {
-            doc = new XmlDocument { XmlResolver = null };
-            using var reader = XmlReader.Create(new StringReader(xml), new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null });
-            doc.Load(reader);
+            foreach (var problem in PolicyCatalog.Check(PolicySections.Parse(value)))
+            {
+                ctx.Problem("properties.value", problem);
+            }
         }
-        catch (XmlException e)
+        catch (PolicyException e)
         {
-            return [$"The policy document is not well-formed XML: {e.Message}"];
+            ctx.Problem("properties.value", e.Message);
         }
 
-        var root = doc.DocumentElement!;
-        if (root.Name != "policies")
+        foreach (var name in PolicyCatalog.NamedValueReferences(value).Distinct(StringComparer.OrdinalIgnoreCase))
         {
-            return [$"The policy document's root element must be <policies>, not <{root.Name}> (line {LineOf(xml, root.Name)})."];
+            var named = await ctx.Store.ListAsync(new ListQuery("namedValues", ParentKey: ctx.Address.Service.Key, Filter: new CompareFilter("displayName", "eq", name), Top: 1));
+            if (named.Items.Count == 0)
+            {
+                ctx.Problem("properties.value", $"The policy refers to the named value '{{{{{name}}}}}', which does not exist.");
+            }
         }
 
-        return root.ChildNodes.OfType<XmlElement>()
-            .Where(e => !Sections.Contains(e.Name))
-            .Select(e => $"Unknown section <{e.Name}> in <policies> (line {LineOf(xml, e.Name)}); expected {string.Join(", ", Sections)}.")
-            .ToList();
-    }
-
-    private static int LineOf(string xml, string element)
-    {
-        var index = xml.IndexOf("<" + element, StringComparison.Ordinal);
-        return index < 0 ? 1 : xml.AsSpan(0, index).Count('\n') + 1;
+        ctx.Properties["format"] = format;
     }
 }

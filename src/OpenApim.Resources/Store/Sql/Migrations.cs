@@ -58,6 +58,30 @@ internal static class Migrations
         CREATE INDEX ix_operations_service ON operations (service_key, created_at);
         CREATE INDEX ix_operations_lease ON operations (status, lease_until);
         """,
+        """
+        CREATE TABLE usage (
+            service_key TEXT NOT NULL,
+            minute INTEGER NOT NULL,
+            api TEXT NOT NULL,
+            operation TEXT NOT NULL,
+            product TEXT NOT NULL,
+            subscription TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            calls_total INTEGER NOT NULL,
+            calls_success INTEGER NOT NULL,
+            calls_blocked INTEGER NOT NULL,
+            calls_failed INTEGER NOT NULL,
+            calls_other INTEGER NOT NULL,
+            bandwidth INTEGER NOT NULL,
+            api_time_sum REAL NOT NULL,
+            api_time_min REAL NOT NULL,
+            api_time_max REAL NOT NULL,
+            service_time_sum REAL NOT NULL,
+            service_time_min REAL NOT NULL,
+            service_time_max REAL NOT NULL,
+            PRIMARY KEY (service_key, minute, api, operation, product, subscription, user_id)
+        );
+        """,
     ];
 
     public static readonly IReadOnlyList<string> Postgres =
@@ -107,6 +131,30 @@ internal static class Migrations
         CREATE UNIQUE INDEX ux_operations_active ON operations (service_key) WHERE status = 'Running';
         CREATE INDEX ix_operations_service ON operations (service_key, created_at);
         CREATE INDEX ix_operations_lease ON operations (status, lease_until);
+        """,
+        """
+        CREATE TABLE usage (
+            service_key TEXT COLLATE "C" NOT NULL,
+            minute BIGINT NOT NULL,
+            api TEXT NOT NULL,
+            operation TEXT NOT NULL,
+            product TEXT NOT NULL,
+            subscription TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            calls_total BIGINT NOT NULL,
+            calls_success BIGINT NOT NULL,
+            calls_blocked BIGINT NOT NULL,
+            calls_failed BIGINT NOT NULL,
+            calls_other BIGINT NOT NULL,
+            bandwidth BIGINT NOT NULL,
+            api_time_sum DOUBLE PRECISION NOT NULL,
+            api_time_min DOUBLE PRECISION NOT NULL,
+            api_time_max DOUBLE PRECISION NOT NULL,
+            service_time_sum DOUBLE PRECISION NOT NULL,
+            service_time_min DOUBLE PRECISION NOT NULL,
+            service_time_max DOUBLE PRECISION NOT NULL,
+            PRIMARY KEY (service_key, minute, api, operation, product, subscription, user_id)
+        );
         """,
     ];
 

@@ -45,6 +45,10 @@ public sealed class PostgresDialect(string connectionString) : SqlDialect, IAsyn
 
     public override string EndsWith(string expression, string parameter) => $"right({expression}, length({parameter})) = {parameter}";
 
+    public override string Least(string a, string b) => $"LEAST({a}, {b})";
+
+    public override string Greatest(string a, string b) => $"GREATEST({a}, {b})";
+
     public override bool IsUniqueViolation(Exception exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 

@@ -42,6 +42,11 @@ public abstract class SqlDialect
 
     public abstract string EndsWith(string expression, string parameter);
 
+    /// <summary>The smaller / larger of two expressions (SQLite: min/max; PostgreSQL: LEAST/GREATEST).</summary>
+    public abstract string Least(string a, string b);
+
+    public abstract string Greatest(string a, string b);
+
     /// <summary>True when the exception is a unique-constraint violation.</summary>
     public abstract bool IsUniqueViolation(Exception exception);
 

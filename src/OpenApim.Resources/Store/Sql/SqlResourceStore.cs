@@ -115,6 +115,48 @@ public sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : IR
         return new RestoreCounts(deleted, inserted, epoch);
     }
 
+    public async Task<IReadOnlyDictionary<string, long>> ReadVersionsAsync(string serviceKey, IReadOnlyCollection<string> kinds, CancellationToken ct)
+    {
+        await using var c = await dialect.OpenAsync(ct);
+        await using var cmd = ResourceSql.Command(c, null, "");
+        cmd.CommandText = $"SELECT r.path, r.version FROM resources r JOIN services s ON s.service_id = r.service_id WHERE s.key = @s AND r.kind IN ({KindList(cmd, kinds)})";
+        SqlDialect.Param(cmd, "@s", serviceKey);
+        var result = new Dictionary<string, long>(StringComparer.Ordinal);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            result[r.GetString(0)] = r.GetInt64(1);
+        }
+
+        return result;
+    }
+
+    public async IAsyncEnumerable<VersionedResource> ReadChangedAsync(string serviceKey, IReadOnlyCollection<string> kinds, long afterVersion, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await using var c = await dialect.OpenAsync(ct);
+        await using var cmd = ResourceSql.Command(c, null, "");
+        cmd.CommandText =
+            $"SELECT r.path, r.rel_id, r.parent, r.kind, r.name, r.display_name, {dialect.BodyAsText.Replace("body", "r.body", StringComparison.Ordinal)}, r.created_at, r.updated_at, r.version " +
+            $"FROM resources r JOIN services s ON s.service_id = r.service_id WHERE s.key = @s AND r.version > @after AND r.kind IN ({KindList(cmd, kinds)})";
+        SqlDialect.Param(cmd, "@s", serviceKey);
+        SqlDialect.Param(cmd, "@after", afterVersion);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            yield return new VersionedResource(
+                new RawResource(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5), r.GetString(6),
+                    r.GetFieldValue<DateTimeOffset>(7), r.GetFieldValue<DateTimeOffset>(8)),
+                r.GetInt64(9));
+        }
+    }
+
+    private static string KindList(DbCommand cmd, IReadOnlyCollection<string> kinds) =>
+        string.Join(", ", kinds.Select((k, i) =>
+        {
+            SqlDialect.Param(cmd, $"@k{i}", k);
+            return $"@k{i}";
+        }));
+
     public async Task<IReadOnlyDictionary<string, long>> GetEpochsAsync(CancellationToken ct)
     {
         await using var c = await dialect.OpenAsync(ct);

@@ -53,6 +53,10 @@ public sealed class SqliteDialect(string path) : SqlDialect
 
     public override string EndsWith(string expression, string parameter) => $"substr({expression}, -length({parameter})) = {parameter}";
 
+    public override string Least(string a, string b) => $"min({a}, {b})";
+
+    public override string Greatest(string a, string b) => $"max({a}, {b})";
+
     public override bool IsUniqueViolation(Exception exception) =>
         exception is SqliteException { SqliteErrorCode: 19 };
 

@@ -1,0 +1,133 @@
+using OpenApim.Gateway.Routing;
+using OpenApim.Resources.Hosting;
+using OpenApim.Resources.Policies;
+
+namespace OpenApim.Gateway.Configuration;
+
+/// <summary>Builds a service's <see cref="ServiceRuntime"/> from its cached records.</summary>
+internal static class RuntimeBuilder
+{
+    public static ServiceRuntime Build(string serviceKey, string serviceName, long epoch, IEnumerable<GatewayRecord> records, Deployment deployment)
+    {
+        var all = records.ToList();
+        var namedValues = all.OfType<NamedValueRecord>().GroupBy(n => n.DisplayName, StringComparer.OrdinalIgnoreCase)
+            .ToDictionary(g => g.Key, g => g.First().Value, StringComparer.OrdinalIgnoreCase);
+        var policies = all.OfType<PolicyRecord>().ToLookup(p => (p.Kind, string.Join('/', p.Owner).ToLowerInvariant()));
+        PolicySections PolicyOf(string kind, params string[] owner) =>
+            policies[(kind, string.Join('/', owner).ToLowerInvariant())].FirstOrDefault() is { } p ? Parse(p.Xml, namedValues) : PolicySections.Inherit;
+
+        var productApis = all.OfType<ProductApiRecord>().ToLookup(l => l.Product, l => l.Api, StringComparer.OrdinalIgnoreCase);
+        var products = all.OfType<ProductRecord>().ToDictionary(
+            p => p.Name,
+            p => new ProductRuntime(p.Name, p.State, p.SubscriptionRequired, PolicyOf("products/policies", p.Name),
+                productApis[p.Name].ToHashSet(StringComparer.OrdinalIgnoreCase)),
+            StringComparer.OrdinalIgnoreCase);
+
+        var versionSets = all.OfType<VersionSetRecord>().ToDictionary(v => v.Name, StringComparer.OrdinalIgnoreCase);
+        var operations = all.OfType<OperationRecord>().ToLookup(o => o.Api, StringComparer.OrdinalIgnoreCase);
+        var apis = all.OfType<ApiRecord>()
+            .Where(a => a.IsCurrent)
+            .Select(a => new ApiRuntime
+            {
+                Name = a.Name,
+                Path = a.Path.Trim('/'),
+                ServiceUrl = a.ServiceUrl,
+                SubscriptionRequired = a.SubscriptionRequired,
+                KeyHeader = a.KeyHeader,
+                KeyQuery = a.KeyQuery,
+                Protocols = a.Protocols,
+                Versioning = a.VersionSet is { } vs && versionSets.TryGetValue(vs, out var set)
+                    ? new VersioningRuntime(set.Scheme, set.Scheme == "Query" ? set.QueryName : set.HeaderName)
+                    : null,
+                ApiVersion = a.ApiVersion,
+                Policy = PolicyOf("apis/policies", a.Name),
+                Products = [.. products.Values.Where(p => p.State == "published" && p.Apis.Contains(a.Name))],
+                Operations = [.. operations[a.Name]
+                    .Select(o => new OperationRuntime
+                    {
+                        Name = o.Name,
+                        Method = o.Method.ToUpperInvariant(),
+                        Template = new UrlTemplate(o.UrlTemplate),
+                        Policy = PolicyOf("apis/operations/policies", o.Api, o.Name),
+                    })
+                    .OrderByDescending(o => o.Template.Specificity)],
+            })
+            .OrderByDescending(a => a.Path.Length)
+            .ThenBy(a => a.ApiVersion is null)
+            .ToArray();
+
+        var users = all.OfType<UserRecord>().ToDictionary(u => u.Name, u => u.State, StringComparer.OrdinalIgnoreCase);
+        var keys = new Dictionary<string, SubscriptionRuntime>(StringComparer.Ordinal);
+        foreach (var s in all.OfType<SubscriptionRecord>())
+        {
+            var (kind, target) = Scope(s.Scope);
+            foreach (var key in new[] { s.PrimaryKey, s.SecondaryKey })
+            {
+                if (!string.IsNullOrEmpty(key))
+                {
+                    keys[key] = new SubscriptionRuntime(s.Name, s.State, kind, target, s.Owner, key);
+                }
+            }
+        }
+
+        var backends = all.OfType<BackendRecord>().ToDictionary(b => b.Name, b => new BackendRuntime(b.Name, b.Url, b.Headers, b.Query, b.Authorization), StringComparer.OrdinalIgnoreCase);
+        var hosts = new List<string> { deployment.GatewayHost(serviceName) };
+        hosts.AddRange(all.OfType<ServiceRecord>().SelectMany(s => s.ProxyHosts).Select(h => h.ToLowerInvariant()));
+        return new ServiceRuntime
+        {
+            Key = serviceKey,
+            Name = serviceName,
+            Epoch = epoch,
+            Hosts = [.. hosts.Distinct(StringComparer.OrdinalIgnoreCase)],
+            Apis = apis,
+            Keys = keys,
+            Products = products,
+            Backends = backends,
+            UserStates = users,
+            GlobalPolicy = PolicyOf("policies"),
+        };
+    }
+
+    /// <summary><c>/apis</c>, <c>/apis/{id}</c> or <c>/products/{id}</c> (stored relative).</summary>
+    private static (string Kind, string? Target) Scope(string scope)
+    {
+        var parts = scope.Trim('/').Split('/');
+        return parts switch
+        {
+            ["apis"] => ("all", null),
+            ["apis", var api] => ("api", api),
+            ["products", var product] => ("product", product),
+            _ => ("none", null),
+        };
+    }
+
+    /// <summary>Resolves <c>{{named values}}</c> and parses; a document that cannot run becomes one that fails every request.</summary>
+    private static PolicySections Parse(string xml, Dictionary<string, string> namedValues)
+    {
+        var resolved = xml;
+        foreach (var name in PolicyCatalog.NamedValueReferences(xml).Distinct())
+        {
+            if (namedValues.TryGetValue(name, out var value))
+            {
+                resolved = resolved.Replace("{{" + name + "}}", value, StringComparison.Ordinal);
+            }
+        }
+
+        try
+        {
+            var parsed = PolicySections.Parse(resolved);
+            var problems = PolicyCatalog.Check(parsed);
+            return problems.Count == 0 ? parsed : Broken(problems[0]);
+        }
+        catch (PolicyException e)
+        {
+            return Broken(e.Message);
+        }
+    }
+
+    private static PolicySections Broken(string why)
+    {
+        var element = new PolicyElement(Policies.PolicyCompiler.BrokenElement, new Dictionary<string, string>(), [], why, 0);
+        return new PolicySections([element], [], [], []);
+    }
+}

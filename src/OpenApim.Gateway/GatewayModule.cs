@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using OpenApim.Gateway.Configuration;
+using OpenApim.Gateway.Policies;
+using OpenApim.Gateway.Proxy;
+using OpenApim.Gateway.Usage;
+
+namespace OpenApim.Gateway;
+
+/// <summary>Registers the gateway and runs it on a request pipeline branch.</summary>
+public static class GatewayModule
+{
+    public static IServiceCollection AddGateway(this IServiceCollection services, GatewayOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddHttpForwarder();
+        services.AddSingleton<GatewayState>();
+        services.AddSingleton<Counters>();
+        services.AddSingleton<PolicyCompiler>();
+        services.AddSingleton<ConfigWatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<ConfigWatcher>());
+        services.AddSingleton<UsageRecorder>();
+        services.AddHostedService(sp => sp.GetRequiredService<UsageRecorder>());
+        services.AddSingleton<GatewayMiddleware>();
+        return services;
+    }
+
+    /// <summary>Answers every request of this branch as a gateway request.</summary>
+    public static void UseGateway(this IApplicationBuilder app)
+    {
+        var gateway = app.ApplicationServices.GetRequiredService<GatewayMiddleware>();
+        app.Run(gateway.InvokeAsync);
+    }
+
+    /// <summary>Loads every service once and publishes it (so a test can call the gateway right after a change).</summary>
+    public static Task RefreshGatewayAsync(this IServiceProvider services, CancellationToken ct = default) =>
+        services.GetRequiredService<ConfigWatcher>().RefreshAsync(ct);
+
+    /// <summary>Writes the usage recorded so far.</summary>
+    public static Task FlushUsageAsync(this IServiceProvider services, CancellationToken ct = default) =>
+        services.GetRequiredService<UsageRecorder>().FlushAsync(ct);
+}

@@ -1,0 +1,200 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
+using OpenApim.Gateway.Configuration;
+using OpenApim.Gateway.Policies;
+using OpenApim.Gateway.Routing;
+using OpenApim.Gateway.Usage;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace OpenApim.Gateway.Proxy;
+
+/// <summary>
+/// Serves a gateway request: service by host, API by path and version, operation by method and
+/// template, subscription key, inbound and backend policies, then YARP's forwarder (outbound policies
+/// run on the way back), and a usage record at the end.
+/// </summary>
+internal sealed class GatewayMiddleware(GatewayState state, PolicyCompiler compiler, IHttpForwarder forwarder, UsageRecorder usage, GatewayOptions options) : IDisposable
+{
+    private readonly HttpMessageInvoker _client = new(new SocketsHttpHandler
+    {
+        UseProxy = false,
+        AllowAutoRedirect = false,
+        AutomaticDecompression = DecompressionMethods.None,
+        UseCookies = false,
+        EnableMultipleHttp2Connections = true,
+        ConnectTimeout = TimeSpan.FromSeconds(15),
+        ActivityHeadersPropagator = null,
+    });
+
+    public void Dispose() => _client.Dispose();
+
+    public async Task InvokeAsync(HttpContext http)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var request = http.Request;
+        var service = state.FindByHost(request.Host.Host);
+        var match = service is null ? null : RequestMatcher.MatchApi(service, request);
+        if (service is null || match is null)
+        {
+            await GatewayResponses.WriteAsync(http, null, GatewayResponses.NotFound());
+            return;
+        }
+
+        var (api, rest) = match.Value;
+        var preflight = HttpMethods.IsOptions(request.Method) && request.Headers.ContainsKey("Access-Control-Request-Method") && request.Headers.ContainsKey("Origin");
+        var method = preflight ? request.Headers["Access-Control-Request-Method"].ToString().ToUpperInvariant() : request.Method;
+        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var operation = RequestMatcher.MatchOperation(api, rest, method, values);
+        if (operation is null)
+        {
+            await GatewayResponses.WriteAsync(http, null, GatewayResponses.NotFound());
+            return;
+        }
+
+        var context = new GatewayContext(http, service, api, operation) { BackendUrl = api.ServiceUrl, BackendPath = rest, Timeout = options.BackendTimeout };
+        foreach (var (k, v) in values)
+        {
+            context.TemplateValues[k] = v;
+        }
+
+        var blocked = false;
+        double serviceMs = 0;
+        try
+        {
+            // A CORS preflight carries no subscription key: the cors policy answers it before keys are checked.
+            if (preflight && await RunAsync([.. compiler.For(service, api, operation, null).Inbound.OfType<CorsStep>()], context) is { } preflightAnswer)
+            {
+                await GatewayResponses.WriteAsync(http, context, preflightAnswer);
+                return;
+            }
+
+            if (Authorize(context) is { } denied)
+            {
+                blocked = true;
+                await GatewayResponses.WriteAsync(http, null, denied);
+                return;
+            }
+
+            var pipeline = compiler.For(service, api, operation, context.Product);
+            var answered = await RunAsync(pipeline.Inbound, context) ?? await RunAsync(pipeline.Backend, context);
+            if (answered is not null)
+            {
+                blocked = answered.IsError;
+                await RespondAsync(context, pipeline, answered);
+                return;
+            }
+
+            if (context.BackendUrl is not { Length: > 0 } backendUrl)
+            {
+                await RespondAsync(context, pipeline, GatewayResponses.NoBackend());
+                return;
+            }
+
+            var forwarding = Stopwatch.GetTimestamp();
+            var error = await forwarder.SendAsync(http, backendUrl, _client, new ForwarderRequestConfig { ActivityTimeout = context.Timeout }, new GatewayTransformer(context, pipeline));
+            serviceMs = Stopwatch.GetElapsedTime(forwarding).TotalMilliseconds;
+            if (context.ReplacedResponse is { } replaced)
+            {
+                await GatewayResponses.WriteAsync(http, context, replaced);
+            }
+            else if (error != ForwarderError.None && !http.Response.HasStarted)
+            {
+                await RespondAsync(context, pipeline, GatewayResponses.BackendFailed(error == ForwarderError.RequestTimedOut ? 504 : 502));
+            }
+        }
+        finally
+        {
+            usage.Record(service.Key, api.Name, operation.Name, context.Product?.Name, context.Subscription?.Name, context.Subscription?.UserId,
+                http.Response.StatusCode, blocked, (request.ContentLength ?? 0) + (http.Response.ContentLength ?? 0),
+                Stopwatch.GetElapsedTime(started).TotalMilliseconds, serviceMs);
+        }
+    }
+
+    /// <summary>Checks the subscription key: present when required, known, active, and covering this API.</summary>
+    private static GatewayResponse? Authorize(GatewayContext context)
+    {
+        var (http, service, api) = (context.Http, context.Service, context.Api);
+        var key = http.Request.Headers[api.KeyHeader].ToString();
+        var fromQuery = false;
+        if (key.Length == 0)
+        {
+            key = http.Request.Query[api.KeyQuery].ToString();
+            fromQuery = key.Length > 0;
+        }
+
+        if (key.Length == 0)
+        {
+            if (!api.SubscriptionRequired)
+            {
+                return null;
+            }
+
+            var open = api.Products.FirstOrDefault(p => !p.SubscriptionRequired);
+            if (open is null)
+            {
+                return GatewayResponses.MissingKey();
+            }
+
+            context.Product = open;
+            return null;
+        }
+
+        if (!service.Keys.TryGetValue(key, out var subscription) || subscription.State != "active"
+            || (subscription.UserId is { } user && service.UserStates.TryGetValue(user, out var userState) && userState != "active"))
+        {
+            return GatewayResponses.InvalidKey();
+        }
+
+        switch (subscription.ScopeKind)
+        {
+            case "all":
+                break;
+            case "api" when string.Equals(subscription.ScopeTarget, api.Name, StringComparison.OrdinalIgnoreCase):
+                break;
+            case "product" when api.Products.FirstOrDefault(p => string.Equals(p.Name, subscription.ScopeTarget, StringComparison.OrdinalIgnoreCase)) is { } product:
+                context.Product = product;
+                break;
+            default:
+                return GatewayResponses.InvalidKey();
+        }
+
+        context.Subscription = subscription;
+
+        // The key is the gateway's business, not the backend's.
+        http.Request.Headers.Remove(api.KeyHeader);
+        if (fromQuery)
+        {
+            var query = QueryHelpers.ParseQuery(http.Request.QueryString.Value);
+            query.Remove(api.KeyQuery);
+            http.Request.QueryString = QueryString.Create(query.SelectMany(kv => kv.Value.Select(v => KeyValuePair.Create(kv.Key, v))));
+        }
+
+        return null;
+    }
+
+    private static async ValueTask<GatewayResponse?> RunAsync(IPolicyStep[] steps, GatewayContext context)
+    {
+        foreach (var step in steps)
+        {
+            if (await step.RunAsync(context) is { } response)
+            {
+                return response;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Answers without the backend; an error first goes through the on-error section, which may replace it.</summary>
+    private static async Task RespondAsync(GatewayContext context, CompiledPipeline pipeline, GatewayResponse response)
+    {
+        if (response.IsError)
+        {
+            response = await RunAsync(pipeline.OnError, context) ?? response;
+        }
+
+        await GatewayResponses.WriteAsync(context.Http, context, response);
+    }
+}

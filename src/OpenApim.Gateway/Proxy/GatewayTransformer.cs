@@ -1,0 +1,93 @@
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using OpenApim.Gateway.Policies;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace OpenApim.Gateway.Proxy;
+
+/// <summary>
+/// Shapes the request YARP sends to the backend (URL, method, backend credentials, forwarded headers)
+/// and runs the outbound policies on the backend's response before it is copied to the client.
+/// </summary>
+internal sealed class GatewayTransformer(GatewayContext context, CompiledPipeline pipeline) : HttpTransformer
+{
+    public override async ValueTask TransformRequestAsync(HttpContext http, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+    {
+        await base.TransformRequestAsync(http, proxyRequest, destinationPrefix, cancellationToken);
+        proxyRequest.RequestUri = new Uri(BuildUrl(destinationPrefix, http.Request.QueryString));
+        if (context.Method is { } method)
+        {
+            proxyRequest.Method = new HttpMethod(method);
+        }
+
+        // Forwarded headers are appended, never trusted blindly: the backend sees the whole chain.
+        var client = http.Connection.RemoteIpAddress?.ToString();
+        if (client is not null)
+        {
+            var chain = http.Request.Headers["X-Forwarded-For"].ToString();
+            proxyRequest.Headers.Remove("X-Forwarded-For");
+            proxyRequest.Headers.TryAddWithoutValidation("X-Forwarded-For", chain.Length == 0 ? client : $"{chain}, {client}");
+        }
+
+        proxyRequest.Headers.Remove("X-Forwarded-Proto");
+        proxyRequest.Headers.TryAddWithoutValidation("X-Forwarded-Proto", http.Request.Scheme);
+        proxyRequest.Headers.Remove("X-Forwarded-Host");
+        proxyRequest.Headers.TryAddWithoutValidation("X-Forwarded-Host", http.Request.Host.Value);
+
+        if (context.Backend is { } backend)
+        {
+            foreach (var (name, values) in backend.Headers)
+            {
+                proxyRequest.Headers.Remove(name);
+                proxyRequest.Headers.TryAddWithoutValidation(name, values);
+            }
+
+            if (backend.Authorization is { Length: > 0 } authorization)
+            {
+                proxyRequest.Headers.Remove("Authorization");
+                proxyRequest.Headers.TryAddWithoutValidation("Authorization", authorization);
+            }
+        }
+    }
+
+    public override async ValueTask<bool> TransformResponseAsync(HttpContext http, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+    {
+        var copyBody = await base.TransformResponseAsync(http, proxyResponse, cancellationToken);
+        if (proxyResponse is null)
+        {
+            return copyBody;
+        }
+
+        foreach (var step in pipeline.Outbound)
+        {
+            if (await step.RunAsync(context) is { } replacement)
+            {
+                context.ReplacedResponse = replacement;
+                http.Response.Headers.ContentLength = null;
+                http.Response.Headers.ContentType = default;
+                return false;
+            }
+        }
+
+        GatewayResponses.ApplyHeaders(context, http.Response);
+        return copyBody;
+    }
+
+    private string BuildUrl(string baseUrl, QueryString query)
+    {
+        var url = new StringBuilder(baseUrl.TrimEnd('/'));
+        if (context.BackendPath.Length > 0)
+        {
+            url.Append('/').Append(context.BackendPath.TrimStart('/'));
+        }
+
+        var q = query.Value ?? "";
+        if (context.Backend is { } backend && backend.Query.Count > 0)
+        {
+            var extra = string.Join('&', backend.Query.SelectMany(kv => kv.Value.Select(v => $"{Uri.EscapeDataString(kv.Key)}={Uri.EscapeDataString(v)}")));
+            q = q.Length == 0 ? "?" + extra : $"{q}&{extra}";
+        }
+
+        return url.Append(q).ToString();
+    }
+}
