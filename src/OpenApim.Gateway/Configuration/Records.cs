@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace OpenApim.Gateway.Configuration;
@@ -12,6 +13,18 @@ internal abstract record GatewayRecord
     public static GatewayRecord? From(string kind, string relativeId, string body)
     {
         var names = relativeId.Split('/').Where((_, i) => i % 2 == 1).ToArray();
+
+        // Subscriptions and users are most of a big service: read them without building a node tree.
+        if (kind is "subscriptions" or "users")
+        {
+            using var doc = JsonDocument.Parse(body);
+            var props = doc.RootElement.TryGetProperty("properties", out var pe) && pe.ValueKind == JsonValueKind.Object ? pe : default;
+            string? Str(string name) => props.ValueKind == JsonValueKind.Object && props.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            return kind == "users"
+                ? new UserRecord(names[0], Str("state") ?? "active")
+                : new SubscriptionRecord(names[0], Str("scope") ?? "/apis", Last(Str("ownerId")), Str("state") ?? "submitted", Str("primaryKey"), Str("secondaryKey"));
+        }
+
         var p = (JsonNode.Parse(body) as JsonObject)?["properties"] as JsonObject ?? [];
         return kind switch
         {
@@ -29,8 +42,6 @@ internal abstract record GatewayRecord
             "policies" or "apis/policies" or "apis/operations/policies" or "products/policies" => new PolicyRecord(kind, [.. names[..^1]], S(p, "value") ?? ""),
             "products" => new ProductRecord(names[0], S(p, "state") ?? "notPublished", B(p, "subscriptionRequired") ?? true),
             "products/apis" => new ProductApiRecord(names[0], names[1]),
-            "subscriptions" => new SubscriptionRecord(names[0], S(p, "scope") ?? "/apis", Last(S(p, "ownerId")), S(p, "state") ?? "submitted", S(p, "primaryKey"), S(p, "secondaryKey")),
-            "users" => new UserRecord(names[0], S(p, "state") ?? "active"),
             "namedValues" => new NamedValueRecord(S(p, "displayName") ?? names[0], S(p, "value") ?? ""),
             "backends" => new BackendRecord(names[0], S(p, "url") ?? "", Map(p["credentials"]?["header"]), Map(p["credentials"]?["query"]),
                 p["credentials"]?["authorization"] is JsonObject auth ? $"{S(auth, "scheme")} {S(auth, "parameter")}".Trim() : null),

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using OpenApim.Gateway.Routing;
 using OpenApim.Resources.Hosting;
 using OpenApim.Resources.Policies;
@@ -80,6 +81,10 @@ internal static class RuntimeBuilder
             Epoch = epoch,
             Hosts = [.. hosts.Distinct(StringComparer.OrdinalIgnoreCase)],
             Apis = apis,
+            ApisByFirstSegment = apis.Where(a => a.Path.Length > 0)
+                .GroupBy(a => a.Path.Split('/')[0], StringComparer.OrdinalIgnoreCase)
+                .ToFrozenDictionary(g => g.Key, g => g.ToArray(), StringComparer.OrdinalIgnoreCase),
+            RootApis = [.. apis.Where(a => a.Path.Length == 0)],
             Keys = keys,
             Products = products,
             Backends = backends,

@@ -23,6 +23,12 @@ internal sealed class ServiceRuntime
     /// <summary>APIs, longest path first, so the most specific path wins.</summary>
     public required ApiRuntime[] Apis { get; init; }
 
+    /// <summary>The APIs whose path starts with a segment (longest path first), so matching looks at a handful, not all.</summary>
+    public required System.Collections.Frozen.FrozenDictionary<string, ApiRuntime[]> ApisByFirstSegment { get; init; }
+
+    /// <summary>APIs at the root path (''), tried last.</summary>
+    public required ApiRuntime[] RootApis { get; init; }
+
     public required IReadOnlyDictionary<string, SubscriptionRuntime> Keys { get; init; }
 
     public required IReadOnlyDictionary<string, ProductRuntime> Products { get; init; }

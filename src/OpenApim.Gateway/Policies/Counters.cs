@@ -4,65 +4,85 @@ namespace OpenApim.Gateway.Policies;
 
 /// <summary>
 /// Fixed-window counters for rate limits and quotas, kept per node and outside the configuration
-/// snapshot, so a configuration reload (or a restore) does not reset them.
+/// snapshot, so a configuration reload (or a restore) does not reset them. Each policy placement gets
+/// a partition once, when it is compiled; a request then only looks up its subject (subscription,
+/// counter key) and counts without locks.
 /// </summary>
 internal sealed class Counters(TimeProvider time)
 {
-    private readonly ConcurrentDictionary<string, Window> _windows = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Partition> _partitions = new(StringComparer.Ordinal);
 
-    /// <summary>Counts one call (and <paramref name="amount"/>); returns whether it fits and when the window renews.</summary>
-    public (bool Allowed, long Remaining, TimeSpan RetryAfter) Take(string key, long limit, TimeSpan period, long amount = 1)
-    {
-        var now = time.GetUtcNow().UtcTicks;
-        var window = _windows.GetOrAdd(key, _ => new Window());
-        lock (window)
-        {
-            if (now >= window.Start + period.Ticks)
-            {
-                window.Start = now;
-                window.Used = 0;
-            }
-
-            var retry = TimeSpan.FromTicks(window.Start + period.Ticks - now);
-            if (window.Used + amount > limit)
-            {
-                return (false, Math.Max(0, limit - window.Used), retry);
-            }
-
-            window.Used += amount;
-            return (true, limit - window.Used, retry);
-        }
-    }
-
-    /// <summary>Adds to a window without checking (bandwidth known only after the response).</summary>
-    public void Add(string key, long amount)
-    {
-        if (_windows.TryGetValue(key, out var window))
-        {
-            lock (window)
-            {
-                window.Used += amount;
-            }
-        }
-    }
+    public Partition For(string placement) => _partitions.GetOrAdd(placement, _ => new Partition(time));
 
     /// <summary>Forgets windows that ended long ago.</summary>
     public void Trim(TimeSpan olderThan)
     {
-        var cutoff = time.GetUtcNow().UtcTicks - olderThan.Ticks;
-        foreach (var (key, window) in _windows)
+        foreach (var partition in _partitions.Values)
         {
-            if (window.Start < cutoff)
+            partition.Trim(olderThan);
+        }
+    }
+
+    /// <summary>The windows of one policy placement, by subject.</summary>
+    internal sealed class Partition(TimeProvider time)
+    {
+        private readonly ConcurrentDictionary<string, Window> _windows = new(StringComparer.Ordinal);
+
+        /// <summary>Counts <paramref name="amount"/>; returns whether it fits, what remains and when the window renews.</summary>
+        public (bool Allowed, long Remaining, TimeSpan RetryAfter) Take(string subject, long limit, TimeSpan period, long amount = 1)
+        {
+            var now = time.GetUtcNow().UtcTicks;
+            var window = _windows.GetOrAdd(subject, static _ => new Window());
+            var start = Volatile.Read(ref window.Start);
+            if (now >= start + period.Ticks && Interlocked.CompareExchange(ref window.Start, now, start) == start)
             {
-                _windows.TryRemove(key, out _);
+                // This request opened the next window; a racing one counts into it as well.
+                Interlocked.Exchange(ref window.Used, 0);
+                start = now;
+            }
+            else
+            {
+                start = Volatile.Read(ref window.Start);
+            }
+
+            var retry = TimeSpan.FromTicks(Math.Max(0, start + period.Ticks - now));
+            var used = Interlocked.Add(ref window.Used, amount);
+            if (used > limit)
+            {
+                Interlocked.Add(ref window.Used, -amount);
+                return (false, 0, retry);
+            }
+
+            return (true, limit - used, retry);
+        }
+
+        /// <summary>Adds without checking (bandwidth is known only after the response).</summary>
+        public void Add(string subject, long amount)
+        {
+            if (_windows.TryGetValue(subject, out var window))
+            {
+                Interlocked.Add(ref window.Used, amount);
+            }
+        }
+
+        public void Trim(TimeSpan olderThan)
+        {
+            var cutoff = time.GetUtcNow().UtcTicks - olderThan.Ticks;
+            foreach (var (key, window) in _windows)
+            {
+                if (Volatile.Read(ref window.Start) < cutoff)
+                {
+                    _windows.TryRemove(key, out _);
+                }
             }
         }
     }
 
     private sealed class Window
     {
-        public long Start { get; set; }
-
-        public long Used { get; set; }
+#pragma warning disable SA1401, CA1051 // Interlocked needs fields.
+        public long Start;
+        public long Used;
+#pragma warning restore SA1401, CA1051
     }
 }

@@ -14,6 +14,11 @@ internal sealed class GatewayResponse
 
     public string? Body { get; set; }
 
+    /// <summary>The body as UTF-8, encoded once (the gateway's own answers are reused for every request).</summary>
+    public byte[]? Utf8Body => Body is null ? null : _utf8 ??= System.Text.Encoding.UTF8.GetBytes(Body);
+
+    private byte[]? _utf8;
+
     public Dictionary<string, List<string>> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>True when the response reports an error (the on-error section runs before it is sent).</summary>
@@ -58,7 +63,8 @@ internal sealed class GatewayContext(HttpContext http, ServiceRuntime service, A
 
     public string RequestId { get; } = Guid.NewGuid().ToString();
 
-    public Dictionary<string, string> TemplateValues { get; } = new(StringComparer.OrdinalIgnoreCase);
+    /// <summary>The operation's template parameters (from the URL).</summary>
+    public required Dictionary<string, string> TemplateValues { get; init; }
 
     /// <summary>The backend's base URL: the API's service URL unless a policy chose another.</summary>
     public string? BackendUrl { get; set; }

@@ -18,7 +18,7 @@ internal sealed class PolicyCompiler(Counters counters)
     public const string BrokenElement = "__broken";
 
     public CompiledPipeline For(ServiceRuntime service, ApiRuntime api, OperationRuntime operation, ProductRuntime? product) =>
-        operation.Pipelines.GetOrAdd(product?.Name ?? "", _ =>
+        operation.Pipelines.TryGetValue(product?.Name ?? "", out var compiled) ? compiled : operation.Pipelines.GetOrAdd(product?.Name ?? "", _ =>
         {
             var scopes = new List<(string Id, PolicySections Policy)> { ("global", service.GlobalPolicy) };
             if (product is not null)
@@ -29,13 +29,13 @@ internal sealed class PolicyCompiler(Counters counters)
             scopes.Add(($"api:{api.Name}", api.Policy));
             scopes.Add(($"operation:{api.Name}/{operation.Name}", operation.Policy));
             return new CompiledPipeline(
-                Compile(scopes, "inbound"),
-                Compile(scopes, "backend"),
-                Compile(scopes, "outbound"),
-                Compile(scopes, "on-error"));
+                Compile(service.Key, scopes, "inbound"),
+                Compile(service.Key, scopes, "backend"),
+                Compile(service.Key, scopes, "outbound"),
+                Compile(service.Key, scopes, "on-error"));
         });
 
-    private IPolicyStep[] Compile(List<(string Id, PolicySections Policy)> scopes, string section)
+    private IPolicyStep[] Compile(string serviceKey, List<(string Id, PolicySections Policy)> scopes, string section)
     {
         var steps = new List<IPolicyStep>();
         Expand(scopes.Count - 1);
@@ -55,7 +55,7 @@ internal sealed class PolicyCompiler(Counters counters)
                 }
                 else
                 {
-                    steps.Add(Step(element, section, $"{id}:{section}:{element.Line}:{element.Name}"));
+                    steps.Add(Step(element, section, $"{serviceKey}|{id}:{section}:{element.Line}:{element.Name}"));
                 }
             }
         }
@@ -76,10 +76,10 @@ internal sealed class PolicyCompiler(Counters counters)
                 "set-method" => new SetMethodStep(e.Text),
                 "forward-request" => new ForwardRequestStep(e.Attribute("timeout") is { } t ? TimeSpan.FromSeconds(int.Parse(t, CultureInfo.InvariantCulture)) : null),
                 "set-status" => new SetStatusStep(Int(e, "code"), e.Attribute("reason")),
-                "rate-limit" or "rate-limit-by-key" => new RateLimitStep(counters, id, Int(e, "calls"), TimeSpan.FromSeconds(Int(e, "renewal-period")),
+                "rate-limit" or "rate-limit-by-key" => new RateLimitStep(counters.For(id), Int(e, "calls"), TimeSpan.FromSeconds(Int(e, "renewal-period")),
                     e.Attribute("counter-key") is { } key ? PolicyValues.Compile(key) : null,
                     e.Attribute("retry-after-header-name"), e.Attribute("remaining-calls-header-name"), e.Attribute("total-calls-header-name")),
-                "quota" => new QuotaStep(counters, id, e.Attribute("calls") is null ? null : Int(e, "calls"), e.Attribute("bandwidth") is null ? null : Int(e, "bandwidth"),
+                "quota" => new QuotaStep(counters.For(id + "|calls"), counters.For(id + "|bytes"), e.Attribute("calls") is null ? null : Int(e, "calls"), e.Attribute("bandwidth") is null ? null : Int(e, "bandwidth"),
                     TimeSpan.FromSeconds(Int(e, "renewal-period"))),
                 "ip-filter" => new IpFilterStep(e.Attribute("action") == "allow",
                     [.. e.ChildrenNamed("address").Select(a => IPAddress.Parse(a.Text))],

@@ -237,12 +237,12 @@ internal sealed class IpFilterStep(bool allow, IPAddress[] addresses, (IPAddress
 }
 
 /// <summary><c>rate-limit</c> (per subscription) and <c>rate-limit-by-key</c> (per counter key).</summary>
-internal sealed class RateLimitStep(Counters counters, string id, long calls, TimeSpan period, Func<GatewayContext, string>? key, string? retryAfterHeader, string? remainingHeader, string? totalHeader) : SyncStep
+internal sealed class RateLimitStep(Counters.Partition counters, long calls, TimeSpan period, Func<GatewayContext, string>? key, string? retryAfterHeader, string? remainingHeader, string? totalHeader) : SyncStep
 {
     protected override GatewayResponse? Run(GatewayContext c)
     {
         var subject = key?.Invoke(c) ?? c.Subscription?.Name ?? "anonymous:" + c.ClientIp;
-        var (allowed, remaining, retry) = counters.Take($"{c.Service.Key}|{id}|{subject}", calls, period);
+        var (allowed, remaining, retry) = counters.Take(subject, calls, period);
         if (remainingHeader is not null)
         {
             c.ResponseHeaders.Add((remainingHeader, remaining.ToString(CultureInfo.InvariantCulture), "override"));
@@ -265,15 +265,14 @@ internal sealed class RateLimitStep(Counters counters, string id, long calls, Ti
 }
 
 /// <summary><c>quota</c>: calls (and bandwidth in KiB) per subscription per renewal period.</summary>
-internal sealed class QuotaStep(Counters counters, string id, long? calls, long? kilobytes, TimeSpan period) : SyncStep
+internal sealed class QuotaStep(Counters.Partition callCounters, Counters.Partition byteCounters, long? calls, long? kilobytes, TimeSpan period) : SyncStep
 {
     protected override GatewayResponse? Run(GatewayContext c)
     {
         var subject = c.Subscription?.Name ?? "anonymous:" + c.ClientIp;
-        var prefix = $"{c.Service.Key}|{id}|{subject}";
         if (calls is { } limit)
         {
-            var (allowed, _, retry) = counters.Take(prefix + "|calls", limit, period);
+            var (allowed, _, retry) = callCounters.Take(subject, limit, period);
             if (!allowed)
             {
                 return GatewayResponse.Error(403, $"Out of call volume quota. Quota will be replenished in {retry:hh\\:mm\\:ss}.", "quota");
@@ -283,22 +282,22 @@ internal sealed class QuotaStep(Counters counters, string id, long? calls, long?
         if (kilobytes is { } kb)
         {
             // Bandwidth is known only after the response: refuse once the window is used up, count when the request ends.
-            var (allowed, _, retry) = counters.Take(prefix + "|bytes", (kb * 1024) - 1, period, amount: 0);
+            var (allowed, _, retry) = byteCounters.Take(subject, (kb * 1024) - 1, period, amount: 0);
             if (!allowed)
             {
                 return GatewayResponse.Error(403, $"Out of bandwidth quota. Quota will be replenished in {retry:hh\\:mm\\:ss}.", "quota");
             }
 
-            c.Http.Response.RegisterForDispose(new BandwidthCounter(counters, prefix + "|bytes", c.Http));
+            c.Http.Response.RegisterForDispose(new BandwidthCounter(byteCounters, subject, c.Http));
         }
 
         return null;
     }
 
     /// <summary>Adds the response's bytes to the bandwidth window when the request ends.</summary>
-    private sealed class BandwidthCounter(Counters counters, string key, HttpContext http) : IDisposable
+    private sealed class BandwidthCounter(Counters.Partition counters, string subject, HttpContext http) : IDisposable
     {
-        public void Dispose() => counters.Add(key, (http.Request.ContentLength ?? 0) + (http.Response.ContentLength ?? 0));
+        public void Dispose() => counters.Add(subject, (http.Request.ContentLength ?? 0) + (http.Response.ContentLength ?? 0));
     }
 }
 

@@ -53,12 +53,7 @@ internal sealed class GatewayMiddleware(GatewayState state, PolicyCompiler compi
             return;
         }
 
-        var context = new GatewayContext(http, service, api, operation) { BackendUrl = api.ServiceUrl, BackendPath = rest, Timeout = options.BackendTimeout };
-        foreach (var (k, v) in values)
-        {
-            context.TemplateValues[k] = v;
-        }
-
+        var context = new GatewayContext(http, service, api, operation) { BackendUrl = api.ServiceUrl, BackendPath = rest, Timeout = options.BackendTimeout, TemplateValues = values };
         var blocked = false;
         double serviceMs = 0;
         try

@@ -8,15 +8,22 @@ namespace OpenApim.Gateway.Proxy;
 /// <summary>The gateway's own answers (Azure API Management's wording) and how responses get their policy headers.</summary>
 internal static class GatewayResponses
 {
-    public static GatewayResponse NotFound() => GatewayResponse.Error(404, "Resource not found", "routing");
+    // The most frequent answers are built once: a rejected request costs no serialization.
+    private static readonly GatewayResponse NotFoundResponse = GatewayResponse.Error(404, "Resource not found", "routing");
 
-    public static GatewayResponse MissingKey() => GatewayResponse.Error(401,
+    private static readonly GatewayResponse MissingKeyResponse = GatewayResponse.Error(401,
         "Access denied due to missing subscription key. Make sure to include subscription key when making requests to an API.", "authorization",
         ("WWW-Authenticate", "AzureApiManagementKey realm=\"OpenApim\",name=\"Ocp-Apim-Subscription-Key\",type=\"header\""));
 
-    public static GatewayResponse InvalidKey() => GatewayResponse.Error(401,
+    private static readonly GatewayResponse InvalidKeyResponse = GatewayResponse.Error(401,
         "Access denied due to invalid subscription key. Make sure to provide a valid key for an active subscription.", "authorization",
         ("WWW-Authenticate", "AzureApiManagementKey realm=\"OpenApim\",name=\"Ocp-Apim-Subscription-Key\",type=\"header\""));
+
+    public static GatewayResponse NotFound() => NotFoundResponse;
+
+    public static GatewayResponse MissingKey() => MissingKeyResponse;
+
+    public static GatewayResponse InvalidKey() => InvalidKeyResponse;
 
     public static GatewayResponse BackendFailed(int status) => GatewayResponse.Error(status,
         status == 504 ? "The backend did not answer in time." : "The backend could not be reached.", "forward-request");
@@ -67,7 +74,7 @@ internal static class GatewayResponses
 
         foreach (var (name, values) in response.Headers)
         {
-            r.Headers[name] = values.ToArray();
+            r.Headers[name] = values.Count == 1 ? values[0] : values.ToArray();
         }
 
         if (response.ContentType is not null)
@@ -80,9 +87,13 @@ internal static class GatewayResponses
             ApplyHeaders(context, r);
         }
 
-        if (response.Body is not null && !HttpMethods.IsHead(http.Request.Method))
+        if (response.Utf8Body is { } body)
         {
-            await r.WriteAsync(response.Body, http.RequestAborted);
+            r.ContentLength = body.Length;
+            if (!HttpMethods.IsHead(http.Request.Method))
+            {
+                await r.Body.WriteAsync(body, http.RequestAborted);
+            }
         }
     }
 }

@@ -10,7 +10,15 @@ internal static class RequestMatcher
     public static (ApiRuntime Api, string Remainder)? MatchApi(ServiceRuntime service, HttpRequest request)
     {
         var path = (request.Path.Value ?? "/").AsSpan().TrimStart('/');
-        foreach (var api in service.Apis)
+        var slash = path.IndexOf('/');
+        var first = slash < 0 ? path : path[..slash];
+        var candidates = service.ApisByFirstSegment.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(first, out var byFirst) ? byFirst : [];
+        return Match(candidates, path, request) ?? Match(service.RootApis, path, request);
+    }
+
+    private static (ApiRuntime Api, string Remainder)? Match(ApiRuntime[] apis, ReadOnlySpan<char> path, HttpRequest request)
+    {
+        foreach (var api in apis)
         {
             var prefix = api.Path;
             if (prefix.Length > 0 && !(path.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && (path.Length == prefix.Length || path[prefix.Length] == '/')))

@@ -18,31 +18,8 @@ internal sealed partial class UsageRecorder(IUsageStore store, TimeProvider time
     public void Record(string serviceKey, string api, string operation, string? product, string? subscription, string? user, int status, bool blocked, long bytes, double apiMs, double serviceMs)
     {
         var minute = time.GetUtcNow().ToUnixTimeSeconds() / 60;
-        var aggregate = _pending.GetOrAdd(new Dimensions(serviceKey, minute, api, operation, product ?? "", subscription ?? "", user ?? ""), _ => new Aggregate());
-        lock (aggregate)
-        {
-            aggregate.Total++;
-            if (blocked)
-            {
-                aggregate.Blocked++;
-            }
-            else if (status is >= 200 and < 400)
-            {
-                aggregate.Success++;
-            }
-            else if (status >= 500)
-            {
-                aggregate.Failed++;
-            }
-            else
-            {
-                aggregate.Other++;
-            }
-
-            aggregate.Bandwidth += bytes;
-            aggregate.ApiTime.Add(apiMs);
-            aggregate.ServiceTime.Add(serviceMs);
-        }
+        var aggregate = _pending.GetOrAdd(new Dimensions(serviceKey, minute, api, operation, product ?? "", subscription ?? "", user ?? ""), static _ => new Aggregate());
+        aggregate.Add(status, blocked, bytes, apiMs, serviceMs);
     }
 
     /// <summary>Writes what was recorded so far (tests call this to read reports at once).</summary>
@@ -54,15 +31,9 @@ internal sealed partial class UsageRecorder(IUsageStore store, TimeProvider time
             return;
         }
 
-        var records = batch.Select(kv =>
-        {
-            var (d, a) = (kv.Key, kv.Value);
-            lock (a)
-            {
-                return new UsageRecord(d.Service, d.Minute, d.Api, d.Operation, d.Product, d.Subscription, d.User, a.Total, a.Success, a.Blocked, a.Failed, a.Other, a.Bandwidth,
-                    a.ApiTime.Sum, a.ApiTime.Min, a.ApiTime.Max, a.ServiceTime.Sum, a.ServiceTime.Min, a.ServiceTime.Max);
-            }
-        }).ToList();
+        // Let requests that picked an aggregate just before the swap finish adding to it.
+        await Task.Delay(TimeSpan.FromMilliseconds(50), time, ct);
+        var records = batch.Select(kv => kv.Value.ToRecord(kv.Key)).ToList();
         await store.AddAsync(records, ct);
     }
 
@@ -100,38 +71,36 @@ internal sealed partial class UsageRecorder(IUsageStore store, TimeProvider time
 
     private readonly record struct Dimensions(string Service, long Minute, string Api, string Operation, string Product, string Subscription, string User);
 
+    /// <summary>Counters of one minute and dimension set, updated without locks.</summary>
     private sealed class Aggregate
     {
-        public long Total { get; set; }
+        private long _total, _success, _blocked, _failed, _other, _bandwidth;
+        private long _apiSum, _apiMin = long.MaxValue, _apiMax, _serviceSum, _serviceMin = long.MaxValue, _serviceMax;
 
-        public long Success { get; set; }
-
-        public long Blocked { get; set; }
-
-        public long Failed { get; set; }
-
-        public long Other { get; set; }
-
-        public long Bandwidth { get; set; }
-
-        public Timing ApiTime { get; } = new();
-
-        public Timing ServiceTime { get; } = new();
-    }
-
-    private sealed class Timing
-    {
-        public double Sum { get; private set; }
-
-        public double Min { get; private set; } = double.MaxValue;
-
-        public double Max { get; private set; }
-
-        public void Add(double ms)
+        public void Add(int status, bool blocked, long bytes, double apiMs, double serviceMs)
         {
-            Sum += ms;
-            Min = Math.Min(Min, ms);
-            Max = Math.Max(Max, ms);
+            Interlocked.Increment(ref _total);
+            Interlocked.Increment(ref blocked ? ref _blocked : ref status is >= 200 and < 400 ? ref _success : ref status >= 500 ? ref _failed : ref _other);
+            Interlocked.Add(ref _bandwidth, bytes);
+            Timing(ref _apiSum, ref _apiMin, ref _apiMax, (long)(apiMs * 1000));
+            Timing(ref _serviceSum, ref _serviceMin, ref _serviceMax, (long)(serviceMs * 1000));
+        }
+
+        public UsageRecord ToRecord(Dimensions d) => new(d.Service, d.Minute, d.Api, d.Operation, d.Product, d.Subscription, d.User,
+            _total, _success, _blocked, _failed, _other, _bandwidth,
+            _apiSum / 1000.0, _apiMin / 1000.0, _apiMax / 1000.0, _serviceSum / 1000.0, _serviceMin / 1000.0, _serviceMax / 1000.0);
+
+        private static void Timing(ref long sum, ref long min, ref long max, long microseconds)
+        {
+            Interlocked.Add(ref sum, microseconds);
+            long seen;
+            while (microseconds < (seen = Volatile.Read(ref min)) && Interlocked.CompareExchange(ref min, microseconds, seen) != seen)
+            {
+            }
+
+            while (microseconds > (seen = Volatile.Read(ref max)) && Interlocked.CompareExchange(ref max, microseconds, seen) != seen)
+            {
+            }
         }
     }
 }

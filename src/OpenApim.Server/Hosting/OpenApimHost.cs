@@ -25,6 +25,9 @@ public static class OpenApimHost
 {
     public static async Task<WebApplication> BuildAsync(string[] args, Action<IServiceCollection>? overrides = null, CancellationToken ct = default)
     {
+        // The gateway keeps large, long-lived configuration in memory: prefer background collections
+        // over blocking ones, so a collection does not stall requests in flight.
+        System.Runtime.GCSettings.LatencyMode = System.Runtime.GCLatencyMode.SustainedLowLatency;
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
         builder.Configuration.AddCommandLine(args, ServerSettings.SwitchMappings);
         var settings = ServerSettings.From(builder.Configuration);
@@ -33,6 +36,7 @@ public static class OpenApimHost
 
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Yarp", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(settings.DataDirectory, "keys", "data-protection")));
 

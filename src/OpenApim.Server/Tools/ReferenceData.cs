@@ -24,7 +24,7 @@ public static class ReferenceData
         <policies>
           <inbound>
             <base />
-            <rate-limit calls="100000" renewal-period="60" />
+            <rate-limit calls="1000000000" renewal-period="60" />
             <set-header name="x-openapim-reference" exists-action="override">
               <value>reference</value>
             </set-header>

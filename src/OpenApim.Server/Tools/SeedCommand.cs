@@ -11,7 +11,7 @@ using OpenApim.Server.Configuration;
 namespace OpenApim.Server.Tools;
 
 /// <summary>
-/// <c>OpenApim.Server seed --service NAME [--scale F] [--sku SKU] [--resource-group RG] [--subscription GUID] [server flags]</c>:
+/// <c>OpenApim.Server seed --service NAME [--scale F] [--sku SKU] [--resource-group RG] [--subscription GUID] [--backend-url URL] [server flags]</c>:
 /// creates the service if needed and bulk-loads a generated reference service into the configured
 /// store (the server need not run). <c>--scale 1</c> is the benchmark reference service.
 /// </summary>
@@ -57,7 +57,7 @@ public static class SeedCommand
         }, CancellationToken.None);
 
         var counts = await store.ReplaceServiceContentAsync(service.Key, null, ReferenceData.Kinds,
-            Async(ReferenceData.Rows(options.Size, DateTimeOffset.UtcNow)), d => d, CancellationToken.None);
+            Async(ReferenceData.Rows(options.Size, DateTimeOffset.UtcNow, options.BackendUrl)), d => d, CancellationToken.None);
         Console.WriteLine($"Seeded {service.Id}: {counts.Inserted} entities in {watch.Elapsed.TotalSeconds:F1} s ({dialect.Name}).");
         if (dialect is IAsyncDisposable d)
         {
@@ -78,12 +78,12 @@ public static class SeedCommand
         await Task.CompletedTask;
     }
 
-    private sealed record SeedOptions(string Service, string ResourceGroup, string Subscription, string Sku, ReferenceSize Size, string[] ServerArgs);
+    private sealed record SeedOptions(string Service, string ResourceGroup, string Subscription, string Sku, ReferenceSize Size, string BackendUrl, string[] ServerArgs);
 
     private static SeedOptions Options(string[] args)
     {
         string? service = null;
-        string resourceGroup = "rg1", subscription = "00000000-0000-0000-0000-000000000001", sku = "Developer";
+        string resourceGroup = "rg1", subscription = "00000000-0000-0000-0000-000000000001", sku = "Developer", backend = "http://127.0.0.1:9";
         var size = new ReferenceSize();
         var rest = new List<string>();
         for (var i = 0; i < args.Length; i++)
@@ -96,10 +96,11 @@ public static class SeedCommand
                 case "--subscription": subscription = Next(); break;
                 case "--sku": sku = Next(); break;
                 case "--scale": size = ReferenceSize.Scaled(double.Parse(Next(), CultureInfo.InvariantCulture)); break;
+                case "--backend-url": backend = Next(); break;
                 default: rest.Add(args[i]); break;
             }
         }
 
-        return new SeedOptions(service ?? throw new ArgumentException("seed needs --service NAME."), resourceGroup, subscription, sku, size, [.. rest]);
+        return new SeedOptions(service ?? throw new ArgumentException("seed needs --service NAME."), resourceGroup, subscription, sku, size, backend, [.. rest]);
     }
 }
