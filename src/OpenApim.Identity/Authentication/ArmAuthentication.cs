@@ -1,36 +1,42 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.Tokens;
+using OpenApim.Identity.Access;
+using OpenApim.Identity.Applications;
 using OpenApim.Identity.Clients;
 using OpenApim.Identity.Tokens;
-using OpenApim.Resources.Arm;
 
 namespace OpenApim.Identity.Authentication;
 
 /// <summary>
-/// Bearer-token authentication for the management API: RS256 tokens from this issuer, checked for
-/// issuer, audience, lifetime and signature. Failures answer 401 with the ARM error body and a
-/// <c>WWW-Authenticate</c> header that says what was wrong.
+/// Bearer-token authentication and role-based authorisation for the management API. Tokens come
+/// from the embedded issuer or from a configured external one (chosen by the token's <c>iss</c>);
+/// failures answer 401 with the ARM error body and a <c>WWW-Authenticate</c> header saying what was
+/// wrong. Every request is then authorised against the ARM action it performs.
 /// </summary>
 public static class ArmAuthentication
 {
     public const string Policy = "arm";
-    private const string FailureItem = "openapim.auth-failure";
+    private const string Scheme = "arm-bearer";
 
     public static IServiceCollection AddEmbeddedIdentity(this IServiceCollection services, IdentityOptions options)
     {
-        var keys = new SigningKeys(options.DataDirectory);
-        var bootstrap = BootstrapCredential.Load(options);
         services.AddSingleton(options);
-        services.AddSingleton(keys);
-        services.AddSingleton(bootstrap);
+        services.AddSingleton(new SigningKeys(options.DataDirectory));
+        services.AddSingleton(BootstrapCredential.Load(options));
         services.AddSingleton<IssuerUrls>();
         services.AddSingleton<TokenIssuer>();
-        services.AddSingleton<IClientDirectory, BootstrapClientDirectory>();
+        services.AddSingleton<ApplicationDirectory>();
+        services.AddSingleton<IClientDirectory>(sp => sp.GetRequiredService<ApplicationDirectory>());
+        services.AddSingleton<ClientLockout>();
+        services.AddSingleton<RoleAssignments>();
+        services.AddHostedService<BootstrapAdministrator>();
 
-        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
-        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IssuerUrls>((jwt, urls) =>
+        var authentication = services.AddAuthentication(Scheme)
+            .AddPolicyScheme(Scheme, "Bearer tokens of the embedded or a trusted issuer", o => o.ForwardDefaultSelector = ExternalIssuers.SchemeFor(options.TrustedIssuers))
+            .AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IssuerUrls, SigningKeys>((jwt, urls, keys) =>
         {
             jwt.MapInboundClaims = false;
             jwt.RequireHttpsMetadata = false;
@@ -39,7 +45,7 @@ public static class ArmAuthentication
                 ValidateIssuer = true,
                 IssuerValidator = (issuer, _, _) => urls.IsValidIssuer(issuer)
                     ? issuer
-                    : throw new SecurityTokenInvalidIssuerException($"The issuer '{issuer}' is not trusted; expected '{urls.Issuer(urls.BaseUrls[0])}'."),
+                    : throw new SecurityTokenInvalidIssuerException($"The issuer '{issuer}' is not trusted; expected '{urls.Issuer(urls.BaseUrls[0])}' or a configured trusted issuer."),
                 ValidateAudience = true,
                 AudienceValidator = (audiences, _, _) => audiences.Any(urls.IsValidAudience),
                 ValidateLifetime = true,
@@ -51,48 +57,16 @@ public static class ArmAuthentication
                 IssuerSigningKeyResolver = (_, _, kid, _) => keys.All.Where(k => kid is null || k.KeyId == kid),
                 NameClaimType = "appid",
             };
-            jwt.Events = new JwtBearerEvents
-            {
-                OnAuthenticationFailed = context =>
-                {
-                    context.HttpContext.Items[FailureItem] = Describe(context.Exception);
-                    return Task.CompletedTask;
-                },
-                OnChallenge = async context =>
-                {
-                    context.HandleResponse();
-                    var failure = context.HttpContext.Items[FailureItem] as string;
-                    var error = failure is null ? ArmErrors.MissingToken() : ArmErrors.InvalidToken(failure);
-                    var description = (failure ?? "The 'Authorization' header is missing.").Replace("\"", "'", StringComparison.Ordinal);
-                    var authority = $"{urls.BaseUrls[0]}/{urls.TenantId}";
-                    context.Response.Headers.WWWAuthenticate = $"Bearer authorization_uri=\"{authority}\", error=\"invalid_token\", error_description=\"{description}\"";
-                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                    context.Response.ContentType = "application/json; charset=utf-8";
-                    await context.Response.WriteAsync(ErrorJson(error.Code, error.Message), context.HttpContext.RequestAborted);
-                },
-            };
+            jwt.Events = TokenFailures.Events(urls, tenantRestriction: null);
         });
+        ExternalIssuers.Add(authentication, services, options.TrustedIssuers);
 
-        services.AddAuthorizationBuilder().AddPolicy(Policy, p => p.AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme).RequireAuthenticatedUser());
+        services.AddSingleton<IAuthorizationHandler, ArmAccessHandler>();
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, ArmAccessDeniedHandler>();
+        services.AddAuthorizationBuilder().AddPolicy(Policy, p => p
+            .AddAuthenticationSchemes(Scheme)
+            .RequireAuthenticatedUser()
+            .AddRequirements(new ArmActionRequirement()));
         return services;
     }
-
-    /// <summary>A clear reason for each way a token can be wrong.</summary>
-    private static string Describe(Exception e) => e switch
-    {
-        SecurityTokenExpiredException x => $"the token expired at {x.Expires:O}.",
-        SecurityTokenNotYetValidException x => $"the token is not valid before {x.NotBefore:O}.",
-        SecurityTokenInvalidAudienceException x => $"the audience '{x.InvalidAudience}' is not this server or Azure Resource Manager.",
-        SecurityTokenInvalidIssuerException x => x.Message,
-        SecurityTokenSignatureKeyNotFoundException => "the token is signed with a key this issuer does not know (unknown kid).",
-        SecurityTokenInvalidAlgorithmException => "the token must be signed with RS256.",
-        SecurityTokenInvalidSignatureException when e.Message.Contains("IDX10504", StringComparison.Ordinal) => "the token is not signed.",
-        SecurityTokenInvalidSignatureException => "the token signature is invalid.",
-        SecurityTokenNoExpirationException => "the token has no expiry.",
-        SecurityTokenMalformedException or ArgumentException => "the token is not a well-formed JWT.",
-        _ => "the token could not be validated.",
-    };
-
-    private static string ErrorJson(string code, string message) =>
-        System.Text.Json.JsonSerializer.Serialize(new { error = new { code, message, details = Array.Empty<object>() } });
 }

@@ -49,7 +49,7 @@ public static partial class TokenEndpoints
         app.MapPost("/{tenant}/oauth2/v2.0/token", IssueAsync);
     }
 
-    private static async Task<IResult> IssueAsync(HttpContext c, string tenant, IssuerUrls urls, IClientDirectory clients, TokenIssuer issuer, ILoggerFactory loggers)
+    private static async Task<IResult> IssueAsync(HttpContext c, string tenant, IssuerUrls urls, IClientDirectory clients, ClientLockout lockout, TokenIssuer issuer, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger("OpenApim.Identity.Tokens");
         if (!IsTenant(tenant, urls))
@@ -89,10 +89,20 @@ public static partial class TokenEndpoints
                 $"AADSTS70011: The provided value for the input parameter 'scope' is not valid: '{scope}'. Request '{urls.BaseUrls[0]}/.default' or 'https://management.azure.com/.default'."), statusCode: 400);
         }
 
+        var address = c.Connection.RemoteIpAddress?.ToString() ?? "?";
+        if (lockout.IsLockedOut(clientId, address))
+        {
+            LogLockedOut(logger, clientId, address);
+            c.Response.Headers.RetryAfter = ((int)lockout.Window.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Results.Json(OAuthError("invalid_client",
+                $"AADSTS50053: Too many failed authentications for client '{clientId}' from this address; try again in {(int)lockout.Window.TotalMinutes} minutes."), statusCode: 429);
+        }
+
         var (principal, rejection) = await clients.AuthenticateAsync(clientId, secret, c.RequestAborted);
         if (principal is null)
         {
-            LogRejected(logger, clientId, c.Connection.RemoteIpAddress?.ToString() ?? "?", rejection!.Error);
+            lockout.RecordFailure(clientId, address);
+            LogRejected(logger, clientId, address, rejection!.Error);
             return Results.Json(OAuthError(rejection.Error, rejection.Description), statusCode: rejection.Status);
         }
 
@@ -148,6 +158,9 @@ public static partial class TokenEndpoints
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Token request rejected for client {ClientId} from {Address}: {Error}")]
     private static partial void LogRejected(ILogger logger, string clientId, string address, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Token request refused for client {ClientId} from {Address}: too many failed authentications")]
+    private static partial void LogLockedOut(ILogger logger, string clientId, string address);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Token issued to client {ClientId} for {Audience}")]
     private static partial void LogIssued(ILogger logger, string clientId, string audience);

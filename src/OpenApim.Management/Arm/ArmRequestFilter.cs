@@ -12,6 +12,12 @@ public sealed class ArmRequestFilter(IReadOnlyList<string> supported) : IEndpoin
     /// <summary>Versions of the resource-manager routes Azure.ResourceManager calls (subscriptions, resource groups, providers).</summary>
     public static ArmRequestFilter ResourceManager { get; } = new([.. ApiVersions.Supported, "2022-12-01", "2022-09-01", "2021-04-01", "2020-06-01", "2020-01-01", "2019-10-01", "2016-06-01"]);
 
+    /// <summary>Versions of Microsoft.Authorization (role assignments and definitions).</summary>
+    public static ArmRequestFilter Authorization { get; } = new(["2022-04-01", "2022-01-01-preview", "2020-10-01-preview", "2020-08-01-preview", "2020-04-01-preview", "2018-09-01-preview", "2018-07-01", "2018-01-01-preview", "2017-05-01", "2015-07-01"]);
+
+    /// <summary>Versions of OpenApim's own identity extension (app registrations, signing keys).</summary>
+    public static ArmRequestFilter Identity { get; } = new(["2026-01-01"]);
+
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
@@ -21,7 +27,7 @@ public sealed class ArmRequestFilter(IReadOnlyList<string> supported) : IEndpoin
             throw ArmErrors.MissingApiVersion();
         }
 
-        var match = supported.FirstOrDefault(v => v.Equals(version, StringComparison.OrdinalIgnoreCase)) ?? throw ArmErrors.InvalidApiVersion(version);
+        var match = supported.FirstOrDefault(v => v.Equals(version, StringComparison.OrdinalIgnoreCase)) ?? throw ArmErrors.InvalidApiVersion(version, supported);
         http.SetApiVersion(match);
         if (http.GetRouteValue("subscriptionId") is string subscriptionId)
         {

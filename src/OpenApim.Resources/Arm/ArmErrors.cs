@@ -12,8 +12,8 @@ public static class ArmErrors
     public static ArmException MissingApiVersion() => new(HttpStatusCode.BadRequest, "MissingApiVersionParameter",
         "The api-version query parameter (?api-version=) is required for all requests.");
 
-    public static ArmException InvalidApiVersion(string version) => new(HttpStatusCode.BadRequest, "InvalidApiVersionParameter",
-        $"The api-version '{version}' is invalid. The supported versions are '{string.Join(",", ApiVersions.Supported)}'.");
+    public static ArmException InvalidApiVersion(string version, IReadOnlyList<string>? supported = null) => new(HttpStatusCode.BadRequest, "InvalidApiVersionParameter",
+        $"The api-version '{version}' is invalid. The supported versions are '{string.Join(",", supported ?? ApiVersions.Supported)}'.");
 
     public static ArmException MissingToken() => new(HttpStatusCode.Unauthorized, "AuthenticationFailed",
         "Authentication failed. The 'Authorization' header is missing.");
@@ -21,8 +21,40 @@ public static class ArmErrors
     public static ArmException InvalidToken(string reason) => new(HttpStatusCode.Unauthorized, "InvalidAuthenticationToken",
         $"The access token is invalid: {reason}");
 
-    public static ArmException AuthorizationFailed(string client, string action, string scope) => new(HttpStatusCode.Forbidden, "AuthorizationFailed",
-        $"The client '{client}' does not have authorization to perform action '{action}' over scope '{scope}' or the scope is invalid.");
+    public static ArmException AuthorizationFailed(string client, string objectId, string action, string scope) => new(HttpStatusCode.Forbidden, "AuthorizationFailed",
+        $"The client '{client}' with object id '{objectId}' does not have authorization to perform action '{action}' over scope '{scope}' or the scope is invalid. " +
+        "If access was recently granted, please refresh your credentials.");
+
+    public static ArmException ApplicationNotFound(string appId) => new(HttpStatusCode.NotFound, "ApplicationNotFound",
+        $"The application '{appId}' was not found in the directory.");
+
+    public static ArmException BootstrapApplicationProtected(string appId) => new(HttpStatusCode.Conflict, "BootstrapApplicationProtected",
+        $"The application '{appId}' is the bootstrap administrator; its secret and Owner role come from the server's settings " +
+        "(OPENAPIM_BOOTSTRAP_CLIENT_ID/OPENAPIM_BOOTSTRAP_CLIENT_SECRET) and are re-applied at start. Change them there.");
+
+    public static ArmException PasswordCredentialNotFound(string appId, string keyId) => new(HttpStatusCode.NotFound, "PasswordCredentialNotFound",
+        $"The application '{appId}' has no password credential with keyId '{keyId}'.");
+
+    public static ArmException RoleAssignmentNotFound(string name) => new(HttpStatusCode.NotFound, "RoleAssignmentNotFound",
+        $"The role assignment '{name}' is not found.");
+
+    public static ArmException RoleAssignmentExists(string existingId) => new(HttpStatusCode.Conflict, "RoleAssignmentExists",
+        $"The role assignment already exists. The ID of the existing role assignment is {existingId}.");
+
+    public static ArmException RoleAssignmentUpdateNotPermitted() => new(HttpStatusCode.Conflict, "RoleAssignmentUpdateNotPermitted",
+        "Tenant ID, application ID, principal ID, and scope are not allowed to be updated.");
+
+    public static ArmException RoleDefinitionDoesNotExist(string id) => new(HttpStatusCode.BadRequest, "RoleDefinitionDoesNotExist",
+        $"The specified role definition with ID '{id}' does not exist.");
+
+    public static ArmException RoleDefinitionNotFound(string id) => new(HttpStatusCode.NotFound, "RoleDefinitionDoesNotExist",
+        $"The role definition '{id}' could not be found.");
+
+    public static ArmException InvalidScope(string scope) => new(HttpStatusCode.BadRequest, "InvalidScope",
+        $"The scope '{scope}' is not valid: use '/', '/subscriptions/{{id}}', a resource group or a resource (or a child resource) below one.");
+
+    public static ArmException SigningKeyNotRetirable(string keyId) => new(HttpStatusCode.Conflict, "SigningKeyNotRetirable",
+        $"The signing key '{keyId}' cannot be retired: it does not exist, or it is the key new tokens are signed with (rotate first).");
 
     public static ArmException InvalidSubscriptionId(string value) => new(HttpStatusCode.BadRequest, "InvalidSubscriptionId",
         $"The provided subscription identifier '{value}' is malformed or invalid.");

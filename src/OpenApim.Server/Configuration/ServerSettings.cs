@@ -24,6 +24,8 @@ public sealed record ServerSettings
         new("OPENAPIM_TENANT_ID", null, Deployment.DefaultTenantId, "Directory (tenant) id of the embedded token issuer."),
         new("OPENAPIM_BOOTSTRAP_CLIENT_ID", null, null, "Client id of the bootstrap administrator; generated when unset."),
         new("OPENAPIM_BOOTSTRAP_CLIENT_SECRET", null, null, "Client secret of the bootstrap administrator; generated (and written to {data-dir}/bootstrap-credentials.json, mode 0600) when unset."),
+        new("OPENAPIM_TRUSTED_ISSUERS", null, null, "External OpenID Connect issuers whose tokens the management API accepts, as a JSON array of {\"authority\", \"audience\", \"tenantId\"?, \"issuer\"?, \"caCertificate\"?} (see docs/identity.md)."),
+        new("OPENAPIM_AUTH_FAILURE_LIMIT", null, "10", "Failed client authentications allowed per client id and source address in 5 minutes; further attempts get 429 until older failures age out."),
         new("OPENAPIM_TLS_CERTIFICATE", "--tls-certificate", null, "PEM certificate for HTTPS; a self-signed one is generated in {data-dir}/tls when unset."),
         new("OPENAPIM_TLS_KEY", "--tls-key", null, "PEM private key of OPENAPIM_TLS_CERTIFICATE."),
         new("OPENAPIM_GATEWAY_HOST_PATTERN", null, "{service}.localhost", "Default gateway host name of a service."),
@@ -56,6 +58,10 @@ public sealed record ServerSettings
     public string? BootstrapClientId { get; init; }
 
     public string? BootstrapClientSecret { get; init; }
+
+    public IReadOnlyList<Identity.TrustedIssuer> TrustedIssuers { get; init; } = [];
+
+    public required int AuthFailureLimit { get; init; }
 
     public string? TlsCertificate { get; init; }
 
@@ -100,6 +106,10 @@ public sealed record ServerSettings
             TenantId = Require("OPENAPIM_TENANT_ID"),
             BootstrapClientId = Get("OPENAPIM_BOOTSTRAP_CLIENT_ID"),
             BootstrapClientSecret = Get("OPENAPIM_BOOTSTRAP_CLIENT_SECRET"),
+            TrustedIssuers = Get("OPENAPIM_TRUSTED_ISSUERS") is { } issuers ? TrustedIssuerSettings.Parse(issuers) : [],
+            AuthFailureLimit = int.TryParse(Require("OPENAPIM_AUTH_FAILURE_LIMIT"), NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit > 0
+                ? limit
+                : throw new InvalidOperationException("OPENAPIM_AUTH_FAILURE_LIMIT must be a positive integer."),
             TlsCertificate = Get("OPENAPIM_TLS_CERTIFICATE"),
             TlsKey = Get("OPENAPIM_TLS_KEY"),
             GatewayHostPattern = Require("OPENAPIM_GATEWAY_HOST_PATTERN"),

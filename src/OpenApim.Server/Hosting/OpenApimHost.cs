@@ -8,6 +8,7 @@ using OpenApim.Identity.Authentication;
 using OpenApim.Identity.Clients;
 using OpenApim.Identity.Tokens;
 using OpenApim.Management;
+using OpenApim.Management.Access;
 using OpenApim.Management.Arm;
 using OpenApim.Resources.Hosting;
 using OpenApim.Resources.Operations;
@@ -67,6 +68,7 @@ public static class OpenApimHost
         services.AddSingleton(listeners);
         services.AddSingleton(dialect);
         services.AddSingleton<IResourceStore>(sp => new SqlResourceStore(dialect, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IDirectoryStore>(new SqlDirectoryStore(dialect));
         services.AddSingleton(new OperationRunnerOptions(settings.OperationLease, SingleNode: settings.Postgres is null));
         services.AddSingleton<OperationRunner>();
         services.AddHostedService(sp => sp.GetRequiredService<OperationRunner>());
@@ -75,6 +77,8 @@ public static class OpenApimHost
             DataDirectory = settings.DataDirectory,
             BootstrapClientId = settings.BootstrapClientId,
             BootstrapClientSecret = settings.BootstrapClientSecret,
+            TrustedIssuers = settings.TrustedIssuers,
+            FailureLimit = settings.AuthFailureLimit,
         });
         services.AddManagement();
         services.AddBackup(BackupSettings(settings));
@@ -96,6 +100,8 @@ public static class OpenApimHost
             return next(context);
         });
         app.UseArmErrors();
+        app.UseScopedProviders();
+        app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapTokenEndpoints();

@@ -82,6 +82,16 @@ internal static class Migrations
             PRIMARY KEY (service_key, minute, api, operation, product, subscription, user_id)
         );
         """,
+        """
+        CREATE TABLE directory (
+            kind TEXT NOT NULL,
+            id TEXT NOT NULL,
+            principal TEXT NULL,
+            body TEXT NOT NULL,
+            PRIMARY KEY (kind, id)
+        );
+        CREATE INDEX ix_directory_principal ON directory (kind, principal);
+        """,
     ];
 
     public static readonly IReadOnlyList<string> Postgres =
@@ -155,6 +165,16 @@ internal static class Migrations
             service_time_max DOUBLE PRECISION NOT NULL,
             PRIMARY KEY (service_key, minute, api, operation, product, subscription, user_id)
         );
+        """,
+        """
+        CREATE TABLE directory (
+            kind TEXT COLLATE "C" NOT NULL,
+            id TEXT COLLATE "C" NOT NULL,
+            principal TEXT COLLATE "C" NULL,
+            body TEXT NOT NULL,
+            PRIMARY KEY (kind, id)
+        );
+        CREATE INDEX ix_directory_principal ON directory (kind, principal);
         """,
     ];
 

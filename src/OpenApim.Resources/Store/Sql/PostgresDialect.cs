@@ -33,6 +33,8 @@ public sealed class PostgresDialect(string connectionString) : SqlDialect, IAsyn
 
     public override string JsonPropertyText(string field) => $"(r.body->'properties'->>'{field}')";
 
+    public override string ForUpdate => " FOR UPDATE";
+
     public override string BooleanLiteral(bool value) => value ? "'true'" : "'false'";
 
     public override string AsNumber(string expression) => $"({expression})::numeric";

@@ -56,6 +56,9 @@ public abstract class SqlDialect
     /// <summary>Claims operations whose lease expired (PostgreSQL: FOR UPDATE SKIP LOCKED).</summary>
     public abstract string ClaimExpiredOperationsSql { get; }
 
+    /// <summary>Suffix of a SELECT that locks the rows it reads until the transaction ends (SQLite's write transaction already excludes other writers).</summary>
+    public virtual string ForUpdate => "";
+
     public static DbParameter Param(DbCommand command, string name, object? value)
     {
         var p = command.CreateParameter();

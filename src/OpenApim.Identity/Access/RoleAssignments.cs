@@ -1,0 +1,115 @@
+using System.Security.Cryptography;
+using System.Text;
+using OpenApim.Resources.Arm;
+using OpenApim.Resources.Store;
+
+namespace OpenApim.Identity.Access;
+
+/// <summary>Role assignments in the directory table, and the access decision made from them.</summary>
+public sealed class RoleAssignments(IDirectoryStore store, TimeProvider time)
+{
+    private static readonly string[] PrincipalTypes = ["ServicePrincipal", "User", "Group", "ForeignGroup", "Device"];
+
+    public async Task<IReadOnlyList<RoleAssignment>> ListAsync(CancellationToken ct) =>
+        [.. (await store.ListAsync(RoleAssignment.Kind, ct)).Select(RoleAssignment.FromEntry)];
+
+    public async Task<IReadOnlyList<RoleAssignment>> ForPrincipalsAsync(IReadOnlyCollection<string> principalIds, CancellationToken ct) =>
+        [.. (await store.ListByPrincipalsAsync(RoleAssignment.Kind, [.. principalIds.Select(p => p.ToLowerInvariant()).Distinct()], ct)).Select(RoleAssignment.FromEntry)];
+
+    public async Task<RoleAssignment?> FindAsync(string name, CancellationToken ct) =>
+        await store.GetAsync(RoleAssignment.Kind, name.ToLowerInvariant(), ct) is { } e ? RoleAssignment.FromEntry(e) : null;
+
+    /// <summary>
+    /// Creates an assignment. Like ARM: an identical one under the same name is returned as is, a
+    /// different one under the same name is a conflict, and the same grant under another name too.
+    /// </summary>
+    public async Task<RoleAssignment> CreateAsync(string name, string scope, RoleDefinition role, string principalId, string? principalType, string? description, string? createdBy, CancellationToken ct)
+    {
+        ValidateScope(scope);
+        if (!Guid.TryParse(name, out _))
+        {
+            throw ArmErrors.Validation("name", $"The role assignment name '{name}' is not valid: it must be a GUID.");
+        }
+
+        if (!Guid.TryParse(principalId, out _))
+        {
+            throw ArmErrors.Validation("properties.principalId", $"The principal id '{principalId}' is not valid: it must be an object id (GUID).");
+        }
+
+        var type = principalType ?? "ServicePrincipal";
+        if (!PrincipalTypes.Contains(type, StringComparer.OrdinalIgnoreCase))
+        {
+            throw ArmErrors.Validation("properties.principalType", $"'principalType' must be one of {string.Join(", ", PrincipalTypes)}.");
+        }
+
+        var assignment = new RoleAssignment(name.ToLowerInvariant(), NormalizeScope(scope), role.Id, principalId.ToLowerInvariant(),
+            PrincipalTypes.First(t => t.Equals(type, StringComparison.OrdinalIgnoreCase)), description, time.GetUtcNow(), createdBy);
+
+        if (await FindAsync(name, ct) is { } existing)
+        {
+            return SameGrant(existing, assignment) ? existing : throw ArmErrors.RoleAssignmentUpdateNotPermitted();
+        }
+
+        var duplicate = (await ForPrincipalsAsync([assignment.PrincipalId], ct)).FirstOrDefault(a => SameGrant(a, assignment));
+        if (duplicate is not null)
+        {
+            throw ArmErrors.RoleAssignmentExists(duplicate.Name.Replace("-", "", StringComparison.Ordinal));
+        }
+
+        return await store.CreateAsync(assignment.ToEntry(), ct)
+            ? assignment
+            : await FindAsync(name, ct) ?? throw ArmErrors.RoleAssignmentNotFound(name);
+    }
+
+    public Task<bool> DeleteAsync(string name, CancellationToken ct) => store.DeleteAsync(RoleAssignment.Kind, name.ToLowerInvariant(), ct);
+
+    /// <summary>Grants <paramref name="role"/> over <paramref name="scope"/> under a name derived from both, so repeating it changes nothing.</summary>
+    public async Task EnsureAsync(string principalId, RoleDefinition role, string scope, string description, CancellationToken ct)
+    {
+        var name = new Guid(SHA256.HashData(Encoding.UTF8.GetBytes($"{principalId}|{role.Id}|{scope}".ToLowerInvariant())).AsSpan(0, 16)).ToString();
+        var assignment = new RoleAssignment(name, scope, role.Id, principalId.ToLowerInvariant(), "ServicePrincipal", description, time.GetUtcNow(), null);
+        _ = await store.CreateAsync(assignment.ToEntry(), ct);
+    }
+
+    /// <summary>True when one of the principals holds, over <paramref name="action"/>'s scope or above it, a role that allows it.</summary>
+    public async Task<bool> AllowsAsync(IReadOnlyCollection<string> principalIds, ArmAction action, CancellationToken ct)
+    {
+        if (action.IsOpen)
+        {
+            return true;
+        }
+
+        foreach (var assignment in await ForPrincipalsAsync(principalIds, ct))
+        {
+            if (ArmAction.Covers(assignment.Scope, action.Scope) && BuiltInRoles.Find(assignment.RoleDefinitionId) is { } role && role.Allows(action.Action))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Scopes are "/", a subscription, or any path below one.</summary>
+    public static void ValidateScope(string scope)
+    {
+        if (scope == "/")
+        {
+            return;
+        }
+
+        var segments = scope.Split('/');
+        if (segments.Length < 3 || segments[0].Length != 0 || !segments[1].Equals("subscriptions", StringComparison.OrdinalIgnoreCase)
+            || !Guid.TryParse(segments[2], out _) || segments.Skip(1).Any(s => s.Length == 0))
+        {
+            throw ArmErrors.InvalidScope(scope);
+        }
+    }
+
+    private static string NormalizeScope(string scope) => scope == "/" ? "/" : scope.TrimEnd('/');
+
+    private static bool SameGrant(RoleAssignment a, RoleAssignment b) =>
+        string.Equals(a.Scope, b.Scope, StringComparison.OrdinalIgnoreCase)
+        && string.Equals(a.RoleDefinitionId, b.RoleDefinitionId, StringComparison.OrdinalIgnoreCase)
+        && string.Equals(a.PrincipalId, b.PrincipalId, StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,35 @@
+using System.Threading.RateLimiting;
+
+namespace OpenApim.Identity.Clients;
+
+/// <summary>
+/// Makes guessing client secrets expensive: after <see cref="IdentityOptions.FailureLimit"/> failed
+/// authentications for one client id from one address within the window, that pair is refused until
+/// failures age out of the window, whether or not the next secret is right.
+/// </summary>
+public sealed class ClientLockout(IdentityOptions options) : IDisposable
+{
+    private readonly PartitionedRateLimiter<string> _failures = PartitionedRateLimiter.Create<string, string>(key =>
+        RateLimitPartition.GetSlidingWindowLimiter(key, _ => new SlidingWindowRateLimiterOptions
+        {
+            PermitLimit = options.FailureLimit,
+            Window = options.FailureWindow,
+            SegmentsPerWindow = 10,
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        }));
+
+    public TimeSpan Window => options.FailureWindow;
+
+    public bool IsLockedOut(string clientId, string address) =>
+        _failures.GetStatistics(Key(clientId, address))?.CurrentAvailablePermits == 0;
+
+    public void RecordFailure(string clientId, string address)
+    {
+        using var lease = _failures.AttemptAcquire(Key(clientId, address));
+    }
+
+    public void Dispose() => _failures.Dispose();
+
+    private static string Key(string clientId, string address) => $"{clientId.ToLowerInvariant()}|{address}";
+}

@@ -1,0 +1,127 @@
+using System.Data.Common;
+using System.Text.Json.Nodes;
+
+namespace OpenApim.Resources.Store.Sql;
+
+/// <summary>The directory table over either SQL dialect.</summary>
+public sealed class SqlDirectoryStore(SqlDialect dialect) : IDirectoryStore
+{
+    private const string Columns = "kind, id, principal, body";
+
+    public async Task<DirectoryEntry?> GetAsync(string kind, string id, CancellationToken ct)
+    {
+        await using var c = await dialect.OpenAsync(ct);
+        return await GetAsync(c, null, kind, id, "", ct);
+    }
+
+    public async Task<IReadOnlyList<DirectoryEntry>> ListAsync(string kind, CancellationToken ct)
+    {
+        await using var c = await dialect.OpenAsync(ct);
+        await using var cmd = ResourceSql.Command(c, null, $"SELECT {Columns} FROM directory WHERE kind = @k ORDER BY id");
+        SqlDialect.Param(cmd, "@k", kind);
+        return await ReadAllAsync(cmd, ct);
+    }
+
+    public async Task<IReadOnlyList<DirectoryEntry>> ListByPrincipalsAsync(string kind, IReadOnlyCollection<string> principals, CancellationToken ct)
+    {
+        if (principals.Count == 0)
+        {
+            return [];
+        }
+
+        await using var c = await dialect.OpenAsync(ct);
+        await using var cmd = c.CreateCommand();
+        var names = principals.Select((p, i) =>
+        {
+            SqlDialect.Param(cmd, $"@p{i}", p);
+            return $"@p{i}";
+        }).ToList();
+        cmd.CommandText = $"SELECT {Columns} FROM directory WHERE kind = @k AND principal IN ({string.Join(", ", names)}) ORDER BY id";
+        SqlDialect.Param(cmd, "@k", kind);
+        return await ReadAllAsync(cmd, ct);
+    }
+
+    public async Task<bool> CreateAsync(DirectoryEntry entry, CancellationToken ct)
+    {
+        await using var c = await dialect.OpenAsync(ct);
+        await using var cmd = Write(c, null, "INSERT INTO directory (kind, id, principal, body) VALUES (@k, @i, @p, @b) ON CONFLICT (kind, id) DO NOTHING", entry);
+        return await cmd.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    public async Task PutAsync(DirectoryEntry entry, CancellationToken ct)
+    {
+        await using var c = await dialect.OpenAsync(ct);
+        await using var cmd = Write(c, null,
+            "INSERT INTO directory (kind, id, principal, body) VALUES (@k, @i, @p, @b) ON CONFLICT (kind, id) DO UPDATE SET principal = excluded.principal, body = excluded.body", entry);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task<DirectoryEntry?> UpdateAsync(string kind, string id, Func<DirectoryEntry, DirectoryEntry> change, CancellationToken ct)
+    {
+        await using var c = await dialect.OpenAsync(ct);
+        await using var tx = await dialect.BeginWriteAsync(c, ct);
+        var current = await GetAsync(c, tx, kind, id, dialect.ForUpdate, ct);
+        if (current is null)
+        {
+            return null;
+        }
+
+        var next = change(current) with { Kind = kind, Id = id };
+        await using (var cmd = Write(c, tx, "UPDATE directory SET principal = @p, body = @b WHERE kind = @k AND id = @i", next))
+        {
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+
+        await tx.CommitAsync(ct);
+        return next;
+    }
+
+    public async Task<bool> DeleteAsync(string kind, string id, CancellationToken ct)
+    {
+        await using var c = await dialect.OpenAsync(ct);
+        await using var cmd = ResourceSql.Command(c, null, "DELETE FROM directory WHERE kind = @k AND id = @i");
+        SqlDialect.Param(cmd, "@k", kind);
+        SqlDialect.Param(cmd, "@i", id);
+        return await cmd.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    public async Task<int> DeleteByPrincipalAsync(string kind, string principal, CancellationToken ct)
+    {
+        await using var c = await dialect.OpenAsync(ct);
+        await using var cmd = ResourceSql.Command(c, null, "DELETE FROM directory WHERE kind = @k AND principal = @p");
+        SqlDialect.Param(cmd, "@k", kind);
+        SqlDialect.Param(cmd, "@p", principal);
+        return await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task<DirectoryEntry?> GetAsync(DbConnection c, DbTransaction? tx, string kind, string id, string suffix, CancellationToken ct)
+    {
+        await using var cmd = ResourceSql.Command(c, tx, $"SELECT {Columns} FROM directory WHERE kind = @k AND id = @i{suffix}");
+        SqlDialect.Param(cmd, "@k", kind);
+        SqlDialect.Param(cmd, "@i", id);
+        var rows = await ReadAllAsync(cmd, ct);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    private static DbCommand Write(DbConnection c, DbTransaction? tx, string sql, DirectoryEntry entry)
+    {
+        var cmd = ResourceSql.Command(c, tx, sql);
+        SqlDialect.Param(cmd, "@k", entry.Kind);
+        SqlDialect.Param(cmd, "@i", entry.Id);
+        SqlDialect.Param(cmd, "@p", entry.Principal);
+        SqlDialect.Param(cmd, "@b", entry.Body.ToJsonString());
+        return cmd;
+    }
+
+    private static async Task<IReadOnlyList<DirectoryEntry>> ReadAllAsync(DbCommand cmd, CancellationToken ct)
+    {
+        var result = new List<DirectoryEntry>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            result.Add(new DirectoryEntry(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), JsonNode.Parse(r.GetString(3))!.AsObject()));
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,43 @@
+using System.Text.Json;
+using OpenApim.Identity;
+
+namespace OpenApim.Server.Configuration;
+
+/// <summary>Reads <c>OPENAPIM_TRUSTED_ISSUERS</c>: a JSON array of external issuers.</summary>
+public static class TrustedIssuerSettings
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow };
+
+    public static IReadOnlyList<TrustedIssuer> Parse(string value)
+    {
+        TrustedIssuer[]? issuers;
+        try
+        {
+            issuers = JsonSerializer.Deserialize<TrustedIssuer[]>(value, Json);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidOperationException($"OPENAPIM_TRUSTED_ISSUERS must be a JSON array of {{\"authority\", \"audience\", \"tenantId\"?, \"issuer\"?, \"caCertificate\"?}}: {e.Message}", e);
+        }
+
+        foreach (var issuer in issuers ?? [])
+        {
+            if (issuer is null || !Uri.TryCreate(issuer.Authority, UriKind.Absolute, out var authority) || authority.Scheme is not ("https" or "http"))
+            {
+                throw new InvalidOperationException($"OPENAPIM_TRUSTED_ISSUERS: every issuer needs an absolute http(s) 'authority' (got '{issuer?.Authority}').");
+            }
+
+            if (string.IsNullOrWhiteSpace(issuer.Audience))
+            {
+                throw new InvalidOperationException($"OPENAPIM_TRUSTED_ISSUERS: the issuer '{issuer.Authority}' needs an 'audience'.");
+            }
+
+            if (issuer.CaCertificate is { } ca && !File.Exists(ca))
+            {
+                throw new InvalidOperationException($"OPENAPIM_TRUSTED_ISSUERS: the CA certificate file '{ca}' of '{issuer.Authority}' does not exist.");
+            }
+        }
+
+        return issuers ?? [];
+    }
+}
