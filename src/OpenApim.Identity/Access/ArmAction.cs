@@ -65,7 +65,8 @@ public readonly record struct ArmAction(string Action, string Scope)
             "DELETE" => "delete",
             _ => "write",
         };
-        return new ArmAction($"{ns}/{string.Join('/', types)}/{verb}", ScopeOf(segments));
+        // A collection (odd number of segments after the namespace) lives in the scope of its parent.
+        return new ArmAction($"{ns}/{string.Join('/', types)}/{verb}", ScopeOf(rest.Length % 2 == 1 ? segments[..^1] : segments));
     }
 
     /// <summary>True when an assignment at <paramref name="assignmentScope"/> applies to <paramref name="scope"/> (same or an ancestor, by whole segments).</summary>
@@ -80,7 +81,16 @@ public readonly record struct ArmAction(string Action, string Scope)
         return scope.StartsWith(a, StringComparison.OrdinalIgnoreCase) && (scope.Length == a.Length || scope[a.Length] == '/');
     }
 
-    private static string ScopeOf(string[] segments) => "/" + string.Join('/', segments);
+    /// <summary>The scope the segments name, without a trailing <c>providers/{namespace}</c> (which names no resource).</summary>
+    private static string ScopeOf(string[] segments)
+    {
+        if (segments.Length >= 2 && segments.Length % 2 == 0 && string.Equals(segments[^2], "providers", StringComparison.OrdinalIgnoreCase))
+        {
+            segments = segments[..^2];
+        }
+
+        return "/" + string.Join('/', segments);
+    }
 
     private static bool HttpMethodsEqual(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
 

@@ -150,7 +150,9 @@ public static partial class TokenEndpoints
     {
         ["error"] = error,
         ["error_description"] = description,
-        ["error_codes"] = new JsonArray(),
+        ["error_codes"] = AadstsCode().Match(description) is { Success: true } m
+            ? new JsonArray(long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))
+            : new JsonArray(),
         ["timestamp"] = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
         ["trace_id"] = Guid.NewGuid().ToString(),
         ["correlation_id"] = Guid.NewGuid().ToString(),
@@ -158,6 +160,9 @@ public static partial class TokenEndpoints
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Token request rejected for client {ClientId} from {Address}: {Error}")]
     private static partial void LogRejected(ILogger logger, string clientId, string address, string error);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^AADSTS(\d+):")]
+    private static partial System.Text.RegularExpressions.Regex AadstsCode();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Token request refused for client {ClientId} from {Address}: too many failed authentications")]
     private static partial void LogLockedOut(ILogger logger, string clientId, string address);

@@ -85,25 +85,31 @@ public sealed class OpenApimInstance : IAsyncDisposable
         return new HttpClient(handler) { BaseAddress = new Uri(ManagementUrl), Timeout = TimeSpan.FromSeconds(60) };
     }
 
-    /// <summary>Gets a token with the bootstrap credential from the embedded issuer.</summary>
-    public async Task<string> GetTokenAsync(string? scope = null)
+    /// <summary>Gets a token from the embedded issuer, with the bootstrap credential unless another is given.</summary>
+    public async Task<string> GetTokenAsync(string? scope = null, string? clientId = null, string? clientSecret = null)
+    {
+        var (status, body) = await RequestTokenAsync(clientId ?? ClientId, clientSecret ?? ClientSecret, scope);
+        return body["access_token"]?.GetValue<string>() ?? throw new InvalidOperationException($"No token ({(int)status}): {body}");
+    }
+
+    /// <summary>A client-credentials token request, answered as it is.</summary>
+    public async Task<(System.Net.HttpStatusCode Status, JsonNode Body)> RequestTokenAsync(string clientId, string clientSecret, string? scope = null)
     {
         using var http = CreateHttpClient();
         using var response = await http.PostAsync($"/{TenantId}/oauth2/v2.0/token", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "client_credentials",
-            ["client_id"] = ClientId,
-            ["client_secret"] = ClientSecret,
+            ["client_id"] = clientId,
+            ["client_secret"] = clientSecret,
             ["scope"] = scope ?? $"{ManagementUrl}/.default",
         }));
-        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-        return body["access_token"]?.GetValue<string>() ?? throw new InvalidOperationException($"No token: {body}");
+        return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!);
     }
 
-    public async Task<ArmClient> CreateArmClientAsync()
+    public async Task<ArmClient> CreateArmClientAsync(string? clientId = null, string? clientSecret = null)
     {
         var http = CreateHttpClient();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await GetTokenAsync());
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await GetTokenAsync(clientId: clientId, clientSecret: clientSecret));
         return new ArmClient(http);
     }
 
