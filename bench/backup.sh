@@ -52,6 +52,8 @@ bench_store() {
   local pid=$!
   add_cleanup "kill $pid"
   until grep -q "OpenApim ready" "$WORK/$store.log"; do sleep 0.1; done
+  # Measure the backup, not start-up: wait until the gateway has loaded the seeded service.
+  until grep -q "Gateway loaded" "$WORK/$store.log"; do sleep 0.1; done
   local ep="$data/endpoints.json"
   MGMT=$(node -e "console.log(require('$ep').managementUrl)"); CA=$(node -e "console.log(require('$ep').certificatePath)")
   local cred; cred=$(node -e "console.log(require('$ep').bootstrapCredentialsPath)")
