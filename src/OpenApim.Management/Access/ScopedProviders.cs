@@ -22,7 +22,8 @@ public static class ScopedProviders
         if (at > 0)
         {
             context.Items[ArmAccessHandler.OriginalPathItem] = path;
-            context.Items[ScopeItem] = path[..at];
+            // Some clients build "/{scope}/providers/..." from a scope that already starts with "/".
+            context.Items[ScopeItem] = "/" + string.Join('/', path[..at].Split('/', StringSplitOptions.RemoveEmptyEntries));
             context.Request.Path = path[at..];
         }
 

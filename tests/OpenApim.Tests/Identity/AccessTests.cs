@@ -127,6 +127,8 @@ public abstract class AccessTests(ServerFixture fixture)
         Assert.Equal(scope, got.Properties["scope"]!.GetValue<string>());
         Assert.EndsWith($"/providers/Microsoft.Authorization/roleDefinitions/{Reader}", got.Properties["roleDefinitionId"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal($"{scope}/providers/Microsoft.Authorization/roleAssignments/{name}", got.Json["id"]!.GetValue<string>());
+        // SDKs that build "/{scope}/providers/..." from a scope starting with "/" send a double slash.
+        Assert.Equal(HttpStatusCode.OK, (await Admin.GetAsync($"{Server.ManagementUrl}/{AssignmentPath(scope, name)}", AuthorizationVersion)).Status);
 
         // Idempotent under the same name; a conflict under another name or with other content.
         Assert.Equal(HttpStatusCode.Created, (await Admin.PutAsync(AssignmentPath(scope, name), Assignment(Reader, app.ObjectId), apiVersion: AuthorizationVersion)).Status);
