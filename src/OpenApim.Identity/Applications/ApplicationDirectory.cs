@@ -56,9 +56,7 @@ public sealed class ApplicationDirectory(IDirectoryStore store, TimeProvider tim
             return (app, true);
         }
 
-        var updated = await store.UpdateAsync(Application.Kind, id, e => Application.FromEntry(e) with { DisplayName = displayName } is var a ? a.ToEntry() : e, ct)
-            ?? throw ArmErrors.ApplicationNotFound(appId);
-        return (Application.FromEntry(updated), false);
+        return (await ChangeAsync(id, a => a with { DisplayName = displayName }, ct), false);
     }
 
     /// <summary>Adds a client secret and returns it with its one and only clear-text copy.</summary>
@@ -114,15 +112,14 @@ public sealed class ApplicationDirectory(IDirectoryStore store, TimeProvider tim
         return app;
     }
 
-    private async Task ChangeAsync(string appId, Func<Application, Application> change, CancellationToken ct)
+    /// <summary>Changes a registration under its row lock; the bootstrap administrator is refused.</summary>
+    private async Task<Application> ChangeAsync(string appId, Func<Application, Application> change, CancellationToken ct)
     {
-        var app = await GetAsync(appId, ct);
-        if (app.Bootstrap)
+        var updated = await store.UpdateAsync(Application.Kind, appId.ToLowerInvariant(), e =>
         {
-            throw ArmErrors.BootstrapApplicationProtected(app.AppId);
-        }
-
-        _ = await store.UpdateAsync(Application.Kind, app.AppId, e => change(Application.FromEntry(e)).ToEntry(), ct)
-            ?? throw ArmErrors.ApplicationNotFound(appId);
+            var app = Application.FromEntry(e);
+            return app.Bootstrap ? throw ArmErrors.BootstrapApplicationProtected(app.AppId) : change(app).ToEntry();
+        }, ct);
+        return updated is null ? throw ArmErrors.ApplicationNotFound(appId) : Application.FromEntry(updated);
     }
 }

@@ -107,6 +107,7 @@ public sealed class ApplicationTests(SqliteServer fixture) : IClassFixture<Sqlit
 
         Assert.Equal("BootstrapApplicationProtected", (await Admin.DeleteAsync(AppPath(Server.ClientId), ifMatch: null, apiVersion: IdentityVersion)).ErrorCode);
         Assert.Equal("BootstrapApplicationProtected", (await Admin.PostAsync($"{AppPath(Server.ClientId)}/addPassword", new JsonObject(), IdentityVersion)).ErrorCode);
+        Assert.Equal("BootstrapApplicationProtected", (await Admin.PutAsync(AppPath(Server.ClientId), new JsonObject { ["properties"] = new JsonObject { ["displayName"] = "renamed" } }, apiVersion: IdentityVersion)).ErrorCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await Admin.PutAsync(AppPath("not-a-guid"), new JsonObject { ["properties"] = new JsonObject { ["displayName"] = "x" } }, apiVersion: IdentityVersion)).Status);
     }
 
