@@ -69,18 +69,6 @@ public readonly record struct ArmAction(string Action, string Scope)
         return new ArmAction($"{ns}/{string.Join('/', types)}/{verb}", ScopeOf(rest.Length % 2 == 1 ? segments[..^1] : segments));
     }
 
-    /// <summary>True when an assignment at <paramref name="assignmentScope"/> applies to <paramref name="scope"/> (same or an ancestor, by whole segments).</summary>
-    public static bool Covers(string assignmentScope, string scope)
-    {
-        var a = assignmentScope.TrimEnd('/');
-        if (a.Length == 0)
-        {
-            return true;
-        }
-
-        return scope.StartsWith(a, StringComparison.OrdinalIgnoreCase) && (scope.Length == a.Length || scope[a.Length] == '/');
-    }
-
     /// <summary>The scope the segments name, without a trailing <c>providers/{namespace}</c> (which names no resource).</summary>
     private static string ScopeOf(string[] segments)
     {

@@ -13,15 +13,27 @@ public sealed class ArmActionRequirement : IAuthorizationRequirement;
 /// <summary>Decides <see cref="ArmActionRequirement"/> from the caller's role assignments, read live (a revoked role stops working at once).</summary>
 public sealed partial class ArmAccessHandler(RoleAssignments assignments, ILogger<ArmAccessHandler> logger) : AuthorizationHandler<ArmActionRequirement, HttpContext>
 {
-    /// <summary>Where the path the caller sent is kept when routing rewrites it (role assignments at any scope).</summary>
-    public const string OriginalPathItem = "openapim.arm-path";
+    /// <summary>
+    /// The scope of a <c>{scope}/providers/Microsoft.Authorization/...</c> request, set when its path is
+    /// rewritten to the scope-less routes: the action is then checked over this scope.
+    /// </summary>
+    public const string ScopeItem = "openapim.arm-scope";
 
     internal const string DeniedItem = "openapim.arm-denied";
 
     protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, ArmActionRequirement requirement, HttpContext resource)
     {
-        var path = resource.Items[OriginalPathItem] as string ?? resource.Request.Path.Value ?? "/";
-        var action = ArmAction.From(resource.Request.Method, path);
+        if (context.User.Identity?.IsAuthenticated != true)
+        {
+            return;
+        }
+
+        var action = ArmAction.From(resource.Request.Method, resource.Request.Path.Value ?? "/");
+        if (resource.Items[ScopeItem] is string scope)
+        {
+            action = action with { Scope = scope };
+        }
+
         if (await assignments.AllowsAsync(Caller.PrincipalIds(context.User), action, resource.RequestAborted))
         {
             context.Succeed(requirement);

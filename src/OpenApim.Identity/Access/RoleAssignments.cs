@@ -25,7 +25,7 @@ public sealed class RoleAssignments(IDirectoryStore store, TimeProvider time)
     /// </summary>
     public async Task<RoleAssignment> CreateAsync(string name, string scope, RoleDefinition role, string principalId, string? principalType, string? description, string? createdBy, CancellationToken ct)
     {
-        ValidateScope(scope);
+        scope = ValidateScope(scope);
         if (!Guid.TryParse(name, out _))
         {
             throw ArmErrors.Validation("name", $"The role assignment name '{name}' is not valid: it must be a GUID.");
@@ -42,7 +42,7 @@ public sealed class RoleAssignments(IDirectoryStore store, TimeProvider time)
             throw ArmErrors.Validation("properties.principalType", $"'principalType' must be one of {string.Join(", ", PrincipalTypes)}.");
         }
 
-        var assignment = new RoleAssignment(name.ToLowerInvariant(), NormalizeScope(scope), role.Id, principalId.ToLowerInvariant(),
+        var assignment = new RoleAssignment(name.ToLowerInvariant(), scope, role.Id, principalId.ToLowerInvariant(),
             PrincipalTypes.First(t => t.Equals(type, StringComparison.OrdinalIgnoreCase)), description, time.GetUtcNow(), createdBy);
 
         if (await FindAsync(name, ct) is { } existing)
@@ -56,9 +56,14 @@ public sealed class RoleAssignments(IDirectoryStore store, TimeProvider time)
             throw ArmErrors.RoleAssignmentExists(duplicate.Name.Replace("-", "", StringComparison.Ordinal));
         }
 
-        return await store.CreateAsync(assignment.ToEntry(), ct)
-            ? assignment
-            : await FindAsync(name, ct) ?? throw ArmErrors.RoleAssignmentNotFound(name);
+        if (await store.CreateAsync(assignment.ToEntry(), ct))
+        {
+            return assignment;
+        }
+
+        // A concurrent PUT of the same name won: the same grant is fine, another is a conflict.
+        var raced = await FindAsync(name, ct) ?? throw ArmErrors.RoleAssignmentNotFound(name);
+        return SameGrant(raced, assignment) ? raced : throw ArmErrors.RoleAssignmentUpdateNotPermitted();
     }
 
     public Task<bool> DeleteAsync(string name, CancellationToken ct) => store.DeleteAsync(RoleAssignment.Kind, name.ToLowerInvariant(), ct);
@@ -81,7 +86,7 @@ public sealed class RoleAssignments(IDirectoryStore store, TimeProvider time)
 
         foreach (var assignment in await ForPrincipalsAsync(principalIds, ct))
         {
-            if (ArmAction.Covers(assignment.Scope, action.Scope) && BuiltInRoles.Find(assignment.RoleDefinitionId) is { } role && role.Allows(action.Action))
+            if (ArmScope.Covers(assignment.Scope, action.Scope) && BuiltInRoles.Find(assignment.RoleDefinitionId) is { } role && role.Allows(action.Action))
             {
                 return true;
             }
@@ -90,23 +95,8 @@ public sealed class RoleAssignments(IDirectoryStore store, TimeProvider time)
         return false;
     }
 
-    /// <summary>Scopes are "/", a subscription, or any path below one.</summary>
-    public static void ValidateScope(string scope)
-    {
-        if (scope == "/")
-        {
-            return;
-        }
-
-        var segments = scope.Split('/');
-        if (segments.Length < 3 || segments[0].Length != 0 || !segments[1].Equals("subscriptions", StringComparison.OrdinalIgnoreCase)
-            || !Guid.TryParse(segments[2], out _) || segments.Skip(1).Any(s => s.Length == 0))
-        {
-            throw ArmErrors.InvalidScope(scope);
-        }
-    }
-
-    private static string NormalizeScope(string scope) => scope == "/" ? "/" : scope.TrimEnd('/');
+    /// <summary>The scope in canonical form; a malformed one is a 400.</summary>
+    public static string ValidateScope(string scope) => ArmScope.Parse(scope) ?? throw ArmErrors.InvalidScope(scope);
 
     private static bool SameGrant(RoleAssignment a, RoleAssignment b) =>
         string.Equals(a.Scope, b.Scope, StringComparison.OrdinalIgnoreCase)

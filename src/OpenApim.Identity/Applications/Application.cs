@@ -27,18 +27,6 @@ public sealed record Application(
 
     public static Application FromEntry(DirectoryEntry entry) => entry.Body.Deserialize<Application>(Json)!;
 
-    /// <summary>
-    /// A stable object id for an application, derived from its client id, so a server that restarts
-    /// (or a second node) names the same principal.
-    /// </summary>
-    public static string ObjectIdOf(string appId)
-    {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes("openapim-app:" + appId.ToLowerInvariant()));
-        hash[7] = (byte)((hash[7] & 0x0F) | 0x50);
-        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
-        return new Guid(hash.AsSpan(0, 16)).ToString();
-    }
-
     /// <summary>What the management API shows: everything but the secret hashes.</summary>
     public JsonObject ToResource() => new()
     {

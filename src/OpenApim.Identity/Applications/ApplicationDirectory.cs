@@ -18,7 +18,7 @@ public sealed class ApplicationDirectory(IDirectoryStore store, TimeProvider tim
         if (app is null)
         {
             return (null, new ClientRejection("unauthorized_client",
-                $"AADSTS700016: Application with identifier '{clientId}' was not found in the directory.", 400));
+                $"AADSTS700016: Application with identifier '{clientId}' was not found in the directory.", 400, UnknownClient: true));
         }
 
         var now = time.GetUtcNow();
@@ -50,7 +50,8 @@ public sealed class ApplicationDirectory(IDirectoryStore store, TimeProvider tim
     public async Task<(Application App, bool Created)> PutAsync(string appId, string displayName, CancellationToken ct)
     {
         var id = appId.ToLowerInvariant();
-        var app = new Application(id, Application.ObjectIdOf(id), displayName, time.GetUtcNow(), Bootstrap: false, []);
+        // Object ids are random, as in Entra: nobody (a trusted issuer's users included) can pick one.
+        var app = new Application(id, Guid.NewGuid().ToString(), displayName, time.GetUtcNow(), Bootstrap: false, []);
         if (await store.CreateAsync(app.ToEntry(), ct))
         {
             return (app, true);
@@ -107,7 +108,7 @@ public sealed class ApplicationDirectory(IDirectoryStore store, TimeProvider tim
         var now = time.GetUtcNow();
         var credential = existing?.PasswordCredentials.FirstOrDefault(p => p.SecretHash == bootstrap.SecretHashBase64)
             ?? new PasswordCredential(Guid.NewGuid().ToString(), "bootstrap", bootstrap.Hint, bootstrap.SecretHashBase64, now, DateTimeOffset.MaxValue);
-        var app = new Application(id, Application.ObjectIdOf(id), "OpenApim bootstrap administrator", existing?.CreatedDateTime ?? now, Bootstrap: true, [credential]);
+        var app = new Application(id, existing?.ObjectId ?? Guid.NewGuid().ToString(), "OpenApim bootstrap administrator", existing?.CreatedDateTime ?? now, Bootstrap: true, [credential]);
         await store.PutAsync(app.ToEntry(), ct);
         return app;
     }

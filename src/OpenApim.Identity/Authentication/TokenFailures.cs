@@ -50,7 +50,7 @@ internal static class TokenFailures
         SecurityTokenInvalidAudienceException x => $"the audience '{x.InvalidAudience}' is not accepted (this server's URL or Azure Resource Manager for its own tokens, the configured audience for a trusted issuer's).",
         SecurityTokenInvalidIssuerException x => x.Message,
         SecurityTokenSignatureKeyNotFoundException => "the token is signed with a key this issuer does not know (unknown kid).",
-        SecurityTokenInvalidAlgorithmException => "the token must be signed with RS256.",
+        SecurityTokenInvalidAlgorithmException => "the token's signing algorithm is not accepted (RS256 for this issuer's tokens).",
         SecurityTokenInvalidSignatureException when e.Message.Contains("IDX10504", StringComparison.Ordinal) => "the token is not signed.",
         SecurityTokenInvalidSignatureException => "the token signature is invalid.",
         SecurityTokenNoExpirationException => "the token has no expiry.",

@@ -5,7 +5,10 @@ namespace OpenApim.Identity.Clients;
 /// <summary>
 /// Makes guessing client secrets expensive: after <see cref="IdentityOptions.FailureLimit"/> failed
 /// authentications for one client id from one address within the window, that pair is refused until
-/// failures age out of the window, whether or not the next secret is right.
+/// failures age out of the window, whether or not the next secret is right. Failures naming clients
+/// that do not exist count against the address alone, so made-up client ids cannot grow the table.
+/// Requests already in flight when the limit is reached still finish, so a parallel burst can exceed
+/// the limit by its width once per window.
 /// </summary>
 public sealed class ClientLockout(IdentityOptions options) : IDisposable
 {
@@ -22,14 +25,17 @@ public sealed class ClientLockout(IdentityOptions options) : IDisposable
     public TimeSpan Window => options.FailureWindow;
 
     public bool IsLockedOut(string clientId, string address) =>
-        _failures.GetStatistics(Key(clientId, address))?.CurrentAvailablePermits == 0;
+        _failures.GetStatistics(Key(clientId, address))?.CurrentAvailablePermits == 0
+        || _failures.GetStatistics(UnknownClientKey(address))?.CurrentAvailablePermits == 0;
 
-    public void RecordFailure(string clientId, string address)
+    public void RecordFailure(string clientId, string address, bool unknownClient)
     {
-        using var lease = _failures.AttemptAcquire(Key(clientId, address));
+        using var lease = _failures.AttemptAcquire(unknownClient ? UnknownClientKey(address) : Key(clientId, address));
     }
 
     public void Dispose() => _failures.Dispose();
 
     private static string Key(string clientId, string address) => $"{clientId.ToLowerInvariant()}|{address}";
+
+    private static string UnknownClientKey(string address) => $"?|{address}";
 }

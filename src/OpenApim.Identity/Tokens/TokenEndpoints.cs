@@ -76,6 +76,11 @@ public static partial class TokenEndpoints
             return Results.Json(OAuthError("invalid_request", "AADSTS900144: The request body must contain the parameter 'client_id'."), statusCode: 400);
         }
 
+        if (clientId.Length > 128)
+        {
+            return Results.Json(OAuthError("invalid_request", "AADSTS90014: The 'client_id' is too long; client ids are GUIDs."), statusCode: 400);
+        }
+
         if (string.IsNullOrEmpty(secret))
         {
             return Results.Json(OAuthError("invalid_client", "AADSTS7000218: The request body must contain the parameter 'client_secret' (or use HTTP Basic authentication)."), statusCode: 401);
@@ -101,8 +106,8 @@ public static partial class TokenEndpoints
         var (principal, rejection) = await clients.AuthenticateAsync(clientId, secret, c.RequestAborted);
         if (principal is null)
         {
-            lockout.RecordFailure(clientId, address);
-            LogRejected(logger, clientId, address, rejection!.Error);
+            lockout.RecordFailure(clientId, address, rejection!.UnknownClient);
+            LogRejected(logger, clientId, address, rejection.Error);
             return Results.Json(OAuthError(rejection.Error, rejection.Description), statusCode: rejection.Status);
         }
 

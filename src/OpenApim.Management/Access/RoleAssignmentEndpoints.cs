@@ -25,25 +25,27 @@ internal static partial class RoleAssignmentEndpoints
         group.MapGet("/roleDefinitions", (HttpContext c) =>
             c.Response.JsonAsync(200, ArmResponse.Page(BuiltInRoles.All.Where(r => MatchesRoleFilter(c, r)).Select(r => (JsonNode)r.ToResource(c.Scope())), null, null)));
         group.MapGet("/roleDefinitions/{id}", (HttpContext c, string id) =>
-            c.Response.JsonAsync(200, (BuiltInRoles.Find(id) ?? throw ArmErrors.RoleDefinitionNotFound(id)).ToResource(c.Scope())));
+        {
+            var role = Guid.TryParse(id, out _) ? BuiltInRoles.Find(id) : null;
+            return c.Response.JsonAsync(200, (role ?? throw ArmErrors.RoleDefinitionNotFound(id)).ToResource(c.Scope()));
+        });
     }
 
     private static async Task ListAsync(HttpContext c, RoleAssignments assignments)
     {
         var scope = c.Scope();
-        RoleAssignments.ValidateScope(scope);
         var filter = c.Request.Query("$filter") ?? "";
         var principal = PrincipalFilter().Match(filter) is { Success: true } m ? m.Groups["id"].Value : null;
         var atScope = filter.Contains("atScope()", StringComparison.OrdinalIgnoreCase);
         var all = principal is null ? await assignments.ListAsync(c.RequestAborted) : await assignments.ForPrincipalsAsync([principal], c.RequestAborted);
-        var visible = all.Where(a => ArmAction.Covers(a.Scope, scope) || (!atScope && ArmAction.Covers(scope, a.Scope)));
+        var visible = all.Where(a => ArmScope.Covers(a.Scope, scope) || (!atScope && ArmScope.Covers(scope, a.Scope)));
         await c.Response.JsonAsync(200, ArmResponse.Page(visible.Select(a => (JsonNode)a.ToResource()), null, null));
     }
 
     private static async Task GetAsync(HttpContext c, string name, RoleAssignments assignments)
     {
         var found = await assignments.FindAsync(name, c.RequestAborted);
-        if (found is null || !string.Equals(found.Scope, Normalize(c.Scope()), StringComparison.OrdinalIgnoreCase))
+        if (found is null || !string.Equals(found.Scope, c.Scope(), StringComparison.OrdinalIgnoreCase))
         {
             throw ArmErrors.RoleAssignmentNotFound(name);
         }
@@ -66,7 +68,7 @@ internal static partial class RoleAssignmentEndpoints
     private static async Task DeleteAsync(HttpContext c, string name, RoleAssignments assignments)
     {
         var found = await assignments.FindAsync(name, c.RequestAborted);
-        if (found is null || !string.Equals(found.Scope, Normalize(c.Scope()), StringComparison.OrdinalIgnoreCase))
+        if (found is null || !string.Equals(found.Scope, c.Scope(), StringComparison.OrdinalIgnoreCase))
         {
             await c.Response.StatusAsync(204);
             return;
@@ -79,8 +81,6 @@ internal static partial class RoleAssignmentEndpoints
     private static bool MatchesRoleFilter(HttpContext c, RoleDefinition role) =>
         RoleNameFilter().Match(c.Request.Query("$filter") ?? "") is not { Success: true } m
         || string.Equals(m.Groups["name"].Value, role.RoleName, StringComparison.OrdinalIgnoreCase);
-
-    private static string Normalize(string scope) => scope == "/" ? "/" : scope.TrimEnd('/');
 
     private static string? Text(JsonObject o, string name) =>
         o[name] is JsonValue v && v.TryGetValue<string>(out var s) && s.Length > 0 ? s : null;

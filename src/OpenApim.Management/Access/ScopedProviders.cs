@@ -8,22 +8,21 @@ namespace OpenApim.Management.Access;
 /// Microsoft.Authorization lives under every scope (<c>/</c>, a subscription, a resource group, a
 /// service, an API ...). Before routing, <c>{scope}/providers/Microsoft.Authorization/...</c> is
 /// rewritten to <c>/providers/Microsoft.Authorization/...</c> with the scope kept aside, so one set
-/// of routes serves every scope; authorisation still sees the path the caller sent.
+/// of routes serves every scope. Only a well-formed scope (<see cref="ArmScope"/>) is split off; any
+/// other path is left alone and matches no route. Authorisation then checks the Microsoft.Authorization
+/// action over that scope.
 /// </summary>
 public static class ScopedProviders
 {
-    private const string ScopeItem = "openapim.arm-scope";
     private const string Marker = "/providers/Microsoft.Authorization/";
 
     public static IApplicationBuilder UseScopedProviders(this IApplicationBuilder app) => app.Use((context, next) =>
     {
         var path = context.Request.Path.Value ?? "";
         var at = path.IndexOf(Marker, StringComparison.OrdinalIgnoreCase);
-        if (at > 0)
+        if (at >= 0 && ArmScope.Parse(path[..at]) is { } scope)
         {
-            context.Items[ArmAccessHandler.OriginalPathItem] = path;
-            // Some clients build "/{scope}/providers/..." from a scope that already starts with "/".
-            context.Items[ScopeItem] = "/" + string.Join('/', path[..at].Split('/', StringSplitOptions.RemoveEmptyEntries));
+            context.Items[ArmAccessHandler.ScopeItem] = scope;
             context.Request.Path = path[at..];
         }
 
@@ -31,5 +30,5 @@ public static class ScopedProviders
     });
 
     /// <summary>The scope a Microsoft.Authorization request was sent to ("/" for the tenant).</summary>
-    public static string Scope(this HttpContext context) => context.Items[ScopeItem] as string ?? "/";
+    public static string Scope(this HttpContext context) => context.Items[ArmAccessHandler.ScopeItem] as string ?? ArmScope.Tenant;
 }

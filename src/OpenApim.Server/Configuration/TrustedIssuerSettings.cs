@@ -38,6 +38,12 @@ public static class TrustedIssuerSettings
             }
         }
 
+        var duplicate = (issuers ?? []).GroupBy(i => i.ExpectedIssuer, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new InvalidOperationException($"OPENAPIM_TRUSTED_ISSUERS: the issuer '{duplicate.Key}' is listed more than once; tokens are matched to an issuer by their 'iss'.");
+        }
+
         return issuers ?? [];
     }
 }

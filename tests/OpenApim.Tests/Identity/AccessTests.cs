@@ -113,6 +113,21 @@ public abstract class AccessTests(ServerFixture fixture)
         Assert.Contains("Microsoft.Authorization/roleAssignments/write", grant.ErrorMessage, StringComparison.Ordinal);
         var register = await contributor.PutAsync(AppPath(Guid.NewGuid().ToString()), new JsonObject { ["properties"] = new JsonObject { ["displayName"] = "x" } }, apiVersion: IdentityVersion);
         Assert.Equal(HttpStatusCode.Forbidden, register.Status);
+
+        // Nor through a path whose scope is not a resource id (an odd number of segments before the provider).
+        foreach (var trick in new[]
+        {
+            $"{SubscriptionScope}/resourceGroups/providers/Microsoft.Authorization/roleAssignments/{Guid.NewGuid()}",
+            $"{SubscriptionScope}/resourceGroups/rg-team-a/providers/Microsoft.ApiManagement/service/providers/Microsoft.Authorization/roleAssignments/{Guid.NewGuid()}",
+            $"{SubscriptionScope}/resourceGroups/rg-team-a/providers/Microsoft.Authorization/roleAssignments/{Guid.NewGuid()}/providers/Microsoft.Authorization/roleAssignments/{Guid.NewGuid()}",
+        })
+        {
+            var escalation = await contributor.PutAsync(trick, Assignment(Owner, app.ObjectId), apiVersion: AuthorizationVersion);
+            Assert.True(escalation.Status is HttpStatusCode.Forbidden or HttpStatusCode.NotFound or HttpStatusCode.BadRequest, $"{trick}: {escalation}");
+        }
+
+        var held = await Admin.GetAsync($"/providers/Microsoft.Authorization/roleAssignments?$filter=principalId eq '{app.ObjectId}'", AuthorizationVersion);
+        Assert.Single(held.Json["value"]!.AsArray());
     }
 
     [Fact]

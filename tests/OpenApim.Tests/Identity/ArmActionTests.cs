@@ -44,7 +44,20 @@ public sealed class ArmActionTests
     [InlineData(Rg + "1", Rg + "10/providers/x", false)]
     [InlineData(Svc + "/apis/e", Svc, false)]
     public void Scopes_cover_whole_segments_below_them(string assignment, string scope, bool covers) =>
-        Assert.Equal(covers, ArmAction.Covers(assignment, scope));
+        Assert.Equal(covers, ArmScope.Covers(assignment, scope));
+
+    [Theory]
+    [InlineData("", "/")]
+    [InlineData("/", "/")]
+    [InlineData("//subscriptions/00000000-0000-4000-8000-0000000000aa/", "/subscriptions/00000000-0000-4000-8000-0000000000aa")]
+    [InlineData("/subscriptions/00000000-0000-4000-8000-0000000000aa/resourceGroups/rg/providers/Microsoft.ApiManagement/service/s/apis/a",
+        "/subscriptions/00000000-0000-4000-8000-0000000000aa/resourceGroups/rg/providers/Microsoft.ApiManagement/service/s/apis/a")]
+    [InlineData("/subscriptions/00000000-0000-4000-8000-0000000000aa/resourceGroups", null)]
+    [InlineData("/subscriptions/00000000-0000-4000-8000-0000000000aa/resourceGroups/rg/providers/Microsoft.ApiManagement", null)]
+    [InlineData("/subscriptions/not-a-guid", null)]
+    [InlineData("/tenants/x", null)]
+    public void Scopes_are_resource_ids_of_type_name_pairs(string scope, string? canonical) =>
+        Assert.Equal(canonical, ArmScope.Parse(scope));
 
     [Theory]
     [InlineData("e022efe7-f5ba-4159-bbe4-b44f577e9b61", "Microsoft.ApiManagement/service/backup/action", true)]
