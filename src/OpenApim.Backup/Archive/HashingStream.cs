@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace OpenApim.Backup.Archive;
 
 /// <summary>Passes bytes through (write or read) while counting them and computing their SHA-256.</summary>
-internal sealed class HashingStream(Stream inner, bool leaveOpen = false) : Stream
+internal sealed class HashingStream(Stream inner) : Stream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
@@ -74,10 +74,7 @@ internal sealed class HashingStream(Stream inner, bool leaveOpen = false) : Stre
         if (disposing)
         {
             _hash.Dispose();
-            if (!leaveOpen)
-            {
-                inner.Dispose();
-            }
+            inner.Dispose();
         }
 
         base.Dispose(disposing);

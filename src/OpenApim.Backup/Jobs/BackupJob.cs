@@ -26,13 +26,12 @@ internal sealed partial class BackupJob(IResourceStore store, BlobTargets target
         var request = context.State as StorageRequest ?? StorageRequest.FromStoredJson(op.Request!["storage"]!.AsObject());
         var service = ServiceRef.FromId(op.ServiceId);
         var started = time.GetUtcNow();
-        var target = StorageCalls.Call(() => targets.Open(request, service), Fail);
-        await StorageCalls.CallAsync(() => target.CheckContainerAsync(ct), Fail);
-
         Directory.CreateDirectory(options.WorkDirectory);
         var file = Path.Combine(options.WorkDirectory, $"backup-{op.Id}.zip");
         try
         {
+            var target = targets.Open(request, service);
+            await target.CheckContainerAsync(ct);
             var (manifest, rows) = await WriteArchiveAsync(service, file, context);
             var archived = time.GetUtcNow();
             var metadata = new Dictionary<string, string>
@@ -46,7 +45,7 @@ internal sealed partial class BackupJob(IResourceStore store, BlobTargets target
             };
             context.Report(new JsonObject { ["phase"] = "uploading", ["rows"] = rows });
             var uploading = time.GetUtcNow();
-            await StorageCalls.CallAsync(() => target.UploadAsync(request.BackupName, file, metadata, ct), Fail);
+            await target.UploadAsync(request.BackupName, file, metadata, ct);
             var bytes = new FileInfo(file).Length;
             var elapsed = time.GetUtcNow() - started;
             LogBackedUp(logger, service.Name, request, rows, bytes, elapsed.TotalMilliseconds);
@@ -74,6 +73,10 @@ internal sealed partial class BackupJob(IResourceStore store, BlobTargets target
                     },
                 },
             };
+        }
+        catch (StorageException e)
+        {
+            throw Fail(e.Problem.ToString(), e.Message);
         }
         finally
         {
@@ -136,7 +139,7 @@ internal sealed partial class BackupJob(IResourceStore store, BlobTargets target
 
     private static ArmException Fail(string problem, string message) => ArmErrors.BackupFailed(problem, message);
 
-    internal static async Task<string> Sha256Async(string file, CancellationToken ct)
+    private static async Task<string> Sha256Async(string file, CancellationToken ct)
     {
         await using var stream = File.OpenRead(file);
         return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, ct));
@@ -144,44 +147,4 @@ internal sealed partial class BackupJob(IResourceStore store, BlobTargets target
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Backed up service {Service} to {Target}: {Rows} entities, {Bytes} bytes in {Milliseconds:F0} ms")]
     private static partial void LogBackedUp(ILogger logger, string service, StorageRequest target, long rows, long bytes, double milliseconds);
-}
-
-/// <summary>Turns storage failures into the operation's ARM error.</summary>
-internal static class StorageCalls
-{
-    public static T Call<T>(Func<T> action, Func<string, string, ArmException> fail)
-    {
-        try
-        {
-            return action();
-        }
-        catch (StorageException e)
-        {
-            throw fail(e.Problem.ToString(), e.Message);
-        }
-    }
-
-    public static async Task CallAsync(Func<Task> action, Func<string, string, ArmException> fail)
-    {
-        try
-        {
-            await action();
-        }
-        catch (StorageException e)
-        {
-            throw fail(e.Problem.ToString(), e.Message);
-        }
-    }
-
-    public static async Task<T> CallAsync<T>(Func<Task<T>> action, Func<string, string, ArmException> fail)
-    {
-        try
-        {
-            return await action();
-        }
-        catch (StorageException e)
-        {
-            throw fail(e.Problem.ToString(), e.Message);
-        }
-    }
 }

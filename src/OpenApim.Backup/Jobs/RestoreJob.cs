@@ -31,15 +31,14 @@ internal sealed partial class RestoreJob(
         var scope = Enum.Parse<RestoreScope>(op.Request!["scope"]?.GetValue<string>() ?? nameof(RestoreScope.All));
         var service = ServiceRef.FromId(op.ServiceId);
         var started = time.GetUtcNow();
-        var target = StorageCalls.Call(() => targets.Open(request, service), Fail);
-
         Directory.CreateDirectory(options.WorkDirectory);
         var file = Path.Combine(options.WorkDirectory, $"restore-{op.Id}.zip");
         try
         {
+            var target = targets.Open(request, service);
             context.Report(new JsonObject { ["phase"] = "downloading" });
-            var blob = await StorageCalls.CallAsync(() => target.DownloadAsync(request.BackupName, file, ct), Fail);
-            if (blob.Metadata.TryGetValue("openapim_sha256", out var expected) && expected != await BackupJob.Sha256Async(file, ct))
+            var blob = await target.DownloadAsync(request.BackupName, file, ct);
+            if (blob.Metadata.TryGetValue("openapim_sha256", out var expected) && expected != blob.Sha256)
             {
                 throw Fail("BackupCorrupted", "The backup is corrupted: the blob's content does not match the checksum recorded when it was written.");
             }
@@ -69,6 +68,10 @@ internal sealed partial class RestoreJob(
         catch (ArchiveException e)
         {
             throw Fail(e.Problem, e.Message);
+        }
+        catch (StorageException e)
+        {
+            throw Fail(e.Problem.ToString(), e.Message);
         }
         catch (Exception e) when (e is InvalidDataException or IOException && e is not FileNotFoundException)
         {

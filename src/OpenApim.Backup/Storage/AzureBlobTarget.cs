@@ -1,9 +1,10 @@
 using System.Net.Sockets;
-using Azure;
 using Azure.Core;
-using Azure.Storage;
-using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs;
+using Azure.Storage;
+using Azure;
+using OpenApim.Backup.Archive;
 
 namespace OpenApim.Backup.Storage;
 
@@ -55,11 +56,12 @@ internal sealed class AzureBlobTarget : IBlobTarget
     {
         var blob = _container.GetBlobClient(blobName);
         var properties = await blob.GetPropertiesAsync(cancellationToken: ct);
-        await blob.DownloadToAsync(localFile, new BlobDownloadToOptions
+        await using var output = new HashingStream(File.Create(localFile));
+        await blob.DownloadToAsync(output, new BlobDownloadToOptions
         {
             Conditions = new BlobRequestConditions { IfMatch = properties.Value.ETag },
         }, ct);
-        return new BlobInfo(properties.Value.ContentLength, properties.Value.Metadata.AsReadOnly());
+        return new BlobInfo(output.Sha256(), properties.Value.Metadata.AsReadOnly());
     }, blobName);
 
     private static StorageSharedKeyCredential Credential(string account, string key)

@@ -17,8 +17,8 @@ public sealed class StorageException(StorageProblem problem, string message, Exc
     public StorageProblem Problem { get; } = problem;
 }
 
-/// <summary>Properties of a stored backup blob.</summary>
-public sealed record BlobInfo(long Length, IReadOnlyDictionary<string, string> Metadata);
+/// <summary>A downloaded backup blob: the SHA-256 of its bytes (computed while downloading) and its metadata.</summary>
+public sealed record BlobInfo(string Sha256, IReadOnlyDictionary<string, string> Metadata);
 
 /// <summary>
 /// One storage container, already authenticated: the seam between the backup engine and where
@@ -33,6 +33,6 @@ public interface IBlobTarget
     /// <summary>Uploads a local file as the blob, replacing any previous blob atomically.</summary>
     Task UploadAsync(string blobName, string localFile, IReadOnlyDictionary<string, string> metadata, CancellationToken ct);
 
-    /// <summary>Downloads the blob into a local file and returns its properties.</summary>
+    /// <summary>Downloads the blob into a local file, hashing it on the way, and returns its properties.</summary>
     Task<BlobInfo> DownloadAsync(string blobName, string localFile, CancellationToken ct);
 }

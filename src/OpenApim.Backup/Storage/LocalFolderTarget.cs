@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
+using System.Text;
+using OpenApim.Backup.Archive;
 
 namespace OpenApim.Backup.Storage;
 
@@ -53,11 +54,18 @@ internal sealed class LocalFolderTarget(string root, string account, string cont
             throw new StorageException(StorageProblem.BlobNotFound, $"The backup '{blobName}' does not exist in container '{container}' of storage account '{account}'.");
         }
 
-        File.Copy(source, localFile, overwrite: true);
+        string sha256;
+        await using (var input = File.OpenRead(source))
+        await using (var output = new HashingStream(File.Create(localFile)))
+        {
+            await input.CopyToAsync(output, ct);
+            sha256 = output.Sha256();
+        }
+
         var metadata = File.Exists(MetadataPath(source))
             ? JsonSerializer.Deserialize<Dictionary<string, string>>(await File.ReadAllTextAsync(MetadataPath(source), ct)) ?? []
             : [];
-        return new BlobInfo(new FileInfo(localFile).Length, metadata);
+        return new BlobInfo(sha256, metadata);
     }
 
     private string BlobPath(string blobName)

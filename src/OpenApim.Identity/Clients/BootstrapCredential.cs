@@ -48,11 +48,8 @@ public sealed class BootstrapCredential
         }
 
         var clientId = Guid.NewGuid().ToString();
-        var secret = Base64Secret();
+        var secret = PasswordCredential.NewSecret();
         SecretFile.Write(path, new JsonObject { ["clientId"] = clientId, ["clientSecret"] = secret }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         return new BootstrapCredential(clientId, secret, path);
     }
-
-    /// <summary>A client secret in the style of Entra's: 40 URL-safe characters.</summary>
-    public static string Base64Secret() => PasswordCredential.NewSecret();
 }
