@@ -8,7 +8,4 @@ public sealed record GatewayOptions
 
     /// <summary>How long a backend may take to answer (API Management's forward-request default is 300 s).</summary>
     public TimeSpan BackendTimeout { get; init; } = TimeSpan.FromSeconds(300);
-
-    /// <summary>Largest request body the gateway accepts.</summary>
-    public long MaxRequestBytes { get; init; } = 256L * 1024 * 1024;
 }

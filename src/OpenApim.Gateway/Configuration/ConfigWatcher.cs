@@ -14,11 +14,6 @@ namespace OpenApim.Gateway.Configuration;
 internal sealed partial class ConfigWatcher(IResourceStore store, GatewayState state, Deployment deployment, GatewayOptions options, ILogger<ConfigWatcher> logger) : BackgroundService
 {
     private readonly Dictionary<string, ServiceCache> _caches = new(StringComparer.Ordinal);
-    private readonly TaskCompletionSource _firstLoad = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    /// <summary>Completes when every service present at start has been loaded once.</summary>
-    public Task Loaded => _firstLoad.Task;
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -26,7 +21,6 @@ internal sealed partial class ConfigWatcher(IResourceStore store, GatewayState s
             try
             {
                 await RefreshAsync(stoppingToken);
-                _firstLoad.TrySetResult();
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
@@ -126,7 +120,7 @@ internal sealed partial class ConfigWatcher(IResourceStore store, GatewayState s
 
             if (changed || Runtime is null)
             {
-                Runtime = RuntimeBuilder.Build(key, key[(key.LastIndexOf('/') + 1)..], epoch, _rows.Values.Select(v => v.Record), deployment);
+                Runtime = RuntimeBuilder.Build(key, key[(key.LastIndexOf('/') + 1)..], _rows.Values.Select(v => v.Record), deployment);
                 return true;
             }
 

@@ -9,18 +9,13 @@ namespace OpenApim.Gateway.Configuration;
 internal sealed class GatewayState
 {
     private volatile FrozenDictionary<string, ServiceRuntime> _byHost = FrozenDictionary<string, ServiceRuntime>.Empty;
-    private volatile FrozenDictionary<string, ServiceRuntime> _byKey = FrozenDictionary<string, ServiceRuntime>.Empty;
-
-    public IReadOnlyDictionary<string, ServiceRuntime> Services => _byKey;
-
     public ServiceRuntime? FindByHost(string host) => _byHost.GetValueOrDefault(host);
 
     /// <summary>Publishes a new set of services (called by the single config watcher).</summary>
     public void Publish(IEnumerable<ServiceRuntime> services)
     {
-        var list = services.ToList();
         var byHost = new Dictionary<string, ServiceRuntime>(StringComparer.OrdinalIgnoreCase);
-        foreach (var service in list)
+        foreach (var service in services)
         {
             foreach (var host in service.Hosts)
             {
@@ -28,7 +23,6 @@ internal sealed class GatewayState
             }
         }
 
-        _byKey = list.ToFrozenDictionary(s => s.Key, StringComparer.Ordinal);
         _byHost = byHost.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
     }
 }

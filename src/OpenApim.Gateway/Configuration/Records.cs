@@ -28,12 +28,11 @@ internal abstract record GatewayRecord
         var p = (JsonNode.Parse(body) as JsonObject)?["properties"] as JsonObject ?? [];
         return kind switch
         {
-            "service" => new ServiceRecord((JsonNode.Parse(body) as JsonObject)?["properties"]?["hostnameConfigurations"] is JsonArray h
+            "service" => new ServiceRecord(p["hostnameConfigurations"] is JsonArray h
                 ? [.. h.OfType<JsonObject>().Where(x => S(x, "type") == "Proxy").Select(x => S(x, "hostName")).OfType<string>()]
                 : []),
             "apis" => new ApiRecord(
                 names[0], S(p, "path") ?? "", S(p, "serviceUrl"),
-                p["protocols"] is JsonArray protocols ? [.. protocols.Select(x => x?.GetValue<string>() ?? "")] : ["https"],
                 B(p, "subscriptionRequired") ?? true,
                 S(p["subscriptionKeyParameterNames"], "header") ?? "Ocp-Apim-Subscription-Key",
                 S(p["subscriptionKeyParameterNames"], "query") ?? "subscription-key",
@@ -72,7 +71,7 @@ internal abstract record GatewayRecord
 
 internal sealed record ServiceRecord(IReadOnlyList<string> ProxyHosts) : GatewayRecord;
 
-internal sealed record ApiRecord(string Name, string Path, string? ServiceUrl, IReadOnlyList<string> Protocols, bool SubscriptionRequired, string KeyHeader, string KeyQuery, string? VersionSet, string? ApiVersion, bool IsCurrent) : GatewayRecord;
+internal sealed record ApiRecord(string Name, string Path, string? ServiceUrl, bool SubscriptionRequired, string KeyHeader, string KeyQuery, string? VersionSet, string? ApiVersion, bool IsCurrent) : GatewayRecord;
 
 internal sealed record OperationRecord(string Api, string Name, string Method, string UrlTemplate) : GatewayRecord;
 

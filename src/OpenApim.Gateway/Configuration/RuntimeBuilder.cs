@@ -8,7 +8,7 @@ namespace OpenApim.Gateway.Configuration;
 /// <summary>Builds a service's <see cref="ServiceRuntime"/> from its cached records.</summary>
 internal static class RuntimeBuilder
 {
-    public static ServiceRuntime Build(string serviceKey, string serviceName, long epoch, IEnumerable<GatewayRecord> records, Deployment deployment)
+    public static ServiceRuntime Build(string serviceKey, string serviceName, IEnumerable<GatewayRecord> records, Deployment deployment)
     {
         var all = records.ToList();
         var namedValues = all.OfType<NamedValueRecord>().GroupBy(n => n.DisplayName, StringComparer.OrdinalIgnoreCase)
@@ -20,9 +20,11 @@ internal static class RuntimeBuilder
         var productApis = all.OfType<ProductApiRecord>().ToLookup(l => l.Product, l => l.Api, StringComparer.OrdinalIgnoreCase);
         var products = all.OfType<ProductRecord>().ToDictionary(
             p => p.Name,
-            p => new ProductRuntime(p.Name, p.State, p.SubscriptionRequired, PolicyOf("products/policies", p.Name),
-                productApis[p.Name].ToHashSet(StringComparer.OrdinalIgnoreCase)),
+            p => new ProductRuntime(p.Name, p.State, p.SubscriptionRequired, PolicyOf("products/policies", p.Name)),
             StringComparer.OrdinalIgnoreCase);
+        var publishedProductsOfApi = products.Values.Where(p => p.State == "published")
+            .SelectMany(p => productApis[p.Name].Distinct(StringComparer.OrdinalIgnoreCase).Select(api => (Api: api, Product: p)))
+            .ToLookup(x => x.Api, x => x.Product, StringComparer.OrdinalIgnoreCase);
 
         var versionSets = all.OfType<VersionSetRecord>().ToDictionary(v => v.Name, StringComparer.OrdinalIgnoreCase);
         var operations = all.OfType<OperationRecord>().ToLookup(o => o.Api, StringComparer.OrdinalIgnoreCase);
@@ -36,13 +38,12 @@ internal static class RuntimeBuilder
                 SubscriptionRequired = a.SubscriptionRequired,
                 KeyHeader = a.KeyHeader,
                 KeyQuery = a.KeyQuery,
-                Protocols = a.Protocols,
                 Versioning = a.VersionSet is { } vs && versionSets.TryGetValue(vs, out var set)
                     ? new VersioningRuntime(set.Scheme, set.Scheme == "Query" ? set.QueryName : set.HeaderName)
                     : null,
                 ApiVersion = a.ApiVersion,
                 Policy = PolicyOf("apis/policies", a.Name),
-                Products = [.. products.Values.Where(p => p.State == "published" && p.Apis.Contains(a.Name))],
+                Products = [.. publishedProductsOfApi[a.Name]],
                 Operations = [.. operations[a.Name]
                     .Select(o => new OperationRuntime
                     {
@@ -78,7 +79,6 @@ internal static class RuntimeBuilder
         {
             Key = serviceKey,
             Name = serviceName,
-            Epoch = epoch,
             Hosts = [.. hosts.Distinct(StringComparer.OrdinalIgnoreCase)],
             Apis = apis,
             ApisByFirstSegment = apis.Where(a => a.Path.Length > 0)

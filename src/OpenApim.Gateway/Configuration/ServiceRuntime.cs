@@ -16,8 +16,6 @@ internal sealed class ServiceRuntime
 
     public required string Name { get; init; }
 
-    public required long Epoch { get; init; }
-
     public required IReadOnlyList<string> Hosts { get; init; }
 
     /// <summary>APIs, longest path first, so the most specific path wins.</summary>
@@ -58,8 +56,6 @@ internal sealed class ApiRuntime
 
     public required string KeyQuery { get; init; }
 
-    public required IReadOnlyList<string> Protocols { get; init; }
-
     public VersioningRuntime? Versioning { get; init; }
 
     public string? ApiVersion { get; init; }
@@ -88,6 +84,6 @@ internal sealed class OperationRuntime
 
 internal sealed record SubscriptionRuntime(string Name, string State, string ScopeKind, string? ScopeTarget, string? UserId, string Key);
 
-internal sealed record ProductRuntime(string Name, string State, bool SubscriptionRequired, PolicySections Policy, IReadOnlySet<string> Apis);
+internal sealed record ProductRuntime(string Name, string State, bool SubscriptionRequired, PolicySections Policy);
 
 internal sealed record BackendRuntime(string Name, string Url, IReadOnlyDictionary<string, string[]> Headers, IReadOnlyDictionary<string, string[]> Query, string? Authorization);

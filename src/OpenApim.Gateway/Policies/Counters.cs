@@ -14,14 +14,6 @@ internal sealed class Counters(TimeProvider time)
 
     public Partition For(string placement) => _partitions.GetOrAdd(placement, _ => new Partition(time));
 
-    /// <summary>Forgets windows that ended long ago.</summary>
-    public void Trim(TimeSpan olderThan)
-    {
-        foreach (var partition in _partitions.Values)
-        {
-            partition.Trim(olderThan);
-        }
-    }
 
     /// <summary>The windows of one policy placement, by subject.</summary>
     internal sealed class Partition(TimeProvider time)
@@ -62,18 +54,6 @@ internal sealed class Counters(TimeProvider time)
             if (_windows.TryGetValue(subject, out var window))
             {
                 Interlocked.Add(ref window.Used, amount);
-            }
-        }
-
-        public void Trim(TimeSpan olderThan)
-        {
-            var cutoff = time.GetUtcNow().UtcTicks - olderThan.Ticks;
-            foreach (var (key, window) in _windows)
-            {
-                if (Volatile.Read(ref window.Start) < cutoff)
-                {
-                    _windows.TryRemove(key, out _);
-                }
             }
         }
     }

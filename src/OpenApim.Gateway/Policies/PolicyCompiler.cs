@@ -18,22 +18,24 @@ internal sealed class PolicyCompiler(Counters counters)
     public const string BrokenElement = "__broken";
 
     public CompiledPipeline For(ServiceRuntime service, ApiRuntime api, OperationRuntime operation, ProductRuntime? product) =>
-        operation.Pipelines.TryGetValue(product?.Name ?? "", out var compiled) ? compiled : operation.Pipelines.GetOrAdd(product?.Name ?? "", _ =>
-        {
-            var scopes = new List<(string Id, PolicySections Policy)> { ("global", service.GlobalPolicy) };
-            if (product is not null)
-            {
-                scopes.Add(($"product:{product.Name}", product.Policy));
-            }
+        operation.Pipelines.GetOrAdd(product?.Name ?? "", static (_, s) => s.Compiler.Build(s.Service, s.Api, s.Operation, s.Product), (Compiler: this, Service: service, Api: api, Operation: operation, Product: product));
 
-            scopes.Add(($"api:{api.Name}", api.Policy));
-            scopes.Add(($"operation:{api.Name}/{operation.Name}", operation.Policy));
-            return new CompiledPipeline(
-                Compile(service.Key, scopes, "inbound"),
-                Compile(service.Key, scopes, "backend"),
-                Compile(service.Key, scopes, "outbound"),
-                Compile(service.Key, scopes, "on-error"));
-        });
+    private CompiledPipeline Build(ServiceRuntime service, ApiRuntime api, OperationRuntime operation, ProductRuntime? product)
+    {
+        var scopes = new List<(string Id, PolicySections Policy)> { ("global", service.GlobalPolicy) };
+        if (product is not null)
+        {
+            scopes.Add(($"product:{product.Name}", product.Policy));
+        }
+
+        scopes.Add(($"api:{api.Name}", api.Policy));
+        scopes.Add(($"operation:{api.Name}/{operation.Name}", operation.Policy));
+        return new CompiledPipeline(
+            Compile(service.Key, scopes, "inbound"),
+            Compile(service.Key, scopes, "backend"),
+            Compile(service.Key, scopes, "outbound"),
+            Compile(service.Key, scopes, "on-error"));
+    }
 
     private IPolicyStep[] Compile(string serviceKey, List<(string Id, PolicySections Policy)> scopes, string section)
     {

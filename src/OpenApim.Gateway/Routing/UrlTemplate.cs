@@ -11,15 +11,12 @@ public sealed class UrlTemplate
 
     public UrlTemplate(string template)
     {
-        Text = template;
         var path = template.Split('?')[0].Trim('/');
         var parts = path.Length == 0 ? [] : path.Split('/');
         _catchAll = parts.Length > 0 && parts[^1].StartsWith("{*", StringComparison.Ordinal);
         _segments = [.. parts.Take(_catchAll ? parts.Length - 1 : parts.Length).Select(Segment.Parse)];
         Specificity = (_segments.Count(s => s.Literal is not null) * 1000) + (_segments.Length * 10) - (_catchAll ? 5 : 0);
     }
-
-    public string Text { get; }
 
     /// <summary>Orders candidates: the most specific template is tried first.</summary>
     public int Specificity { get; }
@@ -28,14 +25,8 @@ public sealed class UrlTemplate
     public bool TryMatch(ReadOnlySpan<char> path, Dictionary<string, string>? values)
     {
         path = path.Trim('/');
-        var index = 0;
         foreach (var segment in _segments)
         {
-            if (path.IsEmpty && index > 0)
-            {
-                return false;
-            }
-
             var slash = path.IndexOf('/');
             var part = slash < 0 ? path : path[..slash];
             if (part.IsEmpty)
@@ -49,7 +40,6 @@ public sealed class UrlTemplate
             }
 
             path = slash < 0 ? [] : path[(slash + 1)..];
-            index++;
         }
 
         if (path.IsEmpty)
