@@ -51,9 +51,9 @@ bench_store() {
   OPENAPIM_BLOB_ENDPOINT_TEMPLATE="$AZURITE_URL/{account}" dotnet "$SERVER" --data-dir "$data" --management-port 0 --gateway-port 0 "$@" >"$WORK/$store.log" 2>&1 &
   local pid=$!
   add_cleanup "kill $pid"
-  until grep -q "OpenApim ready" "$WORK/$store.log"; do sleep 0.1; done
+  wait_for_line "$WORK/$store.log" "OpenApim ready" "$pid"
   # Measure the backup, not start-up: wait until the gateway has loaded the seeded service.
-  until grep -q "Gateway loaded" "$WORK/$store.log"; do sleep 0.1; done
+  wait_for_line "$WORK/$store.log" "Gateway loaded" "$pid" 120
   local ep="$data/endpoints.json"
   MGMT=$(node -e "console.log(require('$ep').managementUrl)"); CA=$(node -e "console.log(require('$ep').certificatePath)")
   local cred; cred=$(node -e "console.log(require('$ep').bootstrapCredentialsPath)")

@@ -31,8 +31,8 @@ dotnet "$SERVER" seed --service ref --scale 1 --data-dir "$DATA" --backend-url "
 dotnet "$SERVER" --data-dir "$DATA" --management-port 0 --gateway-port 0 >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
 add_cleanup "kill $SERVER_PID"
-until grep -q "OpenApim ready" "$WORK/server.log"; do sleep 0.1; done
-until grep -q "Gateway loaded" "$WORK/server.log"; do sleep 0.1; done
+wait_for_line "$WORK/server.log" "OpenApim ready" "$SERVER_PID"
+wait_for_line "$WORK/server.log" "Gateway loaded" "$SERVER_PID" 120
 EP="$DATA/endpoints.json"
 json() { node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>{const o=JSON.parse(s);console.log($1)})"; }
 MGMT=$(json o.managementUrl <"$EP"); GW=$(json o.gatewayUrl <"$EP"); CA=$(json o.certificatePath <"$EP")

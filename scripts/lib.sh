@@ -9,6 +9,20 @@ run_cleanups() {
   CLEANUPS=()
 }
 
+# wait_for_line FILE PATTERN PID [SECONDS]: waits until FILE contains PATTERN; fails (printing FILE)
+# when PID exits first or SECONDS (default 60) pass.
+wait_for_line() {
+  local file=$1 pattern=$2 pid=$3 seconds=${4:-60} i
+  for ((i = 0; i < seconds * 10; i++)); do
+    grep -q "$pattern" "$file" 2>/dev/null && return 0
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  grep -q "$pattern" "$file" 2>/dev/null && return 0
+  cat "$file" >&2
+  return 1
+}
+
 free_port() {
   node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close();})'
 }
@@ -50,12 +64,7 @@ start_azurite() {
     >"$AZURITE_TMP/azurite.log" 2>&1 &
   local pid=$!
   add_cleanup "kill $pid; rm -rf $AZURITE_TMP"
-  local i
-  for i in $(seq 1 200); do
-    grep -q "successfully listens" "$AZURITE_TMP/azurite.log" && break
-    kill -0 "$pid" 2>/dev/null || { cat "$AZURITE_TMP/azurite.log" >&2; return 1; }
-    sleep 0.05
-  done
+  wait_for_line "$AZURITE_TMP/azurite.log" "successfully listens" "$pid" 20 || return 1
   AZURITE_PORT=$(grep -o 'listens on http://127.0.0.1:[0-9]*' "$AZURITE_TMP/azurite.log" | grep -o '[0-9]*$')
   [ -n "$AZURITE_PORT" ] || { cat "$AZURITE_TMP/azurite.log" >&2; return 1; }
   AZURITE_URL="http://127.0.0.1:$AZURITE_PORT"

@@ -57,14 +57,7 @@ run_conformance() {
     >"$WORK/server-$name.log" 2>&1 &
   local pid=$!
   add_cleanup "kill $pid"
-  local i
-  for i in $(seq 1 300); do
-    grep -q "OpenApim ready" "$WORK/server-$name.log" && break
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if ! grep -q "OpenApim ready" "$WORK/server-$name.log"; then
-    cat "$WORK/server-$name.log" >&2
+  if ! wait_for_line "$WORK/server-$name.log" "OpenApim ready" "$pid" 30; then
     FAILED=$((FAILED + 1))
     return
   fi
