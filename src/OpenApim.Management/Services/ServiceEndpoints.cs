@@ -74,15 +74,7 @@ internal sealed class ServiceEndpoints(IResourceStore store, Deployment deployme
         var (row, created) = await store.WriteAsync(service.Key, WriteScope.Service, async tx =>
         {
             var existing = await tx.GetAsync(service.Key);
-            if (ifMatch is not null && (existing is null || !ETag.Matches(ifMatch, existing.ETag)))
-            {
-                throw ArmErrors.PreconditionFailed();
-            }
-
-            if (ifNoneMatch?.Trim() == "*" && existing is not null)
-            {
-                throw ArmErrors.AlreadyExists(service.Name);
-            }
+            ETag.CheckConditions(service.Name, existing?.ETag, ifMatch, ifNoneMatch);
 
             if (existing is null)
             {
@@ -135,10 +127,7 @@ internal sealed class ServiceEndpoints(IResourceStore store, Deployment deployme
         var row = await store.WriteAsync(service.Key, WriteScope.Service, async tx =>
         {
             var existing = await tx.GetAsync(service.Key) ?? throw ArmErrors.ServiceNotFound(service.Name, service.ResourceGroup);
-            if (ifMatch is not null && !ETag.Matches(ifMatch, existing.ETag))
-            {
-                throw ArmErrors.PreconditionFailed();
-            }
+            ETag.CheckConditions(service.Name, existing.ETag, ifMatch, null);
 
             var merged = (JsonObject)existing.Body.DeepClone();
             if (patch["location"] is not null)
@@ -165,11 +154,7 @@ internal sealed class ServiceEndpoints(IResourceStore store, Deployment deployme
                 return false;
             }
 
-            if (ifMatch is not null && !ETag.Matches(ifMatch, existing.ETag))
-            {
-                throw ArmErrors.PreconditionFailed();
-            }
-
+            ETag.CheckConditions(service.Name, existing.ETag, ifMatch, null);
             await tx.DeleteTreeAsync(service.Key);
             return true;
         }, c.RequestAborted);

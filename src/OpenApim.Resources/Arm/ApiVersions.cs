@@ -22,11 +22,6 @@ public static class ApiVersions
     /// <summary>First version whose entity PATCH answers 200 with the entity (older ones answer 204 without a body).</summary>
     public const string PatchReturnsBody = "2020-12-01";
 
-    /// <summary>Service PUT answers 201 with <c>Location</c> and <c>Azure-AsyncOperation</c> from this version on.</summary>
-    public const string ServiceCreateAsyncHeaders = "2020-06-01-preview";
-
-    public static bool IsSupported(string version) => Supported.Contains(version, StringComparer.OrdinalIgnoreCase);
-
     /// <summary>True when <paramref name="version"/> is the same as or newer than <paramref name="threshold"/>.</summary>
     public static bool AtLeast(string version, string threshold) =>
         string.CompareOrdinal(DatePart(version), DatePart(threshold)) >= 0

@@ -105,7 +105,6 @@ public static class ArmErrors
     public static ArmException NotSupported(string feature) => new(HttpStatusCode.NotImplemented, "FeatureNotSupported",
         $"{feature} is not supported by OpenApim (see docs/differences-from-azure.md).");
 
-    public static ArmException BadRequest(string message, string? target = null) => new(HttpStatusCode.BadRequest, "BadRequest", message, target: target);
 
     /// <summary>A backup that failed; <paramref name="problem"/> is the specific reason code (e.g. <c>ContainerNotFound</c>).</summary>
     public static ArmException BackupFailed(string problem, string message, HttpStatusCode status = HttpStatusCode.BadRequest) =>

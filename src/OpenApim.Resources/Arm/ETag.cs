@@ -29,6 +29,23 @@ public static class ETag
         return v.Trim('"');
     }
 
+    /// <summary>
+    /// Applies If-Match (the current ETag must match; a missing resource never does) and
+    /// <c>If-None-Match: *</c> (the resource must not exist) to a write of <paramref name="name"/>.
+    /// </summary>
+    public static void CheckConditions(string name, string? currentETag, string? ifMatch, string? ifNoneMatch)
+    {
+        if (!string.IsNullOrWhiteSpace(ifMatch) && (currentETag is null || !Matches(ifMatch, currentETag)))
+        {
+            throw ArmErrors.PreconditionFailed();
+        }
+
+        if (ifNoneMatch?.Trim() == "*" && currentETag is not null)
+        {
+            throw ArmErrors.AlreadyExists(name);
+        }
+    }
+
     /// <summary>True when an If-Match header value (possibly a list) matches <paramref name="current"/>.</summary>
     public static bool Matches(string ifMatch, string current) =>
         ifMatch.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

@@ -17,7 +17,6 @@ public sealed partial record ServiceRef(string SubscriptionId, string ResourceGr
 
     public string ResourceGroupKey => $"/subscriptions/{SubscriptionId}/resourcegroups/{ResourceGroup}".ToLowerInvariant();
 
-    public string SubscriptionKey => $"/subscriptions/{SubscriptionId}".ToLowerInvariant();
 
     /// <summary>Validates the path parts the way ARM and the spec do; throws a 400 ARM error otherwise.</summary>
     public static ServiceRef Parse(string subscriptionId, string resourceGroup, string name)

@@ -54,7 +54,7 @@ public sealed class EntityService(IResourceStore store, TimeProvider time)
         {
             await RequireParentAsync(tx, address);
             var existing = await tx.GetAsync(address.Key);
-            CheckConditions(address, existing, ifMatch, ifNoneMatch);
+            ETag.CheckConditions(address.RelativePath, existing?.ETag, ifMatch, ifNoneMatch);
             CheckSeedWritable(address, existing);
             var stored = await WriteAsync(tx, address, existing, properties, problems, ifMatch, canonicalName);
             return new PutResult(stored, existing is null);
@@ -80,7 +80,7 @@ public sealed class EntityService(IResourceStore store, TimeProvider time)
                 throw ArmErrors.EntityNotFound(address.RelativePath);
             }
 
-            CheckConditions(address, existing, ifMatch, null);
+            ETag.CheckConditions(address.RelativePath, existing.ETag, ifMatch, null);
             CheckSeedWritable(address, existing);
             var merged = (JsonObject)existing.Properties.DeepClone();
             JsonMerge.Apply(merged, patch);
@@ -102,7 +102,7 @@ public sealed class EntityService(IResourceStore store, TimeProvider time)
                 return false;
             }
 
-            CheckConditions(address, existing, ifMatch, null);
+            ETag.CheckConditions(address.RelativePath, existing.ETag, ifMatch, null);
             var seed = kind.Seeds.FirstOrDefault(s => s.Name.Equals(existing.Name, StringComparison.OrdinalIgnoreCase));
             if (seed is not null)
             {
@@ -245,19 +245,6 @@ public sealed class EntityService(IResourceStore store, TimeProvider time)
         if (kind.IfMatchRequired && string.IsNullOrWhiteSpace(ifMatch))
         {
             throw ArmErrors.IfMatchRequired();
-        }
-    }
-
-    private static void CheckConditions(EntityAddress address, StoredResource? existing, string? ifMatch, string? ifNoneMatch)
-    {
-        if (!string.IsNullOrWhiteSpace(ifMatch) && (existing is null || !ETag.Matches(ifMatch, existing.ETag)))
-        {
-            throw ArmErrors.PreconditionFailed();
-        }
-
-        if (ifNoneMatch?.Trim() == "*" && existing is not null)
-        {
-            throw ArmErrors.AlreadyExists(address.RelativePath);
         }
     }
 

@@ -91,8 +91,4 @@ public enum SeedBehavior
 }
 
 /// <summary>A POST action on an entity. Returns the JSON body to answer with, or null for 204.</summary>
-public sealed record KindAction(string Name, Func<EntityActionContext, Task<JsonNode?>> Run, bool Mutates = false)
-{
-    /// <summary>ARM action name for authorization, e.g. <c>listSecrets/action</c>.</summary>
-    public string ArmAction => $"{Name}/action";
-}
+public sealed record KindAction(string Name, Func<EntityActionContext, Task<JsonNode?>> Run);

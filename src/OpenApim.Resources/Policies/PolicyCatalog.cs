@@ -35,7 +35,7 @@ public static class PolicyCatalog
         ["return-response"] = new([In, Out, Err], [], [], ["set-status", "set-header", "set-body"]),
         ["set-status"] = new([In, Out, Err], ["code"], ["reason"], [], e => Status(e, "code")),
         ["set-body"] = new([], [], ["template"], []),
-        ["forward-request"] = new([Back], [], ["timeout", "follow-redirects"], [], e => Positive(e, "timeout", optional: true).Concat(Bool(e, "follow-redirects"))),
+        ["forward-request"] = new([Back], [], ["timeout", "follow-redirects"], [], e => Positive(e, "timeout").Concat(Bool(e, "follow-redirects"))),
     };
 
     /// <summary>Child elements whose shape is checked by their parent's spec.</summary>
@@ -182,10 +182,11 @@ public static class PolicyCatalog
             ? [$"<{e.Name}> attribute '{attribute}' must be true or false, not '{v}' (line {e.Line})."]
             : [];
 
-    private static IEnumerable<string> Positive(PolicyElement e, string attribute, bool optional = false) =>
-        e.Attribute(attribute) is { } v
-            ? (long.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? [] : [$"<{e.Name}> attribute '{attribute}' must be a positive whole number, not '{v}' (line {e.Line})."])
-            : optional ? [] : [];
+    /// <summary>A problem when the attribute is present and not a positive whole number (required attributes are checked separately).</summary>
+    private static IEnumerable<string> Positive(PolicyElement e, string attribute) =>
+        e.Attribute(attribute) is { } v && !(long.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0)
+            ? [$"<{e.Name}> attribute '{attribute}' must be a positive whole number, not '{v}' (line {e.Line})."]
+            : [];
 
     private static IEnumerable<string> Status(PolicyElement e, string attribute) =>
         e.Attribute(attribute) is { } v && !(int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var code) && code is >= 100 and <= 599)
@@ -213,7 +214,7 @@ public static class PolicyCatalog
             yield return $"<quota> needs 'calls', 'bandwidth' or both (line {e.Line}).";
         }
 
-        foreach (var p in Positive(e, "calls", true).Concat(Positive(e, "bandwidth", true)).Concat(Positive(e, "renewal-period")))
+        foreach (var p in Positive(e, "calls").Concat(Positive(e, "bandwidth")).Concat(Positive(e, "renewal-period")))
         {
             yield return p;
         }

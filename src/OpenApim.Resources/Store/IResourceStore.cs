@@ -19,8 +19,6 @@ public enum WriteScope
 /// </summary>
 public interface IResourceStore
 {
-    string Provider { get; }
-
     Task<StoredResource?> GetAsync(string key, CancellationToken ct);
 
     Task<ResourcePage> ListAsync(ListQuery query, CancellationToken ct);

@@ -90,8 +90,8 @@ internal static class UserKinds
                     ["primaryKey"] = ctx.Entity.Properties["primaryKey"]?.DeepClone(),
                     ["secondaryKey"] = ctx.Entity.Properties["secondaryKey"]?.DeepClone(),
                 })),
-                new KindAction("regeneratePrimaryKey", ctx => RegenerateAsync(ctx, "primaryKey"), Mutates: true),
-                new KindAction("regenerateSecondaryKey", ctx => RegenerateAsync(ctx, "secondaryKey"), Mutates: true)),
+                new KindAction("regeneratePrimaryKey", ctx => RegenerateAsync(ctx, "primaryKey")),
+                new KindAction("regenerateSecondaryKey", ctx => RegenerateAsync(ctx, "secondaryKey"))),
         },
     ];
 
@@ -196,16 +196,4 @@ public static class PasswordHash
         return $"pbkdf2-sha256${Iterations}${Convert.ToBase64String(salt)}${Convert.ToBase64String(hash)}";
     }
 
-    public static bool Verify(string password, string stored)
-    {
-        var parts = stored.Split('$');
-        if (parts.Length != 4 || parts[0] != "pbkdf2-sha256" || !int.TryParse(parts[1], out var iterations))
-        {
-            return false;
-        }
-
-        var expected = Convert.FromBase64String(parts[3]);
-        var actual = Rfc2898DeriveBytes.Pbkdf2(password, Convert.FromBase64String(parts[2]), iterations, HashAlgorithmName.SHA256, expected.Length);
-        return CryptographicOperations.FixedTimeEquals(actual, expected);
-    }
 }

@@ -50,6 +50,9 @@ internal static class ResourceSql
             r.GetFieldValue<DateTimeOffset>(10));
     }
 
+    /// <summary>The service name at the end of a service key.</summary>
+    public static string ServiceName(string serviceKey) => serviceKey[(serviceKey.LastIndexOf('/') + 1)..];
+
     public static DbCommand Command(DbConnection c, DbTransaction? tx, string sql)
     {
         var cmd = c.CreateCommand();

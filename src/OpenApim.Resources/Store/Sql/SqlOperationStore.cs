@@ -17,10 +17,9 @@ internal sealed class SqlOperationStore(SqlDialect dialect, TimeProvider time) :
         await using var tx = await dialect.BeginWriteAsync(c, ct);
         // Serialise with service-level writes, which check for active operations under the same lock.
         await ResourceSql.LockServiceAsync(c, tx, operation.ServiceKey, ct);
-        var active = await FindActiveAsync(c, tx, operation.ServiceKey, ct);
-        if (active is not null)
+        if (await ActiveAsync(c, tx, operation.ServiceKey, ct) is { } active)
         {
-            throw ArmErrors.ServiceBusy(Name(operation.ServiceKey), active.Kind, active.Id);
+            throw ArmErrors.ServiceBusy(ResourceSql.ServiceName(operation.ServiceKey), active.Kind, active.Id);
         }
 
         await InsertAsync(c, tx, operation, ct);
@@ -120,16 +119,17 @@ internal sealed class SqlOperationStore(SqlDialect dialect, TimeProvider time) :
         }
         catch (Exception e) when (dialect.IsUniqueViolation(e))
         {
-            throw ArmErrors.Conflict($"An operation is already running on service '{Name(o.ServiceKey)}'.");
+            throw ArmErrors.Conflict($"An operation is already running on service '{ResourceSql.ServiceName(o.ServiceKey)}'.");
         }
     }
 
-    private static async Task<OperationRecord?> FindActiveAsync(DbConnection c, DbTransaction tx, string serviceKey, CancellationToken ct)
+    /// <summary>The running operation of a service, if any (checked inside writers' transactions, after the service lock).</summary>
+    internal static async Task<(string Id, string Kind)?> ActiveAsync(DbConnection c, DbTransaction tx, string serviceKey, CancellationToken ct)
     {
-        await using var cmd = ResourceSql.Command(c, tx, $"SELECT {Columns} FROM operations WHERE service_key = @s AND status = 'Running' LIMIT 1");
+        await using var cmd = ResourceSql.Command(c, tx, "SELECT id, kind FROM operations WHERE service_key = @s AND status = 'Running' LIMIT 1");
         SqlDialect.Param(cmd, "@s", serviceKey);
         await using var r = await cmd.ExecuteReaderAsync(ct);
-        return await r.ReadAsync(ct) ? Read(r) : null;
+        return await r.ReadAsync(ct) ? (r.GetString(0), r.GetString(1)) : null;
     }
 
     private static async Task<IReadOnlyList<OperationRecord>> ReadAllAsync(DbCommand cmd, CancellationToken ct)
@@ -165,6 +165,4 @@ internal sealed class SqlOperationStore(SqlDialect dialect, TimeProvider time) :
     };
 
     private static JsonObject? Json(DbDataReader r, int i) => r.IsDBNull(i) ? null : JsonNode.Parse(r.GetValue(i).ToString()!) as JsonObject;
-
-    private static string Name(string serviceKey) => serviceKey[(serviceKey.LastIndexOf('/') + 1)..];
 }

@@ -9,7 +9,6 @@ namespace OpenApim.Resources.Store.Sql;
 /// <summary>The resource store over either SQL dialect.</summary>
 public sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : IResourceStore
 {
-    public string Provider => dialect.Name;
 
     public IOperationStore Operations { get; } = new SqlOperationStore(dialect, time);
 
@@ -30,10 +29,10 @@ public sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : IR
         await using var c = await dialect.OpenAsync(ct);
         await using var tx = await dialect.BeginWriteAsync(c, ct);
         var (serviceId, epoch) = await ResourceSql.LockServiceAsync(c, tx, serviceKey, ct);
-        var busy = await ActiveOperationAsync(c, tx, serviceKey, ct);
+        var busy = await SqlOperationStore.ActiveAsync(c, tx, serviceKey, ct);
         if (busy is { } op && (scope == WriteScope.Service || op.Kind == OperationKinds.Restore))
         {
-            throw ArmErrors.ServiceBusy(ServiceName(serviceKey), op.Kind, op.Id);
+            throw ArmErrors.ServiceBusy(ResourceSql.ServiceName(serviceKey), op.Kind, op.Id);
         }
 
         var writer = new SqlResourceWriter(dialect, c, tx, serviceKey, serviceId, epoch, time, ct);
@@ -79,11 +78,11 @@ public sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : IR
         await using var c = await dialect.OpenAsync(ct);
         await using var tx = await dialect.BeginWriteAsync(c, ct);
         var (serviceId, epoch) = await ResourceSql.LockServiceAsync(c, tx, serviceKey, ct);
-        var busy = await ActiveOperationAsync(c, tx, serviceKey, ct);
+        var busy = await SqlOperationStore.ActiveAsync(c, tx, serviceKey, ct);
         if (busy?.Id != operationId)
         {
             throw operationId is null
-                ? ArmErrors.ServiceBusy(ServiceName(serviceKey), busy!.Value.Kind, busy.Value.Id)
+                ? ArmErrors.ServiceBusy(ResourceSql.ServiceName(serviceKey), busy!.Value.Kind, busy.Value.Id)
                 : new InvalidOperationException($"Operation {operationId} does not hold service {serviceKey}.");
         }
 
@@ -176,17 +175,6 @@ public sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : IR
         await using var cmd = ResourceSql.Command(c, tx, dialect.NextVersionSql);
         return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
     }
-
-    private static async Task<(string Id, string Kind)?> ActiveOperationAsync(DbConnection c, DbTransaction tx, string serviceKey, CancellationToken ct)
-    {
-        await using var cmd = ResourceSql.Command(c, tx,
-            "SELECT id, kind FROM operations WHERE service_key = @s AND status IN ('Queued', 'Running') LIMIT 1");
-        SqlDialect.Param(cmd, "@s", serviceKey);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        return await r.ReadAsync(ct) ? (r.GetString(0), r.GetString(1)) : null;
-    }
-
-    private static string ServiceName(string serviceKey) => serviceKey[(serviceKey.LastIndexOf('/') + 1)..];
 
     private sealed class SqlSnapshot(SqlDialect dialect, DbConnection c, DbTransaction tx, long serviceId, long epoch, DateTimeOffset takenAt) : IResourceSnapshot
     {
