@@ -41,13 +41,17 @@ internal sealed class EntityEndpoints(EntityService entities, IResourceStore sto
         var (top, skip) = c.Request.Paging();
         var page = await entities.ListAsync(collection, c.Request.Query("$filter"), top, skip, c.RequestAborted);
         var items = new List<JsonNode>(page.Items.Count);
-        foreach (var row in page.Items)
+        var addresses = page.Items.Select(row => collection.Item(row.Name)).ToList();
+        var targets = collection.Kind.LinkTarget is null ? null : await entities.LinkTargetsAsync(addresses, c.RequestAborted);
+        for (var i = 0; i < addresses.Count; i++)
         {
-            var address = collection.Item(row.Name);
-            var target = collection.Kind.LinkTarget is null ? null : await entities.LinkTargetAsync(address, c.RequestAborted);
-            if (collection.Kind.LinkTarget is null || target is not null)
+            if (targets is null)
             {
-                items.Add(EntityService.Render(address, row, target));
+                items.Add(EntityService.Render(addresses[i], page.Items[i], null));
+            }
+            else if (targets.TryGetValue(EntityService.LinkTargetKey(addresses[i]), out var target))
+            {
+                items.Add(EntityService.Render(addresses[i], page.Items[i], target));
             }
         }
 
@@ -61,9 +65,10 @@ internal sealed class EntityEndpoints(EntityService entities, IResourceStore sto
         var page = await store.ListAsync(view.View.Query(view.Entity) with { Top = top, Skip = skip }, c.RequestAborted);
         var kind = KindCatalog.Get(view.View.ResultKind);
         var items = new List<JsonNode>(page.Items.Count);
+        var parents = view.View.ThroughLinks ? await store.GetManyAsync([.. page.Items.Select(r => r.ParentKey)], c.RequestAborted) : null;
         foreach (var row in page.Items)
         {
-            var shown = view.View.ThroughLinks ? await store.GetAsync(row.ParentKey, c.RequestAborted) : row;
+            var shown = parents is null ? row : parents.GetValueOrDefault(row.ParentKey);
             if (shown is not null)
             {
                 var rendered = EntityService.Render(view.Entity.Sibling(kind, shown.Name), shown);

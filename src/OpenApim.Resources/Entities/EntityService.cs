@@ -156,7 +156,13 @@ public sealed class EntityService(IResourceStore store, TimeProvider time)
 
     /// <summary>For a link entity, the entity it points to (null when that was deleted concurrently).</summary>
     public Task<StoredResource?> LinkTargetAsync(EntityAddress link, CancellationToken ct) =>
-        store.GetAsync(link.Sibling(KindCatalog.Get(link.Kind.LinkTarget!), link.Name).Key, ct);
+        store.GetAsync(LinkTargetKey(link), ct);
+
+    /// <summary>The targets of several links of one kind, by target key, in one query.</summary>
+    public Task<IReadOnlyDictionary<string, StoredResource>> LinkTargetsAsync(IReadOnlyCollection<EntityAddress> links, CancellationToken ct) =>
+        store.GetManyAsync([.. links.Select(LinkTargetKey)], ct);
+
+    public static string LinkTargetKey(EntityAddress link) => link.Sibling(KindCatalog.Get(link.Kind.LinkTarget!), link.Name).Key;
 
     /// <summary>Writes the service's seed entities (system groups, templates, portal settings).</summary>
     public static async Task SeedAsync(IResourceWriter tx, ServiceRef service)

@@ -21,6 +21,9 @@ public interface IResourceStore
 {
     Task<StoredResource?> GetAsync(string key, CancellationToken ct);
 
+    /// <summary>The resources among <paramref name="keys"/> that exist, by key (one query per service).</summary>
+    Task<IReadOnlyDictionary<string, StoredResource>> GetManyAsync(IReadOnlyCollection<string> keys, CancellationToken ct);
+
     Task<ResourcePage> ListAsync(ListQuery query, CancellationToken ct);
 
     /// <summary>Runs <paramref name="work"/> in one write transaction for <paramref name="serviceKey"/>; throws 409 when the service is busy.</summary>

@@ -59,6 +59,14 @@ public abstract class SqlDialect
     /// <summary>Suffix of a SELECT that locks the rows it reads until the transaction ends (SQLite's write transaction already excludes other writers).</summary>
     public virtual string ForUpdate => "";
 
+    /// <summary>Adds one parameter per value (named <paramref name="prefix"/>0, 1, ...) and returns them as an SQL list for <c>IN (...)</c>.</summary>
+    public static string InList(DbCommand command, string prefix, IEnumerable<string> values) =>
+        string.Join(", ", values.Select((v, i) =>
+        {
+            Param(command, $"@{prefix}{i}", v);
+            return $"@{prefix}{i}";
+        }));
+
     public static DbParameter Param(DbCommand command, string name, object? value)
     {
         var p = command.CreateParameter();

@@ -31,12 +31,7 @@ public sealed class SqlDirectoryStore(SqlDialect dialect) : IDirectoryStore
 
         await using var c = await dialect.OpenAsync(ct);
         await using var cmd = c.CreateCommand();
-        var names = principals.Select((p, i) =>
-        {
-            SqlDialect.Param(cmd, $"@p{i}", p);
-            return $"@p{i}";
-        }).ToList();
-        cmd.CommandText = $"SELECT {Columns} FROM directory WHERE kind = @k AND principal IN ({string.Join(", ", names)}) ORDER BY id";
+        cmd.CommandText = $"SELECT {Columns} FROM directory WHERE kind = @k AND principal IN ({SqlDialect.InList(cmd, "p", principals)}) ORDER BY id";
         SqlDialect.Param(cmd, "@k", kind);
         return await ReadAllAsync(cmd, ct);
     }

@@ -18,6 +18,31 @@ public sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : IR
         return await ResourceSql.GetAsync(dialect, c, null, key, ct);
     }
 
+    public async Task<IReadOnlyDictionary<string, StoredResource>> GetManyAsync(IReadOnlyCollection<string> keys, CancellationToken ct)
+    {
+        var found = new Dictionary<string, StoredResource>(StringComparer.Ordinal);
+        if (keys.Count == 0)
+        {
+            return found;
+        }
+
+        await using var c = await dialect.OpenAsync(ct);
+        foreach (var service in keys.Distinct(StringComparer.Ordinal).Select(ResourceSql.Split).GroupBy(k => k.ServiceKey, k => k.Path))
+        {
+            await using var cmd = c.CreateCommand();
+            cmd.CommandText = $"{ResourceSql.SelectRows(dialect)} WHERE s.key = @service AND r.path IN ({SqlDialect.InList(cmd, "p", service)})";
+            SqlDialect.Param(cmd, "@service", service.Key);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+            {
+                var row = ResourceSql.Read(r);
+                found[row.Key] = row;
+            }
+        }
+
+        return found;
+    }
+
     public async Task<ResourcePage> ListAsync(ListQuery query, CancellationToken ct)
     {
         await using var c = await dialect.OpenAsync(ct);
@@ -118,7 +143,7 @@ public sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : IR
     {
         await using var c = await dialect.OpenAsync(ct);
         await using var cmd = ResourceSql.Command(c, null, "");
-        cmd.CommandText = $"SELECT r.path, r.version FROM resources r JOIN services s ON s.service_id = r.service_id WHERE s.key = @s AND r.kind IN ({KindList(cmd, kinds)})";
+        cmd.CommandText = $"SELECT r.path, r.version FROM resources r JOIN services s ON s.service_id = r.service_id WHERE s.key = @s AND r.kind IN ({SqlDialect.InList(cmd, "k", kinds)})";
         SqlDialect.Param(cmd, "@s", serviceKey);
         var result = new Dictionary<string, long>(StringComparer.Ordinal);
         await using var r = await cmd.ExecuteReaderAsync(ct);
@@ -136,7 +161,7 @@ public sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : IR
         await using var cmd = ResourceSql.Command(c, null, "");
         cmd.CommandText =
             $"SELECT r.path, r.rel_id, r.parent, r.kind, r.name, r.display_name, {dialect.BodyAsText.Replace("body", "r.body", StringComparison.Ordinal)}, r.created_at, r.updated_at, r.version " +
-            $"FROM resources r JOIN services s ON s.service_id = r.service_id WHERE s.key = @s AND r.version > @after AND r.kind IN ({KindList(cmd, kinds)})";
+            $"FROM resources r JOIN services s ON s.service_id = r.service_id WHERE s.key = @s AND r.version > @after AND r.kind IN ({SqlDialect.InList(cmd, "k", kinds)})";
         SqlDialect.Param(cmd, "@s", serviceKey);
         SqlDialect.Param(cmd, "@after", afterVersion);
         await using var r = await cmd.ExecuteReaderAsync(ct);
@@ -148,13 +173,6 @@ public sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : IR
                 r.GetInt64(9));
         }
     }
-
-    private static string KindList(DbCommand cmd, IReadOnlyCollection<string> kinds) =>
-        string.Join(", ", kinds.Select((k, i) =>
-        {
-            SqlDialect.Param(cmd, $"@k{i}", k);
-            return $"@k{i}";
-        }));
 
     public async Task<IReadOnlyDictionary<string, long>> GetEpochsAsync(CancellationToken ct)
     {
