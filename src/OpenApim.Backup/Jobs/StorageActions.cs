@@ -46,7 +46,7 @@ internal sealed class StorageAction(string name, IResourceStore store, Operation
     /// <summary>OpenApim extension: <c>"restoreScope": "All" | "Configuration"</c> in the restore body.</summary>
     private static RestoreScope ParseScope(JsonObject body)
     {
-        var key = body.Select(kv => kv.Key).FirstOrDefault(k => k.Equals("restoreScope", StringComparison.OrdinalIgnoreCase));
+        var key = body.KeyOf("restoreScope");
         if (key is null || body[key] is null)
         {
             return RestoreScope.All;

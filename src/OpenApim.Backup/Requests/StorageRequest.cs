@@ -26,7 +26,7 @@ public sealed partial record StorageRequest(string StorageAccount, string Contai
 
         string? Text(string name, bool required)
         {
-            var key = body.Select(kv => kv.Key).FirstOrDefault(k => k.Equals(name, StringComparison.OrdinalIgnoreCase));
+            var key = body.KeyOf(name);
             var node = key is null ? null : body[key];
             if (node is null)
             {

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using OpenApim.Identity.Clients;
@@ -14,6 +15,10 @@ namespace OpenApim.Identity.Tokens;
 /// </summary>
 public static partial class TokenEndpoints
 {
+    private const int MaxFormBytes = 64 * 1024;
+
+    private static readonly FormOptions FormLimits = new() { ValueCountLimit = 64, KeyLengthLimit = 256, ValueLengthLimit = 16 * 1024, BufferBody = false };
+
     public static void MapTokenEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/{tenant}/v2.0/.well-known/openid-configuration", (HttpContext c, string tenant, IssuerUrls urls) =>
@@ -62,7 +67,24 @@ public static partial class TokenEndpoints
             return Results.Json(OAuthError("invalid_request", "AADSTS900144: The request body must be application/x-www-form-urlencoded."), statusCode: 400);
         }
 
-        var form = await c.Request.ReadFormAsync(c.RequestAborted);
+        IFormCollection form;
+        try
+        {
+            // Token requests are a handful of short fields: anything much larger is refused before it is buffered.
+            if (c.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+            {
+                size.MaxRequestBodySize = MaxFormBytes;
+            }
+
+            form = await c.Request.ReadFormAsync(FormLimits, c.RequestAborted);
+        }
+        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException)
+        {
+            var tooLarge = e is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge };
+            return Results.Json(OAuthError("invalid_request", tooLarge
+                ? $"AADSTS90014: The request body is larger than {MaxFormBytes} bytes."
+                : $"AADSTS90014: The request body is not a valid form: {e.Message}"), statusCode: tooLarge ? 413 : 400);
+        }
         var grant = form["grant_type"].ToString();
         if (grant != "client_credentials")
         {

@@ -19,7 +19,8 @@ internal static class ApplicationEndpoints
 {
     public static void Map(IEndpointRouteBuilder root)
     {
-        var group = root.MapGroup("/providers/OpenApim.Identity").AddEndpointFilter(ArmRequestFilter.Identity);
+        var group = root.MapGroup("/providers/OpenApim.Identity").AddEndpointFilter(ArmRequestFilter.Identity)
+            .AddEndpointFilter(new GuidRouteValues("appId", "application id"));
         group.MapGet("/applications", async (HttpContext c, ApplicationDirectory apps) =>
             await c.Response.JsonAsync(200, ArmResponse.Page((await apps.ListAsync(c.RequestAborted)).Select(a => (JsonNode)a.ToResource()), null, null)));
         group.MapGet("/applications/{appId}", async (HttpContext c, string appId, ApplicationDirectory apps) =>
@@ -42,11 +43,6 @@ internal static class ApplicationEndpoints
 
     private static async Task PutAsync(HttpContext c, string appId, ApplicationDirectory apps)
     {
-        if (!Guid.TryParse(appId, out _))
-        {
-            throw ArmErrors.Validation("name", $"The application id '{appId}' is not valid: it must be a GUID (a client id).");
-        }
-
         var body = await c.Request.ReadJsonObjectAsync(required: true, c.RequestAborted);
         var displayName = (body["properties"] as JsonObject)?["displayName"] is JsonValue v && v.TryGetValue<string>(out var s) ? s.Trim() : "";
         if (displayName.Length is 0 or > 120)

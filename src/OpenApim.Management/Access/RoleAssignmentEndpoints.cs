@@ -17,7 +17,8 @@ internal static partial class RoleAssignmentEndpoints
 {
     public static void Map(IEndpointRouteBuilder root)
     {
-        var group = root.MapGroup("/providers/Microsoft.Authorization").AddEndpointFilter(ArmRequestFilter.Authorization);
+        var group = root.MapGroup("/providers/Microsoft.Authorization").AddEndpointFilter(ArmRequestFilter.Authorization)
+            .AddEndpointFilter(new GuidRouteValues("name", "role assignment name"));
         group.MapGet("/roleAssignments", ListAsync);
         group.MapGet("/roleAssignments/{name}", GetAsync);
         group.MapPut("/roleAssignments/{name}", PutAsync);

@@ -1,6 +1,7 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using OpenApim.Resources.Hosting;
 using OpenApim.Resources.Arm;
 
 namespace OpenApim.Management.Arm;
@@ -16,28 +17,27 @@ public static class ArmRequest
 
     internal static void SetApiVersion(this HttpContext context, string version) => context.Items[ApiVersionItem] = version;
 
-    /// <summary>Reads the body as a JSON object; an empty body is an empty object unless <paramref name="required"/>.</summary>
+    /// <summary>
+    /// Reads the body as a JSON object, strictly (<see cref="StrictJson"/>); an empty body is an empty object unless
+    /// <paramref name="required"/>. A body sent as anything but JSON is refused with 415.
+    /// </summary>
     public static async Task<JsonObject> ReadJsonObjectAsync(this HttpRequest request, bool required, CancellationToken ct)
     {
-        JsonNode? node;
-        try
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, ct);
+        var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        if (bytes.Span.StartsWith(Utf8Bom))
         {
-            node = await JsonNode.ParseAsync(request.Body, documentOptions: new JsonDocumentOptions { MaxDepth = 64 }, cancellationToken: ct);
-        }
-        catch (JsonException e) when (e.BytePositionInLine is not null || e.LineNumber is not null)
-        {
-            if (e.LineNumber == 0 && e.BytePositionInLine == 0 && !required)
-            {
-                return [];
-            }
-
-            throw ArmErrors.InvalidRequestContent($"malformed JSON at line {e.LineNumber + 1}, position {e.BytePositionInLine + 1}.");
-        }
-        catch (JsonException e)
-        {
-            throw ArmErrors.InvalidRequestContent(e.Message);
+            bytes = bytes[Utf8Bom.Length..];
         }
 
+        var blank = bytes.Span.IndexOfAnyExcept(" \t\r\n"u8) < 0;
+        if (!blank && !IsJson(request.ContentType))
+        {
+            throw ArmErrors.UnsupportedMediaType(request.ContentType!);
+        }
+
+        var node = blank ? null : StrictJson.Parse(bytes.Span);
         return node switch
         {
             JsonObject o => o,
@@ -46,6 +46,22 @@ public static class ArmRequest
             _ => throw ArmErrors.InvalidRequestContent($"the body must be a JSON object, not {node.GetValueKind()}."),
         };
     }
+
+    /// <summary>No content type (some clients omit it), <c>application/json</c>, <c>text/json</c> or any <c>+json</c> type.</summary>
+    private static bool IsJson(string? contentType)
+    {
+        if (string.IsNullOrWhiteSpace(contentType))
+        {
+            return true;
+        }
+
+        var media = contentType.Split(';')[0].Trim();
+        return media.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || media.Equals("text/json", StringComparison.OrdinalIgnoreCase)
+            || media.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
     public static string? IfMatch(this HttpRequest request) => NullIfEmpty(request.Headers.IfMatch.ToString());
 
@@ -73,11 +89,15 @@ public static class ArmRequest
             .Select(q => $"{Uri.EscapeDataString(q.Key)}={Uri.EscapeDataString(q.Value.ToString())}")
             .Append($"$top={top}")
             .Append($"$skip={skip + top}");
-        return $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}?{string.Join('&', query)}";
+        return $"{request.BaseUrl()}{request.Path}?{string.Join('&', query)}";
     }
 
-    /// <summary>The absolute base URL of this request (scheme, host, path base).</summary>
-    public static string BaseUrl(this HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}";
+    /// <summary>
+    /// The management API's configured public URL. Links the server hands out (<c>Location</c>, <c>nextLink</c>) are built
+    /// on it, never on the request's <c>Host</c> header, which any client can forge.
+    /// </summary>
+    public static string BaseUrl(this HttpRequest request) =>
+        request.HttpContext.RequestServices.GetRequiredService<Deployment>().ManagementUrl.TrimEnd('/');
 
     private static int ReadInt(HttpRequest request, string name, int fallback, int minimum)
     {

@@ -45,7 +45,14 @@ internal abstract record EntityPath
                 return new CollectionPath(new CollectionAddress(service, kind, parent));
             }
 
-            names.Add(Uri.UnescapeDataString(segments[i + 1]));
+            // The path was decoded once by the server; a name is never decoded again (that is how "%252F" became '/').
+            var name = segments[i + 1];
+            if (NameRule.Unsafe(name) is { } problem)
+            {
+                throw ArmErrors.Validation("name", problem);
+            }
+
+            names.Add(name);
         }
 
         return new ItemPath(new EntityAddress(service, kind!, names.ToArray()));

@@ -206,8 +206,8 @@ internal sealed class ServiceEndpoints(IResourceStore store, Deployment deployme
 
     private static void RequireSameLocation(JsonObject existing, JsonObject update)
     {
-        var before = existing["location"]?.GetValue<string>();
-        var after = update["location"]?.GetValue<string>();
+        var before = existing["location"].Text();
+        var after = update["location"].Text() ?? update["location"]?.ToJsonString();
         if (!string.Equals(Canonical(before), Canonical(after), StringComparison.OrdinalIgnoreCase))
         {
             throw ArmErrors.Validation("location", $"The location of a service cannot change (it is '{before}', the request says '{after}').");

@@ -97,8 +97,8 @@ internal static class ServiceSchema
         }
 
         var problems = SchemaValidator.Normalize(document, Document, "");
-        if (document["sku"] is JsonObject sku && sku["name"] is JsonValue name && sku["capacity"] is JsonValue cap
-            && MaxCapacity.TryGetValue(name.GetValue<string>(), out var max) && cap.TryGetValue<int>(out var capacity))
+        if (document["sku"] is JsonObject sku && sku["name"].Text() is { } name && sku["capacity"] is JsonValue cap
+            && MaxCapacity.TryGetValue(name, out var max) && cap.TryGetValue<int>(out var capacity))
         {
             var min = max == 0 ? 0 : 1;
             if (capacity < min || capacity > max)
@@ -111,7 +111,7 @@ internal static class ServiceSchema
 
         if (document["properties"] is JsonObject p)
         {
-            if (p["restore"]?.GetValue<bool>() == true)
+            if (p["restore"].Flag() == true)
             {
                 throw ArmErrors.NotSupported("Undeleting a soft-deleted service (properties.restore)");
             }
@@ -234,9 +234,11 @@ internal static class ServiceSchema
 
         for (var i = 0; i < items.Count; i++)
         {
-            if (items[i] is JsonObject item && item["encodedCertificate"] is JsonValue data)
+            // Type problems were reported by the schema; only well-typed values are opened.
+            if (items[i] is JsonObject item && item["encodedCertificate"] is JsonValue data && data.TryGetValue<string>(out var pfx)
+                && (item["certificatePassword"] is null || item["certificatePassword"] is JsonValue pw && pw.TryGetValue<string>(out _)))
             {
-                var info = PfxInfo.TryRead(data.GetValue<string>(), item["certificatePassword"]?.GetValue<string>());
+                var info = PfxInfo.TryRead(pfx, item["certificatePassword"]?.GetValue<string>());
                 if (info is null)
                 {
                     problems.Add(new("ValidationError", "'encodedCertificate' is not a base64-encoded PFX that opens with 'certificatePassword'.", $"{target}[{i}].encodedCertificate"));

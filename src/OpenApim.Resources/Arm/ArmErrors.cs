@@ -85,6 +85,28 @@ public static class ArmErrors
     public static ArmException InvalidRequestContent(string message) => new(HttpStatusCode.BadRequest, "InvalidRequestContent",
         $"The request content was invalid and could not be deserialized: {message}");
 
+    public static ArmException UnsupportedMediaType(string contentType) => new(HttpStatusCode.UnsupportedMediaType, "UnsupportedMediaType",
+        $"The content media type '{(contentType.Length > 100 ? contentType[..100] : contentType)}' is not supported. Only 'application/json' is supported.");
+
+    public static ArmException UriTooLong(int limit) => new(HttpStatusCode.RequestUriTooLong, "RequestUriTooLong",
+        $"The request URI is longer than the limit of {limit} characters.");
+
+    public static ArmException DotSegment() => new(HttpStatusCode.BadRequest, "InvalidRequestUri",
+        "The request path has a '.' or '..' segment (possibly percent-encoded); ARM resource ids have none, and no name may be '.' or '..'.");
+
+    public static ArmException RouteNotFound(string method, string path) => new(HttpStatusCode.NotFound, "NotFound",
+        $"No route matches '{method} {(path.Length > 200 ? path[..200] + "..." : path)}' (an ARM resource id below /subscriptions/{{id}}, /providers/... or the token issuer's /{{tenant}}/...).");
+
+    public static ArmException HostnameInUse(string host, string? owner) => new(HttpStatusCode.Conflict, "HostnameAlreadyInUse",
+        owner is null
+            ? $"The host name '{host}' is already served by another service of this deployment; a host name belongs to one service."
+            : $"The host name '{host}' is already served by the service '{owner}'; a host name belongs to one service.",
+        target: "properties.hostnameConfigurations");
+
+    public static ArmException SubscriptionKeyInUse(string property) => new(HttpStatusCode.Conflict, "SubscriptionKeyConflict",
+        $"The {property} is already the primary or secondary key of another subscription of this service; keys are unique per service.",
+        target: $"properties.{property}");
+
     public static ArmException RequestTooLarge(long limit) => new(HttpStatusCode.RequestEntityTooLarge, "RequestEntityTooLarge",
         $"The request body is larger than the limit of {limit} bytes.");
 
@@ -99,7 +121,7 @@ public static class ArmErrors
 
     public static ArmException Conflict(string message) => new(HttpStatusCode.Conflict, "Conflict", message);
 
-    public static ArmException ServiceBusy(string serviceName, string operationKind, string operationId) => new(HttpStatusCode.Conflict, "Conflict",
+    public static ArmException ServiceBusy(string serviceName, string operationKind, string operationId) => new(HttpStatusCode.Conflict, "ServiceBusy",
         $"The service '{serviceName}' is busy with a {operationKind} operation ({operationId}); retry when it has finished.");
 
     public static ArmException NotSupported(string feature) => new(HttpStatusCode.NotImplemented, "FeatureNotSupported",

@@ -235,7 +235,7 @@ public sealed class EntityService(IResourceStore store, TimeProvider time)
 
     private static JsonObject PropertiesOf(JsonObject body)
     {
-        var key = body.Select(kv => kv.Key).FirstOrDefault(k => k.Equals("properties", StringComparison.OrdinalIgnoreCase));
+        var key = body.KeyOf("properties");
         return key is null
             ? []
             : body[key] switch

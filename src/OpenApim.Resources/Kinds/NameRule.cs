@@ -13,10 +13,42 @@ public sealed partial record NameRule(int MaxLength, Regex? Pattern, string Desc
     /// <summary>Only the listed names exist (e.g. <c>policy</c>, the portal settings names).</summary>
     public static NameRule OneOf(params string[] names) => new(256, null, "one of: " + string.Join(", ", names), names);
 
+    /// <summary>
+    /// Why <paramref name="name"/> can never be a name, whatever the kind (null when it can be): a name is one path
+    /// segment after the one decoding HTTP does, so it may not hold a separator ('/', '\'), a '%' (an escape that
+    /// would decode again in the next reader), control characters or surrounding spaces, nor be '.' or '..'.
+    /// Checked on every path that carries a name, before anything is read or written.
+    /// </summary>
+    public static string? Unsafe(string name)
+    {
+        if (name.Length == 0)
+        {
+            return "The name must not be empty.";
+        }
+
+        var unsafeCharacter = name is "." or ".." || name.Trim().Length != name.Length;
+        for (var i = 0; i < name.Length && !unsafeCharacter; i++)
+        {
+            var c = name[i];
+            unsafeCharacter = c is '/' or '\\' or '%' || char.IsControl(c)
+                || (char.IsHighSurrogate(c) && (i + 1 == name.Length || !char.IsLowSurrogate(name[++i])))
+                || char.IsLowSurrogate(c);
+        }
+
+        return unsafeCharacter
+            ? $"The name '{Printable(name)}' is not valid: names may not contain '/', '\\', '%' or control characters, begin or end with a space, or be '.' or '..'."
+            : null;
+    }
+
     /// <summary>Returns a problem description, or null when the name is valid; <paramref name="canonical"/> gets the declared casing of a fixed name.</summary>
     public string? Check(string name, out string canonical)
     {
         canonical = name;
+        if (Unsafe(name) is { } problem)
+        {
+            return problem;
+        }
+
         if (Fixed is not null)
         {
             var match = Fixed.FirstOrDefault(f => f.Equals(name, StringComparison.OrdinalIgnoreCase));
@@ -35,6 +67,12 @@ public sealed partial record NameRule(int MaxLength, Regex? Pattern, string Desc
         }
 
         return null;
+    }
+
+    private static string Printable(string name)
+    {
+        var shown = new string([.. name.Take(80).Select(c => char.IsControl(c) || char.IsSurrogate(c) ? '\uFFFD' : c)]);
+        return name.Length > 80 ? shown + "..." : shown;
     }
 
     [GeneratedRegex("^[^*#&+:<>?]+$")]

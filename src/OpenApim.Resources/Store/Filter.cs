@@ -12,6 +12,15 @@ namespace OpenApim.Resources.Store;
 /// </summary>
 public abstract record Filter
 {
+    /// <summary>Longest filter accepted, in characters.</summary>
+    public const int MaxLength = 4096;
+
+    /// <summary>Deepest nesting of <c>not</c> and parentheses accepted (the SQL it becomes is nested as deep).</summary>
+    public const int MaxDepth = 32;
+
+    /// <summary>Most comparisons and functions in one filter.</summary>
+    public const int MaxTerms = 128;
+
     /// <summary>Parses a filter; <paramref name="resolveField"/> maps a field name to its declared casing, or null when the kind does not accept it.</summary>
     public static Filter Parse(string text, Func<string, string?> resolveField) => new FilterParser(text, resolveField).ParseAll();
 }
@@ -31,9 +40,16 @@ internal sealed class FilterParser(string text, Func<string, string?> resolveFie
     private static readonly string[] Comparisons = ["eq", "ne", "gt", "ge", "lt", "le"];
     private static readonly string[] Functions = ["contains", "startswith", "endswith", "substringof"];
     private int _pos;
+    private int _depth;
+    private int _terms;
 
     public Filter ParseAll()
     {
+        if (text.Length > Filter.MaxLength)
+        {
+            throw ArmErrors.Validation("$filter", $"Invalid $filter: it is {text.Length} characters long; the limit is {Filter.MaxLength}.");
+        }
+
         var result = ParseOr();
         SkipSpace();
         if (_pos < text.Length)
@@ -70,16 +86,26 @@ internal sealed class FilterParser(string text, Func<string, string?> resolveFie
     {
         if (TryKeyword("not"))
         {
-            return new NotFilter(ParseUnary());
+            Enter();
+            var negated = new NotFilter(ParseUnary());
+            _depth--;
+            return negated;
         }
 
         SkipSpace();
         if (Peek() == '(')
         {
             _pos++;
+            Enter();
             var inner = ParseOr();
             Expect(')');
+            _depth--;
             return inner;
+        }
+
+        if (++_terms > Filter.MaxTerms)
+        {
+            throw Error($"it has more than {Filter.MaxTerms} comparisons");
         }
 
         var word = ReadIdentifier();
@@ -260,5 +286,13 @@ internal sealed class FilterParser(string text, Func<string, string?> resolveFie
         }
     }
 
-    private ArmException Error(string why) => ArmErrors.Validation("$filter", $"Invalid $filter '{text}': {why}.");
+    private void Enter()
+    {
+        if (++_depth > Filter.MaxDepth)
+        {
+            throw Error($"'not' and parentheses are nested more than {Filter.MaxDepth} deep");
+        }
+    }
+
+    private ArmException Error(string why) => ArmErrors.Validation("$filter", $"Invalid $filter '{(text.Length > 200 ? text[..200] + "..." : text)}': {why}.");
 }

@@ -10,6 +10,7 @@ using OpenApim.Identity.Tokens;
 using OpenApim.Management;
 using OpenApim.Management.Access;
 using OpenApim.Management.Arm;
+using OpenApim.Resources.Arm;
 using OpenApim.Resources.Hosting;
 using OpenApim.Resources.Operations;
 using OpenApim.Resources.Store;
@@ -46,6 +47,9 @@ public static class OpenApimHost
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            // Kestrel would answer a long request line with a bare 414; it lets them through so the management API
+            // and the gateway answer in their own formats (see RequestLimits.MaxUrlLength).
+            kestrel.Limits.MaxRequestLineSize = 64 * 1024;
             var address = System.Net.IPAddress.Parse(settings.ListenAddress);
             kestrel.Listen(address, settings.ManagementPort, l => { l.UseHttps(certificate); listeners.Management = l; });
             kestrel.Listen(address, settings.GatewayPort, l => listeners.Gateway = l);
@@ -100,12 +104,19 @@ public static class OpenApimHost
             return next(context);
         });
         app.UseArmErrors();
+        app.Use((context, next) => RequestLimits.Check(context) switch
+        {
+            TargetProblem.TooLong => throw ArmErrors.UriTooLong(RequestLimits.MaxUrlLength),
+            TargetProblem.DotSegment => throw ArmErrors.DotSegment(),
+            _ => next(context),
+        });
         app.UseScopedProviders();
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapTokenEndpoints();
         app.MapManagement(ArmAuthentication.Policy);
+        app.MapFallback(context => throw ArmErrors.RouteNotFound(context.Request.Method, context.Request.Path));
 
         app.Lifetime.ApplicationStarted.Register(() => ReadyAnnouncer.Announce(
             settings, listeners, deployment, app.Services.GetRequiredService<BootstrapCredential>(), certificatePath, dialect.Name));

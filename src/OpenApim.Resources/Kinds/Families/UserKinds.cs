@@ -6,7 +6,7 @@ using OpenApim.Resources.Store;
 namespace OpenApim.Resources.Kinds.Families;
 
 /// <summary>Users, groups and their membership, and subscriptions with their keys: the runtime data of a service.</summary>
-internal static class UserKinds
+internal static partial class UserKinds
 {
     public static IReadOnlyList<ResourceKind> All { get; } =
     [
@@ -113,6 +113,12 @@ internal static class UserKinds
     {
         var p = ctx.Properties;
         var email = p["email"]!.GetValue<string>();
+        if (!IsEmail(email))
+        {
+            ctx.Problem("properties.email", $"'email' value '{(email.Length > 80 ? email[..80] + "..." : email)}' is not an email address (local-part@domain.example).");
+            return;
+        }
+
         var same = await ctx.Store.ListAsync(new ListQuery("users", ParentKey: ctx.Address.Service.Key, Filter: new CompareFilter("email", "eq", email), Top: 2));
         if (same.Items.Any(u => u.Key != ctx.Address.Key))
         {
@@ -143,6 +149,13 @@ internal static class UserKinds
                 ctx.Address.Service.Key, ctx.Address.Service.Key + "/groups/developers", "groups/users", ctx.Address.Name, new JsonObject { ["properties"] = new JsonObject() }));
         }
     }
+
+    /// <summary>One address, as a mail system would accept it: a local part, '@', a dotted domain, no spaces or brackets.</summary>
+    private static bool IsEmail(string email) =>
+        EmailPattern().IsMatch(email) && System.Net.Mail.MailAddress.TryCreate(email, out var parsed) && parsed.Address == email;
+
+    [System.Text.RegularExpressions.GeneratedRegex("""^[^\s@<>()\[\]\\,;:"]+@[^\s@<>()\[\]\\,;:".]+(\.[^\s@<>()\[\]\\,;:".]+)+\z""")]
+    private static partial System.Text.RegularExpressions.Regex EmailPattern();
 
     private static Task WriteSubscription(EntityWriteContext ctx)
     {

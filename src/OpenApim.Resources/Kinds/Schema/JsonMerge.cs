@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using OpenApim.Resources.Arm;
 
 namespace OpenApim.Resources.Kinds.Schema;
 
@@ -9,7 +10,7 @@ public static class JsonMerge
     {
         foreach (var (name, value) in patch)
         {
-            var existingKey = target.Select(kv => kv.Key).FirstOrDefault(k => string.Equals(k, name, StringComparison.OrdinalIgnoreCase)) ?? name;
+            var existingKey = target.KeyOf(name) ?? name;
             if (value is null)
             {
                 target.Remove(existingKey);

@@ -25,7 +25,7 @@ public static class SchemaValidator
         foreach (var prop in props)
         {
             var at = path.Length == 0 ? prop.Name : $"{path}.{prop.Name}";
-            var key = FindKey(obj, prop.Name);
+            var key = obj.KeyOf(prop.Name);
             if (key is not null && key != prop.Name)
             {
                 // JSON property names are matched case-insensitively, as ARM does; store the declared casing.
@@ -216,24 +216,6 @@ public static class SchemaValidator
 
     private static ArmErrorDetail TypeProblem(Prop prop, string at, string expected) =>
         new("ValidationError", $"'{prop.Name}' must be {expected}.", at);
-
-    private static string? FindKey(JsonObject obj, string name)
-    {
-        if (obj.ContainsKey(name))
-        {
-            return name;
-        }
-
-        foreach (var (k, _) in obj)
-        {
-            if (string.Equals(k, name, StringComparison.OrdinalIgnoreCase))
-            {
-                return k;
-            }
-        }
-
-        return null;
-    }
 
     private static string Shorten(string s) => s.Length > 80 ? s[..80] + "..." : s;
 

@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace OpenApim.Resources.Hosting;
+
+/// <summary>What is wrong with a request target before any routing looks at it.</summary>
+public enum TargetProblem
+{
+    None,
+
+    /// <summary>Longer than <see cref="RequestLimits.MaxUrlLength"/>.</summary>
+    TooLong,
+
+    /// <summary>
+    /// A '.' or '..' segment, literal or percent-encoded (once or more). The server removes dot segments after
+    /// decoding, so <c>.../tags/%2e%2e</c> would otherwise address the tag's parent.
+    /// </summary>
+    DotSegment,
+}
+
+/// <summary>Checks on the request line that the management API and the gateway make themselves, on the target as sent.</summary>
+public static class RequestLimits
+{
+    /// <summary>Longest path and query accepted, in characters (Azure Resource Manager and API Management answer 414 above about this).</summary>
+    public const int MaxUrlLength = 16 * 1024;
+
+    public static TargetProblem Check(HttpContext context)
+    {
+        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? "/";
+        if (raw.Length > MaxUrlLength)
+        {
+            return TargetProblem.TooLong;
+        }
+
+        var query = raw.IndexOf('?', StringComparison.Ordinal);
+        var path = query < 0 ? raw : raw[..query];
+        foreach (var segment in path.Split('/'))
+        {
+            if (IsDots(Decode(segment)))
+            {
+                return TargetProblem.DotSegment;
+            }
+        }
+
+        return TargetProblem.None;
+    }
+
+    /// <summary>Percent-decodes until nothing changes (at most a few rounds: every round shortens the text).</summary>
+    private static string Decode(string segment)
+    {
+        for (var i = 0; i < 4 && segment.Contains('%', StringComparison.Ordinal); i++)
+        {
+            var decoded = Uri.UnescapeDataString(segment);
+            if (decoded == segment)
+            {
+                break;
+            }
+
+            segment = decoded;
+        }
+
+        return segment;
+    }
+
+    private static bool IsDots(string segment) => segment is "." or "..";
+}
