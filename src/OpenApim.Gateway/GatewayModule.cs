@@ -15,6 +15,8 @@ public static class GatewayModule
         services.AddSingleton(options);
         services.AddHttpForwarder();
         services.AddSingleton<GatewayState>();
+        services.AddSingleton<GatewayHealth>();
+        services.AddHealthChecks().AddCheck<GatewayHealth>("gateway");
         services.AddSingleton<Counters>();
         services.AddSingleton<PolicyCompiler>();
         services.AddSingleton<ConfigWatcher>();

@@ -9,11 +9,16 @@ namespace OpenApim.Gateway.Configuration;
 /// Keeps the gateway's configuration in step with the store. It polls every service's epoch (one small
 /// query, so every node of a PostgreSQL deployment notices changes made through any node), reads only
 /// the rows that changed since the service was last loaded, rebuilds that service's runtime off the
-/// request path and swaps it in.
+/// request path and swaps it in. Refreshes are serialised. A service whose refresh fails keeps its
+/// last good runtime, is retried on every poll (its epoch is only recorded once a refresh succeeded)
+/// and is reported in <see cref="GatewayHealth"/> and the log, every time.
 /// </summary>
-internal sealed partial class ConfigWatcher(IResourceStore store, GatewayState state, Deployment deployment, GatewayOptions options, ILogger<ConfigWatcher> logger) : BackgroundService
+internal sealed partial class ConfigWatcher(
+    IResourceStore store, GatewayState state, GatewayHealth health, Deployment deployment, GatewayOptions options, TimeProvider time, ILogger<ConfigWatcher> logger) : BackgroundService
 {
     private readonly Dictionary<string, ServiceCache> _caches = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -29,7 +34,7 @@ internal sealed partial class ConfigWatcher(IResourceStore store, GatewayState s
 
             try
             {
-                await Task.Delay(options.PollInterval, stoppingToken);
+                await Task.Delay(options.PollInterval, time, stoppingToken);
             }
             catch (OperationCanceledException)
             {
@@ -38,11 +43,38 @@ internal sealed partial class ConfigWatcher(IResourceStore store, GatewayState s
         }
     }
 
-    /// <summary>Reloads every service whose epoch moved; publishes when anything changed.</summary>
+    /// <summary>
+    /// Reloads every service whose epoch moved (or whose last refresh failed) and publishes when anything changed.
+    /// Throws when the store could not be read or a service failed, after publishing what did load.
+    /// </summary>
     public async Task RefreshAsync(CancellationToken ct)
     {
-        var epochs = await store.GetEpochsAsync(ct);
+        await _gate.WaitAsync(ct);
+        try
+        {
+            await RefreshLockedAsync(ct);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task RefreshLockedAsync(CancellationToken ct)
+    {
+        IReadOnlyDictionary<string, long> epochs;
+        try
+        {
+            epochs = await store.GetEpochsAsync(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            health.StoreUnreadable(e.Message, time.GetUtcNow());
+            throw;
+        }
+
         var changed = false;
+        List<Exception>? failures = null;
         foreach (var (key, epoch) in epochs)
         {
             if (_caches.TryGetValue(key, out var cache) && cache.Epoch == epoch)
@@ -51,80 +83,68 @@ internal sealed partial class ConfigWatcher(IResourceStore store, GatewayState s
             }
 
             cache ??= _caches[key] = new ServiceCache();
-            var started = DateTime.UtcNow;
-            var rebuilt = await cache.RefreshAsync(store, key, epoch, deployment, ct);
-            changed |= rebuilt;
-            if (rebuilt)
+            var started = time.GetTimestamp();
+            try
             {
-                LogLoaded(logger, key, cache.Runtime?.Apis.Length ?? 0, cache.Runtime?.Keys.Count ?? 0, (DateTime.UtcNow - started).TotalMilliseconds);
+                var rebuilt = await cache.RefreshAsync(store, key, epoch, deployment, ct);
+                changed |= rebuilt;
+                health.Loaded(key, cache.UnreadableRows);
+                if (rebuilt)
+                {
+                    var elapsed = time.GetElapsedTime(started);
+                    LogLoaded(logger, key, cache.Runtime?.Apis.Length ?? 0, cache.Runtime?.Keys.Count ?? 0, elapsed.TotalMilliseconds);
+                }
+
+                if (cache.UnreadableRows > 0)
+                {
+                    LogUnreadableRows(logger, key, cache.UnreadableRows);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                health.Failed(key, e.Message, time.GetUtcNow());
+                LogServiceFailed(logger, e, key);
+                (failures ??= []).Add(e);
             }
         }
 
         foreach (var gone in _caches.Keys.Except(epochs.Keys).ToList())
         {
             _caches.Remove(gone);
+            health.Removed(gone);
             changed = true;
         }
 
         if (changed)
         {
-            state.Publish(_caches.Values.Select(c => c.Runtime).OfType<ServiceRuntime>());
+            state.Publish(_caches.Values.Select(c => c.Runtime).OfType<ServiceRuntime>(), conflict => LogHostConflict(logger, conflict.Host, conflict.Kept, conflict.Ignored));
         }
+
+        health.StoreRead(time.GetUtcNow());
+        if (failures is not null)
+        {
+            throw new AggregateException("The gateway configuration of some services could not be loaded; they serve their last good configuration.", failures);
+        }
+    }
+
+    public override void Dispose()
+    {
+        _gate.Dispose();
+        base.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Gateway loaded {Service}: {Apis} APIs, {Keys} keys in {Milliseconds:F0} ms")]
     private static partial void LogLoaded(ILogger logger, string service, int apis, int keys, double milliseconds);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Refreshing the gateway configuration failed; serving the previous one")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Refreshing the gateway configuration failed; serving the previous one and retrying")]
     private static partial void LogRefreshFailed(ILogger logger, Exception e);
 
-    /// <summary>One service's rows as compact records, refreshed by version.</summary>
-    private sealed class ServiceCache
-    {
-        private readonly Dictionary<string, (long Version, GatewayRecord Record)> _rows = new(StringComparer.Ordinal);
-        private long _maxVersion;
+    [LoggerMessage(Level = LogLevel.Error, Message = "Loading the gateway configuration of {Service} failed; it serves its last good configuration until a retry succeeds")]
+    private static partial void LogServiceFailed(ILogger logger, Exception e, string service);
 
-        public long Epoch { get; private set; } = -1;
+    [LoggerMessage(Level = LogLevel.Error, Message = "Gateway configuration of {Service}: {Rows} stored rows cannot be read and are left out (a subscription among them answers 401)")]
+    private static partial void LogUnreadableRows(ILogger logger, string service, int rows);
 
-        public ServiceRuntime? Runtime { get; private set; }
-
-        public async Task<bool> RefreshAsync(IResourceStore store, string key, long epoch, Deployment deployment, CancellationToken ct)
-        {
-            var versions = await store.ReadVersionsAsync(key, GatewayRecord.Kinds, ct);
-            var changed = false;
-            foreach (var path in _rows.Keys.Where(p => !versions.ContainsKey(p)).ToList())
-            {
-                _rows.Remove(path);
-                changed = true;
-            }
-
-            await foreach (var (row, version) in store.ReadChangedAsync(key, GatewayRecord.Kinds, _maxVersion, ct))
-            {
-                if (GatewayRecord.From(row.Kind, row.RelativeId, row.Body) is { } record)
-                {
-                    _rows[row.Path] = (version, record);
-                }
-
-                _maxVersion = Math.Max(_maxVersion, version);
-                changed = true;
-            }
-
-            Epoch = epoch;
-            if (!_rows.ContainsKey(""))
-            {
-                // The service itself is gone (or not created yet).
-                changed = Runtime is not null;
-                Runtime = null;
-                return changed;
-            }
-
-            if (changed || Runtime is null)
-            {
-                Runtime = RuntimeBuilder.Build(key, key[(key.LastIndexOf('/') + 1)..], _rows.Values.Select(v => v.Record), deployment);
-                return true;
-            }
-
-            return false;
-        }
-    }
+    [LoggerMessage(Level = LogLevel.Error, Message = "Host name {Host} is claimed by {Kept} and {Ignored}; it is served by {Kept}")]
+    private static partial void LogHostConflict(ILogger logger, string host, string kept, string ignored);
 }

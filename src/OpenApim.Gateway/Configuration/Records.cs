@@ -22,7 +22,8 @@ internal abstract record GatewayRecord
             string? Str(string name) => props.ValueKind == JsonValueKind.Object && props.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
             return kind == "users"
                 ? new UserRecord(names[0], Str("state") ?? "active")
-                : new SubscriptionRecord(names[0], Str("scope") ?? "/apis", Last(Str("ownerId")), Str("state") ?? "submitted", Str("primaryKey"), Str("secondaryKey"));
+                : new SubscriptionRecord(names[0], Str("scope") ?? "/apis", Last(Str("ownerId")), Str("state") ?? "submitted", Str("primaryKey"), Str("secondaryKey"),
+                    Str("expirationDate") is { } expires && DateTimeOffset.TryParse(expires, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : null);
         }
 
         var p = (JsonNode.Parse(body) as JsonObject)?["properties"] as JsonObject ?? [];
@@ -82,7 +83,7 @@ internal sealed record ProductRecord(string Name, string State, bool Subscriptio
 
 internal sealed record ProductApiRecord(string Product, string Api) : GatewayRecord;
 
-internal sealed record SubscriptionRecord(string Name, string Scope, string? Owner, string State, string? PrimaryKey, string? SecondaryKey) : GatewayRecord;
+internal sealed record SubscriptionRecord(string Name, string Scope, string? Owner, string State, string? PrimaryKey, string? SecondaryKey, DateTimeOffset? ExpiresAt) : GatewayRecord;
 
 internal sealed record UserRecord(string Name, string State) : GatewayRecord;
 

@@ -11,22 +11,18 @@ internal static class RuntimeBuilder
     public static ServiceRuntime Build(string serviceKey, string serviceName, IEnumerable<GatewayRecord> records, Deployment deployment)
     {
         var all = records.ToList();
-        var namedValues = all.OfType<NamedValueRecord>().GroupBy(n => n.DisplayName, StringComparer.OrdinalIgnoreCase)
-            .ToDictionary(g => g.Key, g => g.First().Value, StringComparer.OrdinalIgnoreCase);
+        var namedValues = First(all.OfType<NamedValueRecord>(), n => n.DisplayName, n => n.Value);
         var policies = all.OfType<PolicyRecord>().ToLookup(p => (p.Kind, string.Join('/', p.Owner).ToLowerInvariant()));
         PolicySections PolicyOf(string kind, params string[] owner) =>
             policies[(kind, string.Join('/', owner).ToLowerInvariant())].FirstOrDefault() is { } p ? Parse(p.Xml, namedValues) : PolicySections.Inherit;
 
         var productApis = all.OfType<ProductApiRecord>().ToLookup(l => l.Product, l => l.Api, StringComparer.OrdinalIgnoreCase);
-        var products = all.OfType<ProductRecord>().ToDictionary(
-            p => p.Name,
-            p => new ProductRuntime(p.Name, p.State, p.SubscriptionRequired, PolicyOf("products/policies", p.Name)),
-            StringComparer.OrdinalIgnoreCase);
+        var products = First(all.OfType<ProductRecord>(), p => p.Name, p => new ProductRuntime(p.Name, p.State, p.SubscriptionRequired, PolicyOf("products/policies", p.Name)));
         var publishedProductsOfApi = products.Values.Where(p => p.State == "published")
             .SelectMany(p => productApis[p.Name].Distinct(StringComparer.OrdinalIgnoreCase).Select(api => (Api: api, Product: p)))
             .ToLookup(x => x.Api, x => x.Product, StringComparer.OrdinalIgnoreCase);
 
-        var versionSets = all.OfType<VersionSetRecord>().ToDictionary(v => v.Name, StringComparer.OrdinalIgnoreCase);
+        var versionSets = First(all.OfType<VersionSetRecord>(), v => v.Name, v => v);
         var operations = all.OfType<OperationRecord>().ToLookup(o => o.Api, StringComparer.OrdinalIgnoreCase);
         var apis = all.OfType<ApiRecord>()
             .Where(a => a.IsCurrent)
@@ -58,21 +54,28 @@ internal static class RuntimeBuilder
             .ThenBy(a => a.ApiVersion is null)
             .ToArray();
 
-        var users = all.OfType<UserRecord>().ToDictionary(u => u.Name, u => u.State, StringComparer.OrdinalIgnoreCase);
+        var users = First(all.OfType<UserRecord>(), u => u.Name, u => u.State);
         var keys = new Dictionary<string, SubscriptionRuntime>(StringComparer.Ordinal);
+        var shared = new HashSet<string>(StringComparer.Ordinal);
         foreach (var s in all.OfType<SubscriptionRecord>())
         {
             var (kind, target) = Scope(s.Scope);
-            foreach (var key in new[] { s.PrimaryKey, s.SecondaryKey })
+            foreach (var key in new[] { s.PrimaryKey, s.SecondaryKey }.Distinct(StringComparer.Ordinal))
             {
-                if (!string.IsNullOrEmpty(key))
+                if (!string.IsNullOrEmpty(key) && !keys.TryAdd(key, new SubscriptionRuntime(s.Name, s.State, kind, target, s.Owner, key, s.ExpiresAt)))
                 {
-                    keys[key] = new SubscriptionRuntime(s.Name, s.State, kind, target, s.Owner, key);
+                    shared.Add(key);
                 }
             }
         }
 
-        var backends = all.OfType<BackendRecord>().ToDictionary(b => b.Name, b => new BackendRuntime(b.Name, b.Url, b.Headers, b.Query, b.Authorization), StringComparer.OrdinalIgnoreCase);
+        // A key two subscriptions share (stored before keys had to be unique) belongs to neither: fail closed.
+        foreach (var key in shared)
+        {
+            keys.Remove(key);
+        }
+
+        var backends = First(all.OfType<BackendRecord>(), b => b.Name, b => new BackendRuntime(b.Name, b.Url, b.Headers, b.Query, b.Authorization));
         var hosts = new List<string> { deployment.GatewayHost(serviceName) };
         hosts.AddRange(all.OfType<ServiceRecord>().SelectMany(s => s.ProxyHosts).Select(h => h.ToLowerInvariant()));
         return new ServiceRuntime
@@ -91,6 +94,18 @@ internal static class RuntimeBuilder
             UserStates = users,
             GlobalPolicy = PolicyOf("policies"),
         };
+    }
+
+    /// <summary>A dictionary by name (case-insensitive) that keeps the first of any duplicates instead of throwing.</summary>
+    private static Dictionary<string, TValue> First<TRecord, TValue>(IEnumerable<TRecord> records, Func<TRecord, string> name, Func<TRecord, TValue> value)
+    {
+        var result = new Dictionary<string, TValue>(StringComparer.OrdinalIgnoreCase);
+        foreach (var record in records)
+        {
+            result.TryAdd(name(record), value(record));
+        }
+
+        return result;
     }
 
     /// <summary><c>/apis</c>, <c>/apis/{id}</c> or <c>/products/{id}</c> (stored relative).</summary>

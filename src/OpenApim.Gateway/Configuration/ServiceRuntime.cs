@@ -82,7 +82,7 @@ internal sealed class OperationRuntime
     public ConcurrentDictionary<string, CompiledPipeline> Pipelines { get; } = new(StringComparer.Ordinal);
 }
 
-internal sealed record SubscriptionRuntime(string Name, string State, string ScopeKind, string? ScopeTarget, string? UserId, string Key);
+internal sealed record SubscriptionRuntime(string Name, string State, string ScopeKind, string? ScopeTarget, string? UserId, string Key, DateTimeOffset? ExpiresAt);
 
 internal sealed record ProductRuntime(string Name, string State, bool SubscriptionRequired, PolicySections Policy);
 

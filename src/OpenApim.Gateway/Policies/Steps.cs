@@ -101,7 +101,8 @@ internal sealed class RewriteUriStep(string template, bool copyUnmatched) : Sync
             used.Add(name);
             if (c.TemplateValues.TryGetValue(name, out var value))
             {
-                return Uri.EscapeDataString(value);
+                // Template values were matched decoded; re-encode them for the path (a catch-all keeps its '/').
+                return Routing.RequestPath.Encode(value);
             }
 
             return query.TryGetValue(name, out var q) ? Uri.EscapeDataString(q.ToString()) : "";

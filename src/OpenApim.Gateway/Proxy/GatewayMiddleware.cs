@@ -15,7 +15,7 @@ namespace OpenApim.Gateway.Proxy;
 /// template, subscription key, inbound and backend policies, then YARP's forwarder (outbound policies
 /// run on the way back), and a usage record at the end.
 /// </summary>
-internal sealed class GatewayMiddleware(GatewayState state, PolicyCompiler compiler, IHttpForwarder forwarder, UsageRecorder usage, GatewayOptions options) : IDisposable
+internal sealed class GatewayMiddleware(GatewayState state, PolicyCompiler compiler, IHttpForwarder forwarder, UsageRecorder usage, GatewayOptions options, TimeProvider time) : IDisposable
 {
     private readonly HttpMessageInvoker _client = new(new SocketsHttpHandler
     {
@@ -34,6 +34,12 @@ internal sealed class GatewayMiddleware(GatewayState state, PolicyCompiler compi
     {
         var started = Stopwatch.GetTimestamp();
         var request = http.Request;
+        if (RequestPath.Problem(http) is { } problem)
+        {
+            await GatewayResponses.WriteAsync(http, null, problem == "too long" ? GatewayResponses.UriTooLong() : GatewayResponses.BadPath(problem));
+            return;
+        }
+
         var service = state.FindByHost(request.Host.Host);
         var match = service is null ? null : RequestMatcher.MatchApi(service, request);
         if (service is null || match is null)
@@ -53,7 +59,7 @@ internal sealed class GatewayMiddleware(GatewayState state, PolicyCompiler compi
             return;
         }
 
-        var context = new GatewayContext(http, service, api, operation) { BackendUrl = api.ServiceUrl, BackendPath = rest, Timeout = options.BackendTimeout, TemplateValues = values };
+        var context = new GatewayContext(http, service, api, operation) { BackendUrl = api.ServiceUrl, BackendPath = RequestPath.Encode(rest), Timeout = options.BackendTimeout, TemplateValues = values };
         var blocked = false;
         double serviceMs = 0;
         try
@@ -65,7 +71,7 @@ internal sealed class GatewayMiddleware(GatewayState state, PolicyCompiler compi
                 return;
             }
 
-            if (Authorize(context) is { } denied)
+            if (Authorize(context, time.GetUtcNow()) is { } denied)
             {
                 blocked = true;
                 await GatewayResponses.WriteAsync(http, null, denied);
@@ -87,8 +93,14 @@ internal sealed class GatewayMiddleware(GatewayState state, PolicyCompiler compi
                 return;
             }
 
+            if (BackendTarget.Build(backendUrl, context) is not { } target)
+            {
+                await RespondAsync(context, pipeline, GatewayResponses.BadPath("the backend URL it leads to is outside the API's service URL"));
+                return;
+            }
+
             var forwarding = Stopwatch.GetTimestamp();
-            var error = await forwarder.SendAsync(http, backendUrl, _client, new ForwarderRequestConfig { ActivityTimeout = context.Timeout }, new GatewayTransformer(context, pipeline));
+            var error = await forwarder.SendAsync(http, backendUrl, _client, new ForwarderRequestConfig { ActivityTimeout = context.Timeout }, new GatewayTransformer(context, pipeline, target));
             serviceMs = Stopwatch.GetElapsedTime(forwarding).TotalMilliseconds;
             if (context.ReplacedResponse is { } replaced)
             {
@@ -107,16 +119,15 @@ internal sealed class GatewayMiddleware(GatewayState state, PolicyCompiler compi
         }
     }
 
-    /// <summary>Checks the subscription key: present when required, known, active, and covering this API.</summary>
-    private static GatewayResponse? Authorize(GatewayContext context)
+    /// <summary>Checks the subscription key: present when required, known, active, unexpired, and covering this API.</summary>
+    private static GatewayResponse? Authorize(GatewayContext context, DateTimeOffset now)
     {
         var (http, service, api) = (context.Http, context.Service, context.Api);
         var key = http.Request.Headers[api.KeyHeader].ToString();
-        var fromQuery = false;
+        var inQuery = http.Request.Query.ContainsKey(api.KeyQuery);
         if (key.Length == 0)
         {
             key = http.Request.Query[api.KeyQuery].ToString();
-            fromQuery = key.Length > 0;
         }
 
         if (key.Length == 0)
@@ -137,6 +148,7 @@ internal sealed class GatewayMiddleware(GatewayState state, PolicyCompiler compi
         }
 
         if (!service.Keys.TryGetValue(key, out var subscription) || subscription.State != "active"
+            || subscription.ExpiresAt <= now
             || (subscription.UserId is { } user && service.UserStates.TryGetValue(user, out var userState) && userState != "active"))
         {
             return GatewayResponses.InvalidKey();
@@ -157,9 +169,9 @@ internal sealed class GatewayMiddleware(GatewayState state, PolicyCompiler compi
 
         context.Subscription = subscription;
 
-        // The key is the gateway's business, not the backend's.
+        // The key is the gateway's business, not the backend's: it leaves by neither route, whichever carried it.
         http.Request.Headers.Remove(api.KeyHeader);
-        if (fromQuery)
+        if (inQuery)
         {
             var query = QueryHelpers.ParseQuery(http.Request.QueryString.Value);
             query.Remove(api.KeyQuery);

@@ -19,7 +19,13 @@ internal static class GatewayResponses
         "Access denied due to invalid subscription key. Make sure to provide a valid key for an active subscription.", "authorization",
         ("WWW-Authenticate", "AzureApiManagementKey realm=\"OpenApim\",name=\"Ocp-Apim-Subscription-Key\",type=\"header\""));
 
+    private static readonly GatewayResponse UriTooLongResponse = GatewayResponse.Error(414, "The request URI is too long.", "routing");
+
     public static GatewayResponse NotFound() => NotFoundResponse;
+
+    public static GatewayResponse UriTooLong() => UriTooLongResponse;
+
+    public static GatewayResponse BadPath(string why) => GatewayResponse.Error(400, $"The request path cannot be routed: {why}.", "routing");
 
     public static GatewayResponse MissingKey() => MissingKeyResponse;
 

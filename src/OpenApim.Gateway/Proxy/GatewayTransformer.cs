@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.AspNetCore.Http;
 using OpenApim.Gateway.Policies;
 using Yarp.ReverseProxy.Forwarder;
@@ -9,12 +8,23 @@ namespace OpenApim.Gateway.Proxy;
 /// Shapes the request YARP sends to the backend (URL, method, backend credentials, forwarded headers)
 /// and runs the outbound policies on the backend's response before it is copied to the client.
 /// </summary>
-internal sealed class GatewayTransformer(GatewayContext context, CompiledPipeline pipeline) : HttpTransformer
+internal sealed class GatewayTransformer(GatewayContext context, CompiledPipeline pipeline, Uri target) : HttpTransformer
 {
+    /// <summary>Tokens of a Connection header that are options, not names of hop-by-hop headers.</summary>
+    private static readonly HashSet<string> ConnectionOptions = new(StringComparer.OrdinalIgnoreCase) { "close", "keep-alive", "upgrade" };
+
     public override async ValueTask TransformRequestAsync(HttpContext http, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await base.TransformRequestAsync(http, proxyRequest, destinationPrefix, cancellationToken);
-        proxyRequest.RequestUri = new Uri(BuildUrl(destinationPrefix, http.Request.QueryString));
+        proxyRequest.RequestUri = target;
+
+        // RFC 9110 7.6.1: headers the Connection header names are for this hop only.
+        foreach (var name in HopHeaders(http.Request.Headers.Connection))
+        {
+            proxyRequest.Headers.Remove(name);
+            proxyRequest.Content?.Headers.Remove(name);
+        }
+
         if (context.Method is { } method)
         {
             proxyRequest.Method = new HttpMethod(method);
@@ -58,6 +68,11 @@ internal sealed class GatewayTransformer(GatewayContext context, CompiledPipelin
             return copyBody;
         }
 
+        foreach (var name in HopHeaders(proxyResponse.Headers.Connection))
+        {
+            http.Response.Headers.Remove(name);
+        }
+
         foreach (var step in pipeline.Outbound)
         {
             if (await step.RunAsync(context) is { } replacement)
@@ -73,21 +88,7 @@ internal sealed class GatewayTransformer(GatewayContext context, CompiledPipelin
         return copyBody;
     }
 
-    private string BuildUrl(string baseUrl, QueryString query)
-    {
-        var url = new StringBuilder(baseUrl.TrimEnd('/'));
-        if (context.BackendPath.Length > 0)
-        {
-            url.Append('/').Append(context.BackendPath.TrimStart('/'));
-        }
-
-        var q = query.Value ?? "";
-        if (context.Backend is { } backend && backend.Query.Count > 0)
-        {
-            var extra = string.Join('&', backend.Query.SelectMany(kv => kv.Value.Select(v => $"{Uri.EscapeDataString(kv.Key)}={Uri.EscapeDataString(v)}")));
-            q = q.Length == 0 ? "?" + extra : $"{q}&{extra}";
-        }
-
-        return url.Append(q).ToString();
-    }
+    private static IEnumerable<string> HopHeaders(IEnumerable<string?> connection) =>
+        connection.SelectMany(v => (v ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Where(token => !ConnectionOptions.Contains(token));
 }

@@ -13,7 +13,8 @@ public sealed class UrlTemplate
     {
         var path = template.Split('?')[0].Trim('/');
         var parts = path.Length == 0 ? [] : path.Split('/');
-        _catchAll = parts.Length > 0 && parts[^1].StartsWith("{*", StringComparison.Ordinal);
+        // "{*rest}" names what it catches; a bare "*" (Azure's "/*" template) catches the same, unnamed.
+        _catchAll = parts.Length > 0 && (parts[^1].StartsWith("{*", StringComparison.Ordinal) || parts[^1] == "*");
         _segments = [.. parts.Take(_catchAll ? parts.Length - 1 : parts.Length).Select(Segment.Parse)];
         Specificity = (_segments.Count(s => s.Literal is not null) * 1000) + (_segments.Length * 10) - (_catchAll ? 5 : 0);
     }

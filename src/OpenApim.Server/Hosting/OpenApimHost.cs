@@ -116,6 +116,7 @@ public static class OpenApimHost
         app.UseAuthorization();
         app.MapTokenEndpoints();
         app.MapManagement(ArmAuthentication.Policy);
+        app.MapHealth();
         app.MapFallback(context => throw ArmErrors.RouteNotFound(context.Request.Method, context.Request.Path));
 
         app.Lifetime.ApplicationStarted.Register(() => ReadyAnnouncer.Announce(

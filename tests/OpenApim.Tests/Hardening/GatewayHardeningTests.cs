@@ -113,17 +113,18 @@ public sealed class GatewayHardeningTests(GatewayFixture fixture) : IClassFixtur
     public async Task Headers_named_in_connection_are_hop_by_hop_and_not_forwarded()
     {
         var (service, key) = await fixture.ServiceWithApiAsync();
+        var gateway = new Uri(fixture.Server.Endpoints["gatewayUrl"]!.GetValue<string>());
 
-        var result = await fixture.GetAsync(service, "/echo/x", key, new Dictionary<string, string>
-        {
-            ["Connection"] = "keep-alive, X-Secret-Hop",
-            ["X-Secret-Hop"] = "s3cr3t",
-            ["X-Kept"] = "yes",
-        });
+        var result = await RawHttp.SendAsync(gateway, "GET /echo/x HTTP/1.1",
+        [
+            ("Host", $"{service.Split('/')[^1]}.localhost"), ("Ocp-Apim-Subscription-Key", key),
+            ("Connection", "keep-alive, X-Secret-Hop"), ("X-Secret-Hop", "s3cr3t"), ("X-Kept", "yes"),
+        ]);
 
-        Assert.Equal(HttpStatusCode.OK, result.Status);
-        Assert.Null(result.BackendHeader("X-Secret-Hop"));
-        Assert.Equal("yes", result.BackendHeader("X-Kept"));
+        Assert.Equal(200, result.Status);
+        var headers = result.Json!["headers"]!;
+        Assert.Null(headers["x-secret-hop"]);
+        Assert.Equal("yes", headers["x-kept"]!.GetValue<string>());
     }
 
     [Fact]

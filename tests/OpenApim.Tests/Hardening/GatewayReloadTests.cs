@@ -1,0 +1,211 @@
+using System.Net;
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using OpenApim.Gateway;
+using OpenApim.Resources.Operations;
+using OpenApim.Resources.Store;
+using OpenApim.Resources.Store.Sql;
+using OpenApim.Tests.Infrastructure;
+
+namespace OpenApim.Tests.Hardening;
+
+/// <summary>
+/// Review finding 1 (gateway side) and 17: a gateway reload that fails keeps failing loudly (every time, and
+/// in /health) and retries until it loads, a row that cannot be read never leaves its keys working, and
+/// refreshes are serialised.
+/// </summary>
+public sealed class GatewayReloadTests : IAsyncLifetime
+{
+    private readonly FlakyStore.Switch _faults = new();
+    private OpenApimInstance _server = null!;
+    private ArmClient _arm = null!;
+    private EchoBackend _backend = null!;
+    private HttpClient _gateway = null!;
+
+    public async Task InitializeAsync()
+    {
+        _backend = await EchoBackend.StartAsync();
+        _server = await OpenApimInstance.StartAsync(StoreKind.Sqlite, services =>
+        {
+            var inner = services.Single(d => d.ServiceType == typeof(IResourceStore));
+            services.Remove(inner);
+            services.AddSingleton<IResourceStore>(sp => new FlakyStore((IResourceStore)inner.ImplementationFactory!(sp), _faults));
+        });
+        _arm = await _server.CreateArmClientAsync();
+        _gateway = new HttpClient { BaseAddress = new Uri(_server.Endpoints["gatewayUrl"]!.GetValue<string>()) };
+    }
+
+    public async Task DisposeAsync()
+    {
+        _gateway.Dispose();
+        _arm.Dispose();
+        await _server.DisposeAsync();
+        await _backend.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_failed_read_is_retried_until_the_revocation_is_enforced_and_shows_in_health()
+    {
+        var (service, key) = await ServiceAsync();
+        Assert.Equal(HttpStatusCode.OK, await CallAsync(service, key));
+
+        await _arm.PatchAsync($"{service}/subscriptions/all", new JsonObject { ["properties"] = new JsonObject { ["state"] = "suspended" } });
+        _faults.FailReads = int.MaxValue;
+        await Assert.ThrowsAnyAsync<Exception>(() => _server.App.Services.RefreshGatewayAsync());
+        Assert.Equal("Unhealthy", (await HealthAsync())["status"]!.GetValue<string>());
+        await Assert.ThrowsAnyAsync<Exception>(() => _server.App.Services.RefreshGatewayAsync());
+        Assert.Equal("Unhealthy", (await HealthAsync())["status"]!.GetValue<string>());
+
+        // No write happened since the failures: the next refresh that can read must still pick the change up.
+        _faults.FailReads = 0;
+        await _server.App.Services.RefreshGatewayAsync();
+        Assert.Equal(HttpStatusCode.Unauthorized, await CallAsync(service, key));
+        Assert.Equal("Healthy", (await HealthAsync())["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_row_that_cannot_be_read_takes_its_keys_out_and_degrades_health_until_it_is_fixed()
+    {
+        var (service, key) = await ServiceAsync();
+        var other = "other-" + Guid.NewGuid().ToString("N");
+        await _arm.CreateAsync($"{service}/subscriptions/other", new JsonObject { ["displayName"] = "o", ["scope"] = "/apis", ["state"] = "active", ["primaryKey"] = other });
+        await _server.App.Services.RefreshGatewayAsync();
+        Assert.Equal(HttpStatusCode.OK, await CallAsync(service, key));
+
+        // Damage the stored row behind the API's back, as a broken disk or a bad migration would.
+        var good = await SetBodyAsync("{\"properties\": ");
+
+        await _server.App.Services.RefreshGatewayAsync();
+        Assert.Equal(HttpStatusCode.Unauthorized, await CallAsync(service, key));
+        Assert.Equal(HttpStatusCode.OK, await CallAsync(service, other));
+        var health = await HealthAsync();
+        Assert.Equal("Degraded", health["status"]!.GetValue<string>());
+
+        await SetBodyAsync(good);
+        await _server.App.Services.RefreshGatewayAsync();
+        Assert.Equal(HttpStatusCode.OK, await CallAsync(service, key));
+        Assert.Equal("Healthy", (await HealthAsync())["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Concurrent_refreshes_and_writes_do_not_corrupt_the_gateway()
+    {
+        var (service, key) = await ServiceAsync();
+        var writes = Task.Run(async () =>
+        {
+            for (var i = 0; i < 30; i++)
+            {
+                await _arm.CreateAsync($"{service}/subscriptions/s{i}", new JsonObject { ["displayName"] = "s", ["scope"] = "/apis", ["state"] = "active" });
+            }
+        });
+        var refreshes = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                await _server.App.Services.RefreshGatewayAsync();
+            }
+        }));
+        await Task.WhenAll([writes, .. refreshes]);
+        await _server.App.Services.RefreshGatewayAsync();
+
+        Assert.Equal(HttpStatusCode.OK, await CallAsync(service, key));
+        var keys = await _arm.PostAsync($"{service}/subscriptions/s29/listSecrets");
+        Assert.Equal(HttpStatusCode.OK, await CallAsync(service, keys.Json["primaryKey"]!.GetValue<string>()));
+    }
+
+    /// <summary>Replaces the body of subscription 'all' directly in the SQLite file (with a new version, as a write would); returns the old body.</summary>
+    private async Task<string> SetBodyAsync(string body)
+    {
+        var dialect = _server.Service<SqlDialect>();
+        await using var c = await dialect.OpenAsync(default);
+        await using var read = c.CreateCommand();
+        read.CommandText = "SELECT body FROM resources WHERE path = 'subscriptions/all'";
+        var old = (string)(await read.ExecuteScalarAsync())!;
+        await using var write = c.CreateCommand();
+        write.CommandText = "UPDATE store_meta SET value = value + 1 WHERE name = 'version'; " +
+            "UPDATE resources SET body = @b, version = (SELECT value FROM store_meta WHERE name = 'version') WHERE path = 'subscriptions/all'; " +
+            "UPDATE services SET epoch = epoch + 1";
+        var p = write.CreateParameter();
+        p.ParameterName = "@b";
+        p.Value = body;
+        write.Parameters.Add(p);
+        await write.ExecuteNonQueryAsync();
+        return old;
+    }
+
+    private async Task<(string Service, string Key)> ServiceAsync()
+    {
+        var service = await _arm.CreateServiceAsync();
+        await _arm.CreateAsync($"{service}/apis/echo", new JsonObject { ["path"] = "echo", ["serviceUrl"] = _backend.Url });
+        await _arm.CreateAsync($"{service}/apis/echo/operations/all", new JsonObject { ["displayName"] = "all", ["method"] = "GET", ["urlTemplate"] = "/*" });
+        var key = "k-" + Guid.NewGuid().ToString("N");
+        await _arm.CreateAsync($"{service}/subscriptions/all", new JsonObject { ["displayName"] = "all", ["scope"] = "/apis", ["state"] = "active", ["primaryKey"] = key });
+        await _server.App.Services.RefreshGatewayAsync();
+        return (service, key);
+    }
+
+    private async Task<HttpStatusCode> CallAsync(string service, string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/echo/x");
+        request.Headers.Host = $"{service.Split('/')[^1]}.localhost";
+        request.Headers.Add("Ocp-Apim-Subscription-Key", key);
+        using var response = await _gateway.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    private async Task<JsonNode> HealthAsync()
+    {
+        using var http = _server.CreateHttpClient();
+        using var response = await http.GetAsync("/health");
+        Assert.Equal(response.StatusCode == HttpStatusCode.ServiceUnavailable, (await response.Content.ReadAsStringAsync()).Contains("\"Unhealthy\"", StringComparison.Ordinal));
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+    }
+}
+
+/// <summary>The real store, with reads of changed rows that can be made to fail (a database that drops connections).</summary>
+internal sealed class FlakyStore(IResourceStore inner, FlakyStore.Switch faults) : IResourceStore
+{
+    public IOperationStore Operations => inner.Operations;
+
+    public Task<StoredResource?> GetAsync(string key, CancellationToken ct) => inner.GetAsync(key, ct);
+
+    public Task<IReadOnlyDictionary<string, StoredResource>> GetManyAsync(IReadOnlyCollection<string> keys, CancellationToken ct) => inner.GetManyAsync(keys, ct);
+
+    public Task<ResourcePage> ListAsync(ListQuery query, CancellationToken ct) => inner.ListAsync(query, ct);
+
+    public Task<T> WriteAsync<T>(string serviceKey, WriteScope scope, Func<IResourceWriter, Task<T>> work, CancellationToken ct) => inner.WriteAsync(serviceKey, scope, work, ct);
+
+    public Task<IResourceSnapshot> OpenSnapshotAsync(string serviceKey, CancellationToken ct) => inner.OpenSnapshotAsync(serviceKey, ct);
+
+    public Task<RestoreCounts> ReplaceServiceContentAsync(string serviceKey, string? operationId, IReadOnlyCollection<string> replacedKinds, IAsyncEnumerable<RawResource> rows,
+        Func<JsonObject, JsonObject> updateService, CancellationToken ct) => inner.ReplaceServiceContentAsync(serviceKey, operationId, replacedKinds, rows, updateService, ct);
+
+    public Task<IReadOnlyDictionary<string, long>> ReadVersionsAsync(string serviceKey, IReadOnlyCollection<string> kinds, CancellationToken ct) => inner.ReadVersionsAsync(serviceKey, kinds, ct);
+
+    public async IAsyncEnumerable<VersionedResource> ReadChangedAsync(string serviceKey, IReadOnlyCollection<string> kinds, long afterVersion, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var yielded = 0;
+        await foreach (var row in inner.ReadChangedAsync(serviceKey, kinds, afterVersion, ct))
+        {
+            yielded++;
+            yield return row;
+        }
+
+        // The connection drops after the rows arrived and before the read completed.
+        if (yielded > 0 && Interlocked.Decrement(ref faults.FailReads) >= 0)
+        {
+            throw new InvalidOperationException("Injected fault: the database connection was lost.");
+        }
+    }
+
+    public Task<IReadOnlyDictionary<string, long>> GetEpochsAsync(CancellationToken ct) => inner.GetEpochsAsync(ct);
+
+    /// <summary>How many of the next reads fail.</summary>
+    internal sealed class Switch
+    {
+#pragma warning disable SA1401, CA1051
+        public int FailReads;
+#pragma warning restore SA1401, CA1051
+    }
+}
