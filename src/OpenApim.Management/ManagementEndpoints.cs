@@ -19,6 +19,7 @@ public static class ManagementEndpoints
     public static IServiceCollection AddManagement(this IServiceCollection services) => services
         .AddSingleton<EntityService>()
         .AddSingleton<ServiceEndpoints>()
+        .AddSingleton<ServiceHostnames>()
         .AddSingleton<EntityEndpoints>()
         .AddSingleton<OperationEndpoints>()
         .AddSingleton<ReportEndpoints>();

@@ -14,7 +14,7 @@ using OpenApim.Resources.Store;
 namespace OpenApim.Management.Services;
 
 /// <summary>The service resource: create/update, read, patch, delete, list and name checks.</summary>
-internal sealed class ServiceEndpoints(IResourceStore store, Deployment deployment, TimeProvider time)
+internal sealed class ServiceEndpoints(IResourceStore store, Deployment deployment, ServiceHostnames hostnames, TimeProvider time)
 {
     public const string Kind = "service";
 
@@ -85,6 +85,7 @@ internal sealed class ServiceEndpoints(IResourceStore store, Deployment deployme
                 RequireSameLocation(existing.Body, body);
             }
 
+            await hostnames.CheckAsync(tx, service, body, existing?.Body, c.User, c.RequestAborted);
             Complete(body, existing?.Body, now);
             var stored = await tx.PutAsync(ToRow(service, body));
             if (existing is null)
@@ -137,6 +138,7 @@ internal sealed class ServiceEndpoints(IResourceStore store, Deployment deployme
 
             JsonMerge.Apply(merged, patch);
             ServiceSchema.Normalize(merged);
+            await hostnames.CheckAsync(tx, service, merged, existing.Body, c.User, c.RequestAborted);
             Complete(merged, existing.Body, time.GetUtcNow());
             return await tx.PutAsync(ToRow(service, merged));
         }, c.RequestAborted);

@@ -9,7 +9,7 @@ namespace OpenApim.Management.Services;
 /// The <c>Microsoft.ApiManagement/service</c> resource document: what a PUT may carry, its defaults,
 /// the read-only values computed on every read, and the secrets (certificate blobs and passwords) never returned.
 /// </summary>
-internal static class ServiceSchema
+internal static partial class ServiceSchema
 {
     public static readonly IReadOnlyList<string> Skus = ["Developer", "Basic", "Standard", "Premium", "Isolated", "Consumption", "BasicV2", "StandardV2"];
 
@@ -118,6 +118,7 @@ internal static class ServiceSchema
 
             p.Remove("restore");
             ReadCertificates(p["hostnameConfigurations"] as JsonArray, "properties.hostnameConfigurations", problems);
+            CheckHostNames(p["hostnameConfigurations"] as JsonArray, problems);
             ReadCertificates(p["certificates"] as JsonArray, "properties.certificates", problems);
         }
 
@@ -224,6 +225,22 @@ internal static class ServiceSchema
 
         return result;
     }
+
+    /// <summary>Host names are DNS names (a leading '*.' for a wildcard), as the gateway matches them against the Host header.</summary>
+    private static void CheckHostNames(JsonArray? items, List<ArmErrorDetail> problems)
+    {
+        for (var i = 0; i < (items?.Count ?? 0); i++)
+        {
+            if (items![i] is JsonObject item && item["hostName"].Text() is { } host && (host.Length > 253 || !HostNamePattern().IsMatch(host)))
+            {
+                problems.Add(new("ValidationError", $"'hostName' value '{(host.Length > 80 ? host[..80] + "..." : host)}' is not a DNS host name (labels of letters, digits and inner hyphens, up to 63 characters each).",
+                    $"properties.hostnameConfigurations[{i}].hostName"));
+            }
+        }
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(\*\.)?[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\z")]
+    private static partial System.Text.RegularExpressions.Regex HostNamePattern();
 
     private static void ReadCertificates(JsonArray? items, string target, List<ArmErrorDetail> problems)
     {

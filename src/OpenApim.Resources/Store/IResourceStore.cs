@@ -76,6 +76,12 @@ public interface IResourceWriter
 
     /// <summary>Deletes a resource and everything below it; returns the number of rows deleted.</summary>
     Task<int> DeleteTreeAsync(string key);
+
+    /// <summary>
+    /// Serialises this transaction with every other one that checks a rule across services (host names belong to one
+    /// service), until it ends. SQLite's write transactions are serial already; PostgreSQL takes an advisory lock.
+    /// </summary>
+    Task LockDeploymentAsync();
 }
 
 /// <summary>A consistent, read-only view of one service, held open until disposed.</summary>

@@ -35,6 +35,8 @@ public sealed class PostgresDialect(string connectionString) : SqlDialect, IAsyn
 
     public override string ForUpdate => " FOR UPDATE";
 
+    public override string DeploymentLockSql => "SELECT pg_advisory_xact_lock(7340034)";
+
     public override string BooleanLiteral(bool value) => value ? "'true'" : "'false'";
 
     public override string AsNumber(string expression) => $"({expression})::numeric";

@@ -59,6 +59,9 @@ public abstract class SqlDialect
     /// <summary>Suffix of a SELECT that locks the rows it reads until the transaction ends (SQLite's write transaction already excludes other writers).</summary>
     public virtual string ForUpdate => "";
 
+    /// <summary>SQL that takes a transaction-scoped lock for deployment-wide checks; null when writers are serial anyway (SQLite).</summary>
+    public virtual string? DeploymentLockSql => null;
+
     /// <summary>Adds one parameter per value (named <paramref name="prefix"/>0, 1, ...) and returns them as an SQL list for <c>IN (...)</c>.</summary>
     public static string InList(DbCommand command, string prefix, IEnumerable<string> values) =>
         string.Join(", ", values.Select((v, i) =>

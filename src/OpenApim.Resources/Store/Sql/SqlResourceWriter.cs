@@ -67,6 +67,15 @@ internal sealed class SqlResourceWriter(
             : existing with { Body = resource.Body, Version = version, UpdatedAt = now };
     }
 
+    public async Task LockDeploymentAsync()
+    {
+        if (dialect.DeploymentLockSql is { } sql)
+        {
+            await using var cmd = ResourceSql.Command(c, tx, sql);
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+    }
+
     public async Task<int> DeleteTreeAsync(string key)
     {
         var (service, path) = ResourceSql.Split(key);
