@@ -2,9 +2,9 @@ namespace OpenApim.Identity.Access;
 
 /// <summary>
 /// The built-in roles, with Azure's ids and action lists (trimmed to the providers OpenApim serves).
-/// One deliberate difference: Azure's "API Management Service Operator Role" also allows
-/// <c>service/delete</c>; here an operator can back up and restore but not delete a service
-/// (see docs/identity.md).
+/// Two deliberate differences in the "API Management Service Operator Role": Azure's also allows
+/// <c>service/delete</c>, which an operator here may not do, and it knows no <c>previewRestore</c>, which an
+/// operator here may run (see docs/identity.md).
 /// </summary>
 public static class BuiltInRoles
 {
@@ -35,6 +35,8 @@ public static class BuiltInRoles
             "Microsoft.ApiManagement/service/managedeployments/action",
             "Microsoft.ApiManagement/service/read",
             "Microsoft.ApiManagement/service/restore/action",
+            // OpenApim's dry run of a restore: DR automation previews before it restores (docs/identity.md).
+            "Microsoft.ApiManagement/service/previewRestore/action",
             "Microsoft.ApiManagement/service/updatecertificate/action",
             "Microsoft.ApiManagement/service/updatehostname/action",
             "Microsoft.ApiManagement/service/write",

@@ -71,10 +71,17 @@ public sealed class RoleAssignments(IDirectoryStore store, TimeProvider time)
     /// <summary>Grants <paramref name="role"/> over <paramref name="scope"/> under a name derived from both, so repeating it changes nothing.</summary>
     public async Task EnsureAsync(string principalId, RoleDefinition role, string scope, string description, CancellationToken ct)
     {
-        var name = new Guid(SHA256.HashData(Encoding.UTF8.GetBytes($"{principalId}|{role.Id}|{scope}".ToLowerInvariant())).AsSpan(0, 16)).ToString();
+        var name = EnsuredName(principalId, role, scope);
         var assignment = new RoleAssignment(name, scope, role.Id, principalId.ToLowerInvariant(), "ServicePrincipal", description, time.GetUtcNow(), null);
         _ = await store.CreateAsync(assignment.ToEntry(), ct);
     }
+
+    /// <summary>Takes back what <see cref="EnsureAsync"/> granted; true when there was such an assignment.</summary>
+    public Task<bool> RevokeEnsuredAsync(string principalId, RoleDefinition role, string scope, CancellationToken ct) =>
+        DeleteAsync(EnsuredName(principalId, role, scope), ct);
+
+    private static string EnsuredName(string principalId, RoleDefinition role, string scope) =>
+        new Guid(SHA256.HashData(Encoding.UTF8.GetBytes($"{principalId}|{role.Id}|{scope}".ToLowerInvariant())).AsSpan(0, 16)).ToString();
 
     /// <summary>True when one of the principals holds, over <paramref name="action"/>'s scope or above it, a role that allows it.</summary>
     public async Task<bool> AllowsAsync(IReadOnlyCollection<string> principalIds, ArmAction action, CancellationToken ct)

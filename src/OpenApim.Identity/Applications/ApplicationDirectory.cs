@@ -37,6 +37,8 @@ public sealed class ApplicationDirectory(IDirectoryStore store, TimeProvider tim
         return (new AppPrincipal(app.AppId, app.ObjectId, app.DisplayName), null);
     }
 
+    public async Task<bool> ExistsAsync(string clientId, CancellationToken ct) => await FindAsync(clientId, ct) is not null;
+
     public async Task<Application?> FindAsync(string appId, CancellationToken ct) =>
         await store.GetAsync(Application.Kind, appId.ToLowerInvariant(), ct) is { } entry ? Application.FromEntry(entry) : null;
 
@@ -111,6 +113,36 @@ public sealed class ApplicationDirectory(IDirectoryStore store, TimeProvider tim
         var app = new Application(id, existing?.ObjectId ?? Guid.NewGuid().ToString(), "OpenApim bootstrap administrator", existing?.CreatedDateTime ?? now, Bootstrap: true, [credential]);
         await store.PutAsync(app.ToEntry(), ct);
         return app;
+    }
+
+    /// <summary>
+    /// Registrations that were the bootstrap administrator under an earlier client id lose that status and the
+    /// bootstrap secret, so rotating OPENAPIM_BOOTSTRAP_CLIENT_ID actually rotates: the old id can no longer sign in
+    /// and can be deleted. Returns them (their Owner assignment is the caller's to revoke).
+    /// </summary>
+    public async Task<IReadOnlyList<Application>> RetireFormerBootstrapsAsync(string currentClientId, CancellationToken ct)
+    {
+        var retired = new List<Application>();
+        foreach (var app in await ListAsync(ct))
+        {
+            if (!app.Bootstrap || string.Equals(app.AppId, currentClientId, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            var updated = await store.UpdateAsync(Application.Kind, app.AppId, e => (Application.FromEntry(e) with
+            {
+                Bootstrap = false,
+                DisplayName = "Former OpenApim bootstrap administrator",
+                PasswordCredentials = [],
+            }).ToEntry(), ct);
+            if (updated is not null)
+            {
+                retired.Add(Application.FromEntry(updated));
+            }
+        }
+
+        return retired;
     }
 
     /// <summary>Changes a registration under its row lock; the bootstrap administrator is refused.</summary>

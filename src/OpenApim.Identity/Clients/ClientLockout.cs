@@ -4,11 +4,12 @@ namespace OpenApim.Identity.Clients;
 
 /// <summary>
 /// Makes guessing client secrets expensive: after <see cref="IdentityOptions.FailureLimit"/> failed
-/// authentications for one client id from one address within the window, that pair is refused until
-/// failures age out of the window, whether or not the next secret is right. Failures naming clients
-/// that do not exist count against the address alone, so made-up client ids cannot grow the table.
-/// Requests already in flight when the limit is reached still finish, so a parallel burst can exceed
-/// the limit by its width once per window.
+/// authentications for one registered client id from one address within the window, that pair is refused
+/// until failures age out of the window, whether or not the next secret is right. Failures naming clients
+/// that do not exist count against the address alone, so made-up client ids cannot grow the table, and that
+/// address limit refuses only unknown ids: nobody locks a registered client (or the bootstrap administrator)
+/// out by sending made-up ids from its address. Requests already in flight when the limit is reached still
+/// finish, so a parallel burst can exceed the limit by its width once per window.
 /// </summary>
 public sealed class ClientLockout(IdentityOptions options) : IDisposable
 {
@@ -24,9 +25,9 @@ public sealed class ClientLockout(IdentityOptions options) : IDisposable
 
     public TimeSpan Window => options.FailureWindow;
 
-    public bool IsLockedOut(string clientId, string address) =>
-        _failures.GetStatistics(Key(clientId, address))?.CurrentAvailablePermits == 0
-        || _failures.GetStatistics(UnknownClientKey(address))?.CurrentAvailablePermits == 0;
+    /// <summary>True when this client id (registered or not, as <paramref name="knownClient"/> says) is refused from this address for now.</summary>
+    public bool IsLockedOut(string clientId, string address, bool knownClient) =>
+        _failures.GetStatistics(knownClient ? Key(clientId, address) : UnknownClientKey(address))?.CurrentAvailablePermits == 0;
 
     public void RecordFailure(string clientId, string address, bool unknownClient)
     {

@@ -117,7 +117,8 @@ public static partial class TokenEndpoints
         }
 
         var address = c.Connection.RemoteIpAddress?.ToString() ?? "?";
-        if (lockout.IsLockedOut(clientId, address))
+        var known = await clients.ExistsAsync(clientId, c.RequestAborted);
+        if (lockout.IsLockedOut(clientId, address, known))
         {
             LogLockedOut(logger, clientId, address);
             c.Response.Headers.RetryAfter = ((int)lockout.Window.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -22,20 +22,29 @@ public enum StoreKind
 public sealed class OpenApimInstance : IAsyncDisposable
 {
     private readonly PostgresDatabase? _database;
+    private readonly bool _ownsData;
 
-    private OpenApimInstance(WebApplication app, string dataDirectory, PostgresDatabase? database)
+    private OpenApimInstance(WebApplication app, string dataDirectory, PostgresDatabase? database, bool ownsData, (string Id, string Secret)? bootstrap)
     {
         App = app;
         DataDirectory = dataDirectory;
         _database = database;
+        _ownsData = ownsData;
         var endpoints = JsonNode.Parse(File.ReadAllText(Path.Combine(dataDirectory, "endpoints.json")))!;
         Endpoints = endpoints.AsObject();
         ManagementUrl = endpoints["managementUrl"]!.GetValue<string>();
         var pem = File.ReadAllText(endpoints["certificatePath"]!.GetValue<string>());
         Certificate = X509Certificate2.CreateFromPem(pem);
-        var credentials = JsonNode.Parse(File.ReadAllText(endpoints["bootstrapCredentialsPath"]!.GetValue<string>()))!;
-        ClientId = credentials["clientId"]!.GetValue<string>();
-        ClientSecret = credentials["clientSecret"]!.GetValue<string>();
+        if (bootstrap is { } given)
+        {
+            (ClientId, ClientSecret) = given;
+        }
+        else
+        {
+            var credentials = JsonNode.Parse(File.ReadAllText(endpoints["bootstrapCredentialsPath"]!.GetValue<string>()))!;
+            ClientId = credentials["clientId"]!.GetValue<string>();
+            ClientSecret = credentials["clientSecret"]!.GetValue<string>();
+        }
     }
 
     public WebApplication App { get; }
@@ -56,14 +65,24 @@ public sealed class OpenApimInstance : IAsyncDisposable
 
     public T Service<T>() where T : notnull => App.Services.GetRequiredService<T>();
 
-    public static async Task<OpenApimInstance> StartAsync(StoreKind store, Action<IServiceCollection>? overrides = null, params string[] extraArgs)
+    public static Task<OpenApimInstance> StartAsync(StoreKind store, Action<IServiceCollection>? overrides = null, params string[] extraArgs) =>
+        StartInAsync(NewDataDirectory(), ownsData: true, store, overrides, bootstrap: null, extraArgs);
+
+    /// <summary>A fresh directory under the temp folder for a server's data.</summary>
+    public static string NewDataDirectory() => Path.Combine(Path.GetTempPath(), "openapim-tests", Guid.NewGuid().ToString("N"));
+
+    /// <summary>
+    /// Starts a server on <paramref name="data"/> (which it deletes when disposed only if it <paramref name="ownsData"/>),
+    /// with <paramref name="bootstrap"/> as OPENAPIM_BOOTSTRAP_CLIENT_ID/_SECRET when given.
+    /// </summary>
+    public static async Task<OpenApimInstance> StartInAsync(string data, bool ownsData, StoreKind store, Action<IServiceCollection>? overrides, (string Id, string Secret)? bootstrap, params string[] extraArgs)
     {
-        var data = Path.Combine(Path.GetTempPath(), "openapim-tests", Guid.NewGuid().ToString("N"));
         var database = store == StoreKind.Postgres ? await PostgresDatabase.CreateAsync() : null;
         string[] args =
         [
             "--data-dir", data, "--management-port", "0", "--gateway-port", "0",
             .. database is null ? Array.Empty<string>() : ["--postgres", database.ConnectionString],
+            .. bootstrap is { } b ? new[] { $"--OPENAPIM_BOOTSTRAP_CLIENT_ID={b.Id}", $"--OPENAPIM_BOOTSTRAP_CLIENT_SECRET={b.Secret}" } : [],
             .. extraArgs,
         ];
         var app = await OpenApimHost.BuildAsync(args, services =>
@@ -72,7 +91,7 @@ public sealed class OpenApimInstance : IAsyncDisposable
             overrides?.Invoke(services);
         });
         await app.StartAsync();
-        return new OpenApimInstance(app, data, database);
+        return new OpenApimInstance(app, data, database, ownsData, bootstrap);
     }
 
     /// <summary>An HTTP client that trusts this server's certificate.</summary>
@@ -120,6 +139,11 @@ public sealed class OpenApimInstance : IAsyncDisposable
         if (_database is not null)
         {
             await _database.DisposeAsync();
+        }
+
+        if (!_ownsData)
+        {
+            return;
         }
 
         try
