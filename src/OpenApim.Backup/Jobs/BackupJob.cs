@@ -6,6 +6,7 @@ using OpenApim.Backup.Requests;
 using OpenApim.Backup.Storage;
 using OpenApim.Resources.Arm;
 using OpenApim.Resources.Kinds;
+using OpenApim.Resources.Kinds.Service;
 using OpenApim.Resources.Operations;
 using OpenApim.Resources.Store;
 
@@ -95,10 +96,10 @@ internal sealed partial class BackupJob(IResourceStore store, BlobTargets target
         long rows = 0;
         await foreach (var row in snapshot.ReadAllAsync(ct))
         {
-            if (row.Kind == "service")
+            if (row.Kind == ServiceKind.Name)
             {
                 serviceDocument = JsonNode.Parse(row.Body)!.AsObject();
-                await writer.WriteServiceAsync(ServiceDocument.ForArchive(serviceDocument), ct);
+                await writer.WriteServiceAsync(ServiceBackup.ForArchive(serviceDocument), ct);
                 continue;
             }
 
@@ -126,7 +127,7 @@ internal sealed partial class BackupJob(IResourceStore store, BlobTargets target
             Manifest.Current,
             $"OpenApim {typeof(BackupJob).Assembly.GetName().Version?.ToString(3)}",
             new SourceService(service.Id, service.Name, serviceDocument["location"]?.GetValue<string>() ?? "",
-                ServiceDocument.Sku(serviceDocument), serviceDocument["sku"]?["capacity"]?.GetValue<int>() ?? 0),
+                ServiceKind.Sku(serviceDocument), serviceDocument["sku"]?["capacity"]?.GetValue<int>() ?? 0),
             createdAt,
             createdAt + options.Lifetime,
             snapshot.Epoch,

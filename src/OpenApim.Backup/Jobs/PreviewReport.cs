@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using OpenApim.Backup.Archive;
 using OpenApim.Resources.Arm;
+using OpenApim.Resources.Kinds.Service;
 using OpenApim.Resources.Store;
 
 namespace OpenApim.Backup.Jobs;
@@ -55,7 +56,7 @@ internal static class PreviewReport
         }
 
         var settings = new JsonObject();
-        foreach (var name in ServiceDocument.RestoredProperties)
+        foreach (var name in ServiceBackup.RestoredProperties)
         {
             var from = current["properties"]?[name];
             var to = archivedService["properties"]?[name];

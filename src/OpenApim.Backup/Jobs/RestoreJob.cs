@@ -5,6 +5,7 @@ using OpenApim.Backup.Requests;
 using OpenApim.Backup.Storage;
 using OpenApim.Resources.Arm;
 using OpenApim.Resources.Kinds;
+using OpenApim.Resources.Kinds.Service;
 using OpenApim.Resources.Operations;
 using OpenApim.Resources.Store;
 
@@ -59,7 +60,7 @@ internal sealed partial class RestoreJob(
 
             context.Report(new JsonObject { ["phase"] = "replacing" });
             var counts = await store.ReplaceServiceContentAsync(service.Key, op.Id, RestoreScopes.ReplacedKinds(scope),
-                Rows(archive, scope, ct), document => ServiceDocument.Apply(document, archivedService), ct);
+                Rows(archive, scope, ct), document => ServiceBackup.Apply(document, archivedService), ct);
             var elapsed = time.GetUtcNow() - started;
             phases["replace"] = Ms(time.GetUtcNow() - verified);
             LogRestored(logger, service.Name, request, counts.Inserted, counts.Deleted, elapsed.TotalMilliseconds);
@@ -92,7 +93,7 @@ internal sealed partial class RestoreJob(
             throw ArmErrors.BackupExpired(manifest.CreatedAt, options.Lifetime);
         }
 
-        var currentSku = ServiceDocument.Sku(current);
+        var currentSku = ServiceKind.Sku(current);
         if (!currentSku.Equals(manifest.Source.Sku, StringComparison.OrdinalIgnoreCase))
         {
             throw ArmErrors.SkuMismatch(currentSku, manifest.Source.Sku);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using OpenApim.Resources.Kinds.Service;
 
 namespace OpenApim.Gateway.Configuration;
 
@@ -29,9 +30,7 @@ internal abstract record GatewayRecord
         var p = (JsonNode.Parse(body) as JsonObject)?["properties"] as JsonObject ?? [];
         return kind switch
         {
-            "service" => new ServiceRecord(p["hostnameConfigurations"] is JsonArray h
-                ? [.. h.OfType<JsonObject>().Where(x => S(x, "type") == "Proxy").Select(x => S(x, "hostName")).OfType<string>()]
-                : []),
+            ServiceKind.Name => new ServiceRecord(ServiceKind.ProxyHosts(JsonNode.Parse(body) as JsonObject ?? [])),
             "apis" => new ApiRecord(
                 names[0], S(p, "path") ?? "", S(p, "serviceUrl"),
                 B(p, "subscriptionRequired") ?? true,
@@ -53,7 +52,7 @@ internal abstract record GatewayRecord
     /// <summary>The kinds the gateway reads.</summary>
     public static readonly IReadOnlyCollection<string> Kinds =
     [
-        "service", "apis", "apis/operations", "policies", "apis/policies", "apis/operations/policies", "products/policies",
+        ServiceKind.Name, "apis", "apis/operations", "policies", "apis/policies", "apis/operations/policies", "products/policies",
         "products", "products/apis", "subscriptions", "users", "namedValues", "backends", "apiVersionSets",
     ];
 

@@ -8,6 +8,7 @@ using OpenApim.Resources.Arm;
 using OpenApim.Resources.Entities;
 using OpenApim.Resources.Hosting;
 using OpenApim.Resources.Kinds.Schema;
+using OpenApim.Resources.Kinds.Service;
 using OpenApim.Resources.Operations;
 using OpenApim.Resources.Store;
 
@@ -16,19 +17,17 @@ namespace OpenApim.Management.Services;
 /// <summary>The service resource: create/update, read, patch, delete, list and name checks.</summary>
 internal sealed class ServiceEndpoints(IResourceStore store, Deployment deployment, ServiceHostnames hostnames, TimeProvider time)
 {
-    public const string Kind = "service";
-
     public static void Map(RouteGroupBuilder subscription)
     {
         subscription.MapPost("/providers/Microsoft.ApiManagement/checkNameAvailability", (HttpContext c, ServiceEndpoints h) => h.CheckNameAsync(c));
         subscription.MapGet("/providers/Microsoft.ApiManagement/service", (HttpContext c, string subscriptionId, ServiceEndpoints h) =>
-            h.ListAsync(c, new ListQuery(Kind, KeyPrefix: $"/subscriptions/{subscriptionId}".ToLowerInvariant())));
+            h.ListAsync(c, new ListQuery(ServiceKind.Name, KeyPrefix: $"/subscriptions/{subscriptionId}".ToLowerInvariant())));
 
         var group = subscription.MapGroup("/resourceGroups/{resourceGroup}/providers/Microsoft.ApiManagement/service");
         group.MapGet("", (HttpContext c, string subscriptionId, string resourceGroup, ServiceEndpoints h) =>
         {
             ServiceRef.ValidateResourceGroup(resourceGroup);
-            return h.ListAsync(c, new ListQuery(Kind, ParentKey: $"/subscriptions/{subscriptionId}/resourcegroups/{resourceGroup}".ToLowerInvariant()));
+            return h.ListAsync(c, new ListQuery(ServiceKind.Name, ParentKey: $"/subscriptions/{subscriptionId}/resourcegroups/{resourceGroup}".ToLowerInvariant()));
         });
         group.MapMethods("/{serviceName}", [HttpMethods.Get, HttpMethods.Head], (HttpContext c, string subscriptionId, string resourceGroup, string serviceName, ServiceEndpoints h) =>
             h.GetAsync(c, ServiceRef.Parse(subscriptionId, resourceGroup, serviceName)));
@@ -41,7 +40,7 @@ internal sealed class ServiceEndpoints(IResourceStore store, Deployment deployme
     }
 
     public JsonObject Render(ServiceRef service, StoredResource row) =>
-        ServiceSchema.Render(service, row.Body, row.ETag, deployment.GatewayUrl(service.Name), deployment.ManagementUrl);
+        ServiceRendering.Render(service, row.Body, row.ETag, deployment.GatewayUrl(service.Name), deployment.ManagementUrl);
 
     /// <summary>Reads a service, throwing the ARM 404 when it does not exist.</summary>
     public async Task<StoredResource> RequireAsync(ServiceRef service, CancellationToken ct) =>
@@ -66,7 +65,7 @@ internal sealed class ServiceEndpoints(IResourceStore store, Deployment deployme
     private async Task PutAsync(HttpContext c, ServiceRef service)
     {
         var body = await c.Request.ReadJsonObjectAsync(required: true, c.RequestAborted);
-        ServiceSchema.Normalize(body);
+        ServiceKind.Normalize(body);
         var ifMatch = c.Request.IfMatch();
         var ifNoneMatch = c.Request.IfNoneMatch();
         var now = time.GetUtcNow();
@@ -137,7 +136,7 @@ internal sealed class ServiceEndpoints(IResourceStore store, Deployment deployme
             }
 
             JsonMerge.Apply(merged, patch);
-            ServiceSchema.Normalize(merged);
+            ServiceKind.Normalize(merged);
             await hostnames.CheckAsync(tx, service, merged, existing.Body, c.User, c.RequestAborted);
             Complete(merged, existing.Body, time.GetUtcNow());
             return await tx.PutAsync(ToRow(service, merged));
@@ -191,14 +190,14 @@ internal sealed class ServiceEndpoints(IResourceStore store, Deployment deployme
 
     private async Task<StoredResource?> FindByNameAsync(string name, CancellationToken ct)
     {
-        var page = await store.ListAsync(new ListQuery(Kind, Filter: new CompareFilter("name", "eq", name), Top: 1), ct);
+        var page = await store.ListAsync(new ListQuery(ServiceKind.Name, Filter: new CompareFilter("name", "eq", name), Top: 1), ct);
         return page.Items.Count > 0 ? page.Items[0] : null;
     }
 
     /// <summary>Service names are global here, as in Azure: the gateway host <c>{name}.localhost</c> must be unique.</summary>
     private static async Task RequireNameFreeAsync(IResourceWriter tx, ServiceRef service)
     {
-        var same = await tx.ListAsync(new ListQuery(Kind, Filter: new CompareFilter("name", "eq", service.Name), Top: 1));
+        var same = await tx.ListAsync(new ListQuery(ServiceKind.Name, Filter: new CompareFilter("name", "eq", service.Name), Top: 1));
         if (same.Items.Count > 0)
         {
             throw new ArmException(System.Net.HttpStatusCode.Conflict, "ServiceAlreadyExists",
@@ -220,8 +219,8 @@ internal sealed class ServiceEndpoints(IResourceStore store, Deployment deployme
 
     private void Complete(JsonObject body, JsonObject? previous, DateTimeOffset now)
     {
-        ServiceSchema.CarryCertificates(body, previous);
-        ServiceSchema.AssignIdentity(body, previous, deployment.TenantId);
+        ServiceWrites.CarryCertificates(body, previous);
+        ServiceWrites.AssignIdentity(body, previous, deployment.TenantId);
         var p = (JsonObject)body["properties"]!;
         p["createdAtUtc"] = previous?["properties"]?["createdAtUtc"]?.DeepClone()
             ?? now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture);
@@ -230,7 +229,7 @@ internal sealed class ServiceEndpoints(IResourceStore store, Deployment deployme
     }
 
     private static NewResource ToRow(ServiceRef service, JsonObject body) =>
-        new(service.Key, service.Id, service.Key, service.ResourceGroupKey, Kind, service.Name, body);
+        new(service.Key, service.Id, service.Key, service.ResourceGroupKey, ServiceKind.Name, service.Name, body);
 
     private static ServiceRef ToRef(StoredResource row) => ServiceRef.FromId(row.Id);
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using OpenApim.Identity.Access;
 using OpenApim.Resources.Arm;
 using OpenApim.Resources.Hosting;
+using OpenApim.Resources.Kinds.Service;
 using OpenApim.Resources.Store;
 
 namespace OpenApim.Management.Services;
@@ -36,7 +37,7 @@ internal sealed class ServiceHostnames(Deployment deployment, RoleAssignments as
         }
 
         await tx.LockDeploymentAsync();
-        var services = await tx.ListAsync(new ListQuery("service", Top: int.MaxValue));
+        var services = await tx.ListAsync(new ListQuery(ServiceKind.Name, Top: int.MaxValue));
         foreach (var other in services.Items.Where(s => s.Key != service.Key))
         {
             var theirs = new HashSet<string>(Listed(other.Body), StringComparer.Ordinal) { deployment.GatewayHost(other.Name) };

@@ -74,6 +74,12 @@ public interface IResourceWriter
     /// <summary>Inserts or replaces a resource. With <paramref name="ifMatch"/> the current ETag must match (412 otherwise).</summary>
     Task<StoredResource> PutAsync(NewResource resource, string? ifMatch = null);
 
+    /// <summary>
+    /// The keys of the service's rows of <paramref name="kind"/> whose <c>properties.{propertyName}</c> is exactly
+    /// <paramref name="value"/> (case-sensitive), through an index where one exists (subscription keys).
+    /// </summary>
+    Task<IReadOnlyList<string>> FindByValueAsync(string kind, string propertyName, string value);
+
     /// <summary>Deletes a resource and everything below it; returns the number of rows deleted.</summary>
     Task<int> DeleteTreeAsync(string key);
 

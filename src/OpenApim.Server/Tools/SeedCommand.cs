@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using OpenApim.Resources.Arm;
 using OpenApim.Resources.Entities;
+using OpenApim.Resources.Kinds.Service;
 using OpenApim.Resources.Store;
 using OpenApim.Resources.Store.Sql;
 using OpenApim.Server.Configuration;
@@ -33,7 +34,7 @@ public static class SeedCommand
         {
             if (await tx.GetAsync(service.Key) is null)
             {
-                await tx.PutAsync(new NewResource(service.Key, service.Id, service.Key, service.ResourceGroupKey, "service", service.Name, new JsonObject
+                await tx.PutAsync(new NewResource(service.Key, service.Id, service.Key, service.ResourceGroupKey, ServiceKind.Name, service.Name, new JsonObject
                 {
                     ["location"] = "West Europe",
                     ["sku"] = new JsonObject { ["name"] = options.Sku, ["capacity"] = options.Sku == "Consumption" ? 0 : 1 },

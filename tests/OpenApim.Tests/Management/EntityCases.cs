@@ -82,7 +82,7 @@ public sealed record EntityCase(
             new("backends", (_, s) => At($"{s}/backends/{Unique("be")}"),
                 Props(("url", "https://backend.example"), ("protocol", "http"),
                     ("credentials", new JsonObject { ["authorization"] = new JsonObject { ["scheme"] = "Basic", ["parameter"] = "dXNlcjpwYXNz" }, ["header"] = new JsonObject { ["x-a"] = new JsonArray("b") } })),
-                Props(("title", "Orders backend")), ["credentials.authorization.parameter"]),
+                Props(("title", "Orders backend")), ["credentials.authorization.parameter", "credentials.header"]),
             new("certificates", (_, s) => At($"{s}/certificates/{Unique("cert")}"),
                 Props(("data", TestCertificates.Pfx("backend.example", "pfx-pass").Base64Pfx), ("password", "pfx-pass")), null, ["data", "password"]),
             new("loggers", (_, s) => At($"{s}/loggers/{Unique("log")}"),

@@ -55,8 +55,9 @@ internal static class ConfigurationKinds
                 P.Obj("credentials",
                     P.Arr("certificateIds", P.Item(PropType.String)).MaxCount(32),
                     P.Arr("certificate", P.Item(PropType.String)).MaxCount(32),
-                    P.Obj("query"),
-                    P.Obj("header"),
+                    // Header and query values carry credentials (API keys, basic auth): secrets like authorization.parameter.
+                    P.Obj("query").Secret(),
+                    P.Obj("header").Secret(),
                     P.Obj("authorization", P.Str("scheme").Req().Len(1, 100), P.Str("parameter").Req().Len(1, 300).Secret())),
                 P.Obj("proxy", P.Str("url").Req().Len(1, 2000), P.Str("username"), P.Str("password").Secret()),
                 P.Obj("tls", P.Bool("validateCertificateChain"), P.Bool("validateCertificateName")),

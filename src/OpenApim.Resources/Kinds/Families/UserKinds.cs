@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using OpenApim.Resources.Arm;
 using OpenApim.Resources.Kinds.Schema;
 using OpenApim.Resources.Store;
 
@@ -157,7 +158,7 @@ internal static partial class UserKinds
     [System.Text.RegularExpressions.GeneratedRegex("""^[^\s@<>()\[\]\\,;:"]+@[^\s@<>()\[\]\\,;:".]+(\.[^\s@<>()\[\]\\,;:".]+)+\z""")]
     private static partial System.Text.RegularExpressions.Regex EmailPattern();
 
-    private static Task WriteSubscription(EntityWriteContext ctx)
+    private static async Task WriteSubscription(EntityWriteContext ctx)
     {
         var p = ctx.Properties;
         if (ctx.IsCreate && p["displayName"] is null)
@@ -175,20 +176,47 @@ internal static partial class UserKinds
             ctx.Problem("properties.secondaryKey", "The primary and secondary keys must differ.");
         }
 
+        foreach (var key in new[] { "primaryKey", "secondaryKey" })
+        {
+            if (p[key]!.GetValue<string>() != ctx.Existing?[key]?.GetValue<string>() && await KeyInUseAsync(ctx.Store, ctx.Address.Key, p[key]!.GetValue<string>()))
+            {
+                throw Arm.ArmErrors.SubscriptionKeyInUse(key);
+            }
+        }
+
         p["createdDate"] = ctx.Existing?["createdDate"]?.DeepClone() ?? Now(ctx);
         var state = p["state"]!.GetValue<string>();
         if (state == "active" && p["startDate"] is null)
         {
             p["startDate"] = ctx.Existing?["startDate"]?.DeepClone() ?? Now(ctx);
         }
+    }
 
-        return Task.CompletedTask;
+    /// <summary>True when another subscription of the service has <paramref name="value"/> as its primary or secondary key.</summary>
+    private static async Task<bool> KeyInUseAsync(IResourceWriter store, string self, string value)
+    {
+        foreach (var property in new[] { "primaryKey", "secondaryKey" })
+        {
+            if ((await store.FindByValueAsync("subscriptions", property, value)).Any(k => k != self))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static async Task<JsonNode?> RegenerateAsync(EntityActionContext ctx, string which)
     {
         var body = (JsonObject)ctx.Entity.Body.DeepClone();
-        ((JsonObject)body["properties"]!)[which] = NewKey();
+        var key = NewKey();
+        for (var attempt = 0; await KeyInUseAsync(ctx.Store, ctx.Entity.Key, key) || key == body["properties"]?[which == "primaryKey" ? "secondaryKey" : "primaryKey"].Text(); attempt++)
+        {
+            // 128 random bits never collide in practice; if they did, the key must still be unique.
+            key = attempt < 3 ? NewKey() : throw Arm.ArmErrors.SubscriptionKeyInUse(which);
+        }
+
+        ((JsonObject)body["properties"]!)[which] = key;
         await ctx.Store.PutAsync(new NewResource(ctx.Entity.Key, ctx.Entity.Id, ctx.Entity.ServiceKey, ctx.Entity.ParentKey, ctx.Entity.Kind, ctx.Entity.Name, body));
         return null;
     }

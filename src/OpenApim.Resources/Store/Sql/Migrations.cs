@@ -92,6 +92,10 @@ internal static class Migrations
         );
         CREATE INDEX ix_directory_principal ON directory (kind, principal);
         """,
+        """
+        CREATE INDEX ix_subscriptions_primary_key ON resources (service_id, json_extract(body, '$.properties.primaryKey')) WHERE kind = 'subscriptions';
+        CREATE INDEX ix_subscriptions_secondary_key ON resources (service_id, json_extract(body, '$.properties.secondaryKey')) WHERE kind = 'subscriptions';
+        """,
     ];
 
     public static readonly IReadOnlyList<string> Postgres =
@@ -175,6 +179,10 @@ internal static class Migrations
             PRIMARY KEY (kind, id)
         );
         CREATE INDEX ix_directory_principal ON directory (kind, principal);
+        """,
+        """
+        CREATE INDEX ix_subscriptions_primary_key ON resources (service_id, (body->'properties'->>'primaryKey')) WHERE kind = 'subscriptions';
+        CREATE INDEX ix_subscriptions_secondary_key ON resources (service_id, (body->'properties'->>'secondaryKey')) WHERE kind = 'subscriptions';
         """,
     ];
 

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using OpenApim.Resources.Kinds.Service;
 
 namespace OpenApim.Resources.Store.Sql;
 
@@ -79,7 +80,7 @@ internal static class ResourceSql
         await using var cmd = Command(c, tx, "");
         var where = new List<string> { "r.kind = @kind" };
         SqlDialect.Param(cmd, "@kind", q.Kind);
-        if (q.Kind == "service")
+        if (q.Kind == ServiceKind.Name)
         {
             // Services: the service rows, optionally below a resource group or subscription key.
             where.Add("r.path = ''");
@@ -117,7 +118,7 @@ internal static class ResourceSql
             return new ResourcePage([], total);
         }
 
-        var order = q.Kind == "service" ? "s.key" : "r.parent, r.path";
+        var order = q.Kind == ServiceKind.Name ? "s.key" : "r.parent, r.path";
         cmd.CommandText = $"{SelectRows(d)} WHERE {predicate} ORDER BY {order} LIMIT @top OFFSET @skip";
         SqlDialect.Param(cmd, "@top", q.Top);
         SqlDialect.Param(cmd, "@skip", q.Skip);

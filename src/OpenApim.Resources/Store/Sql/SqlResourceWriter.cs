@@ -67,6 +67,28 @@ internal sealed class SqlResourceWriter(
             : existing with { Body = resource.Body, Version = version, UpdatedAt = now };
     }
 
+    public async Task<IReadOnlyList<string>> FindByValueAsync(string kind, string propertyName, string value)
+    {
+        // Both names go into the SQL text (so a partial expression index can serve the query): only declared ones do.
+        if (Kinds.KindCatalog.Find(kind) is null || !propertyName.All(char.IsAsciiLetterOrDigit))
+        {
+            throw new ArgumentException($"'{kind}'.'{propertyName}' is not a declared kind and property name.");
+        }
+
+        await using var cmd = ResourceSql.Command(c, tx,
+            $"SELECT r.path FROM resources r WHERE r.service_id = @service AND r.kind = '{kind}' AND {dialect.JsonPropertyText(propertyName)} = @value");
+        SqlDialect.Param(cmd, "@service", serviceId);
+        SqlDialect.Param(cmd, "@value", value);
+        var keys = new List<string>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            keys.Add($"{serviceKey}/{r.GetString(0)}");
+        }
+
+        return keys;
+    }
+
     public async Task LockDeploymentAsync()
     {
         if (dialect.DeploymentLockSql is { } sql)

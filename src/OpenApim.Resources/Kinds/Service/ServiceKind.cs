@@ -3,14 +3,21 @@ using OpenApim.Resources.Arm;
 using OpenApim.Resources.Certificates;
 using OpenApim.Resources.Kinds.Schema;
 
-namespace OpenApim.Management.Services;
+namespace OpenApim.Resources.Kinds.Service;
 
 /// <summary>
-/// The <c>Microsoft.ApiManagement/service</c> resource document: what a PUT may carry, its defaults,
-/// the read-only values computed on every read, and the secrets (certificate blobs and passwords) never returned.
+/// The <c>Microsoft.ApiManagement/service</c> resource, declared once: its kind in the store, what a document may
+/// carry (<see cref="Document"/>), its defaults and read-only values, its secrets (certificate blobs and passwords,
+/// never returned), and the rules every write checks. What a backup carries of it is <see cref="ServiceBackup"/>.
 /// </summary>
-internal static partial class ServiceSchema
+public static partial class ServiceKind
 {
+    /// <summary>The kind of service rows in the store (their path below the service is empty).</summary>
+    public const string Name = "service";
+
+    /// <summary>ARM resource type.</summary>
+    public const string Type = Arm.ServiceRef.ResourceType;
+
     public static readonly IReadOnlyList<string> Skus = ["Developer", "Basic", "Standard", "Premium", "Isolated", "Consumption", "BasicV2", "StandardV2"];
 
     private static readonly Dictionary<string, int> MaxCapacity = new(StringComparer.OrdinalIgnoreCase)
@@ -20,7 +27,8 @@ internal static partial class ServiceSchema
 
     private static readonly Prop CertificateInfo = P.Obj("certificate", P.Date("expiry"), P.Str("thumbprint"), P.Str("subject"));
 
-    private static readonly Prop[] Properties =
+    /// <summary>The <c>properties</c> object.</summary>
+    public static readonly IReadOnlyList<Prop> Properties =
     [
         P.Str("publisherEmail").Req().Len(1, 100),
         P.Str("publisherName").Req().Len(1, 100),
@@ -72,7 +80,8 @@ internal static partial class ServiceSchema
         P.Arr("privateEndpointConnections").RO(),
     ];
 
-    private static readonly Prop[] Document =
+    /// <summary>The whole document: location, tags, sku, identity, zones and <see cref="Properties"/>.</summary>
+    public static readonly IReadOnlyList<Prop> Document =
     [
         P.Str("location").Req().Len(1, 100),
         P.Obj("tags"),
@@ -83,10 +92,26 @@ internal static partial class ServiceSchema
             P.Str("tenantId").RO(),
             P.Obj("userAssignedIdentities")),
         P.Arr("zones", P.Item(PropType.String)),
-        P.Obj("properties", Properties).Req(),
+        P.Obj("properties", [.. Properties]).Req(),
         P.Str("etag").RO(),
         P.Obj("systemData").RO(),
     ];
+
+    /// <summary>The SKU name of a stored document ('' when it has none).</summary>
+    public static string Sku(JsonObject document) => document["sku"]?["name"].Text() ?? "";
+
+    /// <summary>The host names of the document's hostnameConfigurations of type Proxy: what the gateway serves besides the default host.</summary>
+    public static IReadOnlyList<string> ProxyHosts(JsonObject document) =>
+        [.. (document["properties"]?["hostnameConfigurations"] as JsonArray ?? []).OfType<JsonObject>()
+            .Where(h => h["type"].Text() == "Proxy").Select(h => h["hostName"].Text()).OfType<string>()];
+
+    /// <summary>A copy of the document without its secrets, for responses.</summary>
+    public static JsonObject WithoutSecrets(JsonObject stored)
+    {
+        var copy = (JsonObject)stored.DeepClone();
+        SchemaValidator.RemoveSecrets(copy, Document);
+        return copy;
+    }
 
     /// <summary>Validates and normalises a whole service document (PUT, or the merged result of a PATCH).</summary>
     public static void Normalize(JsonObject document)
@@ -126,104 +151,6 @@ internal static partial class ServiceSchema
         {
             throw ArmErrors.Validation(problems);
         }
-    }
-
-    /// <summary>Assigns identity ids (kept when already present) so a service's identity is stable.</summary>
-    public static void AssignIdentity(JsonObject document, JsonObject? previous, string tenantId)
-    {
-        if (document["identity"] is not JsonObject identity)
-        {
-            return;
-        }
-
-        var type = identity["type"]!.GetValue<string>();
-        if (type.Contains("SystemAssigned", StringComparison.Ordinal))
-        {
-            identity["principalId"] = previous?["identity"]?["principalId"]?.DeepClone() ?? Guid.NewGuid().ToString();
-            identity["tenantId"] = tenantId;
-        }
-        else
-        {
-            identity.Remove("principalId");
-            identity.Remove("tenantId");
-        }
-
-        if (identity["userAssignedIdentities"] is JsonObject assigned)
-        {
-            foreach (var (id, value) in assigned.ToList())
-            {
-                // A user-assigned identity is its own resource in Azure; here its ids derive from its ARM id unless given.
-                var entry = value as JsonObject ?? [];
-                entry["principalId"] ??= DeterministicGuid("principal:" + id.ToLowerInvariant()).ToString();
-                entry["clientId"] ??= DeterministicGuid("client:" + id.ToLowerInvariant()).ToString();
-                assigned[id] = entry.DeepClone();
-            }
-        }
-    }
-
-    /// <summary>
-    /// Certificates are write-only: a PUT or PATCH that repeats a hostname or CA certificate without its
-    /// blob keeps the stored one, so clients can round-trip what GET returned.
-    /// </summary>
-    public static void CarryCertificates(JsonObject document, JsonObject? previous)
-    {
-        Carry("hostnameConfigurations", "hostName");
-        Carry("certificates", "storeName");
-
-        void Carry(string array, string match)
-        {
-            if (document["properties"]?[array] is not JsonArray items || previous?["properties"]?[array] is not JsonArray old)
-            {
-                return;
-            }
-
-            foreach (var item in items.OfType<JsonObject>().Where(i => i["encodedCertificate"] is null))
-            {
-                var same = old.OfType<JsonObject>().FirstOrDefault(o =>
-                    string.Equals(o[match]?.GetValue<string>(), item[match]?.GetValue<string>(), StringComparison.OrdinalIgnoreCase)
-                    && (array != "certificates" || o["certificate"]?["thumbprint"]?.GetValue<string>() == item["certificate"]?["thumbprint"]?.GetValue<string>()));
-                foreach (var key in new[] { "encodedCertificate", "certificatePassword", "certificate" })
-                {
-                    if (same?[key] is { } value)
-                    {
-                        item[key] = value.DeepClone();
-                    }
-                }
-            }
-        }
-    }
-
-    /// <summary>The client view: id, name, type, etag, computed properties, no secrets.</summary>
-    public static JsonObject Render(ServiceRef service, JsonObject stored, string etag, string? gatewayUrl, string managementUrl)
-    {
-        var doc = (JsonObject)stored.DeepClone();
-        var p = doc["properties"] as JsonObject ?? [];
-        SchemaValidator.RemoveSecrets(doc, Document);
-        p["gatewayUrl"] = gatewayUrl;
-        p["managementApiUrl"] = managementUrl;
-        p["platformVersion"] = "stv2";
-        p["publicIPAddresses"] = new JsonArray("127.0.0.1");
-        if (p["hostnameConfigurations"] is JsonArray hostnames)
-        {
-            foreach (var h in hostnames.OfType<JsonObject>())
-            {
-                h["certificateStatus"] = "Completed";
-            }
-        }
-
-        var result = new JsonObject
-        {
-            ["id"] = service.Id,
-            ["name"] = service.Name,
-            ["type"] = ServiceRef.ResourceType,
-            ["etag"] = etag,
-        };
-        foreach (var (k, v) in doc)
-        {
-            result[k] = v?.DeepClone();
-        }
-
-        return result;
     }
 
     /// <summary>Host names are DNS names (a leading '*.' for a wildcard), as the gateway matches them against the Host header.</summary>
@@ -266,13 +193,5 @@ internal static partial class ServiceSchema
                 }
             }
         }
-    }
-
-    private static Guid DeterministicGuid(string seed)
-    {
-        var hash = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(seed));
-        hash[7] = (byte)((hash[7] & 0x0F) | 0x50);
-        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
-        return new Guid(hash.AsSpan(0, 16));
     }
 }
