@@ -1,10 +1,8 @@
 using System.IO.Compression;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using OpenApim.Resources.Kinds;
-using OpenApim.Resources.Kinds.Schema;
+using OpenApim.Resources.Kinds.Service;
 
 namespace OpenApim.Backup.Archive;
 
@@ -15,19 +13,21 @@ public sealed class ArchiveException(string problem, string message, Exception? 
 }
 
 /// <summary>
-/// Reads an archive from a local file: the manifest first (rejecting newer major versions), then parts
-/// as streams of rows, each checked against the manifest's count and SHA-256 when it has been read to the end.
+/// Reads an archive from a local file: the manifest first (rejecting newer major versions, checking the seal of an
+/// encrypted one), then parts as streams of rows, each checked against the manifest's count, size and SHA-256. No
+/// entry is read past the size its manifest declares or past <see cref="ArchiveLimits"/>, so a crafted archive is
+/// refused before memory grows.
 /// </summary>
 internal sealed class ArchiveReader : IDisposable
 {
     private readonly ZipArchive _zip;
-    private readonly SecretCipher? _cipher;
+    private readonly ArchiveRowParser _rows;
 
     private ArchiveReader(ZipArchive zip, Manifest manifest, SecretCipher? cipher)
     {
         _zip = zip;
         Manifest = manifest;
-        _cipher = cipher;
+        _rows = new ArchiveRowParser(manifest.FormatVersion, cipher);
     }
 
     public Manifest Manifest { get; }
@@ -46,33 +46,24 @@ internal sealed class ArchiveReader : IDisposable
 
         try
         {
-            var entry = zip.GetEntry(Manifest.FileName) ?? throw new ArchiveException("BackupCorrupted", "The backup is corrupted: it has no manifest.json.");
-            Manifest manifest;
-            using (var stream = entry.Open())
+            if (zip.Entries.Count > ArchiveLimits.MaxEntries)
             {
-                manifest = Manifest.Parse(JsonNode.Parse(stream));
+                throw Corrupted($"it has {zip.Entries.Count} entries; an OpenApim archive has at most {ArchiveLimits.MaxEntries}");
             }
 
-            SecretCipher? cipher = null;
-            if (manifest.Encryption is { } encryption)
+            var entry = zip.GetEntry(Manifest.FileName) ?? throw Corrupted("it has no manifest.json");
+            JsonObject json;
+            using (var stream = new LimitedStream(entry.Open(), ArchiveLimits.MaxDocumentBytes, () => Corrupted("manifest.json is larger than a manifest can be")))
             {
-                if (key is null)
-                {
-                    throw new ArchiveException("EncryptionKeyMissing",
-                        $"The backup's secrets are encrypted (key {encryption.KeyId}) and no OPENAPIM_BACKUP_ENCRYPTION_KEY is configured on this server.");
-                }
-
-                cipher = new SecretCipher(key);
-                if (cipher.KeyId != encryption.KeyId)
-                {
-                    throw new ArchiveException("EncryptionKeyMismatch",
-                        $"The backup's secrets are encrypted with key {encryption.KeyId}, but this server's OPENAPIM_BACKUP_ENCRYPTION_KEY is {cipher.KeyId}.");
-                }
+                json = JsonNode.Parse(stream) as JsonObject ?? throw new FormatException("manifest.json is not a JSON object");
             }
 
-            return new ArchiveReader(zip, manifest, cipher);
+            var manifest = Manifest.Parse(json);
+            CheckSizes(manifest);
+            return new ArchiveReader(zip, manifest, Cipher(manifest, json, key));
         }
-        catch (Exception e) when (e is JsonException or FormatException or KeyNotFoundException or NullReferenceException or InvalidOperationException or InvalidDataException)
+        catch (Exception e) when (e is JsonException or FormatException or KeyNotFoundException or NullReferenceException or InvalidOperationException
+            or InvalidDataException or ArgumentException or OverflowException)
         {
             zip.Dispose();
             throw new ArchiveException("BackupCorrupted", $"The backup is corrupted: manifest.json cannot be read ({e.Message}).", e);
@@ -91,47 +82,44 @@ internal sealed class ArchiveReader : IDisposable
 
     public JsonObject ReadService()
     {
-        var part = Manifest.Parts.FirstOrDefault(p => p.Kind == "service") ?? throw Corrupted("the manifest lists no service.json");
-        using var stream = new HashingStream(Entry(part).Open());
+        var part = Manifest.Parts.FirstOrDefault(p => p.Kind == ServiceKind.Name) ?? throw Corrupted("the manifest lists no service.json");
+        if (part.Bytes > ArchiveLimits.MaxDocumentBytes)
+        {
+            throw Corrupted("service.json is larger than a service document can be");
+        }
+
+        using var stream = new HashingStream(Open(part));
         var bytes = new MemoryStream();
         stream.CopyTo(bytes);
         Check(part, stream, 1);
-        return JsonNode.Parse(bytes.ToArray()) as JsonObject ?? throw Corrupted("service.json is not a JSON object");
+        try
+        {
+            return JsonNode.Parse(bytes.ToArray(), documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject
+                ?? throw Corrupted("service.json is not a JSON object");
+        }
+        catch (JsonException e)
+        {
+            throw Corrupted($"service.json is not valid JSON ({e.Message})", e);
+        }
     }
 
     /// <summary>The entity parts, in manifest order.</summary>
-    public IEnumerable<ManifestPart> EntityParts => Manifest.Parts.Where(p => p.Kind != "service");
-
-    /// <summary>Checks a part's row count, size and SHA-256 without parsing its rows.</summary>
-    public void VerifyPart(ManifestPart part)
-    {
-        if (KindCatalog.Find(part.Kind) is null)
-        {
-            throw Corrupted($"it contains the kind '{part.Kind}', unknown to this OpenApim");
-        }
-
-        using var stream = new HashingStream(Entry(part).Open());
-        var buffer = new byte[1 << 16];
-        long lines = 0;
-        int read;
-        while ((read = stream.Read(buffer)) > 0)
-        {
-            lines += buffer.AsSpan(0, read).Count((byte)'\n');
-        }
-
-        Check(part, stream, lines);
-    }
+    public IEnumerable<ManifestPart> EntityParts => Manifest.Parts.Where(p => p.Kind != ServiceKind.Name);
 
     /// <summary>Streams the rows of a part, decrypting secrets; the checksum is verified when the part has been read to the end.</summary>
     public IEnumerable<ArchiveRow> ReadPart(ManifestPart part)
     {
         var kind = KindCatalog.Find(part.Kind) ?? throw Corrupted($"it contains the kind '{part.Kind}', unknown to this OpenApim");
-        using var stream = new HashingStream(Entry(part).Open());
+        using var stream = new HashingStream(Open(part));
         long count = 0;
-        foreach (var line in Lines(stream))
+        foreach (var line in ArchiveLines.Read(stream, ArchiveLimits.MaxRowBytes, () => Corrupted($"a row of {part.Path} is longer than {ArchiveLimits.MaxRowBytes} bytes")))
         {
-            count++;
-            yield return ParseRow(kind, part, line.Span, count);
+            if (++count > part.Count)
+            {
+                throw Corrupted($"the part {part.Path} has more rows than its manifest says");
+            }
+
+            yield return _rows.Parse(kind, part, line.Span, count);
         }
 
         Check(part, stream, count);
@@ -139,191 +127,61 @@ internal sealed class ArchiveReader : IDisposable
 
     public void Dispose() => _zip.Dispose();
 
-    /// <summary>Splits a stream into lines without decoding it; a line may span buffers and be of any length.</summary>
-    private static IEnumerable<ReadOnlyMemory<byte>> Lines(Stream stream)
+    /// <summary>The cipher for an encrypted archive (after checking the key and, from 1.1, the manifest's seal).</summary>
+    private static SecretCipher? Cipher(Manifest manifest, JsonObject json, byte[]? key)
     {
-        var buffer = new byte[1 << 17];
-        int start = 0, end = 0;
-        while (true)
+        if (manifest.Encryption is not { } encryption)
         {
-            var newline = Array.IndexOf(buffer, (byte)'\n', start, end - start);
-            if (newline >= 0)
-            {
-                if (newline > start)
-                {
-                    yield return buffer.AsMemory(start, newline - start);
-                }
-
-                start = newline + 1;
-                continue;
-            }
-
-            if (start > 0)
-            {
-                Buffer.BlockCopy(buffer, start, buffer, 0, end - start);
-                end -= start;
-                start = 0;
-            }
-            else if (end == buffer.Length)
-            {
-                Array.Resize(ref buffer, buffer.Length * 2);
-            }
-
-            var read = stream.Read(buffer, end, buffer.Length - end);
-            if (read == 0)
-            {
-                if (end > start)
-                {
-                    yield return buffer.AsMemory(start, end - start);
-                }
-
-                yield break;
-            }
-
-            end += read;
-        }
-    }
-
-    private ArchiveRow ParseRow(ResourceKind kind, ManifestPart part, ReadOnlySpan<byte> line, long number)
-    {
-        try
-        {
-            var reader = new Utf8JsonReader(line);
-            string? path = null;
-            string? body = null;
-            string? display = null;
-            DateTimeOffset created = default, updated = default;
-            Expect(reader.Read() && reader.TokenType == JsonTokenType.StartObject);
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                if (reader.ValueTextEquals("path"u8))
-                {
-                    reader.Read();
-                    path = reader.GetString();
-                }
-                else if (reader.ValueTextEquals("created"u8))
-                {
-                    reader.Read();
-                    created = reader.GetDateTimeOffset();
-                }
-                else if (reader.ValueTextEquals("updated"u8))
-                {
-                    reader.Read();
-                    updated = reader.GetDateTimeOffset();
-                }
-                else if (reader.ValueTextEquals("body"u8))
-                {
-                    reader.Read();
-                    Expect(reader.TokenType == JsonTokenType.StartObject);
-                    var from = (int)reader.TokenStartIndex;
-                    reader.Skip();
-                    var slice = line[from..(int)reader.BytesConsumed];
-                    body = Encoding.UTF8.GetString(slice);
-                    display = DisplayName(slice);
-                }
-                else
-                {
-                    reader.Read();
-                    reader.Skip();
-                }
-            }
-
-            if (path is null || body is null || created == default || updated == default)
-            {
-                throw Corrupted($"row {number} of {part.Path} lacks path, created, updated or body");
-            }
-
-            if (!BelongsTo(kind, path))
-            {
-                throw Corrupted($"row {number} of {part.Path} has path '{path}', which is not a {kind.Path} entity");
-            }
-
-            if (_cipher is not null && Secrets.Any(kind.Properties))
-            {
-                var node = JsonNode.Parse(body) as JsonObject ?? [];
-                if (node["properties"] is JsonObject properties)
-                {
-                    Secrets.Transform(properties, kind.Properties, path, (at, value) => _cipher.Decrypt(at, value));
-                }
-
-                body = node.ToJsonString();
-            }
-
-            return new ArchiveRow(path, created, updated, body, display);
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
-        {
-            throw Corrupted($"row {number} of {part.Path} is not valid ({e.Message})", e);
-        }
-        catch (CryptographicException e)
-        {
-            throw new ArchiveException("BackupCorrupted", $"The backup is corrupted: an encrypted secret in {part.Path} row {number} fails authentication.", e);
-        }
-    }
-
-    /// <summary>Reads <c>properties.displayName</c> of a body, if it is a string.</summary>
-    private static string? DisplayName(ReadOnlySpan<byte> body)
-    {
-        var reader = new Utf8JsonReader(body);
-        reader.Read();
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-        {
-            var isProperties = reader.ValueTextEquals("properties"u8);
-            reader.Read();
-            if (!isProperties || reader.TokenType != JsonTokenType.StartObject)
-            {
-                reader.Skip();
-                continue;
-            }
-
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var isDisplay = reader.ValueTextEquals("displayName"u8);
-                reader.Read();
-                if (isDisplay && reader.TokenType == JsonTokenType.String)
-                {
-                    return reader.GetString();
-                }
-
-                reader.Skip();
-            }
-
             return null;
         }
 
-        return null;
-    }
-
-    private static void Expect(bool condition)
-    {
-        if (!condition)
+        if (key is null)
         {
-            throw new JsonException("unexpected JSON structure");
-        }
-    }
-
-    /// <summary>True when <paramref name="path"/> (name/value pairs) addresses an entity of <paramref name="kind"/>.</summary>
-    private static bool BelongsTo(ResourceKind kind, string path)
-    {
-        var segments = path.Split('/');
-        var kindSegments = kind.Path.Split('/');
-        if (segments.Length != kindSegments.Length * 2)
-        {
-            return false;
+            throw new ArchiveException("EncryptionKeyMissing",
+                $"The backup's secrets are encrypted (key {encryption.KeyId}) and no OPENAPIM_BACKUP_ENCRYPTION_KEY is configured on this server.");
         }
 
-        for (var i = 0; i < kindSegments.Length; i++)
+        var cipher = new SecretCipher(key);
+        if (cipher.KeyId != encryption.KeyId)
         {
-            if (!segments[i * 2].Equals(kindSegments[i], StringComparison.OrdinalIgnoreCase) || segments[(i * 2) + 1].Length == 0)
+            throw new ArchiveException("EncryptionKeyMismatch",
+                $"The backup's secrets are encrypted with key {encryption.KeyId}, but this server's OPENAPIM_BACKUP_ENCRYPTION_KEY is {cipher.KeyId}.");
+        }
+
+        if (manifest.FormatVersion >= Manifest.Sealed && !cipher.IsSealed(json))
+        {
+            throw Corrupted("manifest.json was changed after the backup was written (its seal does not match)");
+        }
+
+        return cipher;
+    }
+
+    /// <summary>Refuses declared sizes no real backup has, before any part is read.</summary>
+    private static void CheckSizes(Manifest manifest)
+    {
+        long total = 0;
+        foreach (var part in manifest.Parts)
+        {
+            if (part.Bytes < 0 || part.Count < 0 || part.Bytes > ArchiveLimits.MaxPartBytes)
             {
-                return false;
+                throw Corrupted($"the manifest declares {part.Bytes} bytes for {part.Path}");
             }
+
+            total += part.Bytes;
         }
 
-        return true;
+        if (total > ArchiveLimits.MaxArchiveBytes)
+        {
+            throw Corrupted($"the manifest declares {total} bytes in all, more than this server restores ({ArchiveLimits.MaxArchiveBytes})");
+        }
     }
 
-    private ZipArchiveEntry Entry(ManifestPart part) => _zip.GetEntry(part.Path) ?? throw Corrupted($"the part {part.Path} is missing");
+    /// <summary>The part's entry, cut off one byte past the size its manifest declares.</summary>
+    private LimitedStream Open(ManifestPart part)
+    {
+        var entry = _zip.GetEntry(part.Path) ?? throw Corrupted($"the part {part.Path} is missing");
+        return new LimitedStream(entry.Open(), part.Bytes, () => Corrupted($"the part {part.Path} is larger than its manifest says ({part.Bytes} bytes)"));
+    }
 
     private static void Check(ManifestPart part, HashingStream stream, long count)
     {
@@ -333,5 +191,5 @@ internal sealed class ArchiveReader : IDisposable
         }
     }
 
-    private static ArchiveException Corrupted(string why, Exception? inner = null) => new("BackupCorrupted", $"The backup is corrupted: {why}.", inner);
+    internal static ArchiveException Corrupted(string why, Exception? inner = null) => new("BackupCorrupted", $"The backup is corrupted: {why}.", inner);
 }

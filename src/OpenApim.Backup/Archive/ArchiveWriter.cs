@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using OpenApim.Resources.Kinds;
 using OpenApim.Resources.Kinds.Schema;
+using OpenApim.Resources.Kinds.Service;
 
 namespace OpenApim.Backup.Archive;
 
@@ -74,10 +75,12 @@ internal sealed class ArchiveWriter : IAsyncDisposable
         _chunks.Writer.Complete();
         await _consumer;
         var entry = _zip.CreateEntry(Manifest.FileName, CompressionLevel.Optimal);
+        var json = manifest(_parts).ToJson();
+        _cipher?.Seal(json);
         await using (var stream = entry.Open())
         await using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
-            manifest(_parts).ToJson().WriteTo(writer);
+            json.WriteTo(writer);
         }
 
         _zip.Dispose();
@@ -121,7 +124,7 @@ internal sealed class ArchiveWriter : IAsyncDisposable
                     Close(ref open);
                     using var stream = new HashingStream(_zip.CreateEntry(PartNames.Service, CompressionLevel.Optimal).Open());
                     stream.Write(chunk.Data, 0, chunk.Length);
-                    _parts.Add(new ManifestPart(PartNames.Service, "service", BackupScope.Configuration, 1, stream.Bytes, stream.Sha256()));
+                    _parts.Add(new ManifestPart(PartNames.Service, ServiceKind.Name, BackupScope.Configuration, 1, stream.Bytes, stream.Sha256()));
                     continue;
                 }
 
@@ -165,7 +168,7 @@ internal sealed class ArchiveWriter : IAsyncDisposable
         var doc = JsonNode.Parse(body) as JsonObject ?? [];
         if (doc["properties"] is JsonObject properties)
         {
-            Secrets.Transform(properties, kind.Properties, path, (at, value) => _cipher!.Encrypt(at, value));
+            Secrets.Transform(properties, kind.Properties, path, (at, value) => _cipher!.Encrypt(SecretCipher.Context(Manifest.Current, at), value));
         }
 
         return doc.ToJsonString();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using OpenApim.Resources.Kinds;
+using OpenApim.Resources.Kinds.Service;
 
 namespace OpenApim.Backup.Archive;
 
@@ -31,10 +32,16 @@ public sealed record Manifest(
     public const string FileName = "manifest.json";
     public const string Format = "openapim-backup";
 
-    /// <summary>The version this build writes; it reads every 1.x.</summary>
-    public static readonly Version Current = new(1, 0);
+    /// <summary>
+    /// The version this build writes; it reads every 1.x. 1.1 seals the manifest of an encrypted backup
+    /// (<see cref="ManifestSeal"/>) and binds each encrypted secret to the format version.
+    /// </summary>
+    public static readonly Version Current = new(1, 1);
 
-    public IReadOnlyDictionary<string, long> Counts => Parts.Where(p => p.Kind != "service").ToDictionary(p => p.Kind, p => p.Count);
+    /// <summary>The first version whose encrypted backups carry a manifest seal.</summary>
+    public static readonly Version Sealed = new(1, 1);
+
+    public IReadOnlyDictionary<string, long> Counts => Parts.Where(p => p.Kind != ServiceKind.Name).ToDictionary(p => p.Kind, p => p.Count);
 
     public JsonObject ToJson() => new()
     {

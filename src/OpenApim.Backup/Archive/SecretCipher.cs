@@ -12,10 +12,24 @@ namespace OpenApim.Backup.Archive;
 /// </summary>
 public sealed class SecretCipher(byte[] key)
 {
-    private const string Prefix = "enc:v1:";
+    /// <summary>How every encrypted value starts.</summary>
+    public const string Prefix = "enc:v1:";
     public const string Algorithm = "AES-256-GCM";
 
     public string KeyId { get; } = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(key))[..16];
+
+    /// <summary>
+    /// The associated data of a secret at <paramref name="location"/> in an archive of <paramref name="format"/>: from 1.1 on it
+    /// names the format, so relabelling a sealed 1.1 archive as an unsealed 1.0 one makes every secret fail authentication.
+    /// </summary>
+    public static string Context(Version format, string location) =>
+        format >= Manifest.Sealed ? $"openapim-backup/{format.ToString(2)}|{location}" : location;
+
+    /// <summary>Adds the manifest seal (format 1.1 and later).</summary>
+    public void Seal(JsonObject manifest) => ManifestSeal.Sign(manifest, key);
+
+    /// <summary>True when the manifest's seal was made with this key over exactly this content.</summary>
+    public bool IsSealed(JsonObject manifest) => ManifestSeal.Verify(manifest, key);
 
     public JsonNode Encrypt(string context, JsonNode value)
     {

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using OpenApim.Backup.Archive;
 using OpenApim.Resources.Arm;
@@ -91,45 +90,7 @@ internal static class PreviewReport
     /// <summary>A hash of the JSON content independent of key order and whitespace.</summary>
     private static UInt128 Hash(string json)
     {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            Canonical(JsonNode.Parse(json), writer);
-        }
-
-        var digest = SHA256.HashData(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        var digest = SHA256.HashData(CanonicalJson.Bytes(JsonNode.Parse(json)));
         return new UInt128(BitConverter.ToUInt64(digest, 0), BitConverter.ToUInt64(digest, 8));
-    }
-
-    private static void Canonical(JsonNode? node, Utf8JsonWriter writer)
-    {
-        switch (node)
-        {
-            case JsonObject o:
-                writer.WriteStartObject();
-                foreach (var (k, v) in o.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-                {
-                    writer.WritePropertyName(k);
-                    Canonical(v, writer);
-                }
-
-                writer.WriteEndObject();
-                break;
-            case JsonArray a:
-                writer.WriteStartArray();
-                foreach (var item in a)
-                {
-                    Canonical(item, writer);
-                }
-
-                writer.WriteEndArray();
-                break;
-            case null:
-                writer.WriteNullValue();
-                break;
-            default:
-                node.WriteTo(writer);
-                break;
-        }
     }
 }

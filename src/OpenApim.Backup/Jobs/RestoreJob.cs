@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using OpenApim.Backup.Archive;
 using OpenApim.Backup.Requests;
 using OpenApim.Backup.Storage;
+using OpenApim.Backup.Validation;
 using OpenApim.Resources.Arm;
 using OpenApim.Resources.Kinds;
 using OpenApim.Resources.Kinds.Service;
@@ -47,7 +48,7 @@ internal sealed partial class RestoreJob(
             var downloaded = time.GetUtcNow();
             using var archive = ArchiveReader.Open(file, options.EncryptionKey);
             var current = await store.GetAsync(service.Key, ct) ?? throw ArmErrors.ServiceNotFound(service.Name, service.ResourceGroup);
-            var archivedService = Verify(archive, current.Body, context);
+            var archivedService = Verify(archive, current.Body, scope, context);
             var verified = time.GetUtcNow();
             var phases = new JsonObject { ["download"] = Ms(downloaded - started), ["verify"] = Ms(verified - downloaded) };
 
@@ -84,8 +85,11 @@ internal sealed partial class RestoreJob(
         }
     }
 
-    /// <summary>Every check before anything changes: expiry, SKU, and a full read of every part against its checksum.</summary>
-    private JsonObject Verify(ArchiveReader archive, JsonObject current, OperationContext context)
+    /// <summary>
+    /// Every check before anything changes: expiry, SKU, a full read of every part against its checksum, and the content
+    /// of every part this restore writes against the management API's rules (<see cref="ArchiveValidator"/>).
+    /// </summary>
+    private JsonObject Verify(ArchiveReader archive, JsonObject current, RestoreScope scope, OperationContext context)
     {
         var manifest = archive.Manifest;
         if (time.GetUtcNow() > manifest.CreatedAt + options.Lifetime)
@@ -100,14 +104,31 @@ internal sealed partial class RestoreJob(
         }
 
         context.Report(new JsonObject { ["phase"] = "verifying" });
+        var validator = new ArchiveValidator();
         var archivedService = archive.ReadService();
+        validator.Service(archivedService);
+        long rows = 0;
         foreach (var part in archive.EntityParts)
         {
-            context.Cancellation.ThrowIfCancellationRequested();
-            archive.VerifyPart(part);
+            var kind = KindCatalog.Find(part.Kind);
+            var written = kind is not null && RestoreScopes.Replaces(scope, kind);
+            foreach (var row in archive.ReadPart(part))
+            {
+                if (written)
+                {
+                    validator.Row(kind!, row);
+                }
+
+                if (++rows % 20_000 == 0)
+                {
+                    context.Cancellation.ThrowIfCancellationRequested();
+                    context.Report(new JsonObject { ["phase"] = "verifying", ["rows"] = rows });
+                }
+            }
         }
 
-        return archivedService;
+        var problems = validator.Finish();
+        return problems.Count > 0 ? throw ArmErrors.BackupInvalid(problems) : archivedService;
     }
 
     /// <summary>

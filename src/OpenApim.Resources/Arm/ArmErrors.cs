@@ -142,6 +142,11 @@ public static class ArmErrors
     public static ArmException IdentityNotEnabled(string serviceName, string what) => new(HttpStatusCode.BadRequest, "ManagedIdentityNotEnabled",
         $"The service '{serviceName}' has no {what}; enable it on the service (PATCH identity) before using it for backup or restore.", target: "accessType");
 
+    /// <summary>A backup whose content the API would refuse (crafted or damaged): every problem, nothing changed.</summary>
+    public static ArmException BackupInvalid(IReadOnlyList<ArmErrorDetail> problems) => new(HttpStatusCode.BadRequest, "RestoreFailed",
+        $"Cannot restore: the backup holds content the management API would refuse ({problems.Count}{(problems.Count >= 50 ? " or more" : "")} problem(s), listed in details); nothing was changed.",
+        problems);
+
     public static ArmException BackupExpired(DateTimeOffset createdAt, TimeSpan lifetime) =>
         RestoreFailed("BackupExpired", "Cannot restore: backup expired",
             $"The backup was created at {createdAt:yyyy-MM-dd'T'HH:mm:ss'Z'}; backups can be restored for {Describe(lifetime)} after creation.");

@@ -95,7 +95,7 @@ public abstract class BackupRestoreTests(BackupFixture fixture)
 
         var manifest = JsonNode.Parse(first["manifest.json"])!;
         Assert.Equal("openapim-backup", manifest["format"]!.GetValue<string>());
-        Assert.Equal("1.0", manifest["formatVersion"]!.GetValue<string>());
+        Assert.Equal("1.1", manifest["formatVersion"]!.GetValue<string>());
         Assert.Equal(1, manifest["counts"]!["apis/operations"]!.GetValue<int>());
         Assert.All(manifest["parts"]!.AsArray(), p => Assert.Matches("^[0-9a-f]{64}$", p!["sha256"]!.GetValue<string>()));
         Assert.DoesNotContain(Encoding.UTF8.GetString(first["parts/users.ndjson"]), "pw-1234", StringComparison.Ordinal);
