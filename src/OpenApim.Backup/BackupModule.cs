@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpenApim.Resources.Hosting;
 using OpenApim.Backup.Jobs;
 using OpenApim.Backup.Storage;
 using OpenApim.Resources.Operations;
@@ -51,7 +52,9 @@ public static class BackupModule
             if (options.EndpointTemplate is null)
             {
                 // The embedded default account has a 'backups' container so the quick start needs no setup.
-                Directory.CreateDirectory(Path.Combine(options.LocalRoot, BackupOptions.DevelopmentAccount, "backups"));
+                LocalFiles.CreatePrivateDirectory(options.LocalRoot);
+                LocalFiles.CreatePrivateDirectory(Path.Combine(options.LocalRoot, BackupOptions.DevelopmentAccount));
+                LocalFiles.CreatePrivateDirectory(Path.Combine(options.LocalRoot, BackupOptions.DevelopmentAccount, "backups"));
             }
 
             return Task.CompletedTask;

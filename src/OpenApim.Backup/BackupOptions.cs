@@ -45,6 +45,9 @@ public sealed record BackupOptions
     /// </summary>
     public bool UseAzureManagedIdentity { get; init; }
 
+    /// <summary>How long storage may take to answer a metadata call, or stall a transfer, before the operation fails AccountUnreachable.</summary>
+    public TimeSpan StorageTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
     /// <summary>AES-256 key for secret values in archives; null writes them in clear (the archive is then a secret itself).</summary>
     public byte[]? EncryptionKey { get; init; }
 

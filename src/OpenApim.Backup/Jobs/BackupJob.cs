@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using OpenApim.Resources.Hosting;
 using OpenApim.Backup.Archive;
 using OpenApim.Backup.Requests;
 using OpenApim.Backup.Storage;
@@ -27,7 +28,7 @@ internal sealed partial class BackupJob(IResourceStore store, BlobTargets target
         var request = context.State as StorageRequest ?? StorageRequest.FromStoredJson(op.Request!["storage"]!.AsObject());
         var service = ServiceRef.FromId(op.ServiceId);
         var started = time.GetUtcNow();
-        Directory.CreateDirectory(options.WorkDirectory);
+        LocalFiles.CreatePrivateDirectory(options.WorkDirectory);
         var file = Path.Combine(options.WorkDirectory, $"backup-{op.Id}.zip");
         try
         {
@@ -90,7 +91,7 @@ internal sealed partial class BackupJob(IResourceStore store, BlobTargets target
         var ct = context.Cancellation;
         var cipher = options.EncryptionKey is { } key ? new SecretCipher(key) : null;
         await using var snapshot = await store.OpenSnapshotAsync(service.Key, ct);
-        await using var output = new FileStream(file, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16);
+        await using var output = LocalFiles.CreateSecret(file, FileMode.CreateNew, 1 << 16);
         await using var writer = new ArchiveWriter(output, cipher);
         JsonObject? serviceDocument = null;
         long rows = 0;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
+using OpenApim.Resources.Hosting;
 using OpenApim.Backup.Archive;
 using OpenApim.Backup.Requests;
 using OpenApim.Backup.Storage;
@@ -33,7 +34,7 @@ internal sealed partial class RestoreJob(
         var scope = Enum.Parse<RestoreScope>(op.Request!["scope"]?.GetValue<string>() ?? nameof(RestoreScope.All));
         var service = ServiceRef.FromId(op.ServiceId);
         var started = time.GetUtcNow();
-        Directory.CreateDirectory(options.WorkDirectory);
+        LocalFiles.CreatePrivateDirectory(options.WorkDirectory);
         var file = Path.Combine(options.WorkDirectory, $"restore-{op.Id}.zip");
         try
         {

@@ -5,37 +5,42 @@ using Azure.Storage.Blobs;
 using Azure.Storage;
 using Azure;
 using OpenApim.Backup.Archive;
+using OpenApim.Resources.Hosting;
 
 namespace OpenApim.Backup.Storage;
 
 /// <summary>
 /// A container in Azure Blob Storage (or Azurite) through <c>Azure.Storage.Blobs</c>. Uploads stream
 /// the file in blocks and commit the block list last, so an interrupted upload never leaves a blob.
+/// Storage that stops answering fails the call with <see cref="StorageProblem.AccountUnreachable"/> after the
+/// storage timeout: a metadata call must complete within it, a transfer may not stall longer than it.
 /// </summary>
 internal sealed class AzureBlobTarget : IBlobTarget
 {
     private readonly BlobContainerClient _container;
     private readonly string _account;
+    private readonly TimeSpan _timeout;
 
-    private AzureBlobTarget(BlobContainerClient container, string account)
+    private AzureBlobTarget(BlobContainerClient container, string account, TimeSpan timeout)
     {
         _container = container;
         _account = account;
+        _timeout = timeout;
     }
 
-    public static AzureBlobTarget WithKey(Uri endpoint, string account, string key, string container) =>
-        new(new BlobServiceClient(endpoint, Credential(account, key), Options()).GetBlobContainerClient(container), account);
+    public static AzureBlobTarget WithKey(Uri endpoint, string account, string key, string container, TimeSpan timeout) =>
+        new(new BlobServiceClient(endpoint, Credential(account, key), Options(timeout)).GetBlobContainerClient(container), account, timeout);
 
-    public static AzureBlobTarget WithToken(Uri endpoint, string account, TokenCredential credential, string container) =>
-        new(new BlobServiceClient(endpoint, credential, Options()).GetBlobContainerClient(container), account);
+    public static AzureBlobTarget WithToken(Uri endpoint, string account, TokenCredential credential, string container, TimeSpan timeout) =>
+        new(new BlobServiceClient(endpoint, credential, Options(timeout)).GetBlobContainerClient(container), account, timeout);
 
-    public Task CheckContainerAsync(CancellationToken ct) => Call(async () =>
+    public Task CheckContainerAsync(CancellationToken ct) => Call(async deadline =>
     {
-        await _container.GetPropertiesAsync(cancellationToken: ct);
+        await _container.GetPropertiesAsync(cancellationToken: deadline);
         return 0;
-    }, null);
+    }, null, whole: true, ct);
 
-    public Task UploadAsync(string blobName, string localFile, IReadOnlyDictionary<string, string> metadata, CancellationToken ct) => Call(async () =>
+    public Task UploadAsync(string blobName, string localFile, IReadOnlyDictionary<string, string> metadata, CancellationToken ct) => Call(async token =>
     {
         var blob = _container.GetBlobClient(blobName);
         await blob.UploadAsync(localFile, new BlobUploadOptions
@@ -48,21 +53,24 @@ internal sealed class AzureBlobTarget : IBlobTarget
                 MaximumTransferSize = 4 * 1024 * 1024,
                 MaximumConcurrency = 4,
             },
-        }, ct);
+        }, token);
         return 0;
-    }, blobName);
+    }, blobName, whole: false, ct);
 
-    public Task<BlobInfo> DownloadAsync(string blobName, string localFile, CancellationToken ct) => Call(async () =>
+    public async Task<BlobInfo> DownloadAsync(string blobName, string localFile, CancellationToken ct)
     {
         var blob = _container.GetBlobClient(blobName);
-        var properties = await blob.GetPropertiesAsync(cancellationToken: ct);
-        await using var output = new HashingStream(File.Create(localFile));
-        await blob.DownloadToAsync(output, new BlobDownloadToOptions
+        var properties = await Call(deadline => blob.GetPropertiesAsync(cancellationToken: deadline), blobName, whole: true, ct);
+        return await Call(async token =>
         {
-            Conditions = new BlobRequestConditions { IfMatch = properties.Value.ETag },
-        }, ct);
-        return new BlobInfo(output.Sha256(), properties.Value.Metadata.AsReadOnly());
-    }, blobName);
+            await using var output = new HashingStream(LocalFiles.CreateSecret(localFile));
+            await blob.DownloadToAsync(output, new BlobDownloadToOptions
+            {
+                Conditions = new BlobRequestConditions { IfMatch = properties.Value.ETag },
+            }, token);
+            return new BlobInfo(output.Sha256(), properties.Value.Metadata.AsReadOnly());
+        }, blobName, whole: false, ct);
+    }
 
     private static StorageSharedKeyCredential Credential(string account, string key)
     {
@@ -76,26 +84,42 @@ internal sealed class AzureBlobTarget : IBlobTarget
         }
     }
 
-    private static BlobClientOptions Options()
+    private static BlobClientOptions Options(TimeSpan timeout)
     {
         var options = new BlobClientOptions();
         options.Retry.MaxRetries = 2;
         options.Retry.Delay = TimeSpan.FromMilliseconds(300);
-        options.Retry.NetworkTimeout = TimeSpan.FromSeconds(60);
+        options.Retry.NetworkTimeout = timeout;
         return options;
     }
 
-    private async Task<T> Call<T>(Func<Task<T>> action, string? blobName)
+    /// <summary>
+    /// Runs one storage call, translating failures. With <paramref name="whole"/> the call (retries included) must end
+    /// within the storage timeout; otherwise only each network read or write is bounded (the SDK's network timeout).
+    /// </summary>
+    private async Task<T> Call<T>(Func<CancellationToken, Task<T>> action, string? blobName, bool whole, CancellationToken ct)
     {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        if (whole)
+        {
+            deadline.CancelAfter(_timeout);
+        }
+
         try
         {
-            return await action();
+            return await action(deadline.Token);
+        }
+        catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
+        {
+            // The deadline above or the SDK's network timeout: storage stopped answering.
+            throw new StorageException(StorageProblem.AccountUnreachable,
+                $"The storage account '{_account}' at {_container.Uri.GetLeftPart(UriPartial.Authority)} did not answer within {_timeout.TotalSeconds:0.#} s (OPENAPIM_STORAGE_TIMEOUT).", e);
         }
         catch (RequestFailedException e)
         {
             throw Translate(e, blobName);
         }
-        catch (AggregateException e) when (e.InnerExceptions.All(x => x is HttpRequestException or SocketException or RequestFailedException { Status: 0 }))
+        catch (AggregateException e) when (e.InnerExceptions.All(x => x is HttpRequestException or SocketException or IOException or OperationCanceledException or RequestFailedException { Status: 0 }))
         {
             throw Unreachable(e);
         }

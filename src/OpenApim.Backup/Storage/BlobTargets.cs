@@ -42,7 +42,7 @@ public sealed class BlobTargets(BackupOptions options)
         var endpoint = new Uri((options.EndpointTemplate ?? BackupOptions.DefaultEndpointTemplate).Replace("{account}", request.StorageAccount, StringComparison.Ordinal));
         if (key is not null)
         {
-            return AzureBlobTarget.WithKey(endpoint, request.StorageAccount, key, request.ContainerName);
+            return AzureBlobTarget.WithKey(endpoint, request.StorageAccount, key, request.ContainerName, options.StorageTimeout);
         }
 
         if (options.UseAzureManagedIdentity)
@@ -50,7 +50,7 @@ public sealed class BlobTargets(BackupOptions options)
             var credential = request.AccessType == AccessType.UserAssignedManagedIdentity
                 ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(request.ClientId!))
                 : new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned);
-            return AzureBlobTarget.WithToken(endpoint, request.StorageAccount, credential, request.ContainerName);
+            return AzureBlobTarget.WithToken(endpoint, request.StorageAccount, credential, request.ContainerName, options.StorageTimeout);
         }
 
         throw NoCredential(request, service);

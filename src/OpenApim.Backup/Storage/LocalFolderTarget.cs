@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text;
 using OpenApim.Backup.Archive;
+using OpenApim.Resources.Hosting;
 
 namespace OpenApim.Backup.Storage;
 
@@ -37,10 +38,19 @@ internal sealed class LocalFolderTarget(string root, string account, string cont
     {
         await CheckContainerAsync(ct);
         var target = BlobPath(blobName);
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        CreateFolders(Path.GetDirectoryName(target)!);
         var temp = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.partial");
-        File.Copy(localFile, temp);
-        await File.WriteAllTextAsync(temp + ".meta", JsonSerializer.Serialize(metadata), ct);
+        await using (var source = File.OpenRead(localFile))
+        await using (var copy = LocalFiles.CreateSecret(temp, FileMode.CreateNew))
+        {
+            await source.CopyToAsync(copy, ct);
+        }
+
+        await using (var meta = LocalFiles.CreateSecret(temp + ".meta", FileMode.CreateNew))
+        {
+            await JsonSerializer.SerializeAsync(meta, metadata, cancellationToken: ct);
+        }
+
         File.Move(temp + ".meta", MetadataPath(target), overwrite: true);
         File.Move(temp, target, overwrite: true);
     }
@@ -56,7 +66,7 @@ internal sealed class LocalFolderTarget(string root, string account, string cont
 
         string sha256;
         await using (var input = File.OpenRead(source))
-        await using (var output = new HashingStream(File.Create(localFile)))
+        await using (var output = new HashingStream(LocalFiles.CreateSecret(localFile)))
         {
             await input.CopyToAsync(output, ct);
             sha256 = output.Sha256();
@@ -66,6 +76,22 @@ internal sealed class LocalFolderTarget(string root, string account, string cont
             ? JsonSerializer.Deserialize<Dictionary<string, string>>(await File.ReadAllTextAsync(MetadataPath(source), ct)) ?? []
             : [];
         return new BlobInfo(sha256, metadata);
+    }
+
+    /// <summary>The folders of a blob name ('a/b/c.zip'), owner-only like the account's folder.</summary>
+    private void CreateFolders(string folder)
+    {
+        var root = Path.GetFullPath(ContainerPath);
+        var missing = new Stack<string>();
+        for (var f = Path.GetFullPath(folder); f.Length > root.Length && !Directory.Exists(f); f = Path.GetDirectoryName(f)!)
+        {
+            missing.Push(f);
+        }
+
+        while (missing.TryPop(out var f))
+        {
+            LocalFiles.CreatePrivateDirectory(f);
+        }
     }
 
     private string BlobPath(string blobName)

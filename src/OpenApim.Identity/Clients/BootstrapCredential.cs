@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using OpenApim.Identity.Applications;
-using OpenApim.Identity.Tokens;
+using OpenApim.Resources.Hosting;
 
 namespace OpenApim.Identity.Clients;
 
@@ -49,7 +49,7 @@ public sealed class BootstrapCredential
 
         var clientId = Guid.NewGuid().ToString();
         var secret = PasswordCredential.NewSecret();
-        SecretFile.Write(path, new JsonObject { ["clientId"] = clientId, ["clientSecret"] = secret }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        LocalFiles.WriteSecret(path, new JsonObject { ["clientId"] = clientId, ["clientSecret"] = secret }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
         return new BootstrapCredential(clientId, secret, path);
     }
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.IdentityModel.Tokens;
+using OpenApim.Resources.Hosting;
 
 namespace OpenApim.Identity.Tokens;
 
@@ -104,29 +105,6 @@ public sealed class SigningKeys
                 ["pem"] = k.Rsa.ExportPkcs8PrivateKeyPem(),
             }).ToArray()),
         };
-        SecretFile.Write(_path, doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-    }
-}
-
-/// <summary>Writes files that hold secrets: readable by the owner only, replaced atomically.</summary>
-public static class SecretFile
-{
-    public static void Write(string path, string content)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temp = path + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var stream = new FileStream(temp, options))
-        using (var writer = new StreamWriter(stream))
-        {
-            writer.Write(content);
-        }
-
-        File.Move(temp, path, overwrite: true);
+        LocalFiles.WriteSecret(_path, doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 }

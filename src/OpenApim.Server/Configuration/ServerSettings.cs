@@ -36,6 +36,7 @@ public sealed record ServerSettings
         new("OPENAPIM_MANAGED_IDENTITIES", null, null, "Stand-ins for managed identities: identity@account=key;... where identity is 'system', 'system:{service}' or a user-assigned client id."),
         new("OPENAPIM_USE_AZURE_MANAGED_IDENTITY", null, "false", "Use the host's real Azure managed identity for accounts without a stand-in."),
         new("OPENAPIM_BACKUP_ENCRYPTION_KEY", null, null, "Base64 AES-256 key; when set, secret values inside backups are encrypted (AES-GCM) and restores need the same key."),
+        new("OPENAPIM_STORAGE_TIMEOUT", null, "00:00:15", "How long Azure Blob Storage may take to answer a metadata call, or stall a transfer, before a backup or restore fails with AccountUnreachable (a .NET TimeSpan)."),
         new("OPENAPIM_OPERATION_LEASE", null, "00:00:30", "How long a node owns a running backup/restore without renewing it; after that another node ends or resumes it."),
     ];
 
@@ -85,6 +86,8 @@ public sealed record ServerSettings
 
     public required TimeSpan OperationLease { get; init; }
 
+    public required TimeSpan StorageTimeout { get; init; }
+
     /// <summary>Maps each flag to its environment variable name, so flags and variables share configuration keys.</summary>
     public static IDictionary<string, string> SwitchMappings =>
         All.Where(s => s.Flag is not null).ToDictionary(s => s.Flag!, s => s.Env, StringComparer.OrdinalIgnoreCase);
@@ -121,6 +124,7 @@ public sealed record ServerSettings
             UseAzureManagedIdentity = bool.TryParse(Get("OPENAPIM_USE_AZURE_MANAGED_IDENTITY"), out var azureIdentity) && azureIdentity,
             BackupEncryptionKey = Get("OPENAPIM_BACKUP_ENCRYPTION_KEY"),
             OperationLease = Duration(Require("OPENAPIM_OPERATION_LEASE"), "OPENAPIM_OPERATION_LEASE"),
+            StorageTimeout = Duration(Require("OPENAPIM_STORAGE_TIMEOUT"), "OPENAPIM_STORAGE_TIMEOUT"),
         };
 
         if (!Guid.TryParse(settings.TenantId, out _))

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using OpenApim.Resources.Hosting;
 
 namespace OpenApim.Server.Configuration;
 
@@ -32,8 +33,8 @@ public static class TlsCertificate
         }
 
         var created = Create(settings.PublicHost);
-        Directory.CreateDirectory(folder);
-        Identity.Tokens.SecretFile.Write(keyPath, created.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem());
+        LocalFiles.CreatePrivateDirectory(folder);
+        LocalFiles.WriteSecret(keyPath, created.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem());
         File.WriteAllText(certPath, created.ExportCertificatePem());
         return (created, certPath);
     }

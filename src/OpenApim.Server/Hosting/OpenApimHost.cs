@@ -33,14 +33,17 @@ public static class OpenApimHost
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
         builder.Configuration.AddCommandLine(args, ServerSettings.SwitchMappings);
         var settings = ServerSettings.From(builder.Configuration);
-        Directory.CreateDirectory(settings.DataDirectory);
+        LocalFiles.CreatePrivateDirectory(settings.DataDirectory);
         ReadyAnnouncer.Reset(settings);
 
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Yarp", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
-        builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(settings.DataDirectory, "keys", "data-protection")));
+        var protectionKeys = Path.Combine(settings.DataDirectory, "keys", "data-protection");
+        LocalFiles.CreatePrivateDirectory(Path.GetDirectoryName(protectionKeys)!);
+        LocalFiles.CreatePrivateDirectory(protectionKeys);
+        builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(protectionKeys));
 
         var (certificate, certificatePath) = TlsCertificate.Load(settings);
         var listeners = new Listeners();
@@ -137,5 +140,6 @@ public static class OpenApimHost
         IdentityGrants = settings.ManagedIdentities is { } grants ? BackupOptions.ParseGrants(grants) : [],
         UseAzureManagedIdentity = settings.UseAzureManagedIdentity,
         EncryptionKey = settings.BackupEncryptionKey is { } key ? BackupOptions.ParseKey(key) : null,
+        StorageTimeout = settings.StorageTimeout,
     };
 }

@@ -23,7 +23,7 @@ public static class SeedCommand
         var options = Options(args);
         var config = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(options.ServerArgs, ServerSettings.SwitchMappings).Build();
         var settings = ServerSettings.From(config);
-        Directory.CreateDirectory(settings.DataDirectory);
+        Resources.Hosting.LocalFiles.CreatePrivateDirectory(settings.DataDirectory);
         SqlDialect dialect = settings.Postgres is { } cs ? new PostgresDialect(cs) : new SqliteDialect(Path.Combine(settings.DataDirectory, "openapim.db"));
         await dialect.MigrateAsync(CancellationToken.None);
         var store = new SqlResourceStore(dialect, TimeProvider.System);

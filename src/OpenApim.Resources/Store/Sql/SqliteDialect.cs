@@ -1,6 +1,7 @@
 using System.Data;
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using OpenApim.Resources.Hosting;
 
 namespace OpenApim.Resources.Store.Sql;
 
@@ -100,7 +101,17 @@ public sealed class SqliteDialect(string path) : SqlDialect
 
     public override async Task MigrateAsync(CancellationToken ct)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        // The database holds every key in clear: owner-only, and SQLite gives its -wal and -shm files the database file's mode.
+        LocalFiles.CreatePrivateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        if (!File.Exists(path))
+        {
+            LocalFiles.CreateSecret(path, FileMode.CreateNew).Dispose();
+        }
+
+        foreach (var file in new[] { path, path + "-wal", path + "-shm", path + "-journal" })
+        {
+            LocalFiles.Restrict(file);
+        }
         await using var c = await OpenAsync(ct);
         await using (var wal = c.CreateCommand())
         {
