@@ -18,7 +18,8 @@ public static class BackupModule
         services.AddSingleton<BlobTargets>();
         foreach (var name in new[] { OperationKinds.Backup, OperationKinds.Restore, RestoreJob.PreviewKind })
         {
-            services.AddSingleton<IServiceAction>(sp => new StorageAction(name, sp.GetRequiredService<IResourceStore>(), sp.GetRequiredService<OperationRunner>(), sp.GetRequiredService<TimeProvider>()));
+            services.AddSingleton<IServiceAction>(sp => new StorageAction(name, sp.GetRequiredService<IResourceStore>(), sp.GetRequiredService<OperationRunner>(),
+                sp.GetRequiredService<OperationSecrets>(), sp.GetRequiredService<TimeProvider>()));
         }
 
         services.AddSingleton<IOperationHandler, BackupJob>();
@@ -32,6 +33,7 @@ public static class BackupModule
         sp.GetRequiredService<IResourceStore>(),
         sp.GetRequiredService<BlobTargets>(),
         sp.GetRequiredService<BackupOptions>(),
+        sp.GetRequiredService<OperationSecrets>(),
         sp.GetRequiredService<TimeProvider>(),
         sp.GetRequiredService<ILogger<RestoreJob>>(),
         preview);

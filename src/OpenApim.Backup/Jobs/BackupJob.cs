@@ -17,7 +17,7 @@ namespace OpenApim.Backup.Jobs;
 /// Backs a service up: one consistent snapshot read (one database transaction) streamed into an
 /// archive in the work folder, then uploaded as one blob (committed only when complete).
 /// </summary>
-internal sealed partial class BackupJob(IResourceStore store, BlobTargets targets, BackupOptions options, TimeProvider time, ILogger<BackupJob> logger) : IOperationHandler
+internal sealed partial class BackupJob(IResourceStore store, BlobTargets targets, BackupOptions options, OperationSecrets secrets, TimeProvider time, ILogger<BackupJob> logger) : IOperationHandler
 {
     public string Kind => OperationKinds.Backup;
 
@@ -25,7 +25,7 @@ internal sealed partial class BackupJob(IResourceStore store, BlobTargets target
     {
         var op = context.Operation;
         var ct = context.Cancellation;
-        var request = context.State as StorageRequest ?? StorageRequest.FromStoredJson(op.Request!["storage"]!.AsObject());
+        var request = context.State as StorageRequest ?? StorageRequest.FromOperation(op, secrets);
         var service = ServiceRef.FromId(op.ServiceId);
         var started = time.GetUtcNow();
         LocalFiles.CreatePrivateDirectory(options.WorkDirectory);
@@ -46,6 +46,8 @@ internal sealed partial class BackupJob(IResourceStore store, BlobTargets target
                 ["openapim_sha256"] = await Sha256Async(file, ct),
             };
             context.Report(new JsonObject { ["phase"] = "uploading", ["rows"] = rows });
+            // A node whose lease another node took over must not commit a second blob.
+            await context.ConfirmOwnershipAsync();
             var uploading = time.GetUtcNow();
             await target.UploadAsync(request.BackupName, file, metadata, ct);
             var bytes = new FileInfo(file).Length;

@@ -20,7 +20,7 @@ namespace OpenApim.Backup.Jobs;
 /// reports what would change, without changing anything.
 /// </summary>
 internal sealed partial class RestoreJob(
-    IResourceStore store, BlobTargets targets, BackupOptions options, TimeProvider time, ILogger<RestoreJob> logger, bool preview) : IOperationHandler
+    IResourceStore store, BlobTargets targets, BackupOptions options, OperationSecrets secrets, TimeProvider time, ILogger<RestoreJob> logger, bool preview) : IOperationHandler
 {
     public const string PreviewKind = "previewRestore";
 
@@ -30,7 +30,7 @@ internal sealed partial class RestoreJob(
     {
         var op = context.Operation;
         var ct = context.Cancellation;
-        var request = context.State as StorageRequest ?? StorageRequest.FromStoredJson(op.Request!["storage"]!.AsObject());
+        var request = context.State as StorageRequest ?? StorageRequest.FromOperation(op, secrets);
         var scope = Enum.Parse<RestoreScope>(op.Request!["scope"]?.GetValue<string>() ?? nameof(RestoreScope.All));
         var service = ServiceRef.FromId(op.ServiceId);
         var started = time.GetUtcNow();
@@ -61,7 +61,7 @@ internal sealed partial class RestoreJob(
             }
 
             context.Report(new JsonObject { ["phase"] = "replacing" });
-            var counts = await store.ReplaceServiceContentAsync(service.Key, op.Id, RestoreScopes.ReplacedKinds(scope),
+            var counts = await store.ReplaceServiceContentAsync(service.Key, new OperationClaim(op.Id, op.Owner!), RestoreScopes.ReplacedKinds(scope),
                 Rows(archive, scope, ct), document => ServiceBackup.Apply(document, archivedService), ct);
             var elapsed = time.GetUtcNow() - started;
             phases["replace"] = Ms(time.GetUtcNow() - verified);

@@ -10,16 +10,23 @@ namespace OpenApim.Backup.Jobs;
 /// <summary>
 /// <c>POST {service}/backup</c>, <c>/restore</c> and OpenApim's <c>/previewRestore</c>: validate the body for
 /// the api-version (400 at once), check the service's identity when one is named, then start the
-/// operation on this node. Only the access-key-free part of the request is stored.
+/// operation on this node. The access key is stored only sealed (<see cref="OperationSecrets"/>), so another
+/// node can resume the operation when this one dies, and it is erased when the operation ends.
 /// </summary>
-internal sealed class StorageAction(string name, IResourceStore store, OperationRunner runner, TimeProvider time) : IServiceAction
+internal sealed class StorageAction(string name, IResourceStore store, OperationRunner runner, OperationSecrets secrets, TimeProvider time) : IServiceAction
 {
     public string Name => name;
 
     public async Task<OperationRecord> StartAsync(ServiceActionRequest request, CancellationToken ct)
     {
         var storage = StorageRequest.Parse(request.Body, request.ApiVersion);
+        var id = Guid.NewGuid().ToString("N");
         var stored = new JsonObject { ["storage"] = storage.ToStoredJson() };
+        if (storage.AccessKey is { } accessKey)
+        {
+            stored[OperationSecrets.RequestMember] = new JsonObject { ["accessKey"] = secrets.Seal(id, accessKey) };
+        }
+
         if (name != OperationKinds.Backup)
         {
             stored["scope"] = ParseScope(request.Body).ToString();
@@ -30,7 +37,7 @@ internal sealed class StorageAction(string name, IResourceStore store, Operation
 
         return await runner.StartAsync(new OperationRecord
         {
-            Id = Guid.NewGuid().ToString("N"),
+            Id = id,
             Kind = name,
             ServiceKey = request.Service.Key,
             ServiceId = request.Service.Id,
@@ -38,8 +45,8 @@ internal sealed class StorageAction(string name, IResourceStore store, Operation
             ApiVersion = request.ApiVersion,
             CreatedAt = time.GetUtcNow(),
             Request = stored,
-            // With a managed identity the credential comes from configuration, so any node can redo the work.
-            Resumable = storage.AccessType != AccessType.AccessKey,
+            // Any node can redo the work: a managed identity's credential comes from configuration, an access key is sealed in the row.
+            Resumable = true,
         }, storage, ct);
     }
 

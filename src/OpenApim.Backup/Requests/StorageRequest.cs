@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using OpenApim.Resources.Arm;
+using OpenApim.Resources.Operations;
 
 namespace OpenApim.Backup.Requests;
 
@@ -109,13 +110,19 @@ public sealed partial record StorageRequest(string StorageAccount, string Contai
         ["clientId"] = ClientId,
     };
 
-    public static StorageRequest FromStoredJson(JsonObject json) => new(
-        json["storageAccount"]!.GetValue<string>(),
-        json["containerName"]!.GetValue<string>(),
-        json["backupName"]!.GetValue<string>(),
-        Enum.Parse<AccessType>(json["accessType"]!.GetValue<string>()),
-        null,
-        json["clientId"]?.GetValue<string>());
+    /// <summary>The request of an operation another node accepted (or this node before a restart), its access key unsealed.</summary>
+    public static StorageRequest FromOperation(OperationRecord operation, OperationSecrets secrets)
+    {
+        var json = operation.Request!["storage"]!.AsObject();
+        var sealedKey = operation.Request[OperationSecrets.RequestMember]?["accessKey"]?.GetValue<string>();
+        return new(
+            json["storageAccount"]!.GetValue<string>(),
+            json["containerName"]!.GetValue<string>(),
+            json["backupName"]!.GetValue<string>(),
+            Enum.Parse<AccessType>(json["accessType"]!.GetValue<string>()),
+            sealedKey is null ? null : secrets.Unseal(operation.Id, sealedKey),
+            json["clientId"]?.GetValue<string>());
+    }
 
     /// <summary>Never print the key.</summary>
     public override string ToString() => $"{StorageAccount}/{ContainerName}/{BackupName} ({AccessType})";

@@ -18,8 +18,8 @@ public interface IOperationStore
     /// <summary>Extends the lease and saves progress; false when this node no longer owns the operation.</summary>
     Task<bool> RenewAsync(string id, string owner, DateTimeOffset leaseUntil, JsonObject? progress, CancellationToken ct);
 
-    /// <summary>Ends the operation; false when this node no longer owns it.</summary>
-    Task<bool> CompleteAsync(string id, string owner, OperationStatus status, JsonObject? result, JsonObject? failure, CancellationToken ct);
+    /// <summary>Ends the operation, storing <paramref name="request"/> in place of the request (its sealed secrets removed); false when this node no longer owns it.</summary>
+    Task<bool> CompleteAsync(string id, string owner, OperationStatus status, JsonObject? result, JsonObject? failure, JsonObject? request, CancellationToken ct);
 
     /// <summary>Takes over running operations whose lease expired before <paramref name="expiredBefore"/>.</summary>
     Task<IReadOnlyList<OperationRecord>> ClaimExpiredAsync(string owner, DateTimeOffset expiredBefore, DateTimeOffset leaseUntil, CancellationToken ct);

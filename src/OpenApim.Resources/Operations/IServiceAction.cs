@@ -30,7 +30,7 @@ public interface IOperationHandler
 }
 
 /// <summary>What a running operation sees.</summary>
-public sealed class OperationContext(OperationRecord operation, object? state, Action<JsonObject> reportProgress, CancellationToken cancellation)
+public sealed class OperationContext(OperationRecord operation, object? state, Action<JsonObject> reportProgress, Func<Task> confirmOwnership, CancellationToken cancellation)
 {
     public OperationRecord Operation { get; } = operation;
 
@@ -40,4 +40,10 @@ public sealed class OperationContext(OperationRecord operation, object? state, A
 
     /// <summary>Records progress; it is saved with the next lease renewal.</summary>
     public void Report(JsonObject progress) => reportProgress(progress);
+
+    /// <summary>
+    /// Renews the lease at once and throws <see cref="OperationLostException"/> when another node has taken the
+    /// operation over: call it before a step that must not happen twice (committing an upload).
+    /// </summary>
+    public Task ConfirmOwnershipAsync() => confirmOwnership();
 }

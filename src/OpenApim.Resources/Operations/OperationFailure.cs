@@ -23,6 +23,9 @@ public static class OperationFailure
             .Select(d => new ArmErrorDetail(d["code"]?.GetValue<string>() ?? "", d["message"]?.GetValue<string>() ?? "", d["target"]?.GetValue<string>()))
             .ToList());
 
+    public static ArmException SecretUnavailable() => new(HttpStatusCode.InternalServerError, "OperationSecretUnavailable",
+        "This node cannot open the operation's sealed credential: every node of a deployment needs the same {data-dir}/keys/operation-secrets.key (docs/operations.md). Start the operation again.");
+
     public static ArmException Interrupted(string kind) => new(HttpStatusCode.InternalServerError, "OperationInterrupted",
         $"The {kind} operation was interrupted: the server running it stopped before it finished. Nothing was changed by the part that ran; start the {kind} again.");
 }

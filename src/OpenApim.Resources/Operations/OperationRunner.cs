@@ -107,7 +107,7 @@ public sealed partial class OperationRunner(
             else
             {
                 LogInterrupted(logger, op.Kind, op.Id, op.ServiceId);
-                await store.Operations.CompleteAsync(op.Id, NodeId, OperationStatus.Failed, null, OperationFailure.ToJson(OperationFailure.Interrupted(op.Kind)), ct);
+                await store.Operations.CompleteAsync(op.Id, NodeId, OperationStatus.Failed, null, OperationFailure.ToJson(OperationFailure.Interrupted(op.Kind)), Scrubbed(op.Request), ct);
             }
         }
     }
@@ -121,10 +121,11 @@ public sealed partial class OperationRunner(
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
         JsonObject? progress = null;
-        var context = new OperationContext(record, state, p => Volatile.Write(ref progress, p), cts.Token);
+        var context = new OperationContext(record, state, p => Volatile.Write(ref progress, p), () => ConfirmAsync(record, cts), cts.Token);
         var renewal = RenewLoopAsync(record, () => Volatile.Read(ref progress), cts);
         JsonObject? result = null;
         JsonObject? failure = null;
+        var handedOver = false;
         try
         {
             if (!_handlers.TryGetValue(record.Kind, out var handler))
@@ -143,6 +144,11 @@ public sealed partial class OperationRunner(
         {
             failure = OperationFailure.ToJson(OperationFailure.Interrupted(record.Kind));
         }
+        catch (OperationCanceledException e) when (e is OperationLostException || cts.IsCancellationRequested)
+        {
+            // Another node took the operation over (this node's lease had expired): it reports the outcome, not us.
+            handedOver = true;
+        }
         catch (Exception e)
         {
             LogCrashed(logger, e, record.Kind, record.Id);
@@ -154,10 +160,17 @@ public sealed partial class OperationRunner(
             await renewal;
         }
 
+        if (handedOver)
+        {
+            LogHandedOver(logger, record.Kind, record.Id);
+            _running.TryRemove(record.Id, out _);
+            return;
+        }
+
         var status = failure is null ? OperationStatus.Succeeded : OperationStatus.Failed;
         try
         {
-            await store.Operations.CompleteAsync(record.Id, NodeId, status, result, failure, CancellationToken.None);
+            await store.Operations.CompleteAsync(record.Id, NodeId, status, result, failure, Scrubbed(record.Request), CancellationToken.None);
             var code = failure?["code"]?.GetValue<string>() ?? "";
             LogFinished(logger, record.Kind, record.Id, status, code);
         }
@@ -169,6 +182,30 @@ public sealed partial class OperationRunner(
         finally
         {
             _running.TryRemove(record.Id, out _);
+        }
+    }
+
+    /// <summary>The request without its sealed secrets: what stays in the row once the operation has ended.</summary>
+    private static JsonObject? Scrubbed(JsonObject? request)
+    {
+        if (request is null || !request.ContainsKey(OperationSecrets.RequestMember))
+        {
+            return request;
+        }
+
+        var copy = (JsonObject)request.DeepClone();
+        copy.Remove(OperationSecrets.RequestMember);
+        return copy;
+    }
+
+    /// <summary>Renews the lease now; when another node owns the operation, stops this run.</summary>
+    private async Task ConfirmAsync(OperationRecord record, CancellationTokenSource work)
+    {
+        if (!await store.Operations.RenewAsync(record.Id, NodeId, time.GetUtcNow() + Lease, null, work.Token))
+        {
+            LogLostLease(logger, record.Id);
+            await work.CancelAsync();
+            throw new OperationLostException($"Operation {record.Id} is now owned by another node.");
         }
     }
 
@@ -208,6 +245,9 @@ public sealed partial class OperationRunner(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ending {Kind} operation {OperationId} of {ServiceId} as interrupted: its node stopped and it cannot be resumed elsewhere")]
     private static partial void LogInterrupted(ILogger logger, string kind, string operationId, string serviceId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Operation {Kind} {OperationId} stopped on this node: another node took it over and will finish it")]
+    private static partial void LogHandedOver(ILogger logger, string kind, string operationId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Operation {Kind} {OperationId} crashed")]
     private static partial void LogCrashed(ILogger logger, Exception e, string kind, string operationId);

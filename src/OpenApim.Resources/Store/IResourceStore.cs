@@ -35,12 +35,13 @@ public interface IResourceStore
     /// <summary>
     /// Atomically replaces the rows of <paramref name="serviceKey"/> of the kinds in <paramref name="replacedKinds"/> with
     /// <paramref name="rows"/>, and applies <paramref name="updateService"/> to the service row, in one transaction.
-    /// Only the operation <paramref name="operationId"/> holding the service may do this; with a null id
-    /// (bulk import by the seed tool) no operation may be running.
+    /// Only the operation <paramref name="holder"/> names may do this, and only while the node it names still owns it
+    /// (a node whose lease another node took over is fenced off); with no holder (bulk import by the seed tool) no
+    /// operation may be running.
     /// </summary>
     Task<RestoreCounts> ReplaceServiceContentAsync(
         string serviceKey,
-        string? operationId,
+        OperationClaim? holder,
         IReadOnlyCollection<string> replacedKinds,
         IAsyncEnumerable<RawResource> rows,
         Func<System.Text.Json.Nodes.JsonObject, System.Text.Json.Nodes.JsonObject> updateService,

@@ -77,6 +77,7 @@ public static class OpenApimHost
         services.AddSingleton<IResourceStore>(sp => new SqlResourceStore(dialect, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IDirectoryStore>(new SqlDirectoryStore(dialect));
         services.AddSingleton(new OperationRunnerOptions(settings.OperationLease, SingleNode: settings.Postgres is null));
+        services.AddSingleton(new OperationSecrets(Path.Combine(settings.DataDirectory, "keys")));
         services.AddSingleton<OperationRunner>();
         services.AddHostedService(sp => sp.GetRequiredService<OperationRunner>());
         services.AddEmbeddedIdentity(new IdentityOptions

@@ -178,8 +178,8 @@ internal sealed class FlakyStore(IResourceStore inner, FlakyStore.Switch faults)
 
     public Task<IResourceSnapshot> OpenSnapshotAsync(string serviceKey, CancellationToken ct) => inner.OpenSnapshotAsync(serviceKey, ct);
 
-    public Task<RestoreCounts> ReplaceServiceContentAsync(string serviceKey, string? operationId, IReadOnlyCollection<string> replacedKinds, IAsyncEnumerable<RawResource> rows,
-        Func<JsonObject, JsonObject> updateService, CancellationToken ct) => inner.ReplaceServiceContentAsync(serviceKey, operationId, replacedKinds, rows, updateService, ct);
+    public Task<RestoreCounts> ReplaceServiceContentAsync(string serviceKey, OperationClaim? holder, IReadOnlyCollection<string> replacedKinds, IAsyncEnumerable<RawResource> rows,
+        Func<JsonObject, JsonObject> updateService, CancellationToken ct) => inner.ReplaceServiceContentAsync(serviceKey, holder, replacedKinds, rows, updateService, ct);
 
     public Task<IReadOnlyDictionary<string, long>> ReadVersionsAsync(string serviceKey, IReadOnlyCollection<string> kinds, CancellationToken ct) => inner.ReadVersionsAsync(serviceKey, kinds, ct);
 

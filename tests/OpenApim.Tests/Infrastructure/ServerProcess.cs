@@ -26,7 +26,10 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public static string ServerAssembly => Path.Combine(AppContext.BaseDirectory, "OpenApim.Server.dll");
 
-    public static async Task<ServerProcess> StartAsync(string dataDirectory, params string[] args)
+    public static Task<ServerProcess> StartAsync(string dataDirectory, params string[] args) => StartAsync(dataDirectory, null, args);
+
+    /// <summary>Starts the server with extra environment variables (e.g. a fixed bootstrap credential shared by several nodes).</summary>
+    public static async Task<ServerProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -34,6 +37,11 @@ public sealed class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         foreach (var arg in (string[])[ServerAssembly, "--data-dir", dataDirectory, "--management-port", "0", "--gateway-port", "0", .. args])
         {
             info.ArgumentList.Add(arg);
@@ -63,11 +71,14 @@ public sealed class ServerProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
-    public async Task<ArmClient> CreateArmClientAsync()
+    /// <summary>An ARM client of this node, as the bootstrap administrator (from the generated file, or as given).</summary>
+    public async Task<ArmClient> CreateArmClientAsync(string? clientId = null, string? clientSecret = null)
     {
         var endpoints = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(DataDirectory, "endpoints.json")))!;
         var certificate = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(endpoints["certificatePath"]!.GetValue<string>()));
-        var credentials = JsonNode.Parse(await File.ReadAllTextAsync(endpoints["bootstrapCredentialsPath"]!.GetValue<string>()))!;
+        var credentials = clientId is not null
+            ? new JsonObject { ["clientId"] = clientId, ["clientSecret"] = clientSecret }
+            : JsonNode.Parse(await File.ReadAllTextAsync(endpoints["bootstrapCredentialsPath"]!.GetValue<string>()))!;
         var http = new HttpClient(new HttpClientHandler
         {
             ServerCertificateCustomValidationCallback = (_, cert, _, _) => cert?.Thumbprint == certificate.Thumbprint,

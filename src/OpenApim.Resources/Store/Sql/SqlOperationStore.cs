@@ -64,11 +64,13 @@ internal sealed class SqlOperationStore(SqlDialect dialect, TimeProvider time) :
         return await cmd.ExecuteNonQueryAsync(ct) == 1;
     }
 
-    public async Task<bool> CompleteAsync(string id, string owner, OperationStatus status, JsonObject? result, JsonObject? failure, CancellationToken ct)
+    public async Task<bool> CompleteAsync(string id, string owner, OperationStatus status, JsonObject? result, JsonObject? failure, JsonObject? request, CancellationToken ct)
     {
         await using var c = await dialect.OpenAsync(ct);
         await using var cmd = ResourceSql.Command(c, null,
-            $"UPDATE operations SET status = @status, ended_at = @now, updated_at = @now, lease_until = NULL, result = {dialect.JsonParameter("@result")}, error = {dialect.JsonParameter("@error")} WHERE id = @id AND owner = @owner AND status = 'Running'");
+            $"UPDATE operations SET status = @status, ended_at = @now, updated_at = @now, lease_until = NULL, result = {dialect.JsonParameter("@result")}, error = {dialect.JsonParameter("@error")}, " +
+            $"request = {dialect.JsonParameter("@request")} WHERE id = @id AND owner = @owner AND status = 'Running'");
+        SqlDialect.Param(cmd, "@request", request?.ToJsonString());
         SqlDialect.Param(cmd, "@status", status.ToString());
         SqlDialect.Param(cmd, "@now", time.GetUtcNow());
         SqlDialect.Param(cmd, "@result", result?.ToJsonString());
@@ -124,12 +126,12 @@ internal sealed class SqlOperationStore(SqlDialect dialect, TimeProvider time) :
     }
 
     /// <summary>The running operation of a service, if any (checked inside writers' transactions, after the service lock).</summary>
-    internal static async Task<(string Id, string Kind)?> ActiveAsync(DbConnection c, DbTransaction tx, string serviceKey, CancellationToken ct)
+    internal static async Task<(string Id, string Kind, string? Owner)?> ActiveAsync(DbConnection c, DbTransaction tx, string serviceKey, CancellationToken ct)
     {
-        await using var cmd = ResourceSql.Command(c, tx, "SELECT id, kind FROM operations WHERE service_key = @s AND status = 'Running' LIMIT 1");
+        await using var cmd = ResourceSql.Command(c, tx, "SELECT id, kind, owner FROM operations WHERE service_key = @s AND status = 'Running' LIMIT 1");
         SqlDialect.Param(cmd, "@s", serviceKey);
         await using var r = await cmd.ExecuteReaderAsync(ct);
-        return await r.ReadAsync(ct) ? (r.GetString(0), r.GetString(1)) : null;
+        return await r.ReadAsync(ct) ? (r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2)) : null;
     }
 
     private static async Task<IReadOnlyList<OperationRecord>> ReadAllAsync(DbCommand cmd, CancellationToken ct)

@@ -94,7 +94,7 @@ public sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : IR
 
     public async Task<RestoreCounts> ReplaceServiceContentAsync(
         string serviceKey,
-        string? operationId,
+        OperationClaim? holder,
         IReadOnlyCollection<string> replacedKinds,
         IAsyncEnumerable<RawResource> rows,
         Func<JsonObject, JsonObject> updateService,
@@ -104,11 +104,14 @@ public sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : IR
         await using var tx = await dialect.BeginWriteAsync(c, ct);
         var (serviceId, epoch) = await ResourceSql.LockServiceAsync(c, tx, serviceKey, ct);
         var busy = await SqlOperationStore.ActiveAsync(c, tx, serviceKey, ct);
-        if (busy?.Id != operationId)
+        if (holder is null && busy is { } running)
         {
-            throw operationId is null
-                ? ArmErrors.ServiceBusy(ResourceSql.ServiceName(serviceKey), busy!.Value.Kind, busy.Value.Id)
-                : new InvalidOperationException($"Operation {operationId} does not hold service {serviceKey}.");
+            throw ArmErrors.ServiceBusy(ResourceSql.ServiceName(serviceKey), running.Kind, running.Id);
+        }
+
+        if (holder is not null && (busy?.Id != holder.Id || busy?.Owner != holder.Owner))
+        {
+            throw new OperationLostException($"Operation {holder.Id} no longer holds service {serviceKey} on node {holder.Owner}: another node took it over.");
         }
 
         long deleted = 0;
