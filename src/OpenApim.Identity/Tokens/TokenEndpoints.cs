@@ -62,7 +62,7 @@ public static partial class TokenEndpoints
             return Results.Json(OAuthError("invalid_request", $"AADSTS90002: Tenant '{tenant}' not found. Use the tenant id of this OpenApim ({urls.TenantId})."), statusCode: 400);
         }
 
-        if (!c.Request.HasFormContentType)
+        if (!c.Request.HasFormContentType || !c.Request.ContentType!.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
         {
             return Results.Json(OAuthError("invalid_request", "AADSTS900144: The request body must be application/x-www-form-urlencoded."), statusCode: 400);
         }
@@ -78,7 +78,7 @@ public static partial class TokenEndpoints
 
             form = await c.Request.ReadFormAsync(FormLimits, c.RequestAborted);
         }
-        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException)
+        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException or IOException)
         {
             var tooLarge = e is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge };
             return Results.Json(OAuthError("invalid_request", tooLarge

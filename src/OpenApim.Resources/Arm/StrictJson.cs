@@ -6,7 +6,7 @@ namespace OpenApim.Resources.Arm;
 
 /// <summary>
 /// Parses request bodies strictly, so nothing ambiguous reaches the store: valid UTF-8 only, no
-/// escaped lone surrogates, no duplicate property names (ARM matches names case-insensitively, so
+/// escaped lone surrogates or U+0000 (which PostgreSQL's jsonb cannot store), no duplicate property names (ARM matches names case-insensitively, so
 /// <c>properties</c> and <c>Properties</c> in one object are duplicates too), and a bounded depth.
 /// Every refusal is a 400 <c>InvalidRequestContent</c> that says where the problem is.
 /// </summary>
@@ -83,7 +83,10 @@ public static class StrictJson
     {
         try
         {
-            return reader.GetString()!;
+            var text = reader.GetString()!;
+            return text.Contains('\0', StringComparison.Ordinal)
+                ? throw ArmErrors.InvalidRequestContent($"the string at byte {reader.TokenStartIndex + 1} contains U+0000, which no ARM value may hold.")
+                : text;
         }
         catch (InvalidOperationException)
         {

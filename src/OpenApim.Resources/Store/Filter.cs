@@ -50,6 +50,11 @@ internal sealed class FilterParser(string text, Func<string, string?> resolveFie
             throw ArmErrors.Validation("$filter", $"Invalid $filter: it is {text.Length} characters long; the limit is {Filter.MaxLength}.");
         }
 
+        if (text.Any(char.IsControl))
+        {
+            throw Error("it contains a control character");
+        }
+
         var result = ParseOr();
         SkipSpace();
         if (_pos < text.Length)
