@@ -19,7 +19,9 @@ internal abstract record GatewayRecord
         if (kind is "subscriptions" or "users")
         {
             using var doc = JsonDocument.Parse(body);
-            var props = doc.RootElement.TryGetProperty("properties", out var pe) && pe.ValueKind == JsonValueKind.Object ? pe : default;
+            var props = doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("properties", out var pe) && pe.ValueKind == JsonValueKind.Object
+                ? pe
+                : throw new FormatException($"The {kind} row {relativeId} has no properties object.");
             string? Str(string name) => props.ValueKind == JsonValueKind.Object && props.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
             return kind == "users"
                 ? new UserRecord(names[0], Str("state") ?? "active")
@@ -27,7 +29,7 @@ internal abstract record GatewayRecord
                     Str("expirationDate") is { } expires && DateTimeOffset.TryParse(expires, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : null);
         }
 
-        var p = (JsonNode.Parse(body) as JsonObject)?["properties"] as JsonObject ?? [];
+        var p = (JsonNode.Parse(body) as JsonObject)?["properties"] as JsonObject ?? throw new FormatException($"The {kind} row {relativeId} has no properties object.");
         return kind switch
         {
             ServiceKind.Name => new ServiceRecord(ServiceKind.ProxyHosts(JsonNode.Parse(body) as JsonObject ?? [])),

@@ -73,8 +73,8 @@ public sealed class GatewayReloadTests : IAsyncLifetime
         await _server.App.Services.RefreshGatewayAsync();
         Assert.Equal(HttpStatusCode.OK, await CallAsync(service, key));
 
-        // Damage the stored row behind the API's back, as a broken disk or a bad migration would.
-        var good = await SetBodyAsync("{\"properties\": ");
+        // Damage the stored row behind the API's back, as a bad migration would (SQLite's JSON index refuses malformed text).
+        var good = await SetBodyAsync("{\"properties\": 42}");
 
         await _server.App.Services.RefreshGatewayAsync();
         Assert.Equal(HttpStatusCode.Unauthorized, await CallAsync(service, key));
