@@ -2,8 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using OpenApim.Management.Access;
-using OpenApim.Management.Arm;
+using OpenApim.Http;
 using OpenApim.Management.Entities;
 using OpenApim.Management.Operations;
 using OpenApim.Management.Providers;
@@ -29,8 +28,6 @@ public static class ManagementEndpoints
     {
         var root = app.MapGroup("").RequireAuthorization(authorizationPolicy);
         ProviderEndpoints.MapRoot(root);
-        RoleAssignmentEndpoints.Map(root);
-        ApplicationEndpoints.Map(root);
 
         var subscription = root.MapGroup("/subscriptions/{subscriptionId}").AddEndpointFilter(ArmRequestFilter.ResourceManager);
         ProviderEndpoints.Map(subscription);

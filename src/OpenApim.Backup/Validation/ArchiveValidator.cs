@@ -5,7 +5,7 @@ using OpenApim.Resources.Arm;
 using OpenApim.Resources.Kinds;
 using OpenApim.Resources.Kinds.Schema;
 using OpenApim.Resources.Kinds.Service;
-using OpenApim.Resources.Policies;
+using OpenApim.Policies;
 
 namespace OpenApim.Backup.Validation;
 

@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
 using OpenApim.Gateway.Routing;
 using OpenApim.Resources.Hosting;
-using OpenApim.Resources.Policies;
+using OpenApim.Policies;
 
 namespace OpenApim.Gateway.Configuration;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using OpenApim.Gateway.Policies;
 using OpenApim.Gateway.Routing;
-using OpenApim.Resources.Policies;
+using OpenApim.Policies;
 
 namespace OpenApim.Gateway.Configuration;
 

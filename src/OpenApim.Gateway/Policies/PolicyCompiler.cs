@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using OpenApim.Gateway.Configuration;
-using OpenApim.Resources.Policies;
+using OpenApim.Policies;
 
 namespace OpenApim.Gateway.Policies;
 

@@ -1,4 +1,4 @@
-using OpenApim.Resources.Policies;
+using OpenApim.Policies;
 
 namespace OpenApim.Gateway.Policies;
 

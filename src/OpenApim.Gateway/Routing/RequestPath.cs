@@ -1,6 +1,6 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
-using OpenApim.Resources.Hosting;
+using OpenApim.Http;
 
 namespace OpenApim.Gateway.Routing;
 
@@ -15,7 +15,7 @@ internal static class RequestPath
     /// <summary>Why the path cannot be routed, or null when it can.</summary>
     public static string? Problem(HttpContext http)
     {
-        switch (RequestLimits.Check(http))
+        switch (RequestTargets.Check(http))
         {
             case TargetProblem.TooLong:
                 return "too long";

@@ -13,14 +13,6 @@ public sealed class ArmActionRequirement : IAuthorizationRequirement;
 /// <summary>Decides <see cref="ArmActionRequirement"/> from the caller's role assignments, read live (a revoked role stops working at once).</summary>
 public sealed partial class ArmAccessHandler(RoleAssignments assignments, ILogger<ArmAccessHandler> logger) : AuthorizationHandler<ArmActionRequirement, HttpContext>
 {
-    /// <summary>
-    /// The scope of a <c>{scope}/providers/Microsoft.Authorization/...</c> request, set when its path is
-    /// rewritten to the scope-less routes: the action is then checked over this scope.
-    /// </summary>
-    public const string ScopeItem = "openapim.arm-scope";
-
-    internal const string DeniedItem = "openapim.arm-denied";
-
     protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, ArmActionRequirement requirement, HttpContext resource)
     {
         if (context.User.Identity?.IsAuthenticated != true)
@@ -29,9 +21,9 @@ public sealed partial class ArmAccessHandler(RoleAssignments assignments, ILogge
         }
 
         var action = ArmAction.From(resource.Request.Method, resource.Request.Path.Value ?? "/");
-        if (resource.Items[ScopeItem] is string scope)
+        if (resource.Features.Get<ArmScopeFeature>() is { } scoped)
         {
-            action = action with { Scope = scope };
+            action = action with { Scope = scoped.Scope };
         }
 
         if (await assignments.AllowsAsync(Caller.PrincipalIds(context.User), action, resource.RequestAborted))
@@ -41,7 +33,7 @@ public sealed partial class ArmAccessHandler(RoleAssignments assignments, ILogge
         }
 
         LogDenied(logger, Caller.Name(context.User), action.Action, action.Scope);
-        resource.Items[DeniedItem] = action;
+        resource.Features.Set(new ArmDenialFeature(action));
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Denied {Client}: {Action} over {Scope}")]
@@ -55,7 +47,7 @@ public sealed class ArmAccessDeniedHandler : IAuthorizationMiddlewareResultHandl
 
     public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
-        if (authorizeResult.Forbidden && context.Items[ArmAccessHandler.DeniedItem] is ArmAction denied)
+        if (authorizeResult.Forbidden && context.Features.Get<ArmDenialFeature>() is { Action: var denied })
         {
             throw ArmErrors.AuthorizationFailed(Caller.Name(context.User), Caller.ObjectId(context.User), denied.Action, denied.Scope);
         }

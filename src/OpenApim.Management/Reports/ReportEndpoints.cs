@@ -3,7 +3,7 @@ using System.Xml;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using OpenApim.Management.Arm;
+using OpenApim.Http;
 using OpenApim.Management.Services;
 using OpenApim.Resources.Arm;
 using OpenApim.Resources.Usage;

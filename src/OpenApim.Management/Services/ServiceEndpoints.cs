@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using OpenApim.Management.Arm;
+using OpenApim.Http;
 using OpenApim.Management.Operations;
 using OpenApim.Resources.Arm;
 using OpenApim.Resources.Entities;

@@ -4,12 +4,10 @@ using OpenApim.Backup;
 using OpenApim.Gateway;
 using OpenApim.Resources.Usage;
 using OpenApim.Identity;
-using OpenApim.Identity.Authentication;
+using OpenApim.Identity.Hosting;
 using OpenApim.Identity.Clients;
-using OpenApim.Identity.Tokens;
 using OpenApim.Management;
-using OpenApim.Management.Access;
-using OpenApim.Management.Arm;
+using OpenApim.Http;
 using OpenApim.Resources.Arm;
 using OpenApim.Resources.Hosting;
 using OpenApim.Resources.Operations;
@@ -51,7 +49,7 @@ public static class OpenApimHost
         {
             kestrel.AddServerHeader = false;
             // Kestrel would answer a long request line with a bare 414; it lets them through so the management API
-            // and the gateway answer in their own formats (see RequestLimits.MaxUrlLength).
+            // and the gateway answer in their own formats (see RequestTargets.MaxUrlLength).
             kestrel.Limits.MaxRequestLineSize = 64 * 1024;
             var address = System.Net.IPAddress.Parse(settings.ListenAddress);
             kestrel.Listen(address, settings.ManagementPort, l => { l.UseHttps(certificate); listeners.Management = l; });
@@ -108,18 +106,18 @@ public static class OpenApimHost
             return next(context);
         });
         app.UseArmErrors();
-        app.Use((context, next) => RequestLimits.Check(context) switch
+        app.Use((context, next) => RequestTargets.Check(context) switch
         {
-            TargetProblem.TooLong => throw ArmErrors.UriTooLong(RequestLimits.MaxUrlLength),
+            TargetProblem.TooLong => throw ArmErrors.UriTooLong(RequestTargets.MaxUrlLength),
             TargetProblem.DotSegment => throw ArmErrors.DotSegment(),
             _ => next(context),
         });
-        app.UseScopedProviders();
+        app.UseArmScopes();
         app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.MapTokenEndpoints();
-        app.MapManagement(ArmAuthentication.Policy);
+        app.MapIdentity();
+        app.MapManagement(IdentityModule.Policy);
         app.MapHealth();
         app.MapFallback(context => throw ArmErrors.RouteNotFound(context.Request.Method, context.Request.Path));
 

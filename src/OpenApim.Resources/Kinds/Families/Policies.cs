@@ -1,4 +1,4 @@
-using OpenApim.Resources.Policies;
+using OpenApim.Policies;
 using OpenApim.Resources.Store;
 using OpenApim.Resources.Kinds.Schema;
 

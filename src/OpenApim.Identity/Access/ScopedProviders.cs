@@ -1,8 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using OpenApim.Identity.Access;
 
-namespace OpenApim.Management.Access;
+namespace OpenApim.Identity.Access;
 
 /// <summary>
 /// Microsoft.Authorization lives under every scope (<c>/</c>, a subscription, a resource group, a
@@ -22,7 +21,7 @@ public static class ScopedProviders
         var at = path.IndexOf(Marker, StringComparison.OrdinalIgnoreCase);
         if (at >= 0 && ArmScope.Parse(path[..at]) is { } scope)
         {
-            context.Items[ArmAccessHandler.ScopeItem] = scope;
+            context.Features.Set(new ArmScopeFeature(scope));
             context.Request.Path = path[at..];
         }
 
@@ -30,5 +29,5 @@ public static class ScopedProviders
     });
 
     /// <summary>The scope a Microsoft.Authorization request was sent to ("/" for the tenant).</summary>
-    public static string Scope(this HttpContext context) => context.Items[ArmAccessHandler.ScopeItem] as string ?? ArmScope.Tenant;
+    public static string Scope(this HttpContext context) => context.Features.Get<ArmScopeFeature>()?.Scope ?? ArmScope.Tenant;
 }

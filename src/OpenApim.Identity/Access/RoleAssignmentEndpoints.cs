@@ -3,11 +3,10 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using OpenApim.Identity.Access;
-using OpenApim.Management.Arm;
+using OpenApim.Http;
 using OpenApim.Resources.Arm;
 
-namespace OpenApim.Management.Access;
+namespace OpenApim.Identity.Access;
 
 /// <summary>
 /// Microsoft.Authorization as ARM serves it: role assignments created, listed and deleted at any

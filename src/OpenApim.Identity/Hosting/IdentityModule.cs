@@ -1,21 +1,25 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.Tokens;
 using OpenApim.Identity.Access;
 using OpenApim.Identity.Applications;
+using OpenApim.Identity.Authentication;
 using OpenApim.Identity.Clients;
 using OpenApim.Identity.Tokens;
 
-namespace OpenApim.Identity.Authentication;
+namespace OpenApim.Identity.Hosting;
 
 /// <summary>
-/// Bearer-token authentication and role-based authorisation for the management API. Tokens come
-/// from the embedded issuer or from a configured external one (chosen by the token's <c>iss</c>);
-/// failures answer 401 with the ARM error body and a <c>WWW-Authenticate</c> header saying what was
-/// wrong. Every request is then authorised against the ARM action it performs.
+/// Identity as the server composes it: the embedded issuer and its token endpoints, bearer-token
+/// authentication (tokens of the embedded issuer or of a configured external one, chosen by the token's
+/// <c>iss</c>; failures answer 401 with the ARM error body and a <c>WWW-Authenticate</c> header saying
+/// what was wrong), role-based authorisation of every request against the ARM action it performs, and
+/// Identity's own management surface (app registrations, role assignments, signing keys).
 /// </summary>
-public static class ArmAuthentication
+public static class IdentityModule
 {
     public const string Policy = "arm";
     private const string Scheme = "arm-bearer";
@@ -68,5 +72,17 @@ public static class ArmAuthentication
             .RequireAuthenticatedUser()
             .AddRequirements(new ArmActionRequirement()));
         return services;
+    }
+
+    /// <summary>Before routing: Microsoft.Authorization requests at any scope are routed to one set of endpoints (<see cref="ScopedProviders"/>).</summary>
+    public static IApplicationBuilder UseArmScopes(this IApplicationBuilder app) => app.UseScopedProviders();
+
+    /// <summary>Maps the token endpoints (anonymous) and Identity's ARM endpoints (guarded by <see cref="Policy"/>).</summary>
+    public static void MapIdentity(this IEndpointRouteBuilder app)
+    {
+        app.MapTokenEndpoints();
+        var root = app.MapGroup("").RequireAuthorization(Policy);
+        RoleAssignmentEndpoints.Map(root);
+        ApplicationEndpoints.Map(root);
     }
 }

@@ -1,14 +1,14 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace OpenApim.Resources.Hosting;
+namespace OpenApim.Http;
 
 /// <summary>What is wrong with a request target before any routing looks at it.</summary>
 public enum TargetProblem
 {
     None,
 
-    /// <summary>Longer than <see cref="RequestLimits.MaxUrlLength"/>.</summary>
+    /// <summary>Longer than <see cref="RequestTargets.MaxUrlLength"/>.</summary>
     TooLong,
 
     /// <summary>
@@ -19,7 +19,7 @@ public enum TargetProblem
 }
 
 /// <summary>Checks on the request line that the management API and the gateway make themselves, on the target as sent.</summary>
-public static class RequestLimits
+public static class RequestTargets
 {
     /// <summary>Longest path and query accepted, in characters (Azure Resource Manager and API Management answer 414 above about this).</summary>
     public const int MaxUrlLength = 16 * 1024;

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace OpenApim.Resources.Policies;
+namespace OpenApim.Policies;
 
 /// <summary>
 /// Policy expressions (<c>@(...)</c>, <c>@{...}</c>) are C# in API Management. OpenApim does not run C#;

@@ -2,14 +2,14 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using OpenApim.Resources.Arm;
 
-namespace OpenApim.Management.Arm;
+namespace OpenApim.Http;
 
 /// <summary>
 /// Refuses (400) a request whose route value <paramref name="routeValue"/> is present but not a GUID, on
 /// every method, before the handler runs: ids of app registrations and role assignments are GUIDs, and
 /// nothing else may reach a look-up or a write.
 /// </summary>
-internal sealed class GuidRouteValues(string routeValue, string what) : IEndpointFilter
+public sealed class GuidRouteValues(string routeValue, string what) : IEndpointFilter
 {
     public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 
-namespace OpenApim.Resources.Policies;
+namespace OpenApim.Policies;
 
 /// <summary>
 /// Every policy OpenApim runs, with the sections it may appear in, its attributes and children. A

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using OpenApim.Resources.Arm;
 
-namespace OpenApim.Management.Arm;
+namespace OpenApim.Http;
 
 /// <summary>Writing ARM responses: JSON bodies, ETags and the error envelope.</summary>
 public static class ArmResponse

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OpenApim.Resources.Hosting;
 using OpenApim.Resources.Arm;
 
-namespace OpenApim.Management.Arm;
+namespace OpenApim.Http;
 
 /// <summary>Reading the parts of an ARM request: api-version, JSON body, conditional headers, paging.</summary>
 public static class ArmRequest

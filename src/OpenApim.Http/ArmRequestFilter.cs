@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using OpenApim.Resources.Arm;
 
-namespace OpenApim.Management.Arm;
+namespace OpenApim.Http;
 
 /// <summary>Requires a supported <c>api-version</c> and a well-formed subscription id on every ARM route.</summary>
 public sealed class ArmRequestFilter(IReadOnlyList<string> supported) : IEndpointFilter

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using OpenApim.Resources.Arm;
 
-namespace OpenApim.Management.Arm;
+namespace OpenApim.Http;
 
 /// <summary>
 /// Gives every response an <c>x-ms-request-id</c> (echoing <c>x-ms-client-request-id</c> when asked)

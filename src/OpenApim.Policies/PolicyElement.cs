@@ -1,7 +1,7 @@
 using System.Xml;
 using System.Xml.Linq;
 
-namespace OpenApim.Resources.Policies;
+namespace OpenApim.Policies;
 
 /// <summary>One element of a policy document, with its attributes, children, text and line.</summary>
 public sealed record PolicyElement(string Name, IReadOnlyDictionary<string, string> Attributes, IReadOnlyList<PolicyElement> Children, string Text, int Line)

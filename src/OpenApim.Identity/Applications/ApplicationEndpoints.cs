@@ -3,12 +3,11 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using OpenApim.Identity.Applications;
 using OpenApim.Identity.Tokens;
-using OpenApim.Management.Arm;
+using OpenApim.Http;
 using OpenApim.Resources.Arm;
 
-namespace OpenApim.Management.Access;
+namespace OpenApim.Identity.Applications;
 
 /// <summary>
 /// OpenApim's identity extension (<c>/providers/OpenApim.Identity</c>, see docs/identity.md): app

@@ -1,0 +1,10 @@
+namespace OpenApim.Identity.Access;
+
+/// <summary>
+/// The scope a <c>{scope}/providers/Microsoft.Authorization/...</c> request was sent to, kept aside when its path is
+/// rewritten to the scope-less routes (<see cref="ScopedProviders"/>); authorisation checks the action over it.
+/// </summary>
+internal sealed record ArmScopeFeature(string Scope);
+
+/// <summary>The action a request was denied, for the 403 answer.</summary>
+internal sealed record ArmDenialFeature(ArmAction Action);
