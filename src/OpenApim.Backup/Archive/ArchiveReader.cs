@@ -2,7 +2,7 @@ using System.IO.Compression;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using OpenApim.Resources.Kinds;
-using OpenApim.Resources.Kinds.Service;
+using OpenApim.Resources.Model;
 
 namespace OpenApim.Backup.Archive;
 
@@ -82,7 +82,7 @@ internal sealed class ArchiveReader : IDisposable
 
     public JsonObject ReadService()
     {
-        var part = Manifest.Parts.FirstOrDefault(p => p.Kind == ServiceKind.Name) ?? throw Corrupted("the manifest lists no service.json");
+        var part = Manifest.Parts.FirstOrDefault(p => p.Kind == ResourceKind.Service.Path) ?? throw Corrupted("the manifest lists no service.json");
         if (part.Bytes > ArchiveLimits.MaxDocumentBytes)
         {
             throw Corrupted("service.json is larger than a service document can be");
@@ -104,7 +104,7 @@ internal sealed class ArchiveReader : IDisposable
     }
 
     /// <summary>The entity parts, in manifest order.</summary>
-    public IEnumerable<ManifestPart> EntityParts => Manifest.Parts.Where(p => p.Kind != ServiceKind.Name);
+    public IEnumerable<ManifestPart> EntityParts => Manifest.Parts.Where(p => p.Kind != ResourceKind.Service.Path);
 
     /// <summary>Streams the rows of a part, decrypting secrets; the checksum is verified when the part has been read to the end.</summary>
     public IEnumerable<ArchiveRow> ReadPart(ManifestPart part)

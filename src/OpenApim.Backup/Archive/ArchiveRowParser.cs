@@ -2,8 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using OpenApim.Resources.Kinds;
 using OpenApim.Resources.Kinds.Schema;
+using OpenApim.Resources.Model;
 
 namespace OpenApim.Backup.Archive;
 

@@ -3,9 +3,8 @@ using System.IO.Compression;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
-using OpenApim.Resources.Kinds;
 using OpenApim.Resources.Kinds.Schema;
-using OpenApim.Resources.Kinds.Service;
+using OpenApim.Resources.Model;
 
 namespace OpenApim.Backup.Archive;
 
@@ -124,7 +123,7 @@ internal sealed class ArchiveWriter : IAsyncDisposable
                     Close(ref open);
                     using var stream = new HashingStream(_zip.CreateEntry(PartNames.Service, CompressionLevel.Optimal).Open());
                     stream.Write(chunk.Data, 0, chunk.Length);
-                    _parts.Add(new ManifestPart(PartNames.Service, ServiceKind.Name, BackupScope.Configuration, 1, stream.Bytes, stream.Sha256()));
+                    _parts.Add(new ManifestPart(PartNames.Service, ResourceKind.Service.Path, BackupScope.Configuration, 1, stream.Bytes, stream.Sha256()));
                     continue;
                 }
 

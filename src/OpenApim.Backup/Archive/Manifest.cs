@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using OpenApim.Resources.Kinds;
-using OpenApim.Resources.Kinds.Service;
+using OpenApim.Resources.Model;
 
 namespace OpenApim.Backup.Archive;
 
@@ -41,7 +40,7 @@ public sealed record Manifest(
     /// <summary>The first version whose encrypted backups carry a manifest seal.</summary>
     public static readonly Version Sealed = new(1, 1);
 
-    public IReadOnlyDictionary<string, long> Counts => Parts.Where(p => p.Kind != ServiceKind.Name).ToDictionary(p => p.Kind, p => p.Count);
+    public IReadOnlyDictionary<string, long> Counts => Parts.Where(p => p.Kind != ResourceKind.Service.Path).ToDictionary(p => p.Kind, p => p.Count);
 
     public JsonObject ToJson() => new()
     {

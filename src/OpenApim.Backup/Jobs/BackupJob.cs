@@ -1,13 +1,13 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
-using OpenApim.Resources.Hosting;
 using OpenApim.Backup.Archive;
 using OpenApim.Backup.Requests;
 using OpenApim.Backup.Storage;
 using OpenApim.Resources.Arm;
-using OpenApim.Resources.Kinds;
+using OpenApim.Resources.Hosting;
 using OpenApim.Resources.Kinds.Service;
+using OpenApim.Resources.Model;
 using OpenApim.Resources.Operations;
 using OpenApim.Resources.Store;
 
@@ -92,22 +92,22 @@ internal sealed partial class BackupJob(IResourceStore store, BlobTargets target
     {
         var ct = context.Cancellation;
         var cipher = options.EncryptionKey is { } key ? new SecretCipher(key) : null;
-        await using var snapshot = await store.OpenSnapshotAsync(service.Key, ct);
+        await using var snapshot = await store.OpenSnapshotAsync(service, ct);
         await using var output = LocalFiles.CreateSecret(file, FileMode.CreateNew, 1 << 16);
         await using var writer = new ArchiveWriter(output, cipher);
         JsonObject? serviceDocument = null;
         long rows = 0;
         await foreach (var row in snapshot.ReadAllAsync(ct))
         {
-            if (row.Kind == ServiceKind.Name)
+            if (row.Kind == ResourceKind.Service)
             {
                 serviceDocument = JsonNode.Parse(row.Body)!.AsObject();
                 await writer.WriteServiceAsync(ServiceBackup.ForArchive(serviceDocument), ct);
                 continue;
             }
 
-            var kind = KindCatalog.Find(row.Kind);
-            if (kind is null || kind.Backup == BackupScope.Excluded)
+            var kind = row.Kind;
+            if (kind.Backup == BackupScope.Excluded)
             {
                 continue;
             }

@@ -2,7 +2,9 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using OpenApim.Backup.Archive;
 using OpenApim.Resources.Arm;
+using OpenApim.Resources.Kinds;
 using OpenApim.Resources.Kinds.Service;
+using OpenApim.Resources.Model;
 using OpenApim.Resources.Store;
 
 namespace OpenApim.Backup.Jobs;
@@ -18,9 +20,9 @@ internal static class PreviewReport
 
     public static async Task<JsonObject> BuildAsync(IResourceStore store, ServiceRef service, ArchiveReader archive, JsonObject archivedService, JsonObject current, RestoreScope scope, CancellationToken ct)
     {
-        var replaced = RestoreScopes.ReplacedKinds(scope).ToHashSet(StringComparer.Ordinal);
-        var existing = new Dictionary<string, (string Kind, UInt128 Hash)>(StringComparer.Ordinal);
-        await using (var snapshot = await store.OpenSnapshotAsync(service.Key, ct))
+        var replaced = RestoreScopes.ReplacedKinds(scope).ToHashSet();
+        var existing = new Dictionary<string, (ResourceKind Kind, UInt128 Hash)>(StringComparer.Ordinal);
+        await using (var snapshot = await store.OpenSnapshotAsync(service, ct))
         {
             await foreach (var row in snapshot.ReadAllAsync(ct))
             {
@@ -32,19 +34,24 @@ internal static class PreviewReport
         }
 
         var changes = new SortedDictionary<string, int[]>(StringComparer.Ordinal); // create, update, delete, unchanged
-        int[] For(string kind) => changes.TryGetValue(kind, out var c) ? c : changes[kind] = new int[4];
-        foreach (var part in archive.EntityParts.Where(p => replaced.Contains(p.Kind)))
+        int[] For(ResourceKind kind) => changes.TryGetValue(kind.Path, out var c) ? c : changes[kind.Path] = new int[4];
+        foreach (var part in archive.EntityParts)
         {
+            if (KindCatalog.Find(part.Kind) is not { } kind || !replaced.Contains(kind))
+            {
+                continue;
+            }
+
             foreach (var row in archive.ReadPart(part))
             {
-                var target = RestoreJob.ToRow(part.Kind, row);
+                var target = RestoreJob.ToRow(kind, row);
                 if (existing.Remove(target.Path, out var before))
                 {
-                    For(part.Kind)[before.Hash == Hash(row.Body) ? 3 : 1]++;
+                    For(kind)[before.Hash == Hash(row.Body) ? 3 : 1]++;
                 }
                 else
                 {
-                    For(part.Kind)[0]++;
+                    For(kind)[0]++;
                 }
             }
         }

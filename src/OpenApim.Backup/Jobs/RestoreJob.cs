@@ -1,13 +1,14 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
-using OpenApim.Resources.Hosting;
 using OpenApim.Backup.Archive;
 using OpenApim.Backup.Requests;
 using OpenApim.Backup.Storage;
 using OpenApim.Backup.Validation;
 using OpenApim.Resources.Arm;
+using OpenApim.Resources.Hosting;
 using OpenApim.Resources.Kinds;
 using OpenApim.Resources.Kinds.Service;
+using OpenApim.Resources.Model;
 using OpenApim.Resources.Operations;
 using OpenApim.Resources.Store;
 
@@ -48,7 +49,7 @@ internal sealed partial class RestoreJob(
 
             var downloaded = time.GetUtcNow();
             using var archive = ArchiveReader.Open(file, options.EncryptionKey);
-            var current = await store.GetAsync(service.Key, ct) ?? throw ArmErrors.ServiceNotFound(service.Name, service.ResourceGroup);
+            var current = await store.GetAsync(EntityAddress.ForService(service), ct) ?? throw ArmErrors.ServiceNotFound(service.Name, service.ResourceGroup);
             var archivedService = Verify(archive, current.Body, scope, context);
             var verified = time.GetUtcNow();
             var phases = new JsonObject { ["download"] = Ms(downloaded - started), ["verify"] = Ms(verified - downloaded) };
@@ -61,7 +62,7 @@ internal sealed partial class RestoreJob(
             }
 
             context.Report(new JsonObject { ["phase"] = "replacing" });
-            var counts = await store.ReplaceServiceContentAsync(service.Key, new OperationClaim(op.Id, op.Owner!), RestoreScopes.ReplacedKinds(scope),
+            var counts = await store.ReplaceServiceContentAsync(service, new OperationClaim(op.Id, op.Owner!), RestoreScopes.ReplacedKinds(scope),
                 Rows(archive, scope, ct), document => ServiceBackup.Apply(document, archivedService), ct);
             var elapsed = time.GetUtcNow() - started;
             phases["replace"] = Ms(time.GetUtcNow() - verified);
@@ -138,11 +139,12 @@ internal sealed partial class RestoreJob(
     /// </summary>
     private static IAsyncEnumerable<RawResource> Rows(ArchiveReader archive, RestoreScope scope, CancellationToken ct) =>
         Prefetch.Run(archive.EntityParts
-            .Where(part => RestoreScopes.Replaces(scope, KindCatalog.Get(part.Kind)))
-            .SelectMany(part => archive.ReadPart(part).Select(row => ToRow(part.Kind, row))), capacity: 8192, ct);
+            .Select(part => (Part: part, Kind: KindCatalog.Get(part.Kind)))
+            .Where(p => RestoreScopes.Replaces(scope, p.Kind))
+            .SelectMany(p => archive.ReadPart(p.Part).Select(row => ToRow(p.Kind, row))), capacity: 8192, ct);
 
     /// <summary>Archive rows are relative to the service, so they become rows of whichever service is restored into.</summary>
-    internal static RawResource ToRow(string kind, ArchiveRow row) =>
+    internal static RawResource ToRow(ResourceKind kind, ArchiveRow row) =>
         RawResource.FromRelativeId(row.Path, kind, row.DisplayName, row.Body, row.Created, row.Updated);
 
     private static long Ms(TimeSpan t) => (long)t.TotalMilliseconds;

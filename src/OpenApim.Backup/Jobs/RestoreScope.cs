@@ -1,4 +1,5 @@
 using OpenApim.Resources.Kinds;
+using OpenApim.Resources.Model;
 
 namespace OpenApim.Backup.Jobs;
 
@@ -15,8 +16,8 @@ public enum RestoreScope
 internal static class RestoreScopes
 {
     /// <summary>The kinds whose rows a restore of <paramref name="scope"/> replaces in the target.</summary>
-    public static IReadOnlyCollection<string> ReplacedKinds(RestoreScope scope) =>
-        [.. KindCatalog.All.Where(k => Replaces(scope, k)).Select(k => k.Path)];
+    public static IReadOnlyCollection<ResourceKind> ReplacedKinds(RestoreScope scope) =>
+        [.. KindCatalog.All.Where(k => Replaces(scope, k))];
 
     public static bool Replaces(RestoreScope scope, ResourceKind kind) => kind.Backup switch
     {

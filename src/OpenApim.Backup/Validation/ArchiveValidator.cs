@@ -1,11 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using OpenApim.Backup.Archive;
+using OpenApim.Policies;
 using OpenApim.Resources.Arm;
-using OpenApim.Resources.Kinds;
 using OpenApim.Resources.Kinds.Schema;
 using OpenApim.Resources.Kinds.Service;
-using OpenApim.Policies;
+using OpenApim.Resources.Model;
 
 namespace OpenApim.Backup.Validation;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpenApim.Resources.Arm;
 using OpenApim.Resources.Hosting;
 using OpenApim.Resources.Store;
 
@@ -16,7 +17,7 @@ namespace OpenApim.Gateway.Configuration;
 internal sealed partial class ConfigWatcher(
     IResourceStore store, GatewayState state, GatewayHealth health, Deployment deployment, GatewayOptions options, TimeProvider time, ILogger<ConfigWatcher> logger) : BackgroundService
 {
-    private readonly Dictionary<string, ServiceCache> _caches = new(StringComparer.Ordinal);
+    private readonly Dictionary<ServiceRef, ServiceCache> _caches = [];
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -62,7 +63,7 @@ internal sealed partial class ConfigWatcher(
 
     private async Task RefreshLockedAsync(CancellationToken ct)
     {
-        IReadOnlyDictionary<string, long> epochs;
+        IReadOnlyDictionary<ServiceRef, long> epochs;
         try
         {
             epochs = await store.GetEpochsAsync(ct);
@@ -75,35 +76,35 @@ internal sealed partial class ConfigWatcher(
 
         var changed = false;
         List<Exception>? failures = null;
-        foreach (var (key, epoch) in epochs)
+        foreach (var (service, epoch) in epochs)
         {
-            if (_caches.TryGetValue(key, out var cache) && cache.Epoch == epoch)
+            if (_caches.TryGetValue(service, out var cache) && cache.Epoch == epoch)
             {
                 continue;
             }
 
-            cache ??= _caches[key] = new ServiceCache();
+            cache ??= _caches[service] = new ServiceCache();
             var started = time.GetTimestamp();
             try
             {
-                var rebuilt = await cache.RefreshAsync(store, key, epoch, deployment, ct);
+                var rebuilt = await cache.RefreshAsync(store, service, epoch, deployment, ct);
                 changed |= rebuilt;
-                health.Loaded(key, cache.UnreadableRows);
+                health.Loaded(service.Key, cache.UnreadableRows);
                 if (rebuilt)
                 {
                     var elapsed = time.GetElapsedTime(started);
-                    LogLoaded(logger, key, cache.Runtime?.Apis.Length ?? 0, cache.Runtime?.Keys.Count ?? 0, elapsed.TotalMilliseconds);
+                    LogLoaded(logger, service.Key, cache.Runtime?.Apis.Length ?? 0, cache.Runtime?.Keys.Count ?? 0, elapsed.TotalMilliseconds);
                 }
 
                 if (cache.UnreadableRows > 0)
                 {
-                    LogUnreadableRows(logger, key, cache.UnreadableRows);
+                    LogUnreadableRows(logger, service.Key, cache.UnreadableRows);
                 }
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
-                health.Failed(key, e.Message, time.GetUtcNow());
-                LogServiceFailed(logger, e, key);
+                health.Failed(service.Key, e.Message, time.GetUtcNow());
+                LogServiceFailed(logger, e, service.Key);
                 (failures ??= []).Add(e);
             }
         }
@@ -111,7 +112,7 @@ internal sealed partial class ConfigWatcher(
         foreach (var gone in _caches.Keys.Except(epochs.Keys).ToList())
         {
             _caches.Remove(gone);
-            health.Removed(gone);
+            health.Removed(gone.Key);
             changed = true;
         }
 

@@ -1,6 +1,9 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using OpenApim.Resources.Kinds;
 using OpenApim.Resources.Kinds.Service;
+using OpenApim.Resources.Model;
 
 namespace OpenApim.Gateway.Configuration;
 
@@ -11,52 +14,64 @@ namespace OpenApim.Gateway.Configuration;
 internal abstract record GatewayRecord
 {
     /// <summary>Reads a stored row into its compact form; null for kinds the gateway ignores.</summary>
-    public static GatewayRecord? From(string kind, string relativeId, string body)
+    public static GatewayRecord? From(ResourceKind kind, string relativeId, string body)
     {
         var names = relativeId.Split('/').Where((_, i) => i % 2 == 1).ToArray();
 
         // Subscriptions and users are most of a big service: read them without building a node tree.
-        if (kind is "subscriptions" or "users")
+        if (kind == KindCatalog.Subscriptions || kind == KindCatalog.Users)
         {
             using var doc = JsonDocument.Parse(body);
             var props = doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("properties", out var pe) && pe.ValueKind == JsonValueKind.Object
                 ? pe
                 : throw new FormatException($"The {kind} row {relativeId} has no properties object.");
-            string? Str(string name) => props.ValueKind == JsonValueKind.Object && props.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-            return kind == "users"
+            string? Str(string name) => props.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            return kind == KindCatalog.Users
                 ? new UserRecord(names[0], Str("state") ?? "active")
                 : new SubscriptionRecord(names[0], Str("scope") ?? "/apis", Last(Str("ownerId")), Str("state") ?? "submitted", Str("primaryKey"), Str("secondaryKey"),
-                    Str("expirationDate") is { } expires && DateTimeOffset.TryParse(expires, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var at) ? at : null);
+                    Str("expirationDate") is { } expires && DateTimeOffset.TryParse(expires, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null);
         }
 
-        var p = (JsonNode.Parse(body) as JsonObject)?["properties"] as JsonObject ?? throw new FormatException($"The {kind} row {relativeId} has no properties object.");
-        return kind switch
+        var document = JsonNode.Parse(body) as JsonObject;
+        if (kind == ResourceKind.Service)
         {
-            ServiceKind.Name => new ServiceRecord(ServiceKind.ProxyHosts(JsonNode.Parse(body) as JsonObject ?? [])),
-            "apis" => new ApiRecord(
-                names[0], S(p, "path") ?? "", S(p, "serviceUrl"),
-                B(p, "subscriptionRequired") ?? true,
-                S(p["subscriptionKeyParameterNames"], "header") ?? "Ocp-Apim-Subscription-Key",
-                S(p["subscriptionKeyParameterNames"], "query") ?? "subscription-key",
-                Last(S(p, "apiVersionSetId")), S(p, "apiVersion"), B(p, "isCurrent") ?? true),
-            "apis/operations" => new OperationRecord(names[0], names[1], S(p, "method") ?? "GET", S(p, "urlTemplate") ?? "/"),
-            "policies" or "apis/policies" or "apis/operations/policies" or "products/policies" => new PolicyRecord(kind, [.. names[..^1]], S(p, "value") ?? ""),
-            "products" => new ProductRecord(names[0], S(p, "state") ?? "notPublished", B(p, "subscriptionRequired") ?? true),
-            "products/apis" => new ProductApiRecord(names[0], names[1]),
-            "namedValues" => new NamedValueRecord(S(p, "displayName") ?? names[0], S(p, "value") ?? ""),
-            "backends" => new BackendRecord(names[0], S(p, "url") ?? "", Map(p["credentials"]?["header"]), Map(p["credentials"]?["query"]),
-                p["credentials"]?["authorization"] is JsonObject auth ? $"{S(auth, "scheme")} {S(auth, "parameter")}".Trim() : null),
-            "apiVersionSets" => new VersionSetRecord(names[0], S(p, "versioningScheme") ?? "Segment", S(p, "versionQueryName"), S(p, "versionHeaderName")),
-            _ => null,
-        };
+            return new ServiceRecord(ServiceKind.ProxyHosts(document ?? []));
+        }
+
+        if (!Parsers.TryGetValue(kind, out var parse))
+        {
+            return null;
+        }
+
+        var p = document?["properties"] as JsonObject ?? throw new FormatException($"The {kind} row {relativeId} has no properties object.");
+        return parse(names, p);
     }
 
     /// <summary>The kinds the gateway reads.</summary>
-    public static readonly IReadOnlyCollection<string> Kinds =
-    [
-        ServiceKind.Name, "apis", "apis/operations", "policies", "apis/policies", "apis/operations/policies", "products/policies",
-        "products", "products/apis", "subscriptions", "users", "namedValues", "backends", "apiVersionSets",
-    ];
+    public static readonly IReadOnlyCollection<ResourceKind> Kinds;
+
+    private static readonly Dictionary<ResourceKind, Func<string[], JsonObject, GatewayRecord>> Parsers = new()
+    {
+        [KindCatalog.Apis] = (n, p) => new ApiRecord(
+            n[0], S(p, "path") ?? "", S(p, "serviceUrl"),
+            B(p, "subscriptionRequired") ?? true,
+            S(p["subscriptionKeyParameterNames"], "header") ?? "Ocp-Apim-Subscription-Key",
+            S(p["subscriptionKeyParameterNames"], "query") ?? "subscription-key",
+            Last(S(p, "apiVersionSetId")), S(p, "apiVersion"), B(p, "isCurrent") ?? true),
+        [KindCatalog.ApiOperations] = (n, p) => new OperationRecord(n[0], n[1], S(p, "method") ?? "GET", S(p, "urlTemplate") ?? "/"),
+        [KindCatalog.ServicePolicies] = (n, p) => new PolicyRecord(KindCatalog.ServicePolicies, [.. n[..^1]], S(p, "value") ?? ""),
+        [KindCatalog.ApiPolicies] = (n, p) => new PolicyRecord(KindCatalog.ApiPolicies, [.. n[..^1]], S(p, "value") ?? ""),
+        [KindCatalog.ApiOperationPolicies] = (n, p) => new PolicyRecord(KindCatalog.ApiOperationPolicies, [.. n[..^1]], S(p, "value") ?? ""),
+        [KindCatalog.ProductPolicies] = (n, p) => new PolicyRecord(KindCatalog.ProductPolicies, [.. n[..^1]], S(p, "value") ?? ""),
+        [KindCatalog.Products] = (n, p) => new ProductRecord(n[0], S(p, "state") ?? "notPublished", B(p, "subscriptionRequired") ?? true),
+        [KindCatalog.ProductApis] = (n, _) => new ProductApiRecord(n[0], n[1]),
+        [KindCatalog.NamedValues] = (n, p) => new NamedValueRecord(S(p, "displayName") ?? n[0], S(p, "value") ?? ""),
+        [KindCatalog.Backends] = (n, p) => new BackendRecord(n[0], S(p, "url") ?? "", Map(p["credentials"]?["header"]), Map(p["credentials"]?["query"]),
+            p["credentials"]?["authorization"] is JsonObject auth ? $"{S(auth, "scheme")} {S(auth, "parameter")}".Trim() : null),
+        [KindCatalog.ApiVersionSets] = (n, p) => new VersionSetRecord(n[0], S(p, "versioningScheme") ?? "Segment", S(p, "versionQueryName"), S(p, "versionHeaderName")),
+    };
+
+    static GatewayRecord() => Kinds = [ResourceKind.Service, KindCatalog.Subscriptions, KindCatalog.Users, .. Parsers.Keys];
 
     private static string? S(JsonNode? node, string name) => node?[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
@@ -78,7 +93,7 @@ internal sealed record ApiRecord(string Name, string Path, string? ServiceUrl, b
 internal sealed record OperationRecord(string Api, string Name, string Method, string UrlTemplate) : GatewayRecord;
 
 /// <summary>A policy; <see cref="Owner"/> names its scope (e.g. [api] or [api, operation] or [product]).</summary>
-internal sealed record PolicyRecord(string Kind, IReadOnlyList<string> Owner, string Xml) : GatewayRecord;
+internal sealed record PolicyRecord(ResourceKind Kind, IReadOnlyList<string> Owner, string Xml) : GatewayRecord;
 
 internal sealed record ProductRecord(string Name, string State, bool SubscriptionRequired) : GatewayRecord;
 

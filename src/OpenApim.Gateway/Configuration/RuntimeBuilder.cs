@@ -1,7 +1,9 @@
 using System.Collections.Frozen;
 using OpenApim.Gateway.Routing;
-using OpenApim.Resources.Hosting;
 using OpenApim.Policies;
+using OpenApim.Resources.Hosting;
+using OpenApim.Resources.Kinds;
+using OpenApim.Resources.Model;
 
 namespace OpenApim.Gateway.Configuration;
 
@@ -13,11 +15,11 @@ internal static class RuntimeBuilder
         var all = records.ToList();
         var namedValues = First(all.OfType<NamedValueRecord>(), n => n.DisplayName, n => n.Value);
         var policies = all.OfType<PolicyRecord>().ToLookup(p => (p.Kind, string.Join('/', p.Owner).ToLowerInvariant()));
-        PolicySections PolicyOf(string kind, params string[] owner) =>
+        PolicySections PolicyOf(ResourceKind kind, params string[] owner) =>
             policies[(kind, string.Join('/', owner).ToLowerInvariant())].FirstOrDefault() is { } p ? Parse(p.Xml, namedValues) : PolicySections.Inherit;
 
         var productApis = all.OfType<ProductApiRecord>().ToLookup(l => l.Product, l => l.Api, StringComparer.OrdinalIgnoreCase);
-        var products = First(all.OfType<ProductRecord>(), p => p.Name, p => new ProductRuntime(p.Name, p.State, p.SubscriptionRequired, PolicyOf("products/policies", p.Name)));
+        var products = First(all.OfType<ProductRecord>(), p => p.Name, p => new ProductRuntime(p.Name, p.State, p.SubscriptionRequired, PolicyOf(KindCatalog.ProductPolicies, p.Name)));
         var publishedProductsOfApi = products.Values.Where(p => p.State == "published")
             .SelectMany(p => productApis[p.Name].Distinct(StringComparer.OrdinalIgnoreCase).Select(api => (Api: api, Product: p)))
             .ToLookup(x => x.Api, x => x.Product, StringComparer.OrdinalIgnoreCase);
@@ -38,7 +40,7 @@ internal static class RuntimeBuilder
                     ? new VersioningRuntime(set.Scheme, set.Scheme == "Query" ? set.QueryName : set.HeaderName)
                     : null,
                 ApiVersion = a.ApiVersion,
-                Policy = PolicyOf("apis/policies", a.Name),
+                Policy = PolicyOf(KindCatalog.ApiPolicies, a.Name),
                 Products = [.. publishedProductsOfApi[a.Name]],
                 Operations = [.. operations[a.Name]
                     .Select(o => new OperationRuntime
@@ -46,7 +48,7 @@ internal static class RuntimeBuilder
                         Name = o.Name,
                         Method = o.Method.ToUpperInvariant(),
                         Template = new UrlTemplate(o.UrlTemplate),
-                        Policy = PolicyOf("apis/operations/policies", o.Api, o.Name),
+                        Policy = PolicyOf(KindCatalog.ApiOperationPolicies, o.Api, o.Name),
                     })
                     .OrderByDescending(o => o.Template.Specificity)],
             })
@@ -92,7 +94,7 @@ internal static class RuntimeBuilder
             Products = products,
             Backends = backends,
             UserStates = users,
-            GlobalPolicy = PolicyOf("policies"),
+            GlobalPolicy = PolicyOf(KindCatalog.ServicePolicies),
         };
     }
 

@@ -1,4 +1,6 @@
+using OpenApim.Resources.Arm;
 using OpenApim.Resources.Hosting;
+using OpenApim.Resources.Model;
 using OpenApim.Resources.Store;
 
 namespace OpenApim.Gateway.Configuration;
@@ -24,11 +26,11 @@ internal sealed class ServiceCache
     public int UnreadableRows => _unreadable.Count;
 
     /// <summary>Brings the cache to <paramref name="epoch"/>; true when the runtime was rebuilt.</summary>
-    public async Task<bool> RefreshAsync(IResourceStore store, string key, long epoch, Deployment deployment, CancellationToken ct)
+    public async Task<bool> RefreshAsync(IResourceStore store, ServiceRef service, long epoch, Deployment deployment, CancellationToken ct)
     {
-        var versions = await store.ReadVersionsAsync(key, GatewayRecord.Kinds, ct);
+        var versions = await store.ReadVersionsAsync(service, GatewayRecord.Kinds, ct);
         var changedRows = new List<VersionedResource>();
-        await foreach (var row in store.ReadChangedAsync(key, GatewayRecord.Kinds, _maxVersion, ct))
+        await foreach (var row in store.ReadChangedAsync(service, GatewayRecord.Kinds, _maxVersion, ct))
         {
             changedRows.Add(row);
         }
@@ -77,7 +79,7 @@ internal sealed class ServiceCache
         }
         else if (_dirty || Runtime is null)
         {
-            Runtime = RuntimeBuilder.Build(key, key[(key.LastIndexOf('/') + 1)..], _rows.Values.Select(v => v.Record), deployment);
+            Runtime = RuntimeBuilder.Build(service.Key, service.Name, _rows.Values.Select(v => v.Record), deployment);
             rebuilt = true;
         }
 

@@ -6,6 +6,7 @@ using OpenApim.Http;
 using OpenApim.Resources.Arm;
 using OpenApim.Resources.Entities;
 using OpenApim.Resources.Kinds;
+using OpenApim.Resources.Model;
 using OpenApim.Resources.Store;
 
 namespace OpenApim.Management.Entities;
@@ -47,11 +48,11 @@ internal sealed class EntityEndpoints(EntityService entities, IResourceStore sto
         {
             if (targets is null)
             {
-                items.Add(EntityService.Render(addresses[i], page.Items[i], null));
+                items.Add(EntityRendering.Render(addresses[i], page.Items[i], null));
             }
-            else if (targets.TryGetValue(EntityService.LinkTargetKey(addresses[i]), out var target))
+            else if (targets.TryGetValue(EntityService.LinkTarget(addresses[i]), out var target))
             {
-                items.Add(EntityService.Render(addresses[i], page.Items[i], target));
+                items.Add(EntityRendering.Render(addresses[i], page.Items[i], target));
             }
         }
 
@@ -63,15 +64,15 @@ internal sealed class EntityEndpoints(EntityService entities, IResourceStore sto
         await entities.GetAsync(view.Entity, c.RequestAborted);
         var (top, skip) = c.Request.Paging();
         var page = await store.ListAsync(view.View.Query(view.Entity) with { Top = top, Skip = skip }, c.RequestAborted);
-        var kind = KindCatalog.Get(view.View.ResultKind);
+        var kind = view.View.ResultKind;
         var items = new List<JsonNode>(page.Items.Count);
-        var parents = view.View.ThroughLinks ? await store.GetManyAsync([.. page.Items.Select(r => r.ParentKey)], c.RequestAborted) : null;
+        var parents = view.View.ThroughLinks ? await store.GetManyAsync([.. page.Items.Select(r => r.Address.Parent!)], c.RequestAborted) : null;
         foreach (var row in page.Items)
         {
-            var shown = parents is null ? row : parents.GetValueOrDefault(row.ParentKey);
+            var shown = parents is null ? row : parents.GetValueOrDefault(row.Address.Parent!);
             if (shown is not null)
             {
-                var rendered = EntityService.Render(view.Entity.Sibling(kind, shown.Name), shown);
+                var rendered = EntityRendering.Render(view.Entity.Sibling(kind, shown.Name), shown);
                 rendered["id"] = $"{view.Entity.Id}/{view.View.Segment}/{shown.Name}";
                 items.Add(rendered);
             }
@@ -88,16 +89,16 @@ internal sealed class EntityEndpoints(EntityService entities, IResourceStore sto
             // Association HEAD answers 204 "entity exists" (tag assignments answer 200); GET shows the linked entity.
             if (HttpMethods.IsHead(c.Request.Method))
             {
-                await c.Response.StatusAsync(address.Kind.LinkTarget == "tags" ? 200 : 204);
+                await c.Response.StatusAsync(address.Kind.LinkTarget == KindCatalog.Tags ? 200 : 204);
                 return;
             }
 
-            var target = await entities.LinkTargetAsync(address, c.RequestAborted) ?? throw ArmErrors.EntityNotFound(address.RelativePath);
-            await c.Response.JsonAsync(200, EntityService.Render(address, row, target), row.ETag);
+            var target = await entities.LinkTargetAsync(address, c.RequestAborted) ?? throw ArmErrors.EntityNotFound(address.RelativeId);
+            await c.Response.JsonAsync(200, EntityRendering.Render(address, row, target), row.ETag);
             return;
         }
 
-        await c.Response.JsonAsync(200, EntityService.Render(address, row), row.ETag);
+        await c.Response.JsonAsync(200, EntityRendering.Render(address, row), row.ETag);
     }
 
     private async Task PutAsync(HttpContext c, EntityAddress address)
@@ -107,14 +108,14 @@ internal sealed class EntityEndpoints(EntityService entities, IResourceStore sto
         var status = result.Created ? 201 : 200;
         if (address.Kind.LinkTarget is not null)
         {
-            var target = await entities.LinkTargetAsync(address, c.RequestAborted) ?? throw ArmErrors.EntityNotFound(address.RelativePath);
-            var rendered = EntityService.Render(address, result.Entity, target);
+            var target = await entities.LinkTargetAsync(address, c.RequestAborted) ?? throw ArmErrors.EntityNotFound(address.RelativeId);
+            var rendered = EntityRendering.Render(address, result.Entity, target);
             rendered["id"] = target.Id;
             await c.Response.JsonAsync(status, rendered, result.Entity.ETag);
             return;
         }
 
-        await c.Response.JsonAsync(status, EntityService.Render(address, result.Entity), result.Entity.ETag);
+        await c.Response.JsonAsync(status, EntityRendering.Render(address, result.Entity), result.Entity.ETag);
     }
 
     private async Task PatchAsync(HttpContext c, EntityAddress address)
@@ -122,14 +123,14 @@ internal sealed class EntityEndpoints(EntityService entities, IResourceStore sto
         var body = await c.Request.ReadJsonObjectAsync(required: true, c.RequestAborted);
         var row = await entities.PatchAsync(address, body, c.Request.IfMatch(), c.RequestAborted);
         // Entity PATCH answered 204 until 2020-12-01; portal settings still do.
-        if (!ApiVersions.AtLeast(c.ApiVersion(), ApiVersions.PatchReturnsBody) || address.Kind.Path == "portalsettings")
+        if (!ApiVersions.AtLeast(c.ApiVersion(), ApiVersions.PatchReturnsBody) || !address.Kind.PatchReturnsBody)
         {
             c.Response.Headers.ETag = ETag.Quote(row.ETag);
             await c.Response.StatusAsync(204);
             return;
         }
 
-        await c.Response.JsonAsync(200, EntityService.Render(address, row), row.ETag);
+        await c.Response.JsonAsync(200, EntityRendering.Render(address, row), row.ETag);
     }
 
     private async Task DeleteAsync(HttpContext c, EntityAddress address)
@@ -148,7 +149,7 @@ internal sealed class EntityEndpoints(EntityService entities, IResourceStore sto
             return;
         }
 
-        var row = await store.GetAsync(p.Entity.Key, c.RequestAborted);
+        var row = await store.GetAsync(p.Entity, c.RequestAborted);
         await c.Response.JsonAsync(200, result, row?.ETag);
     }
 }

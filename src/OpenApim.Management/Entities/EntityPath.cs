@@ -1,5 +1,6 @@
 using OpenApim.Resources.Arm;
 using OpenApim.Resources.Kinds;
+using OpenApim.Resources.Model;
 
 namespace OpenApim.Management.Entities;
 
@@ -17,7 +18,7 @@ internal abstract record EntityPath
         var names = new List<string>();
         for (var i = 0; i < segments.Length; i += 2)
         {
-            var child = KindCatalog.Child(kind?.Path, segments[i]);
+            var child = KindCatalog.Child(kind, segments[i]);
             if (child is null)
             {
                 if (kind is not null && i == segments.Length - 1)
@@ -28,7 +29,7 @@ internal abstract record EntityPath
                         return new ActionPath(entity, action);
                     }
 
-                    if (View.Find(kind.Path, segments[i]) is { } view)
+                    if (View.Find(kind, segments[i]) is { } view)
                     {
                         return new ViewPath(entity, view);
                     }
@@ -41,7 +42,7 @@ internal abstract record EntityPath
             kind = child;
             if (i + 1 == segments.Length)
             {
-                var parent = names.Count == 0 ? null : new EntityAddress(service, KindCatalog.Get(kind.ParentPath!), names.ToArray());
+                var parent = kind.Parent is { } parentKind ? new EntityAddress(service, parentKind, names.ToArray()) : null;
                 return new CollectionPath(new CollectionAddress(service, kind, parent));
             }
 

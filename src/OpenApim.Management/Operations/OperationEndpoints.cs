@@ -6,7 +6,6 @@ using OpenApim.Http;
 using OpenApim.Management.Services;
 using OpenApim.Resources.Arm;
 using OpenApim.Resources.Operations;
-using OpenApim.Resources.Store;
 
 namespace OpenApim.Management.Operations;
 
@@ -14,7 +13,7 @@ namespace OpenApim.Management.Operations;
 /// Long-running service actions (backup, restore, ...) and their status. Management only starts
 /// operations and reports their state; the work is done by the handlers registered with the runner.
 /// </summary>
-internal sealed class OperationEndpoints(IResourceStore store, ServiceEndpoints services, IEnumerable<IServiceAction> actions)
+internal sealed class OperationEndpoints(IOperationStore operations, ServiceEndpoints services, IEnumerable<IServiceAction> actions)
 {
     /// <summary>Seconds a client should wait between polls.</summary>
     public const int RetryAfterSeconds = 1;
@@ -48,7 +47,7 @@ internal sealed class OperationEndpoints(IResourceStore store, ServiceEndpoints 
 
     private async Task GetAsync(HttpContext c, ServiceRef service, string operationId)
     {
-        var op = await store.Operations.GetAsync(operationId, c.RequestAborted);
+        var op = await operations.GetAsync(operationId, c.RequestAborted);
         if (op is null || op.ServiceKey != service.Key)
         {
             throw ArmErrors.OperationNotFound(operationId);
@@ -84,7 +83,7 @@ internal sealed class OperationEndpoints(IResourceStore store, ServiceEndpoints 
     private async Task ListAsync(HttpContext c, ServiceRef service)
     {
         await services.RequireAsync(service, c.RequestAborted);
-        var ops = await store.Operations.ListAsync(service.Key, 50, c.RequestAborted);
+        var ops = await operations.ListAsync(service.Key, 50, c.RequestAborted);
         await c.Response.JsonAsync(200, ArmResponse.Page(ops.Select(o => (JsonNode)StatusDocument(o)), ops.Count, null));
     }
 

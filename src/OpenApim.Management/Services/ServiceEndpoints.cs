@@ -9,25 +9,27 @@ using OpenApim.Resources.Entities;
 using OpenApim.Resources.Hosting;
 using OpenApim.Resources.Kinds.Schema;
 using OpenApim.Resources.Kinds.Service;
+using OpenApim.Resources.Model;
 using OpenApim.Resources.Operations;
+using OpenApim.Resources.Queries;
 using OpenApim.Resources.Store;
 
 namespace OpenApim.Management.Services;
 
 /// <summary>The service resource: create/update, read, patch, delete, list and name checks.</summary>
-internal sealed class ServiceEndpoints(IResourceStore store, Deployment deployment, ServiceHostnames hostnames, TimeProvider time)
+internal sealed class ServiceEndpoints(IResourceStore store, IOperationStore operations, Deployment deployment, ServiceHostnames hostnames, TimeProvider time)
 {
     public static void Map(RouteGroupBuilder subscription)
     {
         subscription.MapPost("/providers/Microsoft.ApiManagement/checkNameAvailability", (HttpContext c, ServiceEndpoints h) => h.CheckNameAsync(c));
         subscription.MapGet("/providers/Microsoft.ApiManagement/service", (HttpContext c, string subscriptionId, ServiceEndpoints h) =>
-            h.ListAsync(c, new ListQuery(ServiceKind.Name, KeyPrefix: $"/subscriptions/{subscriptionId}".ToLowerInvariant())));
+            h.ListAsync(c, ListQuery.Services(subscriptionId)));
 
         var group = subscription.MapGroup("/resourceGroups/{resourceGroup}/providers/Microsoft.ApiManagement/service");
         group.MapGet("", (HttpContext c, string subscriptionId, string resourceGroup, ServiceEndpoints h) =>
         {
             ServiceRef.ValidateResourceGroup(resourceGroup);
-            return h.ListAsync(c, new ListQuery(ServiceKind.Name, ParentKey: $"/subscriptions/{subscriptionId}/resourcegroups/{resourceGroup}".ToLowerInvariant()));
+            return h.ListAsync(c, ListQuery.Services(subscriptionId, resourceGroup));
         });
         group.MapMethods("/{serviceName}", [HttpMethods.Get, HttpMethods.Head], (HttpContext c, string subscriptionId, string resourceGroup, string serviceName, ServiceEndpoints h) =>
             h.GetAsync(c, ServiceRef.Parse(subscriptionId, resourceGroup, serviceName)));
@@ -44,7 +46,7 @@ internal sealed class ServiceEndpoints(IResourceStore store, Deployment deployme
 
     /// <summary>Reads a service, throwing the ARM 404 when it does not exist.</summary>
     public async Task<StoredResource> RequireAsync(ServiceRef service, CancellationToken ct) =>
-        await store.GetAsync(service.Key, ct) ?? throw ArmErrors.ServiceNotFound(service.Name, service.ResourceGroup);
+        await store.GetAsync(EntityAddress.ForService(service), ct) ?? throw ArmErrors.ServiceNotFound(service.Name, service.ResourceGroup);
 
     private async Task GetAsync(HttpContext c, ServiceRef service)
     {
@@ -58,7 +60,7 @@ internal sealed class ServiceEndpoints(IResourceStore store, Deployment deployme
         var filter = c.Request.Query("$filter");
         var parsed = filter is null ? null : Filter.Parse(filter, f => f.Equals("name", StringComparison.OrdinalIgnoreCase) ? "name" : null);
         var page = await store.ListAsync(query with { Top = top, Skip = skip, Filter = parsed }, c.RequestAborted);
-        var items = page.Items.Select(r => (JsonNode)Render(ToRef(r), r));
+        var items = page.Items.Select(r => (JsonNode)Render(r.Address.Service, r));
         await c.Response.JsonAsync(200, ArmResponse.Page(items, null, c.Request.NextLink(top, skip, page.Total)));
     }
 
@@ -70,14 +72,14 @@ internal sealed class ServiceEndpoints(IResourceStore store, Deployment deployme
         var ifNoneMatch = c.Request.IfNoneMatch();
         var now = time.GetUtcNow();
 
-        var (row, created) = await store.WriteAsync(service.Key, WriteScope.Service, async tx =>
+        var (row, created) = await store.WriteAsync(service, WriteScope.Service, async tx =>
         {
-            var existing = await tx.GetAsync(service.Key);
+            var existing = await tx.GetAsync(EntityAddress.ForService(service), c.RequestAborted);
             ETag.CheckConditions(service.Name, existing?.ETag, ifMatch, ifNoneMatch);
 
             if (existing is null)
             {
-                await RequireNameFreeAsync(tx, service);
+                await RequireNameFreeAsync(tx, service, c.RequestAborted);
             }
             else
             {
@@ -86,10 +88,10 @@ internal sealed class ServiceEndpoints(IResourceStore store, Deployment deployme
 
             await hostnames.CheckAsync(tx, service, body, existing?.Body, c.User, c.RequestAborted);
             Complete(body, existing?.Body, now);
-            var stored = await tx.PutAsync(ToRow(service, body));
+            var stored = await tx.PutAsync(ResourceRow.Service(service, body), null, c.RequestAborted);
             if (existing is null)
             {
-                await EntityService.SeedAsync(tx, service);
+                await EntityService.SeedAsync(tx, service, c.RequestAborted);
             }
 
             return (stored, existing is null);
@@ -113,7 +115,7 @@ internal sealed class ServiceEndpoints(IResourceStore store, Deployment deployme
             CreatedAt = now,
             EndedAt = now,
         };
-        await store.Operations.RecordCompletedAsync(operation, c.RequestAborted);
+        await operations.RecordCompletedAsync(operation, c.RequestAborted);
         var url = OperationEndpoints.Url(c, service, operation.Id) + "&asyncResponse";
         c.Response.Headers.Location = url;
         c.Response.Headers["Azure-AsyncOperation"] = url;
@@ -124,9 +126,9 @@ internal sealed class ServiceEndpoints(IResourceStore store, Deployment deployme
     {
         var patch = await c.Request.ReadJsonObjectAsync(required: true, c.RequestAborted);
         var ifMatch = c.Request.IfMatch();
-        var row = await store.WriteAsync(service.Key, WriteScope.Service, async tx =>
+        var row = await store.WriteAsync(service, WriteScope.Service, async tx =>
         {
-            var existing = await tx.GetAsync(service.Key) ?? throw ArmErrors.ServiceNotFound(service.Name, service.ResourceGroup);
+            var existing = await tx.GetAsync(EntityAddress.ForService(service), c.RequestAborted) ?? throw ArmErrors.ServiceNotFound(service.Name, service.ResourceGroup);
             ETag.CheckConditions(service.Name, existing.ETag, ifMatch, null);
 
             var merged = (JsonObject)existing.Body.DeepClone();
@@ -139,7 +141,7 @@ internal sealed class ServiceEndpoints(IResourceStore store, Deployment deployme
             ServiceKind.Normalize(merged);
             await hostnames.CheckAsync(tx, service, merged, existing.Body, c.User, c.RequestAborted);
             Complete(merged, existing.Body, time.GetUtcNow());
-            return await tx.PutAsync(ToRow(service, merged));
+            return await tx.PutAsync(ResourceRow.Service(service, merged), null, c.RequestAborted);
         }, c.RequestAborted);
         await c.Response.JsonAsync(200, Render(service, row), row.ETag);
     }
@@ -147,16 +149,16 @@ internal sealed class ServiceEndpoints(IResourceStore store, Deployment deployme
     private async Task DeleteAsync(HttpContext c, ServiceRef service)
     {
         var ifMatch = c.Request.IfMatch();
-        var deleted = await store.WriteAsync(service.Key, WriteScope.Service, async tx =>
+        var deleted = await store.WriteAsync(service, WriteScope.Service, async tx =>
         {
-            var existing = await tx.GetAsync(service.Key);
+            var existing = await tx.GetAsync(EntityAddress.ForService(service), c.RequestAborted);
             if (existing is null)
             {
                 return false;
             }
 
             ETag.CheckConditions(service.Name, existing.ETag, ifMatch, null);
-            await tx.DeleteTreeAsync(service.Key);
+            await tx.DeleteTreeAsync(EntityAddress.ForService(service), c.RequestAborted);
             return true;
         }, c.RequestAborted);
         await c.Response.StatusAsync(deleted ? 200 : 204);
@@ -190,14 +192,14 @@ internal sealed class ServiceEndpoints(IResourceStore store, Deployment deployme
 
     private async Task<StoredResource?> FindByNameAsync(string name, CancellationToken ct)
     {
-        var page = await store.ListAsync(new ListQuery(ServiceKind.Name, Filter: new CompareFilter("name", "eq", name), Top: 1), ct);
+        var page = await store.ListAsync(ListQuery.Services() with { Filter = new CompareFilter("name", "eq", name), Top = 1 }, ct);
         return page.Items.Count > 0 ? page.Items[0] : null;
     }
 
     /// <summary>Service names are global here, as in Azure: the gateway host <c>{name}.localhost</c> must be unique.</summary>
-    private static async Task RequireNameFreeAsync(IResourceWriter tx, ServiceRef service)
+    private static async Task RequireNameFreeAsync(IResourceWriter tx, ServiceRef service, CancellationToken ct)
     {
-        var same = await tx.ListAsync(new ListQuery(ServiceKind.Name, Filter: new CompareFilter("name", "eq", service.Name), Top: 1));
+        var same = await tx.ListAsync(ListQuery.Services() with { Filter = new CompareFilter("name", "eq", service.Name), Top = 1 }, ct);
         if (same.Items.Count > 0)
         {
             throw new ArmException(System.Net.HttpStatusCode.Conflict, "ServiceAlreadyExists",
@@ -227,9 +229,4 @@ internal sealed class ServiceEndpoints(IResourceStore store, Deployment deployme
         p["provisioningState"] = "Succeeded";
         p["targetProvisioningState"] = "";
     }
-
-    private static NewResource ToRow(ServiceRef service, JsonObject body) =>
-        new(service.Key, service.Id, service.Key, service.ResourceGroupKey, ServiceKind.Name, service.Name, body);
-
-    private static ServiceRef ToRef(StoredResource row) => ServiceRef.FromId(row.Id);
 }

@@ -3,8 +3,7 @@ using System.Text.Json.Nodes;
 using OpenApim.Identity.Access;
 using OpenApim.Resources.Arm;
 using OpenApim.Resources.Hosting;
-using OpenApim.Resources.Kinds.Service;
-using OpenApim.Resources.Store;
+using OpenApim.Resources.Model;
 
 namespace OpenApim.Management.Services;
 
@@ -36,9 +35,9 @@ internal sealed class ServiceHostnames(Deployment deployment, RoleAssignments as
             wanted.Add(deployment.GatewayHost(service.Name));
         }
 
-        await tx.LockDeploymentAsync();
-        var services = await tx.ListAsync(new ListQuery(ServiceKind.Name, Top: int.MaxValue));
-        foreach (var other in services.Items.Where(s => s.Key != service.Key))
+        await tx.LockDeploymentAsync(ct);
+        var services = await tx.ListAsync(ListQuery.Services() with { Top = int.MaxValue }, ct);
+        foreach (var other in services.Items.Where(s => s.Address.Service != service))
         {
             var theirs = new HashSet<string>(Listed(other.Body), StringComparer.Ordinal) { deployment.GatewayHost(other.Name) };
             if (wanted.FirstOrDefault(theirs.Contains) is { } taken)

@@ -17,6 +17,13 @@ public sealed partial record ServiceRef(string SubscriptionId, string ResourceGr
 
     public string ResourceGroupKey => $"/subscriptions/{SubscriptionId}/resourcegroups/{ResourceGroup}".ToLowerInvariant();
 
+    /// <summary>Services compare by <see cref="Key"/>: ARM ids are case-insensitive.</summary>
+    public bool Equals(ServiceRef? other) => other is not null && string.Equals(Key, other.Key, StringComparison.Ordinal);
+
+    public override int GetHashCode() => Key.GetHashCode(StringComparison.Ordinal);
+
+    public override string ToString() => Id;
+
 
     /// <summary>Validates the path parts the way ARM and the spec do; throws a 400 ARM error otherwise.</summary>
     public static ServiceRef Parse(string subscriptionId, string resourceGroup, string name)

@@ -2,42 +2,29 @@ using System.Text.Json.Nodes;
 using OpenApim.Resources.Arm;
 using OpenApim.Resources.Kinds;
 using OpenApim.Resources.Kinds.Schema;
+using OpenApim.Resources.Model;
+using OpenApim.Resources.Queries;
 using OpenApim.Resources.Store;
 
 namespace OpenApim.Resources.Entities;
 
-/// <summary>The result of a PUT: the stored entity and whether it was created.</summary>
-public sealed record PutResult(StoredResource Entity, bool Created);
-
 /// <summary>
 /// Create, read, update, delete, list and actions for every entity kind, written once against the
-/// kind declarations: validation, references, ETags, hooks, cascading deletes and rendering.
+/// kind declarations: validation, references, ETags, hooks, cascading deletes. (How an entity reads is
+/// <see cref="EntityRendering"/>.)
 /// </summary>
 public sealed class EntityService(IResourceStore store, TimeProvider time)
 {
-    public async Task<StoredResource> GetAsync(EntityAddress address, CancellationToken ct)
-    {
-        var entity = await store.GetAsync(address.Key, ct);
-        if (entity is null)
-        {
-            await ThrowMissingAsync(address, ct);
-        }
-
-        return entity!;
-    }
+    public async Task<StoredResource> GetAsync(EntityAddress address, CancellationToken ct) =>
+        await store.GetAsync(address, ct) ?? throw await MissingAsync(address, ct);
 
     public async Task<ResourcePage> ListAsync(CollectionAddress collection, string? filter, int top, int skip, CancellationToken ct)
     {
         var parsed = string.IsNullOrWhiteSpace(filter) ? null : Filter.Parse(filter, collection.Kind.FilterField);
-        var page = await store.ListAsync(new ListQuery(collection.Kind.Path, ParentKey: collection.ParentKey, Filter: parsed, Top: top, Skip: skip), ct);
-        if (page.Items.Count == 0 && await store.GetAsync(collection.ParentKey, ct) is null)
+        var page = await store.ListAsync(ListQuery.Children(collection) with { Filter = parsed, Top = top, Skip = skip }, ct);
+        if (page.Items.Count == 0 && await store.GetAsync(collection.Container, ct) is null)
         {
-            if (collection.Parent is null)
-            {
-                throw ArmErrors.ServiceNotFound(collection.Service.Name, collection.Service.ResourceGroup);
-            }
-
-            await ThrowMissingAsync(collection.Parent, ct);
+            throw await MissingAsync(collection.Container, ct);
         }
 
         return page;
@@ -45,18 +32,17 @@ public sealed class EntityService(IResourceStore store, TimeProvider time)
 
     public async Task<PutResult> PutAsync(EntityAddress address, JsonObject body, string? ifMatch, string? ifNoneMatch, CancellationToken ct)
     {
-        var kind = address.Kind;
-        var canonicalName = CheckName(address);
+        var canonical = address.Renamed(CheckName(address));
         var properties = PropertiesOf(body);
-        var problems = SchemaValidator.Normalize(properties, kind.Properties, "properties");
+        var problems = SchemaValidator.Normalize(properties, address.Kind.Properties, "properties");
 
-        return await store.WriteAsync(address.Service.Key, WriteScope.Entity, async tx =>
+        return await store.WriteAsync(address.Service, WriteScope.Entity, async tx =>
         {
-            await RequireParentAsync(tx, address);
-            var existing = await tx.GetAsync(address.Key);
-            ETag.CheckConditions(address.RelativePath, existing?.ETag, ifMatch, ifNoneMatch);
+            await RequireParentAsync(tx, address, ct);
+            var existing = await tx.GetAsync(address, ct);
+            ETag.CheckConditions(address.RelativeId, existing?.ETag, ifMatch, ifNoneMatch);
             CheckSeedWritable(address, existing);
-            var stored = await WriteAsync(tx, address, existing, properties, problems, ifMatch, canonicalName);
+            var stored = await WriteAsync(tx, existing?.Address ?? canonical, existing, properties, problems, ifMatch, ct);
             return new PutResult(stored, existing is null);
         }, ct);
     }
@@ -66,26 +52,21 @@ public sealed class EntityService(IResourceStore store, TimeProvider time)
         var kind = address.Kind;
         if (!kind.Patchable)
         {
-            throw ArmErrors.MethodNotAllowed("PATCH", address.RelativePath);
+            throw ArmErrors.MethodNotAllowed("PATCH", address.RelativeId);
         }
 
         RequireIfMatch(kind, ifMatch);
         var patch = PropertiesOf(body);
-        return await store.WriteAsync(address.Service.Key, WriteScope.Entity, async tx =>
+        return await store.WriteAsync(address.Service, WriteScope.Entity, async tx =>
         {
-            await RequireParentAsync(tx, address);
-            var existing = await tx.GetAsync(address.Key);
-            if (existing is null)
-            {
-                throw ArmErrors.EntityNotFound(address.RelativePath);
-            }
-
-            ETag.CheckConditions(address.RelativePath, existing.ETag, ifMatch, null);
+            await RequireParentAsync(tx, address, ct);
+            var existing = await tx.GetAsync(address, ct) ?? throw ArmErrors.EntityNotFound(address.RelativeId);
+            ETag.CheckConditions(address.RelativeId, existing.ETag, ifMatch, null);
             CheckSeedWritable(address, existing);
             var merged = (JsonObject)existing.Properties.DeepClone();
             JsonMerge.Apply(merged, patch);
             var problems = SchemaValidator.Normalize(merged, kind.Properties, "properties");
-            return await WriteAsync(tx, address, existing, merged, problems, ifMatch, existing.Name);
+            return await WriteAsync(tx, existing.Address, existing, merged, problems, ifMatch, ct);
         }, ct);
     }
 
@@ -94,149 +75,106 @@ public sealed class EntityService(IResourceStore store, TimeProvider time)
     {
         var kind = address.Kind;
         RequireIfMatch(kind, ifMatch);
-        return await store.WriteAsync(address.Service.Key, WriteScope.Entity, async tx =>
+        return await store.WriteAsync(address.Service, WriteScope.Entity, async tx =>
         {
-            var existing = await tx.GetAsync(address.Key);
+            var existing = await tx.GetAsync(address, ct);
             if (existing is null)
             {
                 return false;
             }
 
-            ETag.CheckConditions(address.RelativePath, existing.ETag, ifMatch, null);
+            ETag.CheckConditions(address.RelativeId, existing.ETag, ifMatch, null);
             var seed = kind.Seeds.FirstOrDefault(s => s.Name.Equals(existing.Name, StringComparison.OrdinalIgnoreCase));
             if (seed is not null)
             {
                 if (kind.SeedBehavior != SeedBehavior.ResetOnDelete)
                 {
-                    throw ArmErrors.Conflict($"'{address.RelativePath}' is built in and cannot be deleted.");
+                    throw ArmErrors.Conflict($"'{address.RelativeId}' is built in and cannot be deleted.");
                 }
 
-                await tx.PutAsync(ToRow(address, existing.Name, new JsonObject { ["properties"] = seed.Properties.DeepClone() }));
+                await tx.PutAsync(ResourceRow.Entity(existing.Address, (JsonObject)seed.Properties.DeepClone()), null, ct);
                 return true;
             }
 
             if (kind.Hooks.BeforeDelete is { } hook)
             {
-                await hook(new EntityDeleteContext { Address = address, Entity = existing, Store = tx, Query = query });
+                await hook(new EntityDeleteContext { Address = address, Entity = existing, Store = tx, Query = query, Cancellation = ct });
             }
 
-            await tx.DeleteTreeAsync(address.Key);
-            await DeleteInboundLinksAsync(tx, address);
+            await tx.DeleteTreeAsync(address, ct);
+            await DeleteInboundLinksAsync(tx, address, ct);
             return true;
         }, ct);
     }
 
-    public async Task<JsonNode?> ActionAsync(EntityAddress address, KindAction action, JsonNode? body, CancellationToken ct)
-    {
-        return await store.WriteAsync(address.Service.Key, WriteScope.Entity, async tx =>
+    public Task<JsonNode?> ActionAsync(EntityAddress address, KindAction action, JsonNode? body, CancellationToken ct) =>
+        store.WriteAsync(address.Service, WriteScope.Entity, async tx =>
         {
-            var entity = await tx.GetAsync(address.Key) ?? throw ArmErrors.EntityNotFound(address.RelativePath);
-            return await action.Run(new EntityActionContext { Address = address, Entity = entity, Store = tx, Body = body, Time = time });
+            var entity = await tx.GetAsync(address, ct) ?? throw ArmErrors.EntityNotFound(address.RelativeId);
+            return await action.Run(new EntityActionContext { Address = address, Entity = entity, Store = tx, Body = body, Time = time, Cancellation = ct });
         }, ct);
-    }
-
-    /// <summary>The client view of an entity: id, type, name and properties without secrets, references as full ids.</summary>
-    public static JsonObject Render(EntityAddress address, StoredResource entity, StoredResource? linkTarget = null)
-    {
-        var kind = address.Kind;
-        var source = linkTarget ?? entity;
-        var sourceKind = linkTarget is null ? kind : KindCatalog.Get(kind.LinkTarget!);
-        var properties = (JsonObject)source.Properties.DeepClone();
-        SchemaValidator.RemoveSecrets(properties, sourceKind.Properties);
-        sourceKind.Hooks.Render?.Invoke(properties);
-        References.Expand(address.Service, properties, sourceKind.Properties);
-        return new JsonObject
-        {
-            ["id"] = entity.Id,
-            ["type"] = kind.Type,
-            ["name"] = entity.Name,
-            ["properties"] = properties,
-        };
-    }
 
     /// <summary>For a link entity, the entity it points to (null when that was deleted concurrently).</summary>
-    public Task<StoredResource?> LinkTargetAsync(EntityAddress link, CancellationToken ct) =>
-        store.GetAsync(LinkTargetKey(link), ct);
+    public Task<StoredResource?> LinkTargetAsync(EntityAddress link, CancellationToken ct) => store.GetAsync(LinkTarget(link), ct);
 
-    /// <summary>The targets of several links of one kind, by target key, in one query.</summary>
-    public Task<IReadOnlyDictionary<string, StoredResource>> LinkTargetsAsync(IReadOnlyCollection<EntityAddress> links, CancellationToken ct) =>
-        store.GetManyAsync([.. links.Select(LinkTargetKey)], ct);
+    /// <summary>The targets of several links of one kind, by target address, in one query.</summary>
+    public Task<IReadOnlyDictionary<EntityAddress, StoredResource>> LinkTargetsAsync(IReadOnlyCollection<EntityAddress> links, CancellationToken ct) =>
+        store.GetManyAsync([.. links.Select(LinkTarget)], ct);
 
-    public static string LinkTargetKey(EntityAddress link) => link.Sibling(KindCatalog.Get(link.Kind.LinkTarget!), link.Name).Key;
+    /// <summary>The entity a link entity points to: the target kind, named as the link.</summary>
+    public static EntityAddress LinkTarget(EntityAddress link) => link.Sibling(link.Kind.LinkTarget!, link.Name);
 
     /// <summary>Writes the service's seed entities (system groups, templates, portal settings).</summary>
-    public static async Task SeedAsync(IResourceWriter tx, ServiceRef service)
+    public static async Task SeedAsync(IResourceWriter tx, ServiceRef service, CancellationToken ct)
     {
         foreach (var kind in KindCatalog.All.Where(k => k.Seeds.Count > 0))
         {
             foreach (var seed in kind.Seeds)
             {
-                var address = new EntityAddress(service, kind, [seed.Name]);
-                await tx.PutAsync(ToRow(address, seed.Name, new JsonObject { ["properties"] = seed.Properties.DeepClone() }));
+                await tx.PutAsync(ResourceRow.Entity(new EntityAddress(service, kind, [seed.Name]), (JsonObject)seed.Properties.DeepClone()), null, ct);
             }
         }
     }
 
-    private async Task<StoredResource> WriteAsync(IResourceWriter tx, EntityAddress address, StoredResource? existing, JsonObject properties, List<ArmErrorDetail> problems, string? ifMatch, string name)
+    private async Task<StoredResource> WriteAsync(IResourceWriter tx, EntityAddress address, StoredResource? existing, JsonObject properties, List<ArmErrorDetail> problems, string? ifMatch, CancellationToken ct)
     {
         var kind = address.Kind;
-        if (kind.LinkTarget is { } targetPath && await tx.GetAsync(address.Sibling(KindCatalog.Get(targetPath), address.Name).Key) is null)
+        if (kind.LinkTarget is not null && await tx.GetAsync(LinkTarget(address), ct) is null)
         {
-            throw ArmErrors.EntityNotFound($"{targetPath}/{address.Name}");
+            throw ArmErrors.EntityNotFound(LinkTarget(address).RelativeId);
         }
 
-        await References.NormalizeAsync(address, properties, kind.Properties, tx, problems);
+        await References.NormalizeAsync(address, properties, kind.Properties, tx, problems, ct);
         if (kind.Hooks.BeforeWrite is { } hook && problems.Count == 0)
         {
-            var context = new EntityWriteContext { Address = address, Properties = properties, Existing = existing?.Properties, Store = tx, Time = time };
+            var context = new EntityWriteContext { Address = address, Properties = properties, Existing = existing?.Properties, Store = tx, Time = time, Cancellation = ct };
             await hook(context);
             problems.AddRange(context.Problems);
         }
 
-        if (problems.Count > 0)
-        {
-            throw ArmErrors.Validation(problems);
-        }
-
-        return await tx.PutAsync(ToRow(address, name, new JsonObject { ["properties"] = properties }), ifMatch);
+        return problems.Count > 0
+            ? throw ArmErrors.Validation(problems)
+            : await tx.PutAsync(ResourceRow.Entity(address, properties), ifMatch, ct);
     }
 
-    private static NewResource ToRow(EntityAddress address, string name, JsonObject body)
+    private static async Task DeleteInboundLinksAsync(IResourceWriter tx, EntityAddress address, CancellationToken ct)
     {
-        var names = address.Names.ToArray();
-        names[^1] = name;
-        var canonical = address with { Names = names };
-        return new NewResource(canonical.Key, canonical.Id, address.Service.Key, canonical.ParentKey, address.Kind.Path, name, body);
-    }
-
-    private static async Task DeleteInboundLinksAsync(IResourceWriter tx, EntityAddress address)
-    {
-        foreach (var linkKind in KindCatalog.All.Where(k => k.LinkTarget == address.Kind.Path))
+        foreach (var linkKind in KindCatalog.LinksTo(address.Kind))
         {
-            var filter = new CompareFilter("name", "eq", address.Name);
-            var links = await tx.ListAsync(new ListQuery(linkKind.Path, ServiceKey: address.Service.Key, Filter: filter, Top: int.MaxValue));
+            var links = await tx.ListAsync(ListQuery.InService(linkKind, address.Service) with { Filter = new CompareFilter("name", "eq", address.Name), Top = int.MaxValue }, ct);
             foreach (var link in links.Items)
             {
-                await tx.DeleteTreeAsync(link.Key);
+                await tx.DeleteTreeAsync(link.Address, ct);
             }
         }
     }
 
-    private static string CheckName(EntityAddress address)
-    {
-        var problem = address.Kind.Names.Check(address.Name, out var canonical);
-        if (problem is not null)
-        {
-            throw ArmErrors.Validation("name", problem);
-        }
+    /// <summary>The name in its declared casing (fixed names); a 400 when the kind does not accept it.</summary>
+    private static string CheckName(EntityAddress address) =>
+        address.Kind.Names.Check(address.Name, out var canonical) is { } problem ? throw ArmErrors.Validation("name", problem) : canonical;
 
-        return canonical;
-    }
-
-    private static JsonObject PropertiesOf(JsonObject body)
-    {
-        var key = body.KeyOf("properties");
-        return key is null
+    private static JsonObject PropertiesOf(JsonObject body) =>
+        body.KeyOf("properties") is not { } key
             ? []
             : body[key] switch
             {
@@ -244,7 +182,6 @@ public sealed class EntityService(IResourceStore store, TimeProvider time)
                 null => [],
                 _ => throw ArmErrors.Validation("properties", "'properties' must be an object."),
             };
-    }
 
     private static void RequireIfMatch(ResourceKind kind, string? ifMatch)
     {
@@ -259,38 +196,39 @@ public sealed class EntityService(IResourceStore store, TimeProvider time)
         if (existing is not null && address.Kind.SeedBehavior == SeedBehavior.Locked
             && address.Kind.Seeds.Any(s => s.Name.Equals(existing.Name, StringComparison.OrdinalIgnoreCase)))
         {
-            throw ArmErrors.Conflict($"'{address.RelativePath}' is built in and cannot be changed.");
+            throw ArmErrors.Conflict($"'{address.RelativeId}' is built in and cannot be changed.");
         }
     }
 
-    private static async Task RequireParentAsync(IResourceWriter tx, EntityAddress address)
+    private static async Task RequireParentAsync(IResourceWriter tx, EntityAddress address, CancellationToken ct)
     {
-        if (await tx.GetAsync(address.Service.Key) is null)
+        if (await tx.GetAsync(EntityAddress.ForService(address.Service), ct) is null)
         {
             throw ArmErrors.ServiceNotFound(address.Service.Name, address.Service.ResourceGroup);
         }
 
-        if (address.Parent is { } parent && await tx.GetAsync(parent.Key) is null)
+        if (address.Parent is { } parent && await tx.GetAsync(parent, ct) is null)
         {
-            throw ArmErrors.ParentNotFound(parent.RelativePath);
+            throw ArmErrors.ParentNotFound(parent.RelativeId);
         }
     }
 
-    private async Task ThrowMissingAsync(EntityAddress address, CancellationToken ct)
+    /// <summary>The 404 for a missing address: the service's when it is missing, else the nearest missing parent's, else the entity's.</summary>
+    private async Task<ArmException> MissingAsync(EntityAddress address, CancellationToken ct)
     {
-        if (await store.GetAsync(address.Service.Key, ct) is null)
+        if (address.IsService || await store.GetAsync(EntityAddress.ForService(address.Service), ct) is null)
         {
-            throw ArmErrors.ServiceNotFound(address.Service.Name, address.Service.ResourceGroup);
+            return ArmErrors.ServiceNotFound(address.Service.Name, address.Service.ResourceGroup);
         }
 
         for (var parent = address.Parent; parent is not null; parent = parent.Parent)
         {
-            if (await store.GetAsync(parent.Key, ct) is null)
+            if (await store.GetAsync(parent, ct) is null)
             {
-                throw ArmErrors.ParentNotFound(parent.RelativePath);
+                return ArmErrors.ParentNotFound(parent.RelativeId);
             }
         }
 
-        throw ArmErrors.EntityNotFound(address.RelativePath);
+        return ArmErrors.EntityNotFound(address.RelativeId);
     }
 }

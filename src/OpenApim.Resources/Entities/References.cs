@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using OpenApim.Resources.Arm;
 using OpenApim.Resources.Kinds;
 using OpenApim.Resources.Kinds.Schema;
-using OpenApim.Resources.Store;
+using OpenApim.Resources.Model;
 
 namespace OpenApim.Resources.Entities;
 
@@ -13,7 +13,7 @@ namespace OpenApim.Resources.Entities;
 /// </summary>
 public static class References
 {
-    public static async Task NormalizeAsync(EntityAddress address, JsonObject properties, IReadOnlyList<Prop> props, IResourceWriter store, List<ArmErrorDetail> problems)
+    public static async Task NormalizeAsync(EntityAddress address, JsonObject properties, IReadOnlyList<Prop> props, IResourceWriter store, List<ArmErrorDetail> problems, CancellationToken ct)
     {
         foreach (var prop in props.Where(p => p.RefKinds is not null))
         {
@@ -51,7 +51,7 @@ public static class References
                 continue;
             }
 
-            var referenced = await store.GetAsync($"{address.Service.Key}/{kind.ToLowerInvariant()}/{segments[1].ToLowerInvariant()}");
+            var referenced = await store.GetAsync(address.Sibling(KindCatalog.Get(kind), segments[1]), ct);
             if (referenced is null)
             {
                 problems.Add(new("ValidationError", $"'{prop.Name}' refers to '{kind}/{segments[1]}', which does not exist.", target));

@@ -1,8 +1,11 @@
-using OpenApim.Resources.Kinds.Families;
+using OpenApim.Resources.Model;
 
 namespace OpenApim.Resources.Kinds;
 
-/// <summary>Every entity kind of a service, looked up by path or by parent and URL segment.</summary>
+/// <summary>
+/// Every entity kind of a service, looked up by path or by parent and URL segment, and by name for the kinds other
+/// code works with (the gateway, backup, the management API's views). Building the catalog links each kind to its parent.
+/// </summary>
 public static class KindCatalog
 {
     public static IReadOnlyList<ResourceKind> All { get; } =
@@ -14,16 +17,70 @@ public static class KindCatalog
         .. PortalKinds.All,
     ];
 
-    private static readonly Dictionary<string, ResourceKind> ByPath = All.ToDictionary(k => k.Path, StringComparer.OrdinalIgnoreCase);
+    private static readonly Dictionary<string, ResourceKind> ByPath = Index();
+
+    public static ResourceKind Apis => ApiKinds.Apis;
+
+    public static ResourceKind ApiOperations => ApiKinds.Operations;
+
+    public static ResourceKind ApiPolicies => ApiKinds.ApiPolicies;
+
+    public static ResourceKind ApiOperationPolicies => ApiKinds.OperationPolicies;
+
+    public static ResourceKind ApiReleases => ApiKinds.Releases;
+
+    public static ResourceKind Products => ProductKinds.Products;
+
+    public static ResourceKind ProductApis => ProductKinds.ProductApis;
+
+    public static ResourceKind ProductGroups => ProductKinds.ProductGroups;
+
+    public static ResourceKind ProductPolicies => ProductKinds.ProductPolicies;
+
+    public static ResourceKind Users => UserKinds.Users;
+
+    public static ResourceKind Groups => UserKinds.Groups;
+
+    public static ResourceKind GroupUsers => UserKinds.GroupUsers;
+
+    public static ResourceKind Subscriptions => SubscriptionKinds.Subscriptions;
+
+    public static ResourceKind NamedValues => ConfigurationKinds.NamedValues;
+
+    public static ResourceKind Backends => ConfigurationKinds.Backends;
+
+    public static ResourceKind ApiVersionSets => ConfigurationKinds.ApiVersionSets;
+
+    public static ResourceKind Tags => ConfigurationKinds.Tags;
+
+    public static ResourceKind ServicePolicies => ConfigurationKinds.ServicePolicies;
 
     public static ResourceKind Get(string path) =>
         ByPath.TryGetValue(path, out var kind) ? kind : throw new KeyNotFoundException($"No resource kind '{path}'.");
 
     public static ResourceKind? Find(string path) => ByPath.GetValueOrDefault(path);
 
-    /// <summary>The kind reached by <paramref name="segment"/> below an entity of <paramref name="parentPath"/> (null: the service).</summary>
-    public static ResourceKind? Child(string? parentPath, string segment) =>
-        Find(parentPath is null ? segment : $"{parentPath}/{segment}");
+    /// <summary>The kind reached by <paramref name="segment"/> below an entity of <paramref name="parent"/> (null: the service).</summary>
+    public static ResourceKind? Child(ResourceKind? parent, string segment) =>
+        Find(parent is null ? segment : $"{parent.Path}/{segment}");
 
-    public static IEnumerable<ResourceKind> Children(string? parentPath) => All.Where(k => k.ParentPath == parentPath);
+    /// <summary>The kinds directly below an entity of <paramref name="parent"/> (null: the service).</summary>
+    public static IEnumerable<ResourceKind> Children(ResourceKind? parent) => All.Where(k => k.Parent == parent);
+
+    /// <summary>The kinds whose entities are links to entities of <paramref name="target"/>.</summary>
+    public static IEnumerable<ResourceKind> LinksTo(ResourceKind target) => All.Where(k => k.LinkTarget == target);
+
+    private static Dictionary<string, ResourceKind> Index()
+    {
+        var byPath = All.ToDictionary(k => k.Path, StringComparer.OrdinalIgnoreCase);
+        foreach (var kind in All)
+        {
+            if (kind.ParentPath is { } parent)
+            {
+                kind.Adopt(byPath[parent]);
+            }
+        }
+
+        return byPath;
+    }
 }

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenApim.Resources.Arm;
-using OpenApim.Resources.Store;
 
 namespace OpenApim.Resources.Operations;
 
@@ -22,7 +21,7 @@ public sealed record OperationRunnerOptions(TimeSpan Lease, bool SingleNode);
 /// are taken over, the rest are ended as failed with a clear error, so nothing stays "running" forever.
 /// </summary>
 public sealed partial class OperationRunner(
-    IResourceStore store,
+    IOperationStore operations,
     IEnumerable<IOperationHandler> handlers,
     OperationRunnerOptions options,
     TimeProvider time,
@@ -46,7 +45,7 @@ public sealed partial class OperationRunner(
     public async Task<OperationRecord> StartAsync(OperationRecord operation, object? state, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var record = await store.Operations.StartAsync(operation with
+        var record = await operations.StartAsync(operation with
         {
             Status = OperationStatus.Running,
             Owner = NodeId,
@@ -97,7 +96,7 @@ public sealed partial class OperationRunner(
     private async Task SweepAsync(DateTimeOffset expiredBefore, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        foreach (var op in await store.Operations.ClaimExpiredAsync(NodeId, expiredBefore, now + Lease, ct))
+        foreach (var op in await operations.ClaimExpiredAsync(NodeId, expiredBefore, now + Lease, ct))
         {
             if (op.Resumable && _handlers.ContainsKey(op.Kind))
             {
@@ -107,7 +106,7 @@ public sealed partial class OperationRunner(
             else
             {
                 LogInterrupted(logger, op.Kind, op.Id, op.ServiceId);
-                await store.Operations.CompleteAsync(op.Id, NodeId, OperationStatus.Failed, null, OperationFailure.ToJson(OperationFailure.Interrupted(op.Kind)), Scrubbed(op.Request), ct);
+                await operations.CompleteAsync(op.Id, NodeId, OperationStatus.Failed, null, OperationFailure.ToJson(OperationFailure.Interrupted(op.Kind)), Scrubbed(op.Request), ct);
             }
         }
     }
@@ -170,7 +169,7 @@ public sealed partial class OperationRunner(
         var status = failure is null ? OperationStatus.Succeeded : OperationStatus.Failed;
         try
         {
-            await store.Operations.CompleteAsync(record.Id, NodeId, status, result, failure, Scrubbed(record.Request), CancellationToken.None);
+            await operations.CompleteAsync(record.Id, NodeId, status, result, failure, Scrubbed(record.Request), CancellationToken.None);
             var code = failure?["code"]?.GetValue<string>() ?? "";
             LogFinished(logger, record.Kind, record.Id, status, code);
         }
@@ -201,7 +200,7 @@ public sealed partial class OperationRunner(
     /// <summary>Renews the lease now; when another node owns the operation, stops this run.</summary>
     private async Task ConfirmAsync(OperationRecord record, CancellationTokenSource work)
     {
-        if (!await store.Operations.RenewAsync(record.Id, NodeId, time.GetUtcNow() + Lease, null, work.Token))
+        if (!await operations.RenewAsync(record.Id, NodeId, time.GetUtcNow() + Lease, null, work.Token))
         {
             LogLostLease(logger, record.Id);
             await work.CancelAsync();
@@ -216,7 +215,7 @@ public sealed partial class OperationRunner(
             using var timer = new PeriodicTimer(RenewEvery, time);
             while (await timer.WaitForNextTickAsync(work.Token))
             {
-                var owned = await store.Operations.RenewAsync(record.Id, NodeId, time.GetUtcNow() + Lease, progress(), work.Token);
+                var owned = await operations.RenewAsync(record.Id, NodeId, time.GetUtcNow() + Lease, progress(), work.Token);
                 if (!owned)
                 {
                     LogLostLease(logger, record.Id);

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using OpenApim.Resources.Store;
+using OpenApim.Resources.Kinds;
+using OpenApim.Resources.Model;
 
 namespace OpenApim.Server.Tools;
 
@@ -46,19 +47,22 @@ public static class ReferenceData
     /// The kinds <see cref="Rows"/> produces (a bulk import replaces exactly these). Users are not made members of
     /// Developers here (the API does that for users it creates); the reference dataset has no group memberships.
     /// </summary>
-    public static readonly IReadOnlyCollection<string> Kinds =
-        ["apis", "apis/operations", "apis/policies", "products", "products/apis", "users", "subscriptions", "namedValues"];
+    public static readonly IReadOnlyCollection<ResourceKind> Kinds =
+    [
+        KindCatalog.Apis, KindCatalog.ApiOperations, KindCatalog.ApiPolicies, KindCatalog.Products, KindCatalog.ProductApis,
+        KindCatalog.Users, KindCatalog.Subscriptions, KindCatalog.NamedValues,
+    ];
 
     public static IEnumerable<RawResource> Rows(ReferenceSize size, DateTimeOffset now, string backendUrl = "http://127.0.0.1:9")
     {
         var stamp = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-        RawResource Row(string kind, string path, JsonObject properties) => RawResource.FromRelativeId(
+        RawResource Row(ResourceKind kind, string path, JsonObject properties) => RawResource.FromRelativeId(
             path, kind, properties["displayName"]?.GetValue<string>(), new JsonObject { ["properties"] = properties }.ToJsonString(), now, now);
 
         for (var a = 0; a < size.Apis; a++)
         {
             var api = $"api-{a:D4}";
-            yield return Row("apis", $"apis/{api}", new JsonObject
+            yield return Row(KindCatalog.Apis, $"apis/{api}", new JsonObject
             {
                 ["displayName"] = $"API {a}",
                 ["description"] = $"Reference API number {a}",
@@ -71,11 +75,11 @@ public static class ReferenceData
                 ["subscriptionRequired"] = true,
                 ["subscriptionKeyParameterNames"] = new JsonObject { ["header"] = "Ocp-Apim-Subscription-Key", ["query"] = "subscription-key" },
             });
-            yield return Row("apis/policies", $"apis/{api}/policies/policy", new JsonObject { ["value"] = Policy, ["format"] = "xml" });
+            yield return Row(KindCatalog.ApiPolicies, $"apis/{api}/policies/policy", new JsonObject { ["value"] = Policy, ["format"] = "xml" });
             for (var o = 0; o < size.OperationsPerApi; o++)
             {
                 var method = (o % 4) switch { 0 => "GET", 1 => "POST", 2 => "PUT", _ => "DELETE" };
-                yield return Row("apis/operations", $"apis/{api}/operations/op-{o:D2}", new JsonObject
+                yield return Row(KindCatalog.ApiOperations, $"apis/{api}/operations/op-{o:D2}", new JsonObject
                 {
                     ["displayName"] = $"Operation {o}",
                     ["method"] = method,
@@ -88,7 +92,7 @@ public static class ReferenceData
 
         for (var p = 0; p < size.Products; p++)
         {
-            yield return Row("products", $"products/product-{p:D3}", new JsonObject
+            yield return Row(KindCatalog.Products, $"products/product-{p:D3}", new JsonObject
             {
                 ["displayName"] = $"Product {p}",
                 ["description"] = $"Reference product {p}",
@@ -98,14 +102,14 @@ public static class ReferenceData
             });
             for (var a = p; a < size.Apis; a += size.Products)
             {
-                yield return Row("products/apis", $"products/product-{p:D3}/apis/api-{a:D4}", []);
+                yield return Row(KindCatalog.ProductApis, $"products/product-{p:D3}/apis/api-{a:D4}", []);
             }
         }
 
         for (var u = 0; u < size.Users; u++)
         {
             var email = $"user{u}@reference.example";
-            yield return Row("users", $"users/user-{u:D6}", new JsonObject
+            yield return Row(KindCatalog.Users, $"users/user-{u:D6}", new JsonObject
             {
                 ["email"] = email,
                 ["firstName"] = "User",
@@ -118,7 +122,7 @@ public static class ReferenceData
 
         for (var s = 0; s < size.Subscriptions; s++)
         {
-            yield return Row("subscriptions", $"subscriptions/sub-{s:D6}", new JsonObject
+            yield return Row(KindCatalog.Subscriptions, $"subscriptions/sub-{s:D6}", new JsonObject
             {
                 ["displayName"] = $"Subscription {s}",
                 ["scope"] = $"/products/product-{s % size.Products:D3}",
@@ -134,7 +138,7 @@ public static class ReferenceData
 
         for (var n = 0; n < size.NamedValues; n++)
         {
-            yield return Row("namedValues", $"namedValues/nv-{n:D5}", new JsonObject
+            yield return Row(KindCatalog.NamedValues, $"namedValues/nv-{n:D5}", new JsonObject
             {
                 ["displayName"] = $"nv-{n:D5}",
                 ["value"] = n % 5 == 0 ? RandomNumberGenerator.GetHexString(40, lowercase: true) : $"value-{n}",

@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using OpenApim.Resources.Arm;
 using OpenApim.Resources.Entities;
-using OpenApim.Resources.Kinds.Service;
+using OpenApim.Resources.Model;
 using OpenApim.Resources.Store;
 using OpenApim.Resources.Store.Sql;
 using OpenApim.Server.Configuration;
@@ -30,11 +30,11 @@ public static class SeedCommand
         var service = ServiceRef.Parse(options.Subscription, options.ResourceGroup, options.Service);
         var watch = Stopwatch.StartNew();
 
-        await store.WriteAsync(service.Key, WriteScope.Service, async tx =>
+        await store.WriteAsync(service, WriteScope.Service, async tx =>
         {
-            if (await tx.GetAsync(service.Key) is null)
+            if (await tx.GetAsync(EntityAddress.ForService(service), CancellationToken.None) is null)
             {
-                await tx.PutAsync(new NewResource(service.Key, service.Id, service.Key, service.ResourceGroupKey, ServiceKind.Name, service.Name, new JsonObject
+                await tx.PutAsync(ResourceRow.Service(service, new JsonObject
                 {
                     ["location"] = "West Europe",
                     ["sku"] = new JsonObject { ["name"] = options.Sku, ["capacity"] = options.Sku == "Consumption" ? 0 : 1 },
@@ -50,14 +50,14 @@ public static class SeedCommand
                         ["provisioningState"] = "Succeeded",
                         ["targetProvisioningState"] = "",
                     },
-                }));
-                await EntityService.SeedAsync(tx, service);
+                }), null, CancellationToken.None);
+                await EntityService.SeedAsync(tx, service, CancellationToken.None);
             }
 
             return 0;
         }, CancellationToken.None);
 
-        var counts = await store.ReplaceServiceContentAsync(service.Key, null, ReferenceData.Kinds,
+        var counts = await store.ReplaceServiceContentAsync(service, null, ReferenceData.Kinds,
             Async(ReferenceData.Rows(options.Size, DateTimeOffset.UtcNow, options.BackendUrl)), d => d, CancellationToken.None);
         Console.WriteLine($"Seeded {service.Id}: {counts.Inserted} entities in {watch.Elapsed.TotalSeconds:F1} s ({dialect.Name}).");
         if (dialect is IAsyncDisposable d)

@@ -3,6 +3,8 @@ using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using OpenApim.Gateway;
+using OpenApim.Resources.Arm;
+using OpenApim.Resources.Model;
 using OpenApim.Resources.Operations;
 using OpenApim.Resources.Store;
 using OpenApim.Resources.Store.Sql;
@@ -166,27 +168,25 @@ public sealed class GatewayReloadTests : IAsyncLifetime
 /// <summary>The real store, with reads of changed rows that can be made to fail (a database that drops connections).</summary>
 internal sealed class FlakyStore(IResourceStore inner, FlakyStore.Switch faults) : IResourceStore
 {
-    public IOperationStore Operations => inner.Operations;
+    public Task<StoredResource?> GetAsync(EntityAddress address, CancellationToken ct) => inner.GetAsync(address, ct);
 
-    public Task<StoredResource?> GetAsync(string key, CancellationToken ct) => inner.GetAsync(key, ct);
-
-    public Task<IReadOnlyDictionary<string, StoredResource>> GetManyAsync(IReadOnlyCollection<string> keys, CancellationToken ct) => inner.GetManyAsync(keys, ct);
+    public Task<IReadOnlyDictionary<EntityAddress, StoredResource>> GetManyAsync(IReadOnlyCollection<EntityAddress> addresses, CancellationToken ct) => inner.GetManyAsync(addresses, ct);
 
     public Task<ResourcePage> ListAsync(ListQuery query, CancellationToken ct) => inner.ListAsync(query, ct);
 
-    public Task<T> WriteAsync<T>(string serviceKey, WriteScope scope, Func<IResourceWriter, Task<T>> work, CancellationToken ct) => inner.WriteAsync(serviceKey, scope, work, ct);
+    public Task<T> WriteAsync<T>(ServiceRef service, WriteScope scope, Func<IResourceWriter, Task<T>> work, CancellationToken ct) => inner.WriteAsync(service, scope, work, ct);
 
-    public Task<IResourceSnapshot> OpenSnapshotAsync(string serviceKey, CancellationToken ct) => inner.OpenSnapshotAsync(serviceKey, ct);
+    public Task<IResourceSnapshot> OpenSnapshotAsync(ServiceRef service, CancellationToken ct) => inner.OpenSnapshotAsync(service, ct);
 
-    public Task<RestoreCounts> ReplaceServiceContentAsync(string serviceKey, OperationClaim? holder, IReadOnlyCollection<string> replacedKinds, IAsyncEnumerable<RawResource> rows,
-        Func<JsonObject, JsonObject> updateService, CancellationToken ct) => inner.ReplaceServiceContentAsync(serviceKey, holder, replacedKinds, rows, updateService, ct);
+    public Task<RestoreCounts> ReplaceServiceContentAsync(ServiceRef service, OperationClaim? holder, IReadOnlyCollection<ResourceKind> replacedKinds, IAsyncEnumerable<RawResource> rows,
+        Func<JsonObject, JsonObject> updateService, CancellationToken ct) => inner.ReplaceServiceContentAsync(service, holder, replacedKinds, rows, updateService, ct);
 
-    public Task<IReadOnlyDictionary<string, long>> ReadVersionsAsync(string serviceKey, IReadOnlyCollection<string> kinds, CancellationToken ct) => inner.ReadVersionsAsync(serviceKey, kinds, ct);
+    public Task<IReadOnlyDictionary<string, long>> ReadVersionsAsync(ServiceRef service, IReadOnlyCollection<ResourceKind> kinds, CancellationToken ct) => inner.ReadVersionsAsync(service, kinds, ct);
 
-    public async IAsyncEnumerable<VersionedResource> ReadChangedAsync(string serviceKey, IReadOnlyCollection<string> kinds, long afterVersion, [EnumeratorCancellation] CancellationToken ct)
+    public async IAsyncEnumerable<VersionedResource> ReadChangedAsync(ServiceRef service, IReadOnlyCollection<ResourceKind> kinds, long afterVersion, [EnumeratorCancellation] CancellationToken ct)
     {
         var yielded = 0;
-        await foreach (var row in inner.ReadChangedAsync(serviceKey, kinds, afterVersion, ct))
+        await foreach (var row in inner.ReadChangedAsync(service, kinds, afterVersion, ct))
         {
             yielded++;
             yield return row;
@@ -199,7 +199,7 @@ internal sealed class FlakyStore(IResourceStore inner, FlakyStore.Switch faults)
         }
     }
 
-    public Task<IReadOnlyDictionary<string, long>> GetEpochsAsync(CancellationToken ct) => inner.GetEpochsAsync(ct);
+    public Task<IReadOnlyDictionary<ServiceRef, long>> GetEpochsAsync(CancellationToken ct) => inner.GetEpochsAsync(ct);
 
     /// <summary>How many of the next reads fail.</summary>
     internal sealed class Switch

@@ -1,5 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using OpenApim.Resources.Arm;
+using OpenApim.Resources.Kinds;
+using OpenApim.Resources.Model;
 using OpenApim.Tests.Identity;
 using OpenApim.Tests.Infrastructure;
 using static OpenApim.Tests.Identity.DirectoryClient;
@@ -43,7 +46,7 @@ public abstract class SecretAndKeyTests(ServerFixture fixture)
         // A PATCH that does not mention the credentials keeps them.
         Assert.Equal(HttpStatusCode.OK, (await Admin.PatchAsync($"{service}/backends/b1", new JsonObject { ["properties"] = new JsonObject { ["title"] = "t" } })).Status);
         var stored = await fixture.Server.Service<OpenApim.Resources.Store.IResourceStore>().GetAsync(
-            $"{service}/backends/b1".ToLowerInvariant(), default);
+            new EntityAddress(ServiceRef.FromId(service), KindCatalog.Backends, ["b1"]), default);
         Assert.Equal("header-secret-1", stored!.Properties["credentials"]!["header"]!["x-api-key"]![0]!.GetValue<string>());
     }
 

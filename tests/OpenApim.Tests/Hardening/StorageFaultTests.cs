@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
+using OpenApim.Resources.Arm;
+using OpenApim.Resources.Kinds;
+using OpenApim.Resources.Model;
 using OpenApim.Resources.Store;
 using OpenApim.Tests.Infrastructure;
 
@@ -135,7 +138,7 @@ public abstract class StorageFaultTests(StoreKind store)
     private static async Task BulkSubscriptionsAsync(OpenApimInstance server, string service, int count)
     {
         var now = DateTimeOffset.UtcNow;
-        var rows = Enumerable.Range(0, count).Select(i => RawResource.FromRelativeId($"subscriptions/bulk{i}", "subscriptions", "bulk",
+        var rows = Enumerable.Range(0, count).Select(i => RawResource.FromRelativeId($"subscriptions/bulk{i}", KindCatalog.Subscriptions, "bulk",
             new JsonObject
             {
                 ["properties"] = new JsonObject
@@ -144,7 +147,7 @@ public abstract class StorageFaultTests(StoreKind store)
                     ["primaryKey"] = Guid.NewGuid().ToString("N"), ["secondaryKey"] = Guid.NewGuid().ToString("N"),
                 },
             }.ToJsonString(), now, now)).ToAsyncEnumerable();
-        await server.Service<IResourceStore>().ReplaceServiceContentAsync(service.ToLowerInvariant(), null, [], rows, d => d, default);
+        await server.Service<IResourceStore>().ReplaceServiceContentAsync(ServiceRef.FromId(service), null, [], rows, d => d, default);
     }
 }
 

@@ -1,4 +1,5 @@
 using OpenApim.Resources.Kinds;
+using OpenApim.Resources.Model;
 
 namespace OpenApim.Tests.Infrastructure;
 
@@ -16,7 +17,7 @@ public static class ServiceDump
         return result;
     }
 
-    private static async Task WalkAsync(ArmClient arm, string servicePath, string parentPath, string? parentKind, Func<ResourceKind, bool> include, SortedDictionary<string, string> result)
+    private static async Task WalkAsync(ArmClient arm, string servicePath, string parentPath, ResourceKind? parentKind, Func<ResourceKind, bool> include, SortedDictionary<string, string> result)
     {
         foreach (var kind in KindCatalog.Children(parentKind).Where(include))
         {
@@ -40,7 +41,7 @@ public static class ServiceDump
                     result[relative] = entity;
                     if (kind.LinkTarget is null)
                     {
-                        await WalkAsync(arm, servicePath, path, kind.Path, include, result);
+                        await WalkAsync(arm, servicePath, path, kind, include, result);
                     }
                 }
 

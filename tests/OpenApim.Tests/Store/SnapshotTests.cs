@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Time.Testing;
 using OpenApim.Resources.Arm;
+using OpenApim.Resources.Kinds;
+using OpenApim.Resources.Model;
 using OpenApim.Resources.Store;
 using OpenApim.Resources.Store.Sql;
 using OpenApim.Tests.Infrastructure;
@@ -34,10 +36,10 @@ public sealed class SnapshotTests : IAsyncLifetime
         await PutAsync(store, "tags/before", "before");
         await PutAsync(store, "tags/deleted-later", "x");
 
-        await using var snapshot = await store.OpenSnapshotAsync(_service.Key, default);
+        await using var snapshot = await store.OpenSnapshotAsync(_service, default);
         await PutAsync(store, "tags/after", "after");
         await PutAsync(store, "tags/before", "changed");
-        await store.WriteAsync(_service.Key, WriteScope.Entity, tx => tx.DeleteTreeAsync(_service.Key + "/tags/deleted-later"), default);
+        await store.WriteAsync(_service, WriteScope.Entity, tx => tx.DeleteTreeAsync(Tag("deleted-later"), default), default);
 
         var rows = new List<RawResource>();
         await foreach (var row in snapshot.ReadAllAsync(default))
@@ -45,10 +47,10 @@ public sealed class SnapshotTests : IAsyncLifetime
             rows.Add(row);
         }
 
-        var tags = rows.Where(r => r.Kind == "tags").ToList();
+        var tags = rows.Where(r => r.Kind == KindCatalog.Tags).ToList();
         Assert.Equal(["tags/before", "tags/deleted-later"], tags.Select(r => r.Path));
         Assert.Contains("\"before\"", tags[0].Body, StringComparison.Ordinal);
-        var live = await store.ListAsync(new ListQuery("tags", ParentKey: _service.Key), default);
+        var live = await store.ListAsync(ListQuery.InService(KindCatalog.Tags, _service), default);
         Assert.Equal(["after", "before"], live.Items.Select(r => r.Name));
     }
 
@@ -62,13 +64,13 @@ public sealed class SnapshotTests : IAsyncLifetime
 
         static async IAsyncEnumerable<RawResource> Rows()
         {
-            yield return RawResource.FromRelativeId("tags/new1", "tags", "n", """{"properties":{"displayName":"n"}}""", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
+            yield return RawResource.FromRelativeId("tags/new1", KindCatalog.Tags, "n", """{"properties":{"displayName":"n"}}""", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
             await Task.Yield();
             throw new IOException("the archive stream broke");
         }
 
-        await Assert.ThrowsAsync<IOException>(() => store.ReplaceServiceContentAsync(_service.Key, null, ["tags"], Rows(), d => d, default));
-        var live = await store.ListAsync(new ListQuery("tags", ParentKey: _service.Key), default);
+        await Assert.ThrowsAsync<IOException>(() => store.ReplaceServiceContentAsync(_service, null, [KindCatalog.Tags], Rows(), d => d, default));
+        var live = await store.ListAsync(ListQuery.InService(KindCatalog.Tags, _service), default);
         Assert.Equal(["original"], live.Items.Select(r => r.Name));
     }
 
@@ -79,13 +81,14 @@ public sealed class SnapshotTests : IAsyncLifetime
             : new PostgresDialect(_database!.ConnectionString);
         await dialect.MigrateAsync(default);
         var store = new SqlResourceStore(dialect, new FakeTimeProvider(DateTimeOffset.UtcNow));
-        await store.WriteAsync(_service.Key, WriteScope.Service, tx => tx.PutAsync(new NewResource(_service.Key, _service.Id, _service.Key, _service.ResourceGroupKey, "service", _service.Name,
-            new JsonObject { ["sku"] = new JsonObject { ["name"] = "Developer" } })), default);
+        await store.WriteAsync(_service, WriteScope.Service, tx => tx.PutAsync(
+            ResourceRow.Service(_service, new JsonObject { ["sku"] = new JsonObject { ["name"] = "Developer" } }), null, default), default);
         return store;
     }
 
     private Task<StoredResource> PutAsync(SqlResourceStore store, string path, string display) =>
-        store.WriteAsync(_service.Key, WriteScope.Entity, tx => tx.PutAsync(new NewResource(
-            $"{_service.Key}/{path}", $"{_service.Id}/{path}", _service.Key, _service.Key, "tags", path.Split('/')[^1],
-            new JsonObject { ["properties"] = new JsonObject { ["displayName"] = display } })), default);
+        store.WriteAsync(_service, WriteScope.Entity, tx => tx.PutAsync(
+            ResourceRow.Entity(Tag(path.Split('/')[^1]), new JsonObject { ["displayName"] = display }), null, default), default);
+
+    private EntityAddress Tag(string name) => new(_service, KindCatalog.Tags, [name]);
 }

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using OpenApim.Resources.Arm;
 using OpenApim.Resources.Certificates;
 using OpenApim.Resources.Kinds.Schema;
+using OpenApim.Resources.Model;
 
 namespace OpenApim.Resources.Kinds.Service;
 
@@ -13,7 +14,7 @@ namespace OpenApim.Resources.Kinds.Service;
 public static partial class ServiceKind
 {
     /// <summary>The kind of service rows in the store (their path below the service is empty).</summary>
-    public const string Name = "service";
+    public static ResourceKind Kind => ResourceKind.Service;
 
     /// <summary>ARM resource type.</summary>
     public const string Type = Arm.ServiceRef.ResourceType;

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using OpenApim.Resources.Queries;
 
 namespace OpenApim.Resources.Store.Sql;
 

@@ -2,6 +2,7 @@ using System.Data;
 using System.Data.Common;
 using Npgsql;
 using NpgsqlTypes;
+using OpenApim.Resources.Model;
 
 namespace OpenApim.Resources.Store.Sql;
 
@@ -72,7 +73,7 @@ public sealed class PostgresDialect(string connectionString) : SqlDialect, IAsyn
             await importer.WriteAsync(serviceId, NpgsqlDbType.Bigint, ct);
             await importer.WriteAsync(row.Path, NpgsqlDbType.Text, ct);
             await importer.WriteAsync(row.Parent, NpgsqlDbType.Text, ct);
-            await importer.WriteAsync(row.Kind, NpgsqlDbType.Text, ct);
+            await importer.WriteAsync(row.Kind.Path, NpgsqlDbType.Text, ct);
             await importer.WriteAsync(row.Name, NpgsqlDbType.Text, ct);
             await importer.WriteAsync(row.RelativeId, NpgsqlDbType.Text, ct);
             if (row.DisplayName is null)

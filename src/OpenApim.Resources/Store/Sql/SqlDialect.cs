@@ -1,4 +1,5 @@
 using System.Data.Common;
+using OpenApim.Resources.Model;
 
 namespace OpenApim.Resources.Store.Sql;
 

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using OpenApim.Resources.Arm;
+using OpenApim.Resources.Model;
 using OpenApim.Resources.Operations;
 
 namespace OpenApim.Resources.Store.Sql;
@@ -9,34 +10,32 @@ namespace OpenApim.Resources.Store.Sql;
 /// <summary>The resource store over either SQL dialect.</summary>
 public sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : IResourceStore
 {
-
-    public IOperationStore Operations { get; } = new SqlOperationStore(dialect, time);
-
-    public async Task<StoredResource?> GetAsync(string key, CancellationToken ct)
+    public async Task<StoredResource?> GetAsync(EntityAddress address, CancellationToken ct)
     {
         await using var c = await dialect.OpenAsync(ct);
-        return await ResourceSql.GetAsync(dialect, c, null, key, ct);
+        return await ResourceSql.GetAsync(dialect, c, null, address, ct);
     }
 
-    public async Task<IReadOnlyDictionary<string, StoredResource>> GetManyAsync(IReadOnlyCollection<string> keys, CancellationToken ct)
+    public async Task<IReadOnlyDictionary<EntityAddress, StoredResource>> GetManyAsync(IReadOnlyCollection<EntityAddress> addresses, CancellationToken ct)
     {
-        var found = new Dictionary<string, StoredResource>(StringComparer.Ordinal);
-        if (keys.Count == 0)
+        var found = new Dictionary<EntityAddress, StoredResource>();
+        if (addresses.Count == 0)
         {
             return found;
         }
 
         await using var c = await dialect.OpenAsync(ct);
-        foreach (var service in keys.Distinct(StringComparer.Ordinal).Select(ResourceSql.Split).GroupBy(k => k.ServiceKey, k => k.Path))
+        var reader = new ResourceSql.RowReader();
+        foreach (var service in addresses.Distinct().GroupBy(a => a.Service))
         {
             await using var cmd = c.CreateCommand();
-            cmd.CommandText = $"{ResourceSql.SelectRows(dialect)} WHERE s.key = @service AND r.path IN ({SqlDialect.InList(cmd, "p", service)})";
-            SqlDialect.Param(cmd, "@service", service.Key);
+            cmd.CommandText = $"{ResourceSql.SelectRows(dialect)} WHERE s.key = @service AND r.path IN ({SqlDialect.InList(cmd, "p", service.Select(a => a.Path))})";
+            SqlDialect.Param(cmd, "@service", service.Key.Key);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
             {
-                var row = ResourceSql.Read(r);
-                found[row.Key] = row;
+                var row = reader.Read(r);
+                found[row.Address] = row;
             }
         }
 
@@ -49,31 +48,31 @@ public sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : IR
         return await ResourceSql.ListAsync(dialect, c, null, query, ct);
     }
 
-    public async Task<T> WriteAsync<T>(string serviceKey, WriteScope scope, Func<IResourceWriter, Task<T>> work, CancellationToken ct)
+    public async Task<T> WriteAsync<T>(ServiceRef service, WriteScope scope, Func<IResourceWriter, Task<T>> work, CancellationToken ct)
     {
         await using var c = await dialect.OpenAsync(ct);
         await using var tx = await dialect.BeginWriteAsync(c, ct);
-        var (serviceId, epoch) = await ResourceSql.LockServiceAsync(c, tx, serviceKey, ct);
-        var busy = await SqlOperationStore.ActiveAsync(c, tx, serviceKey, ct);
+        var (serviceId, epoch) = await ResourceSql.LockServiceAsync(c, tx, service.Key, ct);
+        var busy = await SqlOperationStore.ActiveAsync(c, tx, service.Key, ct);
         if (busy is { } op && (scope == WriteScope.Service || op.Kind == OperationKinds.Restore))
         {
-            throw ArmErrors.ServiceBusy(ResourceSql.ServiceName(serviceKey), op.Kind, op.Id);
+            throw ArmErrors.ServiceBusy(service.Name, op.Kind, op.Id);
         }
 
-        var writer = new SqlResourceWriter(dialect, c, tx, serviceKey, serviceId, epoch, time, ct);
+        var writer = new SqlResourceWriter(dialect, c, tx, service, serviceId, epoch, time);
         var result = await work(writer);
         await tx.CommitAsync(ct);
         return result;
     }
 
-    public async Task<IResourceSnapshot> OpenSnapshotAsync(string serviceKey, CancellationToken ct)
+    public async Task<IResourceSnapshot> OpenSnapshotAsync(ServiceRef service, CancellationToken ct)
     {
         var c = await dialect.OpenAsync(ct);
         try
         {
             var tx = await dialect.BeginSnapshotAsync(c, ct);
             await using var cmd = ResourceSql.Command(c, tx, "SELECT service_id, epoch FROM services WHERE key = @s");
-            SqlDialect.Param(cmd, "@s", serviceKey);
+            SqlDialect.Param(cmd, "@s", service.Key);
             long serviceId = -1, epoch = 0;
             await using (var r = await cmd.ExecuteReaderAsync(ct))
             {
@@ -93,33 +92,32 @@ public sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : IR
     }
 
     public async Task<RestoreCounts> ReplaceServiceContentAsync(
-        string serviceKey,
+        ServiceRef service,
         OperationClaim? holder,
-        IReadOnlyCollection<string> replacedKinds,
+        IReadOnlyCollection<ResourceKind> replacedKinds,
         IAsyncEnumerable<RawResource> rows,
         Func<JsonObject, JsonObject> updateService,
         CancellationToken ct)
     {
         await using var c = await dialect.OpenAsync(ct);
         await using var tx = await dialect.BeginWriteAsync(c, ct);
-        var (serviceId, epoch) = await ResourceSql.LockServiceAsync(c, tx, serviceKey, ct);
-        var busy = await SqlOperationStore.ActiveAsync(c, tx, serviceKey, ct);
+        var (serviceId, epoch) = await ResourceSql.LockServiceAsync(c, tx, service.Key, ct);
+        var busy = await SqlOperationStore.ActiveAsync(c, tx, service.Key, ct);
         if (holder is null && busy is { } running)
         {
-            throw ArmErrors.ServiceBusy(ResourceSql.ServiceName(serviceKey), running.Kind, running.Id);
+            throw ArmErrors.ServiceBusy(service.Name, running.Kind, running.Id);
         }
 
         if (holder is not null && (busy?.Id != holder.Id || busy?.Owner != holder.Owner))
         {
-            throw new OperationLostException($"Operation {holder.Id} no longer holds service {serviceKey} on node {holder.Owner}: another node took it over.");
+            throw new OperationLostException($"Operation {holder.Id} no longer holds service {service.Id} on node {holder.Owner}: another node took it over.");
         }
 
         long deleted = 0;
         if (replacedKinds.Count > 0)
         {
             await using var del = ResourceSql.Command(c, tx, "");
-            var names = replacedKinds.Select((k, i) => { SqlDialect.Param(del, $"@k{i}", k); return $"@k{i}"; }).ToList();
-            del.CommandText = $"DELETE FROM resources WHERE service_id = @s AND kind IN ({string.Join(", ", names)})";
+            del.CommandText = $"DELETE FROM resources WHERE service_id = @s AND kind IN ({SqlDialect.InList(del, "k", replacedKinds.Select(k => k.Path))})";
             SqlDialect.Param(del, "@s", serviceId);
             deleted = await del.ExecuteNonQueryAsync(ct);
         }
@@ -127,11 +125,11 @@ public sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : IR
         var version = await NextVersionAsync(dialect, c, tx, ct);
         var inserted = await dialect.BulkInsertAsync(c, tx, serviceId, version, rows, ct);
 
-        var service = await ResourceSql.GetAsync(dialect, c, tx, serviceKey, ct)
-            ?? throw new InvalidOperationException($"Service {serviceKey} vanished during restore.");
+        var current = await ResourceSql.GetAsync(dialect, c, tx, EntityAddress.ForService(service), ct)
+            ?? throw new InvalidOperationException($"Service {service.Id} vanished during restore.");
         await using (var up = ResourceSql.Command(c, tx, $"UPDATE resources SET body = {dialect.JsonParameter("@body")}, version = @v, updated_at = @now WHERE service_id = @s AND path = ''"))
         {
-            SqlDialect.Param(up, "@body", updateService(service.Body).ToJsonString());
+            SqlDialect.Param(up, "@body", updateService(current.Body).ToJsonString());
             SqlDialect.Param(up, "@v", version);
             SqlDialect.Param(up, "@now", time.GetUtcNow());
             SqlDialect.Param(up, "@s", serviceId);
@@ -142,12 +140,12 @@ public sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : IR
         return new RestoreCounts(deleted, inserted, epoch);
     }
 
-    public async Task<IReadOnlyDictionary<string, long>> ReadVersionsAsync(string serviceKey, IReadOnlyCollection<string> kinds, CancellationToken ct)
+    public async Task<IReadOnlyDictionary<string, long>> ReadVersionsAsync(ServiceRef service, IReadOnlyCollection<ResourceKind> kinds, CancellationToken ct)
     {
         await using var c = await dialect.OpenAsync(ct);
         await using var cmd = ResourceSql.Command(c, null, "");
-        cmd.CommandText = $"SELECT r.path, r.version FROM resources r JOIN services s ON s.service_id = r.service_id WHERE s.key = @s AND r.kind IN ({SqlDialect.InList(cmd, "k", kinds)})";
-        SqlDialect.Param(cmd, "@s", serviceKey);
+        cmd.CommandText = $"SELECT r.path, r.version FROM resources r JOIN services s ON s.service_id = r.service_id WHERE s.key = @s AND r.kind IN ({SqlDialect.InList(cmd, "k", kinds.Select(k => k.Path))})";
+        SqlDialect.Param(cmd, "@s", service.Key);
         var result = new Dictionary<string, long>(StringComparer.Ordinal);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
@@ -158,34 +156,34 @@ public sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : IR
         return result;
     }
 
-    public async IAsyncEnumerable<VersionedResource> ReadChangedAsync(string serviceKey, IReadOnlyCollection<string> kinds, long afterVersion, [EnumeratorCancellation] CancellationToken ct)
+    public async IAsyncEnumerable<VersionedResource> ReadChangedAsync(ServiceRef service, IReadOnlyCollection<ResourceKind> kinds, long afterVersion, [EnumeratorCancellation] CancellationToken ct)
     {
         await using var c = await dialect.OpenAsync(ct);
         await using var cmd = ResourceSql.Command(c, null, "");
         cmd.CommandText =
             $"SELECT r.path, r.rel_id, r.parent, r.kind, r.name, r.display_name, {dialect.BodyAsText.Replace("body", "r.body", StringComparison.Ordinal)}, r.created_at, r.updated_at, r.version " +
-            $"FROM resources r JOIN services s ON s.service_id = r.service_id WHERE s.key = @s AND r.version > @after AND r.kind IN ({SqlDialect.InList(cmd, "k", kinds)})";
-        SqlDialect.Param(cmd, "@s", serviceKey);
+            $"FROM resources r JOIN services s ON s.service_id = r.service_id WHERE s.key = @s AND r.version > @after AND r.kind IN ({SqlDialect.InList(cmd, "k", kinds.Select(k => k.Path))})";
+        SqlDialect.Param(cmd, "@s", service.Key);
         SqlDialect.Param(cmd, "@after", afterVersion);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
         {
             yield return new VersionedResource(
-                new RawResource(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5), r.GetString(6),
+                new RawResource(r.GetString(0), r.GetString(1), r.GetString(2), ResourceSql.Kind(r.GetString(3)), r.GetString(4), r.IsDBNull(5) ? null : r.GetString(5), r.GetString(6),
                     r.GetFieldValue<DateTimeOffset>(7), r.GetFieldValue<DateTimeOffset>(8)),
                 r.GetInt64(9));
         }
     }
 
-    public async Task<IReadOnlyDictionary<string, long>> GetEpochsAsync(CancellationToken ct)
+    public async Task<IReadOnlyDictionary<ServiceRef, long>> GetEpochsAsync(CancellationToken ct)
     {
         await using var c = await dialect.OpenAsync(ct);
-        await using var cmd = ResourceSql.Command(c, null, "SELECT key, epoch FROM services");
+        await using var cmd = ResourceSql.Command(c, null, "SELECT id, epoch FROM services");
         await using var r = await cmd.ExecuteReaderAsync(ct);
-        var result = new Dictionary<string, long>(StringComparer.Ordinal);
+        var result = new Dictionary<ServiceRef, long>();
         while (await r.ReadAsync(ct))
         {
-            result[r.GetString(0)] = r.GetInt64(1);
+            result[ServiceRef.FromId(r.GetString(0))] = r.GetInt64(1);
         }
 
         return result;
@@ -209,10 +207,18 @@ public sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : IR
                 $"SELECT path, rel_id, parent, kind, name, display_name, {dialect.BodyAsText}, created_at, updated_at FROM resources WHERE service_id = @s ORDER BY kind, parent, path");
             SqlDialect.Param(cmd, "@s", serviceId);
             await using var r = await cmd.ExecuteReaderAsync(ct);
+            string? kindName = null;
+            ResourceKind? kind = null;
             while (await r.ReadAsync(ct))
             {
+                var name = r.GetString(3);
+                if (name != kindName)
+                {
+                    (kindName, kind) = (name, ResourceSql.Kind(name));
+                }
+
                 yield return new RawResource(
-                    r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4),
+                    r.GetString(0), r.GetString(1), r.GetString(2), kind!, r.GetString(4),
                     r.IsDBNull(5) ? null : r.GetString(5), r.GetString(6),
                     r.GetFieldValue<DateTimeOffset>(7), r.GetFieldValue<DateTimeOffset>(8));
             }

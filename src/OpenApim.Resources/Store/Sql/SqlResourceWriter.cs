@@ -1,27 +1,30 @@
 using System.Data.Common;
 using OpenApim.Resources.Arm;
+using OpenApim.Resources.Kinds;
+using OpenApim.Resources.Model;
 
 namespace OpenApim.Resources.Store.Sql;
 
 /// <summary>Reads and writes on the connection and transaction of one <see cref="SqlResourceStore.WriteAsync{T}"/>.</summary>
-internal sealed class SqlResourceWriter(
-    SqlDialect dialect, DbConnection c, DbTransaction tx, string serviceKey, long serviceId, long epoch, TimeProvider time, CancellationToken ct) : IResourceWriter
+internal sealed class SqlResourceWriter(SqlDialect dialect, DbConnection c, DbTransaction tx, ServiceRef service, long serviceId, long epoch, TimeProvider time) : IResourceWriter
 {
+    public ServiceRef Service => service;
+
     public long Epoch => epoch;
 
-    public Task<StoredResource?> GetAsync(string key) => ResourceSql.GetAsync(dialect, c, tx, key, ct);
-
-    public Task<ResourcePage> ListAsync(ListQuery query) => ResourceSql.ListAsync(dialect, c, tx, query, ct);
-
-    public async Task<StoredResource> PutAsync(NewResource resource, string? ifMatch = null)
+    public Task<StoredResource?> GetAsync(EntityAddress address, CancellationToken ct)
     {
-        var (service, path) = ResourceSql.Split(resource.Key);
-        if (service != serviceKey)
-        {
-            throw new InvalidOperationException($"A write transaction of {serviceKey} cannot write {resource.Key}.");
-        }
+        Own(address);
+        return ResourceSql.GetAsync(dialect, c, tx, address, ct);
+    }
 
-        var existing = await GetAsync(resource.Key);
+    public Task<ResourcePage> ListAsync(ListQuery query, CancellationToken ct) => ResourceSql.ListAsync(dialect, c, tx, query, ct);
+
+    public async Task<StoredResource> PutAsync(ResourceRow row, string? ifMatch, CancellationToken ct)
+    {
+        var address = row.Address;
+        Own(address);
+        var existing = await GetAsync(address, ct);
         if (ifMatch is not null && (existing is null || !ETag.Matches(ifMatch, existing.ETag)))
         {
             throw ArmErrors.PreconditionFailed();
@@ -29,19 +32,17 @@ internal sealed class SqlResourceWriter(
 
         var version = await SqlResourceStore.NextVersionAsync(dialect, c, tx, ct);
         var now = time.GetUtcNow();
-        var parent = path.Length == 0 ? "" : ResourceSql.Split(resource.ParentKey).Path;
-        var relId = ResourceSql.Split(resource.Id).Path;
         await using var cmd = ResourceSql.Command(c, tx, existing is null
             ? $"INSERT INTO resources (service_id, path, parent, kind, name, rel_id, display_name, body, version, created_at, updated_at) VALUES (@service, @path, @parent, @kind, @name, @rel, @display, {dialect.JsonParameter("@body")}, @version, @now, @now)"
             : $"UPDATE resources SET display_name = @display, body = {dialect.JsonParameter("@body")}, version = @version, updated_at = @now WHERE service_id = @service AND path = @path");
         SqlDialect.Param(cmd, "@service", serviceId);
-        SqlDialect.Param(cmd, "@path", path);
-        SqlDialect.Param(cmd, "@parent", parent);
-        SqlDialect.Param(cmd, "@kind", resource.Kind);
-        SqlDialect.Param(cmd, "@name", resource.Name);
-        SqlDialect.Param(cmd, "@rel", relId);
-        SqlDialect.Param(cmd, "@display", ResourceSql.DisplayName(resource.Body));
-        SqlDialect.Param(cmd, "@body", resource.Body.ToJsonString());
+        SqlDialect.Param(cmd, "@path", address.Path);
+        SqlDialect.Param(cmd, "@parent", address.Container?.Path ?? "");
+        SqlDialect.Param(cmd, "@kind", address.Kind.Path);
+        SqlDialect.Param(cmd, "@name", address.Name);
+        SqlDialect.Param(cmd, "@rel", address.RelativeId);
+        SqlDialect.Param(cmd, "@display", row.DisplayName);
+        SqlDialect.Param(cmd, "@body", row.Body.ToJsonString());
         SqlDialect.Param(cmd, "@version", version);
         SqlDialect.Param(cmd, "@now", now);
         try
@@ -50,46 +51,60 @@ internal sealed class SqlResourceWriter(
         }
         catch (Exception e) when (dialect.IsUniqueViolation(e))
         {
-            throw ArmErrors.Conflict($"A resource named '{resource.Name}' already exists.");
+            throw ArmErrors.Conflict($"A resource named '{address.Name}' already exists.");
         }
 
-        if (path.Length == 0)
+        if (address.IsService)
         {
             // The service row: remember its id in the caller's casing.
             await using var id = ResourceSql.Command(c, tx, "UPDATE services SET id = @id WHERE service_id = @service");
-            SqlDialect.Param(id, "@id", resource.Id);
+            SqlDialect.Param(id, "@id", address.Id);
             SqlDialect.Param(id, "@service", serviceId);
             await id.ExecuteNonQueryAsync(ct);
         }
 
         return existing is null
-            ? new StoredResource(resource.Key, resource.Id, resource.ServiceKey, resource.ParentKey, resource.Kind, resource.Name, resource.Body, version, now, now)
-            : existing with { Body = resource.Body, Version = version, UpdatedAt = now };
+            ? new StoredResource(address, row.Body, version, now, now)
+            : existing with { Body = row.Body, Version = version, UpdatedAt = now };
     }
 
-    public async Task<IReadOnlyList<string>> FindByValueAsync(string kind, string propertyName, string value)
+    public async Task<int> DeleteTreeAsync(EntityAddress address, CancellationToken ct)
+    {
+        Own(address);
+        await using var cmd = ResourceSql.Command(c, tx, address.IsService
+            ? "DELETE FROM resources WHERE service_id = @service"
+            : "DELETE FROM resources WHERE service_id = @service AND (path = @path OR (path >= @low AND path < @high))");
+        var (low, high) = ResourceSql.Descendants(address.Path);
+        SqlDialect.Param(cmd, "@service", serviceId);
+        SqlDialect.Param(cmd, "@path", address.Path);
+        SqlDialect.Param(cmd, "@low", low);
+        SqlDialect.Param(cmd, "@high", high);
+        return await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<EntityAddress>> FindByValueAsync(ResourceKind kind, string propertyName, string value, CancellationToken ct)
     {
         // Both names go into the SQL text (so a partial expression index can serve the query): only declared ones do.
-        if (Kinds.KindCatalog.Find(kind) is null || !propertyName.All(char.IsAsciiLetterOrDigit))
+        if (KindCatalog.Find(kind.Path) != kind || !propertyName.All(char.IsAsciiLetterOrDigit))
         {
             throw new ArgumentException($"'{kind}'.'{propertyName}' is not a declared kind and property name.");
         }
 
         await using var cmd = ResourceSql.Command(c, tx,
-            $"SELECT r.path FROM resources r WHERE r.service_id = @service AND r.kind = '{kind}' AND {dialect.JsonPropertyText(propertyName)} = @value");
+            $"SELECT r.rel_id FROM resources r WHERE r.service_id = @service AND r.kind = '{kind.Path}' AND {dialect.JsonPropertyText(propertyName)} = @value");
         SqlDialect.Param(cmd, "@service", serviceId);
         SqlDialect.Param(cmd, "@value", value);
-        var keys = new List<string>();
+        var found = new List<EntityAddress>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
         {
-            keys.Add($"{serviceKey}/{r.GetString(0)}");
+            found.Add(EntityAddress.FromRelativeId(service, kind, r.GetString(0)));
         }
 
-        return keys;
+        return found;
     }
 
-    public async Task LockDeploymentAsync()
+    public async Task LockDeploymentAsync(CancellationToken ct)
     {
         if (dialect.DeploymentLockSql is { } sql)
         {
@@ -98,22 +113,11 @@ internal sealed class SqlResourceWriter(
         }
     }
 
-    public async Task<int> DeleteTreeAsync(string key)
+    private void Own(EntityAddress address)
     {
-        var (service, path) = ResourceSql.Split(key);
-        if (service != serviceKey)
+        if (address.Service != service)
         {
-            throw new InvalidOperationException($"A write transaction of {serviceKey} cannot delete {key}.");
+            throw new InvalidOperationException($"A write transaction of {service.Id} cannot touch {address.Id}.");
         }
-
-        await using var cmd = ResourceSql.Command(c, tx, path.Length == 0
-            ? "DELETE FROM resources WHERE service_id = @service"
-            : "DELETE FROM resources WHERE service_id = @service AND (path = @path OR (path >= @low AND path < @high))");
-        var (low, high) = ResourceSql.Descendants(path);
-        SqlDialect.Param(cmd, "@service", serviceId);
-        SqlDialect.Param(cmd, "@path", path);
-        SqlDialect.Param(cmd, "@low", low);
-        SqlDialect.Param(cmd, "@high", high);
-        return await cmd.ExecuteNonQueryAsync(ct);
     }
 }

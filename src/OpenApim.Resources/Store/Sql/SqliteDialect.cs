@@ -2,6 +2,7 @@ using System.Data;
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using OpenApim.Resources.Hosting;
+using OpenApim.Resources.Model;
 
 namespace OpenApim.Resources.Store.Sql;
 
@@ -85,7 +86,7 @@ public sealed class SqliteDialect(string path) : SqlDialect
         {
             path.Value = row.Path;
             parent.Value = row.Parent;
-            kind.Value = row.Kind;
+            kind.Value = row.Kind.Path;
             name.Value = row.Name;
             rel.Value = row.RelativeId;
             display.Value = (object?)row.DisplayName ?? DBNull.Value;

@@ -1,6 +1,7 @@
 using OpenApim.Resources.Kinds.Schema;
+using OpenApim.Resources.Model;
 
-namespace OpenApim.Resources.Kinds.Families;
+namespace OpenApim.Resources.Kinds;
 
 /// <summary>Diagnostics (logging settings), declared once for service and API scope.</summary>
 internal static class Diagnostics

@@ -2,39 +2,9 @@ using System.Globalization;
 using System.Text;
 using OpenApim.Resources.Arm;
 
-namespace OpenApim.Resources.Store;
+namespace OpenApim.Resources.Queries;
 
-/// <summary>
-/// The OData <c>$filter</c> subset the API Management list operations accept:
-/// <c>field eq|ne|gt|ge|lt|le literal</c>, <c>contains|startswith|endswith(field,'text')</c>,
-/// <c>substringof('text',field)</c>, <c>not</c>, <c>and</c>, <c>or</c> and parentheses.
-/// String comparisons are case-insensitive, as in API Management.
-/// </summary>
-public abstract record Filter
-{
-    /// <summary>Longest filter accepted, in characters.</summary>
-    public const int MaxLength = 4096;
-
-    /// <summary>Deepest nesting of <c>not</c> and parentheses accepted (the SQL it becomes is nested as deep).</summary>
-    public const int MaxDepth = 32;
-
-    /// <summary>Most comparisons and functions in one filter.</summary>
-    public const int MaxTerms = 128;
-
-    /// <summary>Parses a filter; <paramref name="resolveField"/> maps a field name to its declared casing, or null when the kind does not accept it.</summary>
-    public static Filter Parse(string text, Func<string, string?> resolveField) => new FilterParser(text, resolveField).ParseAll();
-}
-
-public sealed record CompareFilter(string Field, string Op, object? Value) : Filter;
-
-public sealed record FunctionFilter(string Function, string Field, string Value) : Filter;
-
-public sealed record AndFilter(Filter Left, Filter Right) : Filter;
-
-public sealed record OrFilter(Filter Left, Filter Right) : Filter;
-
-public sealed record NotFilter(Filter Inner) : Filter;
-
+/// <summary>A recursive-descent parser of the <see cref="Filter"/> language, bounded in length, depth and terms.</summary>
 internal sealed class FilterParser(string text, Func<string, string?> resolveField)
 {
     private static readonly string[] Comparisons = ["eq", "ne", "gt", "ge", "lt", "le"];

@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
 using OpenApim.Resources.Kinds.Schema;
+using OpenApim.Resources.Model;
 
-namespace OpenApim.Resources.Kinds.Families;
+namespace OpenApim.Resources.Kinds;
 
 /// <summary>Developer-portal settings and identity: identity providers, OAuth/OIDC servers, portal settings, email templates, content.</summary>
 internal static class PortalKinds
@@ -91,6 +92,7 @@ internal static class PortalKinds
         {
             Path = "portalsettings",
             Names = NameRule.OneOf("signin", "signup", "delegation"),
+            PatchReturnsBody = false,
             SeedBehavior = SeedBehavior.Permanent,
             Properties =
             [
@@ -162,7 +164,7 @@ internal static class PortalKinds
     ];
 
     private static IReadOnlyDictionary<string, KindAction> SecretsAction(params string[] secrets) =>
-        UserKinds.Actions(new KindAction("listSecrets", ctx =>
+        KindActions.Of(new KindAction("listSecrets", ctx =>
         {
             var result = new JsonObject();
             foreach (var name in secrets)

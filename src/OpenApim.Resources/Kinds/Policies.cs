@@ -1,8 +1,9 @@
 using OpenApim.Policies;
-using OpenApim.Resources.Store;
 using OpenApim.Resources.Kinds.Schema;
+using OpenApim.Resources.Model;
+using OpenApim.Resources.Queries;
 
-namespace OpenApim.Resources.Kinds.Families;
+namespace OpenApim.Resources.Kinds;
 
 /// <summary>The policy kind, declared once and mounted at service, product, API and operation scope.</summary>
 internal static class Policies
@@ -44,7 +45,8 @@ internal static class Policies
 
         foreach (var name in PolicyCatalog.NamedValueReferences(value).Distinct(StringComparer.OrdinalIgnoreCase))
         {
-            var named = await ctx.Store.ListAsync(new ListQuery("namedValues", ParentKey: ctx.Address.Service.Key, Filter: new CompareFilter("displayName", "eq", name), Top: 1));
+            var named = await ctx.Store.ListAsync(
+                ListQuery.InService(ConfigurationKinds.NamedValues, ctx.Address.Service) with { Filter = new CompareFilter("displayName", "eq", name), Top = 1 }, ctx.Cancellation);
             if (named.Items.Count == 0)
             {
                 ctx.Problem("properties.value", $"The policy refers to the named value '{{{{{name}}}}}', which does not exist.");

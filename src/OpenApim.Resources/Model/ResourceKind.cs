@@ -1,30 +1,20 @@
-using System.Text.Json.Nodes;
 using OpenApim.Resources.Kinds.Schema;
 
-namespace OpenApim.Resources.Kinds;
-
-/// <summary>What a backup does with a kind's entities.</summary>
-public enum BackupScope
-{
-    /// <summary>Configuration: APIs, products, policies, named values, ... always restored.</summary>
-    Configuration,
-
-    /// <summary>Runtime data (users, subscriptions and their keys): restored unless the restore is configuration-only.</summary>
-    Runtime,
-
-    /// <summary>Never in a backup and left alone by restore (developer-portal content, Azure Monitor settings).</summary>
-    Excluded,
-}
+namespace OpenApim.Resources.Model;
 
 /// <summary>
-/// One entity kind of a service, declared once: where it lives in the ARM path, how its names and
+/// One kind of resource of a service, declared once: where it lives in the ARM path, how its names and
 /// properties are validated, which properties are secret, how backup treats it, and the hooks and
 /// POST actions that make it more than a bag of JSON. CRUD, paging, ETags, backup and restore are
-/// written once for all kinds against these declarations (see <see cref="KindCatalog"/>).
+/// written once for all kinds against these declarations (the catalog is <c>OpenApim.Resources.Kinds.KindCatalog</c>).
+/// Code refers to kinds by these objects, never by their path text.
 /// </summary>
 public sealed record ResourceKind
 {
-    /// <summary>Collection path below the service, e.g. <c>apis/operations</c>; unique.</summary>
+    /// <summary>The kind of a service's own row (the service resource; its schema is <c>OpenApim.Resources.Kinds.Service.ServiceKind</c>).</summary>
+    public static ResourceKind Service { get; } = new() { Path = "service" };
+
+    /// <summary>Collection path below the service, e.g. <c>apis/operations</c>; unique. It is also the kind's name in the store.</summary>
     public required string Path { get; init; }
 
     public IReadOnlyList<Prop> Properties { get; init; } = [];
@@ -39,8 +29,11 @@ public sealed record ResourceKind
     /// <summary>PATCH is offered (some kinds, e.g. links and policies, only have PUT).</summary>
     public bool Patchable { get; init; } = true;
 
-    /// <summary>For association kinds (product → api): the kind path of the entity the name refers to.</summary>
-    public string? LinkTarget { get; init; }
+    /// <summary>PATCH answers 200 with the entity from api-version 2020-12-01 on; kinds where it stays 204 (portal settings) say false.</summary>
+    public bool PatchReturnsBody { get; init; } = true;
+
+    /// <summary>For association kinds (product → api): the kind of the entity the name refers to.</summary>
+    public ResourceKind? LinkTarget { get; init; }
 
     /// <summary>Entities that exist in every service (system groups, email templates, portal settings).</summary>
     public IReadOnlyList<SeedEntity> Seeds { get; init; } = [];
@@ -49,17 +42,20 @@ public sealed record ResourceKind
 
     public KindHooks Hooks { get; init; } = KindHooks.None;
 
-    /// <summary>POST actions on an entity, e.g. <c>listSecrets</c>, by lower-case name.</summary>
+    /// <summary>POST actions on an entity, e.g. <c>listSecrets</c>, by name (case-insensitive).</summary>
     public IReadOnlyDictionary<string, KindAction> Actions { get; init; } = new Dictionary<string, KindAction>();
+
+    /// <summary>The kind of the parent entity, or null when the parent is the service. Set once, by the catalog.</summary>
+    public ResourceKind? Parent { get; private set; }
 
     /// <summary>The last path segment: what appears in URLs.</summary>
     public string Segment => Path[(Path.LastIndexOf('/') + 1)..];
 
-    /// <summary>The parent kind path, or null when the parent is the service.</summary>
-    public string? ParentPath => Path.Contains('/', StringComparison.Ordinal) ? Path[..Path.LastIndexOf('/')] : null;
-
     /// <summary>ARM resource type, e.g. <c>Microsoft.ApiManagement/service/apis/operations</c>.</summary>
     public string Type => "Microsoft.ApiManagement/service/" + Path;
+
+    /// <summary>The parent's path in <see cref="Path"/> (<c>apis</c> for <c>apis/operations</c>), or null for a kind directly below the service.</summary>
+    public string? ParentPath => Path.Contains('/', StringComparison.Ordinal) ? Path[..Path.LastIndexOf('/')] : null;
 
     /// <summary>
     /// Maps a <c>$filter</c> field to its declared casing: <c>name</c> or a top-level scalar property
@@ -71,24 +67,13 @@ public sealed record ResourceKind
             : Properties.FirstOrDefault(p => p.Name.Equals(field, StringComparison.OrdinalIgnoreCase)
                 && !p.Secret && p.SecretWhen is null && p.Type is not (PropType.Object or PropType.Array or PropType.Any))?.Name;
 
+    /// <summary>Kinds compare by path: there is one declaration per path.</summary>
+    public bool Equals(ResourceKind? other) => other is not null && string.Equals(Path, other.Path, StringComparison.Ordinal);
+
+    public override int GetHashCode() => Path.GetHashCode(StringComparison.Ordinal);
+
     public override string ToString() => Path;
+
+    /// <summary>Links this kind to its parent kind (the catalog does this once, when it is built).</summary>
+    internal void Adopt(ResourceKind parent) => Parent = parent;
 }
-
-/// <summary>An entity created with every service (system groups, the default email templates, ...).</summary>
-public sealed record SeedEntity(string Name, JsonObject Properties);
-
-/// <summary>What clients may do to seeded entities.</summary>
-public enum SeedBehavior
-{
-    /// <summary>Neither changed nor deleted (system groups).</summary>
-    Locked,
-
-    /// <summary>Changed freely; DELETE resets to the seeded content (email templates).</summary>
-    ResetOnDelete,
-
-    /// <summary>Changed freely; never deleted (portal settings).</summary>
-    Permanent,
-}
-
-/// <summary>A POST action on an entity. Returns the JSON body to answer with, or null for 204.</summary>
-public sealed record KindAction(string Name, Func<EntityActionContext, Task<JsonNode?>> Run);

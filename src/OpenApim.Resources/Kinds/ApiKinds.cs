@@ -1,9 +1,10 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using OpenApim.Resources.Kinds.Schema;
-using OpenApim.Resources.Store;
+using OpenApim.Resources.Model;
+using OpenApim.Resources.Queries;
 
-namespace OpenApim.Resources.Kinds.Families;
+namespace OpenApim.Resources.Kinds;
 
 /// <summary>APIs and what hangs below them: operations, policies, schemas, tags, releases, diagnostics.</summary>
 internal static partial class ApiKinds
@@ -51,7 +52,7 @@ internal static partial class ApiKinds
         Hooks = new KindHooks
         {
             BeforeWrite = ValidateApiAsync,
-            BeforeDelete = ctx => Subscriptions.DeleteReferencingAsync(ctx, "scope", "/apis/"),
+            BeforeDelete = ctx => Subscriptions.DeleteReferencingAsync(ctx, "scope"),
             Render = p => p["isOnline"] = true,
         },
     };
@@ -74,29 +75,32 @@ internal static partial class ApiKinds
         Hooks = new KindHooks { BeforeWrite = ValidateOperation },
     };
 
-    public static IReadOnlyList<ResourceKind> All { get; } =
-    [
-        Apis,
-        Operations,
-        Policies.At("apis/policies"),
-        Policies.At("apis/operations/policies"),
-        Tags.LinkAt("apis/tags"),
-        Tags.LinkAt("apis/operations/tags"),
-        new()
-        {
-            Path = "apis/schemas",
-            Names = NameRule.Max(80),
-            Patchable = false,
-            Properties = [P.Str("contentType").Req(), P.Obj("document"), P.Str("value"), P.Any("definitions"), P.Any("components")],
-        },
-        new()
-        {
-            Path = "apis/releases",
-            Names = NameRule.Max(80),
-            Properties = [P.Ref("apiId", "apis"), P.Str("notes"), P.Date("createdDateTime").RO(), P.Date("updatedDateTime").RO()],
-        },
-        Diagnostics.At("apis/diagnostics"),
-    ];
+    public static readonly ResourceKind ApiPolicies = Policies.At("apis/policies");
+
+    public static readonly ResourceKind OperationPolicies = Policies.At("apis/operations/policies");
+
+    public static readonly ResourceKind ApiTags = Tags.LinkAt("apis/tags");
+
+    public static readonly ResourceKind OperationTags = Tags.LinkAt("apis/operations/tags");
+
+    public static readonly ResourceKind Schemas = new()
+    {
+        Path = "apis/schemas",
+        Names = NameRule.Max(80),
+        Patchable = false,
+        Properties = [P.Str("contentType").Req(), P.Obj("document"), P.Str("value"), P.Any("definitions"), P.Any("components")],
+    };
+
+    public static readonly ResourceKind Releases = new()
+    {
+        Path = "apis/releases",
+        Names = NameRule.Max(80),
+        Properties = [P.Ref("apiId", "apis"), P.Str("notes"), P.Date("createdDateTime").RO(), P.Date("updatedDateTime").RO()],
+    };
+
+    public static readonly ResourceKind ApiDiagnostics = Diagnostics.At("apis/diagnostics");
+
+    public static IReadOnlyList<ResourceKind> All { get; } = [Apis, Operations, ApiPolicies, OperationPolicies, ApiTags, OperationTags, Schemas, Releases, ApiDiagnostics];
 
     private static async Task ValidateApiAsync(EntityWriteContext ctx)
     {
@@ -120,9 +124,8 @@ internal static partial class ApiKinds
 
         // Two APIs may share a path only as versions of one version set.
         var sameVersionSet = p["apiVersionSetId"]?.GetValue<string>();
-        var others = await ctx.Store.ListAsync(new ListQuery("apis", ParentKey: ctx.Address.Service.Key,
-            Filter: new CompareFilter("path", "eq", path), Top: 1000));
-        foreach (var other in others.Items.Where(o => o.Key != ctx.Address.Key))
+        var others = await ctx.Store.ListAsync(ListQuery.InService(Apis, ctx.Address.Service) with { Filter = new CompareFilter("path", "eq", path), Top = 1000 }, ctx.Cancellation);
+        foreach (var other in others.Items.Where(o => o.Address != ctx.Address))
         {
             var otherSet = other.Properties["apiVersionSetId"]?.GetValue<string>();
             var otherVersion = other.Properties["apiVersion"]?.GetValue<string>();

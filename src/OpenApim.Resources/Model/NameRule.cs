@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace OpenApim.Resources.Kinds;
+namespace OpenApim.Resources.Model;
 
 /// <summary>How entity names (the last path segment) are validated.</summary>
 public sealed partial record NameRule(int MaxLength, Regex? Pattern, string Description, IReadOnlyList<string>? Fixed = null)

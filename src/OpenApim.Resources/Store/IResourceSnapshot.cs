@@ -1,0 +1,15 @@
+using OpenApim.Resources.Model;
+
+namespace OpenApim.Resources.Store;
+
+/// <summary>A consistent, read-only view of one service, held open until disposed.</summary>
+public interface IResourceSnapshot : IAsyncDisposable
+{
+    /// <summary>The service epoch the snapshot captured.</summary>
+    long Epoch { get; }
+
+    DateTimeOffset TakenAt { get; }
+
+    /// <summary>Streams every row of the service (the service row included), ordered by kind then key.</summary>
+    IAsyncEnumerable<RawResource> ReadAllAsync(CancellationToken ct);
+}

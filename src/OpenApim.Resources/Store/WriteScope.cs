@@ -1,0 +1,11 @@
+namespace OpenApim.Resources.Store;
+
+/// <summary>Which service-level guard a write passes through.</summary>
+public enum WriteScope
+{
+    /// <summary>Entity writes: refused while a restore of the service runs.</summary>
+    Entity,
+
+    /// <summary>Service-level changes (SKU, hostnames, delete): refused while any backup or restore runs.</summary>
+    Service,
+}
