@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
+
+namespace OpenApim.Gateway.Policies;
+
+/// <summary><c>set-header</c> on the request (inbound, backend) or on the response (outbound, on-error).</summary>
+internal sealed class SetHeaderStep(string name, string action, Func<GatewayContext, string>[] values, bool onResponse) : SyncStep
+{
+    protected override GatewayResponse? Run(GatewayContext c)
+    {
+        if (onResponse)
+        {
+            if (action == "delete")
+            {
+                c.ResponseHeaders.Add((name, null, action));
+            }
+            else
+            {
+                foreach (var value in values)
+                {
+                    c.ResponseHeaders.Add((name, value(c), action));
+                }
+            }
+
+            return null;
+        }
+
+        var headers = c.Http.Request.Headers;
+        switch (action)
+        {
+            case "delete":
+                headers.Remove(name);
+                break;
+            case "skip" when headers.ContainsKey(name):
+                break;
+            case "append":
+                headers.Append(name, new StringValues([.. values.Select(v => v(c))]));
+                break;
+            default:
+                headers[name] = new StringValues([.. values.Select(v => v(c))]);
+                break;
+        }
+
+        return null;
+    }
+}
