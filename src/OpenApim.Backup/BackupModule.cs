@@ -1,9 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using OpenApim.Resources.Hosting;
 using OpenApim.Backup.Jobs;
 using OpenApim.Backup.Storage;
+using OpenApim.Resources.Hosting;
 using OpenApim.Resources.Operations;
 using OpenApim.Resources.Store;
 
@@ -14,7 +14,8 @@ public static class BackupModule
 {
     public static IServiceCollection AddBackup(this IServiceCollection services, BackupOptions options)
     {
-        services.AddSingleton(options);
+        services.AddSingleton(options.Storage);
+        services.AddSingleton(options.Jobs);
         services.AddSingleton<BlobTargets>();
         foreach (var name in new[] { OperationKinds.Backup, OperationKinds.Restore, RestoreJob.PreviewKind })
         {
@@ -32,31 +33,31 @@ public static class BackupModule
     private static RestoreJob Restore(IServiceProvider sp, bool preview) => new(
         sp.GetRequiredService<IResourceStore>(),
         sp.GetRequiredService<BlobTargets>(),
-        sp.GetRequiredService<BackupOptions>(),
+        sp.GetRequiredService<JobOptions>(),
         sp.GetRequiredService<OperationSecrets>(),
         sp.GetRequiredService<TimeProvider>(),
         sp.GetRequiredService<ILogger<RestoreJob>>(),
         preview);
 
     /// <summary>Removes archives left in the work folder by a process that was killed mid-operation.</summary>
-    private sealed class WorkFolderCleanup(BackupOptions options) : IHostedService
+    private sealed class WorkFolderCleanup(JobOptions jobs, StorageOptions storage) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
-            if (Directory.Exists(options.WorkDirectory))
+            if (Directory.Exists(jobs.WorkDirectory))
             {
-                foreach (var file in Directory.EnumerateFiles(options.WorkDirectory, "*.zip"))
+                foreach (var file in Directory.EnumerateFiles(jobs.WorkDirectory, "*.zip"))
                 {
                     File.Delete(file);
                 }
             }
 
-            if (options.EndpointTemplate is null)
+            if (storage.EndpointTemplate is null)
             {
                 // The embedded default account has a 'backups' container so the quick start needs no setup.
-                LocalFiles.CreatePrivateDirectory(options.LocalRoot);
-                LocalFiles.CreatePrivateDirectory(Path.Combine(options.LocalRoot, BackupOptions.DevelopmentAccount));
-                LocalFiles.CreatePrivateDirectory(Path.Combine(options.LocalRoot, BackupOptions.DevelopmentAccount, "backups"));
+                LocalFiles.CreatePrivateDirectory(storage.LocalRoot);
+                LocalFiles.CreatePrivateDirectory(Path.Combine(storage.LocalRoot, StorageOptions.DevelopmentAccount));
+                LocalFiles.CreatePrivateDirectory(Path.Combine(storage.LocalRoot, StorageOptions.DevelopmentAccount, "backups"));
             }
 
             return Task.CompletedTask;

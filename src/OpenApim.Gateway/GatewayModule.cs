@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OpenApim.Gateway.Configuration;
 using OpenApim.Gateway.Policies;
 using OpenApim.Gateway.Proxy;
+using OpenApim.Gateway.Runtime;
 using OpenApim.Gateway.Usage;
 
 namespace OpenApim.Gateway;

@@ -17,6 +17,7 @@ public static class ManagementEndpoints
 {
     public static IServiceCollection AddManagement(this IServiceCollection services) => services
         .AddSingleton<EntityService>()
+        .AddSingleton<ServiceReader>()
         .AddSingleton<ServiceEndpoints>()
         .AddSingleton<ServiceHostnames>()
         .AddSingleton<EntityEndpoints>()

@@ -17,7 +17,7 @@ namespace OpenApim.Backup.Jobs;
 /// Backs a service up: one consistent snapshot read (one database transaction) streamed into an
 /// archive in the work folder, then uploaded as one blob (committed only when complete).
 /// </summary>
-internal sealed partial class BackupJob(IResourceStore store, BlobTargets targets, BackupOptions options, OperationSecrets secrets, TimeProvider time, ILogger<BackupJob> logger) : IOperationHandler
+internal sealed partial class BackupJob(IResourceStore store, BlobTargets targets, JobOptions options, OperationSecrets secrets, TimeProvider time, ILogger<BackupJob> logger) : IOperationHandler
 {
     public string Kind => OperationKinds.Backup;
 

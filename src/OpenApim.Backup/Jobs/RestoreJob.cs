@@ -21,7 +21,7 @@ namespace OpenApim.Backup.Jobs;
 /// reports what would change, without changing anything.
 /// </summary>
 internal sealed partial class RestoreJob(
-    IResourceStore store, BlobTargets targets, BackupOptions options, OperationSecrets secrets, TimeProvider time, ILogger<RestoreJob> logger, bool preview) : IOperationHandler
+    IResourceStore store, BlobTargets targets, JobOptions options, OperationSecrets secrets, TimeProvider time, ILogger<RestoreJob> logger, bool preview) : IOperationHandler
 {
     public const string PreviewKind = "previewRestore";
 

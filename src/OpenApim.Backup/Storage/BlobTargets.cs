@@ -10,7 +10,7 @@ namespace OpenApim.Backup.Storage;
 /// for: the access key from the request, or the service's managed identity, stood in for locally by
 /// a configured grant (<c>OPENAPIM_MANAGED_IDENTITIES</c>) or, in Azure, by the host's real identity.
 /// </summary>
-public sealed class BlobTargets(BackupOptions options)
+public sealed class BlobTargets(StorageOptions options)
 {
     /// <summary>400 at once when the request names an identity the service does not have.</summary>
     public static void CheckIdentity(StorageRequest request, ServiceRef service, JsonObject serviceBody)
@@ -39,10 +39,10 @@ public sealed class BlobTargets(BackupOptions options)
                 : LocalFolderTarget.Open(options.LocalRoot, local, key, request.ContainerName);
         }
 
-        var endpoint = new Uri((options.EndpointTemplate ?? BackupOptions.DefaultEndpointTemplate).Replace("{account}", request.StorageAccount, StringComparison.Ordinal));
+        var endpoint = new Uri((options.EndpointTemplate ?? StorageOptions.DefaultEndpointTemplate).Replace("{account}", request.StorageAccount, StringComparison.Ordinal));
         if (key is not null)
         {
-            return AzureBlobTarget.WithKey(endpoint, request.StorageAccount, key, request.ContainerName, options.StorageTimeout);
+            return AzureBlobTarget.WithKey(endpoint, request.StorageAccount, key, request.ContainerName, options.Timeout);
         }
 
         if (options.UseAzureManagedIdentity)
@@ -50,7 +50,7 @@ public sealed class BlobTargets(BackupOptions options)
             var credential = request.AccessType == AccessType.UserAssignedManagedIdentity
                 ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(request.ClientId!))
                 : new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned);
-            return AzureBlobTarget.WithToken(endpoint, request.StorageAccount, credential, request.ContainerName, options.StorageTimeout);
+            return AzureBlobTarget.WithToken(endpoint, request.StorageAccount, credential, request.ContainerName, options.Timeout);
         }
 
         throw NoCredential(request, service);

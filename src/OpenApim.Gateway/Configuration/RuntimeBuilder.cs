@@ -1,5 +1,5 @@
 using System.Collections.Frozen;
-using OpenApim.Gateway.Routing;
+using OpenApim.Gateway.Runtime;
 using OpenApim.Policies;
 using OpenApim.Resources.Hosting;
 using OpenApim.Resources.Kinds;

@@ -1,3 +1,4 @@
+using OpenApim.Gateway.Runtime;
 using OpenApim.Resources.Arm;
 using OpenApim.Resources.Hosting;
 using OpenApim.Resources.Model;

@@ -1,12 +1,11 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
-using OpenApim.Gateway.Configuration;
+using System.Runtime.CompilerServices;
+using OpenApim.Gateway.Runtime;
 using OpenApim.Policies;
 
 namespace OpenApim.Gateway.Policies;
-
-/// <summary>The policies that run for one operation (and product), section by section.</summary>
-internal sealed record CompiledPipeline(IPolicyStep[] Inbound, IPolicyStep[] Backend, IPolicyStep[] Outbound, IPolicyStep[] OnError);
 
 /// <summary>
 /// Composes the global, product, API and operation policies (each scope's <c>&lt;base /&gt;</c> stands for
@@ -17,8 +16,12 @@ internal sealed class PolicyCompiler(Counters counters)
 {
     public const string BrokenElement = "__broken";
 
+    // Pipelines per operation and product ('' = no product), built on first use. They live as long as the operation's
+    // runtime: a configuration change builds new runtimes, and the old ones and their pipelines are collected together.
+    private readonly ConditionalWeakTable<OperationRuntime, ConcurrentDictionary<string, CompiledPipeline>> _pipelines = [];
+
     public CompiledPipeline For(ServiceRuntime service, ApiRuntime api, OperationRuntime operation, ProductRuntime? product) =>
-        operation.Pipelines.GetOrAdd(product?.Name ?? "", static (_, s) => s.Compiler.Build(s.Service, s.Api, s.Operation, s.Product), (Compiler: this, Service: service, Api: api, Operation: operation, Product: product));
+        _pipelines.GetOrCreateValue(operation).GetOrAdd(product?.Name ?? "", static (_, s) => s.Compiler.Build(s.Service, s.Api, s.Operation, s.Product), (Compiler: this, Service: service, Api: api, Operation: operation, Product: product));
 
     private CompiledPipeline Build(ServiceRuntime service, ApiRuntime api, OperationRuntime operation, ProductRuntime? product)
     {

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.WebUtilities;
 using OpenApim.Gateway.Configuration;
 using OpenApim.Gateway.Policies;
 using OpenApim.Gateway.Routing;
+using OpenApim.Gateway.Runtime;
 using OpenApim.Gateway.Usage;
 using Yarp.ReverseProxy.Forwarder;
 

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http;
-using OpenApim.Gateway.Configuration;
+using OpenApim.Gateway.Runtime;
 
 namespace OpenApim.Gateway.Routing;
 

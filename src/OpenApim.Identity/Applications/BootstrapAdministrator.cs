@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenApim.Identity.Access;
-using OpenApim.Identity.Clients;
 
 namespace OpenApim.Identity.Applications;
 

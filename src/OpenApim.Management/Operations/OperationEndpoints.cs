@@ -13,7 +13,7 @@ namespace OpenApim.Management.Operations;
 /// Long-running service actions (backup, restore, ...) and their status. Management only starts
 /// operations and reports their state; the work is done by the handlers registered with the runner.
 /// </summary>
-internal sealed class OperationEndpoints(IOperationStore operations, ServiceEndpoints services, IEnumerable<IServiceAction> actions)
+internal sealed class OperationEndpoints(IOperationStore operations, ServiceReader services, IEnumerable<IServiceAction> actions)
 {
     /// <summary>Seconds a client should wait between polls.</summary>
     public const int RetryAfterSeconds = 1;
@@ -28,10 +28,6 @@ internal sealed class OperationEndpoints(IOperationStore operations, ServiceEndp
             h.StartAsync(c, ServiceRef.Parse(subscriptionId, resourceGroup, serviceName), action));
     }
 
-    /// <summary>The status URL of an operation, carrying the request's api-version.</summary>
-    public static string Url(HttpContext c, ServiceRef service, string operationId) =>
-        $"{c.Request.BaseUrl()}{service.Id}/operationresults/{operationId}?api-version={c.ApiVersion()}";
-
     private async Task StartAsync(HttpContext c, ServiceRef service, string name)
     {
         var action = actions.FirstOrDefault(a => a.Name.Equals(name, StringComparison.OrdinalIgnoreCase))
@@ -40,7 +36,7 @@ internal sealed class OperationEndpoints(IOperationStore operations, ServiceEndp
         await services.RequireAsync(service, c.RequestAborted);
         var query = c.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         var operation = await action.StartAsync(new ServiceActionRequest(service, body, c.ApiVersion(), query), c.RequestAborted);
-        c.Response.Headers.Location = Url(c, service, operation.Id);
+        c.Response.Headers.Location = ArmLinks.OperationResult(c, service, operation.Id);
         c.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await c.Response.StatusAsync(202);
     }

@@ -14,7 +14,7 @@ namespace OpenApim.Management.Reports;
 /// <c>{service}/reports/{byApi|byOperation|byProduct|bySubscription|byUser|byTime}</c>: usage the gateway
 /// recorded, aggregated over the filtered time range (per interval for byTime).
 /// </summary>
-internal sealed class ReportEndpoints(IUsageStore usage, ServiceEndpoints services)
+internal sealed class ReportEndpoints(IUsageStore usage, ServiceReader services)
 {
     private static readonly Dictionary<string, Func<UsageRecord, string>> Groupings = new(StringComparer.OrdinalIgnoreCase)
     {

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using OpenApim.Http;
-using OpenApim.Management.Operations;
 using OpenApim.Resources.Arm;
 using OpenApim.Resources.Entities;
 using OpenApim.Resources.Hosting;
@@ -17,7 +16,7 @@ using OpenApim.Resources.Store;
 namespace OpenApim.Management.Services;
 
 /// <summary>The service resource: create/update, read, patch, delete, list and name checks.</summary>
-internal sealed class ServiceEndpoints(IResourceStore store, IOperationStore operations, Deployment deployment, ServiceHostnames hostnames, TimeProvider time)
+internal sealed class ServiceEndpoints(IResourceStore store, ServiceReader reader, IOperationStore operations, Deployment deployment, ServiceHostnames hostnames, TimeProvider time)
 {
     public static void Map(RouteGroupBuilder subscription)
     {
@@ -41,16 +40,11 @@ internal sealed class ServiceEndpoints(IResourceStore store, IOperationStore ope
             h.DeleteAsync(c, ServiceRef.Parse(subscriptionId, resourceGroup, serviceName)));
     }
 
-    public JsonObject Render(ServiceRef service, StoredResource row) =>
-        ServiceRendering.Render(service, row.Body, row.ETag, deployment.GatewayUrl(service.Name), deployment.ManagementUrl);
-
-    /// <summary>Reads a service, throwing the ARM 404 when it does not exist.</summary>
-    public async Task<StoredResource> RequireAsync(ServiceRef service, CancellationToken ct) =>
-        await store.GetAsync(EntityAddress.ForService(service), ct) ?? throw ArmErrors.ServiceNotFound(service.Name, service.ResourceGroup);
+    private JsonObject Render(ServiceRef service, StoredResource row) => reader.Render(service, row);
 
     private async Task GetAsync(HttpContext c, ServiceRef service)
     {
-        var row = await RequireAsync(service, c.RequestAborted);
+        var row = await reader.RequireAsync(service, c.RequestAborted);
         await c.Response.JsonAsync(200, Render(service, row), row.ETag);
     }
 
@@ -116,7 +110,7 @@ internal sealed class ServiceEndpoints(IResourceStore store, IOperationStore ope
             EndedAt = now,
         };
         await operations.RecordCompletedAsync(operation, c.RequestAborted);
-        var url = OperationEndpoints.Url(c, service, operation.Id) + "&asyncResponse";
+        var url = ArmLinks.OperationResult(c, service, operation.Id) + "&asyncResponse";
         c.Response.Headers.Location = url;
         c.Response.Headers["Azure-AsyncOperation"] = url;
         await c.Response.JsonAsync(201, Render(service, row), row.ETag);

@@ -1,10 +1,13 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
+using OpenApim.Identity.Applications;
 using OpenApim.Backup;
+using OpenApim.Backup.Jobs;
+using OpenApim.Backup.Storage;
 using OpenApim.Gateway;
+using OpenApim.Gateway.Configuration;
 using OpenApim.Http;
 using OpenApim.Identity;
-using OpenApim.Identity.Clients;
 using OpenApim.Identity.Hosting;
 using OpenApim.Management;
 using OpenApim.Resources.Arm;
@@ -128,18 +131,22 @@ public static class OpenApimHost
         return app;
     }
 
-    private static BackupOptions BackupSettings(ServerSettings settings) => new()
-    {
-        Lifetime = settings.BackupLifetime,
-        EndpointTemplate = settings.BlobEndpointTemplate,
-        LocalRoot = Path.Combine(settings.DataDirectory, "storage"),
-        WorkDirectory = Path.Combine(settings.DataDirectory, "work"),
-        LocalAccounts = settings.StorageAccounts is { } accounts
-            ? BackupOptions.ParseAccounts(accounts)
-            : [new LocalAccount(BackupOptions.DevelopmentAccount, BackupOptions.DevelopmentKey)],
-        IdentityGrants = settings.ManagedIdentities is { } grants ? BackupOptions.ParseGrants(grants) : [],
-        UseAzureManagedIdentity = settings.UseAzureManagedIdentity,
-        EncryptionKey = settings.BackupEncryptionKey is { } key ? BackupOptions.ParseKey(key) : null,
-        StorageTimeout = settings.StorageTimeout,
-    };
+    private static BackupOptions BackupSettings(ServerSettings settings) => new(
+        new StorageOptions
+        {
+            EndpointTemplate = settings.BlobEndpointTemplate,
+            LocalRoot = Path.Combine(settings.DataDirectory, "storage"),
+            LocalAccounts = settings.StorageAccounts is { } accounts
+                ? StorageOptions.ParseAccounts(accounts)
+                : [new LocalAccount(StorageOptions.DevelopmentAccount, StorageOptions.DevelopmentKey)],
+            IdentityGrants = settings.ManagedIdentities is { } grants ? StorageOptions.ParseGrants(grants) : [],
+            UseAzureManagedIdentity = settings.UseAzureManagedIdentity,
+            Timeout = settings.StorageTimeout,
+        },
+        new JobOptions
+        {
+            Lifetime = settings.BackupLifetime,
+            WorkDirectory = Path.Combine(settings.DataDirectory, "work"),
+            EncryptionKey = settings.BackupEncryptionKey is { } key ? JobOptions.ParseKey(key) : null,
+        });
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using OpenApim.Identity.Clients;
+using OpenApim.Identity.Applications;
 using OpenApim.Resources.Hosting;
 using OpenApim.Server.Configuration;
 

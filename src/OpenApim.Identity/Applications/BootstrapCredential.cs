@@ -1,9 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using OpenApim.Identity.Applications;
 using OpenApim.Resources.Hosting;
 
-namespace OpenApim.Identity.Clients;
+namespace OpenApim.Identity.Applications;
 
 /// <summary>
 /// The administrator credential that exists from the first start: taken from

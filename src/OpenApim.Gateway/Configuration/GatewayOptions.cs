@@ -1,4 +1,4 @@
-namespace OpenApim.Gateway;
+namespace OpenApim.Gateway.Configuration;
 
 /// <summary>Settings of the gateway.</summary>
 public sealed record GatewayOptions

@@ -1,4 +1,4 @@
-namespace OpenApim.Gateway.Routing;
+namespace OpenApim.Gateway.Runtime;
 
 /// <summary>
 /// An operation's <c>urlTemplate</c> compiled for matching: literal segments, <c>{parameter}</c> segments and a
