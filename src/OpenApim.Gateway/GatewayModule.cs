@@ -34,12 +34,4 @@ public static class GatewayModule
         var gateway = app.ApplicationServices.GetRequiredService<GatewayMiddleware>();
         app.Run(gateway.InvokeAsync);
     }
-
-    /// <summary>Loads every service once and publishes it (so a test can call the gateway right after a change).</summary>
-    public static Task RefreshGatewayAsync(this IServiceProvider services, CancellationToken ct = default) =>
-        services.GetRequiredService<ConfigWatcher>().RefreshAsync(ct);
-
-    /// <summary>Writes the usage recorded so far.</summary>
-    public static Task FlushUsageAsync(this IServiceProvider services, CancellationToken ct = default) =>
-        services.GetRequiredService<UsageRecorder>().FlushAsync(ct);
 }

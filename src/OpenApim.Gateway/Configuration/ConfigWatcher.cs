@@ -49,7 +49,7 @@ internal sealed partial class ConfigWatcher(
     /// Reloads every service whose epoch moved (or whose last refresh failed) and publishes when anything changed.
     /// Throws when the store could not be read or a service failed, after publishing what did load.
     /// </summary>
-    public async Task RefreshAsync(CancellationToken ct)
+    internal async Task RefreshAsync(CancellationToken ct)
     {
         await _gate.WaitAsync(ct);
         try

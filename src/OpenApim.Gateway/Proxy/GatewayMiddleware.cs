@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
@@ -29,11 +28,29 @@ internal sealed class GatewayMiddleware(GatewayState state, PolicyCompiler compi
         ActivityHeadersPropagator = null,
     });
 
+    private int _inFlight;
+
+    /// <summary>Requests being served now (their usage is recorded when they end, which can be after the client has the response).</summary>
+    internal int InFlight => Volatile.Read(ref _inFlight);
+
     public void Dispose() => _client.Dispose();
 
     public async Task InvokeAsync(HttpContext http)
     {
-        var started = Stopwatch.GetTimestamp();
+        Interlocked.Increment(ref _inFlight);
+        try
+        {
+            await ServeAsync(http);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _inFlight);
+        }
+    }
+
+    private async Task ServeAsync(HttpContext http)
+    {
+        var started = time.GetTimestamp();
         var request = http.Request;
         if (RequestPath.Problem(http) is { } problem)
         {
@@ -100,9 +117,9 @@ internal sealed class GatewayMiddleware(GatewayState state, PolicyCompiler compi
                 return;
             }
 
-            var forwarding = Stopwatch.GetTimestamp();
+            var forwarding = time.GetTimestamp();
             var error = await forwarder.SendAsync(http, backendUrl, _client, new ForwarderRequestConfig { ActivityTimeout = context.Timeout }, new GatewayTransformer(context, pipeline, target));
-            serviceMs = Stopwatch.GetElapsedTime(forwarding).TotalMilliseconds;
+            serviceMs = time.GetElapsedTime(forwarding).TotalMilliseconds;
             if (context.ReplacedResponse is { } replaced)
             {
                 await GatewayResponses.WriteAsync(http, context, replaced);
@@ -116,7 +133,7 @@ internal sealed class GatewayMiddleware(GatewayState state, PolicyCompiler compi
         {
             usage.Record(service.Key, api.Name, operation.Name, context.Product?.Name, context.Subscription?.Name, context.Subscription?.UserId,
                 http.Response.StatusCode, blocked, (request.ContentLength ?? 0) + (http.Response.ContentLength ?? 0),
-                Stopwatch.GetElapsedTime(started).TotalMilliseconds, serviceMs);
+                time.GetElapsedTime(started).TotalMilliseconds, serviceMs);
         }
     }
 

@@ -13,27 +13,50 @@ internal sealed partial class UsageRecorder(IUsageStore store, TimeProvider time
 {
     public static readonly TimeSpan FlushEvery = TimeSpan.FromSeconds(2);
 
-    private ConcurrentDictionary<Dimensions, Aggregate> _pending = new();
+    private Batch _pending = new();
 
     public void Record(string serviceKey, string api, string operation, string? product, string? subscription, string? user, int status, bool blocked, long bytes, double apiMs, double serviceMs)
     {
         var minute = time.GetUtcNow().ToUnixTimeSeconds() / 60;
-        var aggregate = _pending.GetOrAdd(new Dimensions(serviceKey, minute, api, operation, product ?? "", subscription ?? "", user ?? ""), static _ => new Aggregate());
-        aggregate.Add(status, blocked, bytes, apiMs, serviceMs);
+        var dimensions = new Dimensions(serviceKey, minute, api, operation, product ?? "", subscription ?? "", user ?? "");
+        while (true)
+        {
+            var batch = Volatile.Read(ref _pending);
+            Interlocked.Increment(ref batch.Writers);
+            try
+            {
+                // A batch that was swapped out after it was read is being flushed: add to the new one instead.
+                if (ReferenceEquals(batch, Volatile.Read(ref _pending)))
+                {
+                    batch.Aggregates.GetOrAdd(dimensions, static _ => new Aggregate()).Add(status, blocked, bytes, apiMs, serviceMs);
+                    return;
+                }
+            }
+            finally
+            {
+                Interlocked.Decrement(ref batch.Writers);
+            }
+        }
     }
 
-    /// <summary>Writes what was recorded so far (tests call this to read reports at once).</summary>
-    public async Task FlushAsync(CancellationToken ct)
+    /// <summary>Writes what was recorded so far.</summary>
+    internal async Task FlushAsync(CancellationToken ct)
     {
-        var batch = Interlocked.Exchange(ref _pending, new ConcurrentDictionary<Dimensions, Aggregate>());
-        if (batch.IsEmpty)
+        var batch = Interlocked.Exchange(ref _pending, new Batch());
+
+        // Writers that took the old batch before the swap finish their add (a few instructions) before it is read.
+        var wait = new SpinWait();
+        while (Volatile.Read(ref batch.Writers) != 0)
+        {
+            wait.SpinOnce();
+        }
+
+        if (batch.Aggregates.IsEmpty)
         {
             return;
         }
 
-        // Let requests that picked an aggregate just before the swap finish adding to it.
-        await Task.Delay(TimeSpan.FromMilliseconds(50), time, ct);
-        var records = batch.Select(kv => kv.Value.ToRecord(kv.Key)).ToList();
+        var records = batch.Aggregates.Select(kv => kv.Value.ToRecord(kv.Key)).ToList();
         await store.AddAsync(records, ct);
     }
 
@@ -68,6 +91,16 @@ internal sealed partial class UsageRecorder(IUsageStore store, TimeProvider time
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Writing usage failed; these calls are missing from reports")]
     private static partial void LogFlushFailed(ILogger logger, Exception e);
+
+    /// <summary>The aggregates since the last flush, and how many writers are adding to them right now.</summary>
+    private sealed class Batch
+    {
+#pragma warning disable SA1401, CA1051 // Interlocked needs a field.
+        public int Writers;
+#pragma warning restore SA1401, CA1051
+
+        public ConcurrentDictionary<Dimensions, Aggregate> Aggregates { get; } = new();
+    }
 
     private readonly record struct Dimensions(string Service, long Minute, string Api, string Operation, string Product, string Subscription, string User);
 

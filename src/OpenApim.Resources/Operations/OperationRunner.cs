@@ -58,7 +58,7 @@ public sealed partial class OperationRunner(
     }
 
     /// <summary>Waits for the operations running on this node (tests and shutdown).</summary>
-    public Task WhenIdleAsync() => Task.WhenAll(_running.Values);
+    private Task WhenIdleAsync() => Task.WhenAll(_running.Values);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

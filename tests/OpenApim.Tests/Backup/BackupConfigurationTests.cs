@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using OpenApim.Tests.Infrastructure;
 
 namespace OpenApim.Tests.Backup;
@@ -13,7 +14,8 @@ public sealed class BackupConfigurationTests
     [Fact]
     public async Task An_expired_backup_fails_with_Azures_message()
     {
-        await using var server = await OpenApimInstance.StartAsync(StoreKind.Sqlite, null, [.. Azurite.ServerArgs, "--OPENAPIM_BACKUP_LIFETIME", "00:00:01"]);
+        var clock = new MovableClock();
+        await using var server = await OpenApimInstance.StartAsync(StoreKind.Sqlite, s => s.AddSingleton<TimeProvider>(clock), [.. Azurite.ServerArgs, "--OPENAPIM_BACKUP_LIFETIME", "01:00:00"]);
         using var arm = await server.CreateArmClientAsync();
         var service = await arm.CreateServiceAsync();
         await arm.CreateAsync($"{service}/apis/keep", new JsonObject { ["path"] = "keep" });
@@ -21,10 +23,13 @@ public sealed class BackupConfigurationTests
         Assert.Equal(HttpStatusCode.OK, (await arm.RunAsync($"{service}/backup", Azurite.StorageBody(container, "old.apimbackup"))).Final.Status);
         var manifest = JsonNode.Parse(Azurite.Unzip(await Azurite.DownloadAsync(container, "old.apimbackup"))["manifest.json"])!;
         var created = DateTimeOffset.Parse(manifest["createdAt"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
-        Assert.Equal(created.AddSeconds(1), DateTimeOffset.Parse(manifest["expiresAt"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(created.AddHours(1), DateTimeOffset.Parse(manifest["expiresAt"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture));
         var before = await ServiceDump.ReadAsync(arm, service);
 
-        await Task.Delay(1500);
+        clock.Advance(TimeSpan.FromMinutes(59));
+        var preview = (await arm.RunAsync($"{service}/previewRestore", Azurite.StorageBody(container, "old.apimbackup"))).Final;
+        Assert.True(preview.Status == HttpStatusCode.OK, preview.ToString());
+        clock.Advance(TimeSpan.FromMinutes(2));
         var restore = (await arm.RunAsync($"{service}/restore", Azurite.StorageBody(container, "old.apimbackup"))).Final;
 
         Assert.Equal(HttpStatusCode.BadRequest, restore.Status);

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using OpenApim.Gateway;
 using OpenApim.Tests.Infrastructure;
 
 namespace OpenApim.Tests.Gateway;

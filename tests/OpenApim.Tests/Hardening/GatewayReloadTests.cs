@@ -2,7 +2,6 @@ using System.Net;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using OpenApim.Gateway;
 using OpenApim.Resources.Arm;
 using OpenApim.Resources.Model;
 using OpenApim.Resources.Operations;

@@ -55,26 +55,31 @@ public sealed class ApplicationTests(SqliteServer fixture) : IClassFixture<Sqlit
     [Fact]
     public async Task Removed_and_expired_secrets_stop_working()
     {
-        var app = await Admin.CreateAppAsync();
-        var second = await Admin.PostAsync($"{AppPath(app.AppId)}/addPassword",
-            new JsonObject { ["passwordCredential"] = new JsonObject { ["displayName"] = "short", ["endDateTime"] = DateTimeOffset.UtcNow.AddSeconds(2).ToString("O") } }, IdentityVersion);
+        var clock = new MovableClock();
+        await using var server = await OpenApimInstance.StartAsync(StoreKind.Sqlite, s => s.AddSingleton<TimeProvider>(clock));
+        using var admin = await server.CreateArmClientAsync();
+        var app = await admin.CreateAppAsync();
+        var second = await admin.PostAsync($"{AppPath(app.AppId)}/addPassword",
+            new JsonObject { ["passwordCredential"] = new JsonObject { ["displayName"] = "short", ["endDateTime"] = clock.GetUtcNow().AddHours(1).ToString("O") } }, IdentityVersion);
         Assert.Equal(HttpStatusCode.OK, second.Status);
         var shortSecret = second.Json["secretText"]!.GetValue<string>();
-        Assert.Equal(HttpStatusCode.OK, (await Server.RequestTokenAsync(app.AppId, shortSecret)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await server.RequestTokenAsync(app.AppId, shortSecret)).Status);
 
-        Assert.Equal(HttpStatusCode.NoContent, (await Admin.PostAsync($"{AppPath(app.AppId)}/removePassword", new JsonObject { ["keyId"] = app.KeyId }, IdentityVersion)).Status);
-        var (status, body) = await Server.RequestTokenAsync(app.AppId, app.Secret);
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.PostAsync($"{AppPath(app.AppId)}/removePassword", new JsonObject { ["keyId"] = app.KeyId }, IdentityVersion)).Status);
+        var (status, body) = await server.RequestTokenAsync(app.AppId, app.Secret);
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         Assert.Equal("invalid_client", body["error"]!.GetValue<string>());
         Assert.Equal("PasswordCredentialNotFound",
-            (await Admin.PostAsync($"{AppPath(app.AppId)}/removePassword", new JsonObject { ["keyId"] = app.KeyId }, IdentityVersion)).ErrorCode);
+            (await admin.PostAsync($"{AppPath(app.AppId)}/removePassword", new JsonObject { ["keyId"] = app.KeyId }, IdentityVersion)).ErrorCode);
 
-        await Task.Delay(TimeSpan.FromSeconds(2.5));
-        (status, body) = await Server.RequestTokenAsync(app.AppId, shortSecret);
+        clock.Advance(TimeSpan.FromMinutes(59));
+        Assert.Equal(HttpStatusCode.OK, (await server.RequestTokenAsync(app.AppId, shortSecret)).Status);
+        clock.Advance(TimeSpan.FromMinutes(2));
+        (status, body) = await server.RequestTokenAsync(app.AppId, shortSecret);
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         Assert.Contains("expired", body["error_description"]!.GetValue<string>(), StringComparison.Ordinal);
 
-        var tooLong = await Admin.PostAsync($"{AppPath(app.AppId)}/addPassword", new JsonObject { ["endDateTime"] = DateTimeOffset.UtcNow.AddYears(5).ToString("O") }, IdentityVersion);
+        var tooLong = await admin.PostAsync($"{AppPath(app.AppId)}/addPassword", new JsonObject { ["endDateTime"] = clock.GetUtcNow().AddYears(5).ToString("O") }, IdentityVersion);
         Assert.Equal(HttpStatusCode.BadRequest, tooLong.Status);
     }
 
