@@ -10,7 +10,13 @@ if (args.Contains("--help") || args.Contains("-h"))
 
 if (args.Length > 0 && args[0] == "seed")
 {
-    return await SeedCommand.RunAsync(args[1..]);
+    using var cancel = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = true;
+        cancel.Cancel();
+    };
+    return await SeedCommand.RunAsync(args[1..], TimeProvider.System, cancel.Token);
 }
 
 var app = await OpenApimHost.BuildAsync(args);

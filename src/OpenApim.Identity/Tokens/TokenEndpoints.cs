@@ -21,11 +21,11 @@ public static partial class TokenEndpoints
 
     public static void MapTokenEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/{tenant}/v2.0/.well-known/openid-configuration", (HttpContext c, string tenant, IssuerUrls urls) =>
+        app.MapGet("/{tenant}/v2.0/.well-known/openid-configuration", (HttpContext c, string tenant, IssuerUrls urls, TimeProvider time) =>
         {
             if (!IsTenant(tenant, urls))
             {
-                return Results.Json(OAuthError("invalid_tenant", $"AADSTS90002: Tenant '{tenant}' not found."), statusCode: 400);
+                return Results.Json(OAuthError(time, "invalid_tenant", $"AADSTS90002: Tenant '{tenant}' not found."), statusCode: 400);
             }
 
             var issuerBase = urls.BaseFor(BaseUrl(c.Request));
@@ -48,23 +48,23 @@ public static partial class TokenEndpoints
             });
         });
 
-        app.MapGet("/{tenant}/discovery/v2.0/keys", (string tenant, IssuerUrls urls, SigningKeys keys) =>
-            IsTenant(tenant, urls) ? Results.Json(keys.Jwks()) : Results.Json(OAuthError("invalid_tenant", $"AADSTS90002: Tenant '{tenant}' not found."), statusCode: 400));
+        app.MapGet("/{tenant}/discovery/v2.0/keys", (string tenant, IssuerUrls urls, SigningKeys keys, TimeProvider time) =>
+            IsTenant(tenant, urls) ? Results.Json(keys.Jwks()) : Results.Json(OAuthError(time, "invalid_tenant", $"AADSTS90002: Tenant '{tenant}' not found."), statusCode: 400));
 
         app.MapPost("/{tenant}/oauth2/v2.0/token", IssueAsync);
     }
 
-    private static async Task<IResult> IssueAsync(HttpContext c, string tenant, IssuerUrls urls, IClientDirectory clients, ClientLockout lockout, TokenIssuer issuer, ILoggerFactory loggers)
+    private static async Task<IResult> IssueAsync(HttpContext c, string tenant, IssuerUrls urls, IClientDirectory clients, ClientLockout lockout, TokenIssuer issuer, TimeProvider time, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger("OpenApim.Identity.Tokens");
         if (!IsTenant(tenant, urls))
         {
-            return Results.Json(OAuthError("invalid_request", $"AADSTS90002: Tenant '{tenant}' not found. Use the tenant id of this OpenApim ({urls.TenantId})."), statusCode: 400);
+            return Results.Json(OAuthError(time, "invalid_request", $"AADSTS90002: Tenant '{tenant}' not found. Use the tenant id of this OpenApim ({urls.TenantId})."), statusCode: 400);
         }
 
         if (!c.Request.HasFormContentType || !c.Request.ContentType!.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
         {
-            return Results.Json(OAuthError("invalid_request", "AADSTS900144: The request body must be application/x-www-form-urlencoded."), statusCode: 400);
+            return Results.Json(OAuthError(time, "invalid_request", "AADSTS900144: The request body must be application/x-www-form-urlencoded."), statusCode: 400);
         }
 
         IFormCollection form;
@@ -81,38 +81,38 @@ public static partial class TokenEndpoints
         catch (Exception e) when (e is InvalidDataException or BadHttpRequestException or IOException)
         {
             var tooLarge = e is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge };
-            return Results.Json(OAuthError("invalid_request", tooLarge
+            return Results.Json(OAuthError(time, "invalid_request", tooLarge
                 ? $"AADSTS90014: The request body is larger than {MaxFormBytes} bytes."
                 : $"AADSTS90014: The request body is not a valid form: {e.Message}"), statusCode: tooLarge ? 413 : 400);
         }
         var grant = form["grant_type"].ToString();
         if (grant != "client_credentials")
         {
-            return Results.Json(OAuthError("unsupported_grant_type",
+            return Results.Json(OAuthError(time, "unsupported_grant_type",
                 grant.Length == 0 ? "AADSTS900144: The request body must contain the parameter 'grant_type'." : $"AADSTS70003: The grant type '{grant}' is not supported; use client_credentials."), statusCode: 400);
         }
 
         var (clientId, secret) = ClientCredentials(c.Request, form);
         if (string.IsNullOrEmpty(clientId))
         {
-            return Results.Json(OAuthError("invalid_request", "AADSTS900144: The request body must contain the parameter 'client_id'."), statusCode: 400);
+            return Results.Json(OAuthError(time, "invalid_request", "AADSTS900144: The request body must contain the parameter 'client_id'."), statusCode: 400);
         }
 
         if (clientId.Length > 128)
         {
-            return Results.Json(OAuthError("invalid_request", "AADSTS90014: The 'client_id' is too long; client ids are GUIDs."), statusCode: 400);
+            return Results.Json(OAuthError(time, "invalid_request", "AADSTS90014: The 'client_id' is too long; client ids are GUIDs."), statusCode: 400);
         }
 
         if (string.IsNullOrEmpty(secret))
         {
-            return Results.Json(OAuthError("invalid_client", "AADSTS7000218: The request body must contain the parameter 'client_secret' (or use HTTP Basic authentication)."), statusCode: 401);
+            return Results.Json(OAuthError(time, "invalid_client", "AADSTS7000218: The request body must contain the parameter 'client_secret' (or use HTTP Basic authentication)."), statusCode: 401);
         }
 
         var scope = form["scope"].ToString().Trim();
         var audience = scope.EndsWith("/.default", StringComparison.Ordinal) ? scope[..^"/.default".Length] : null;
         if (audience is null || scope.Contains(' ', StringComparison.Ordinal) || !urls.IsValidAudience(audience))
         {
-            return Results.Json(OAuthError("invalid_scope",
+            return Results.Json(OAuthError(time, "invalid_scope",
                 $"AADSTS70011: The provided value for the input parameter 'scope' is not valid: '{scope}'. Request '{urls.BaseUrls[0]}/.default' or 'https://management.azure.com/.default'."), statusCode: 400);
         }
 
@@ -122,7 +122,7 @@ public static partial class TokenEndpoints
         {
             LogLockedOut(logger, clientId, address);
             c.Response.Headers.RetryAfter = ((int)lockout.Window.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return Results.Json(OAuthError("invalid_client",
+            return Results.Json(OAuthError(time, "invalid_client",
                 $"AADSTS50053: Too many failed authentications for client '{clientId}' from this address; try again in {(int)lockout.Window.TotalMinutes} minutes."), statusCode: 429);
         }
 
@@ -131,7 +131,7 @@ public static partial class TokenEndpoints
         {
             lockout.RecordFailure(clientId, address, rejection!.UnknownClient);
             LogRejected(logger, clientId, address, rejection.Error);
-            return Results.Json(OAuthError(rejection.Error, rejection.Description), statusCode: rejection.Status);
+            return Results.Json(OAuthError(time, rejection.Error, rejection.Description), statusCode: rejection.Status);
         }
 
         var token = issuer.Issue(principal, audience.TrimEnd('/'), urls.BaseFor(BaseUrl(c.Request)));
@@ -174,14 +174,14 @@ public static partial class TokenEndpoints
 
     private static string BaseUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}";
 
-    private static JsonObject OAuthError(string error, string description) => new()
+    private static JsonObject OAuthError(TimeProvider time, string error, string description) => new()
     {
         ["error"] = error,
         ["error_description"] = description,
         ["error_codes"] = AadstsCode().Match(description) is { Success: true } m
             ? new JsonArray(long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))
             : new JsonArray(),
-        ["timestamp"] = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
+        ["timestamp"] = time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
         ["trace_id"] = Guid.NewGuid().ToString(),
         ["correlation_id"] = Guid.NewGuid().ToString(),
     };

@@ -87,7 +87,7 @@ public sealed partial class OperationRunner(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        await Task.WhenAny(WhenIdleAsync(), Task.Delay(TimeSpan.FromSeconds(10), cancellationToken));
+        await Task.WhenAny(WhenIdleAsync(), Task.Delay(TimeSpan.FromSeconds(10), time, cancellationToken));
     }
 
     /// <summary>Claims operations whose owner stopped renewing and resumes or fails them.</summary>

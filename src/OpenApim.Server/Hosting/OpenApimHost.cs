@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
-using OpenApim.Identity.Applications;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenApim.Backup;
 using OpenApim.Backup.Jobs;
 using OpenApim.Backup.Storage;
@@ -8,6 +8,7 @@ using OpenApim.Gateway;
 using OpenApim.Gateway.Configuration;
 using OpenApim.Http;
 using OpenApim.Identity;
+using OpenApim.Identity.Applications;
 using OpenApim.Identity.Hosting;
 using OpenApim.Management;
 using OpenApim.Resources.Arm;
@@ -71,7 +72,7 @@ public static class OpenApimHost
         var deployment = new Deployment { TenantId = settings.TenantId, GatewayHostPattern = settings.GatewayHostPattern };
         var services = builder.Services;
         services.AddSingleton(settings);
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System); // a host (or test) that registered its own clock keeps it
         services.AddSingleton(deployment);
         services.AddSingleton(listeners);
         services.AddSingleton(dialect);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
@@ -18,21 +17,22 @@ namespace OpenApim.Server.Tools;
 /// </summary>
 public static class SeedCommand
 {
-    public static async Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync(string[] args, TimeProvider time, CancellationToken ct)
     {
         var options = Options(args);
         var config = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(options.ServerArgs, ServerSettings.SwitchMappings).Build();
         var settings = ServerSettings.From(config);
         Resources.Hosting.LocalFiles.CreatePrivateDirectory(settings.DataDirectory);
         SqlDialect dialect = settings.Postgres is { } cs ? new PostgresDialect(cs) : new SqliteDialect(Path.Combine(settings.DataDirectory, "openapim.db"));
-        await dialect.MigrateAsync(CancellationToken.None);
-        var store = new SqlResourceStore(dialect, TimeProvider.System);
+        await dialect.MigrateAsync(ct);
+        var store = new SqlResourceStore(dialect, time);
         var service = ServiceRef.Parse(options.Subscription, options.ResourceGroup, options.Service);
-        var watch = Stopwatch.StartNew();
+        var started = time.GetTimestamp();
+        var now = time.GetUtcNow();
 
         await store.WriteAsync(service, WriteScope.Service, async tx =>
         {
-            if (await tx.GetAsync(EntityAddress.ForService(service), CancellationToken.None) is null)
+            if (await tx.GetAsync(EntityAddress.ForService(service), ct) is null)
             {
                 await tx.PutAsync(ResourceRow.Service(service, new JsonObject
                 {
@@ -46,20 +46,20 @@ public static class SeedCommand
                         ["virtualNetworkType"] = "None",
                         ["disableGateway"] = false,
                         ["publicNetworkAccess"] = "Enabled",
-                        ["createdAtUtc"] = DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+                        ["createdAtUtc"] = now.UtcDateTime.ToString("O", CultureInfo.InvariantCulture),
                         ["provisioningState"] = "Succeeded",
                         ["targetProvisioningState"] = "",
                     },
-                }), null, CancellationToken.None);
-                await EntityService.SeedAsync(tx, service, CancellationToken.None);
+                }), null, ct);
+                await EntityService.SeedAsync(tx, service, ct);
             }
 
             return 0;
-        }, CancellationToken.None);
+        }, ct);
 
         var counts = await store.ReplaceServiceContentAsync(service, null, ReferenceData.Kinds,
-            Async(ReferenceData.Rows(options.Size, DateTimeOffset.UtcNow, options.BackendUrl)), d => d, CancellationToken.None);
-        Console.WriteLine($"Seeded {service.Id}: {counts.Inserted} entities in {watch.Elapsed.TotalSeconds:F1} s ({dialect.Name}).");
+            Async(ReferenceData.Rows(options.Size, now, options.BackendUrl), ct), d => d, ct);
+        Console.WriteLine($"Seeded {service.Id}: {counts.Inserted} entities in {time.GetElapsedTime(started).TotalSeconds:F1} s ({dialect.Name}).");
         if (dialect is IAsyncDisposable d)
         {
             await d.DisposeAsync();
