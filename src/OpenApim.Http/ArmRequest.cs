@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using OpenApim.Resources.Hosting;
 using OpenApim.Resources.Arm;
+using OpenApim.Resources.Hosting;
 
 namespace OpenApim.Http;
 

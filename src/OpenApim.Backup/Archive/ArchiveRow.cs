@@ -4,10 +4,10 @@ namespace OpenApim.Backup.Archive;
 /// One entity in an archive part: its path below the service (e.g. <c>apis/orders/operations/get</c>,
 /// in its original casing), timestamps, and the stored document (<c>{"properties":{...}}</c>) as JSON text.
 /// </summary>
-public sealed record ArchiveRow(string Path, DateTimeOffset Created, DateTimeOffset Updated, string Body, string? DisplayName);
+internal sealed record ArchiveRow(string Path, DateTimeOffset Created, DateTimeOffset Updated, string Body, string? DisplayName);
 
 /// <summary>File names of archive parts.</summary>
-public static class PartNames
+internal static class PartNames
 {
     public const string Service = "service.json";
 

@@ -5,19 +5,19 @@ using OpenApim.Resources.Model;
 namespace OpenApim.Backup.Archive;
 
 /// <summary>One part of an archive: a file of NDJSON rows of one kind (or <c>service.json</c>).</summary>
-public sealed record ManifestPart(string Path, string Kind, BackupScope Scope, long Count, long Bytes, string Sha256);
+internal sealed record ManifestPart(string Path, string Kind, BackupScope Scope, long Count, long Bytes, string Sha256);
 
 /// <summary>The service a backup was taken from.</summary>
-public sealed record SourceService(string Id, string Name, string Location, string Sku, int Capacity);
+internal sealed record SourceService(string Id, string Name, string Location, string Sku, int Capacity);
 
 /// <summary>How secret values are protected inside the archive.</summary>
-public sealed record EncryptionInfo(string Algorithm, string KeyId);
+internal sealed record EncryptionInfo(string Algorithm, string KeyId);
 
 /// <summary>
 /// <c>manifest.json</c>: format version, producer, source service, creation and expiry time (server
 /// clock), the snapshot point, and a SHA-256 and count per part. Documented in docs/backup-format.md.
 /// </summary>
-public sealed record Manifest(
+internal sealed record Manifest(
     Version FormatVersion,
     string Producer,
     SourceService Source,

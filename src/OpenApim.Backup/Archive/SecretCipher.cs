@@ -10,7 +10,7 @@ namespace OpenApim.Backup.Archive;
 /// backup of restored content is byte-identical; it reveals only that two equal secrets are equal.
 /// An encrypted value is the string <c>enc:v1:{base64(nonce|ciphertext|tag)}</c> of the value's JSON text.
 /// </summary>
-public sealed class SecretCipher(byte[] key)
+internal sealed class SecretCipher(byte[] key)
 {
     /// <summary>How every encrypted value starts.</summary>
     public const string Prefix = "enc:v1:";

@@ -4,7 +4,7 @@ using OpenApim.Resources.Model;
 namespace OpenApim.Backup.Jobs;
 
 /// <summary>What a restore replaces.</summary>
-public enum RestoreScope
+internal enum RestoreScope
 {
     /// <summary>Everything in the backup: configuration and runtime data (disaster recovery; Azure's behaviour).</summary>
     All,

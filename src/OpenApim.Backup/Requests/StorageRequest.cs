@@ -6,7 +6,7 @@ using OpenApim.Resources.Operations;
 namespace OpenApim.Backup.Requests;
 
 /// <summary>How the service reaches the storage account.</summary>
-public enum AccessType
+internal enum AccessType
 {
     AccessKey,
     SystemAssignedManagedIdentity,
@@ -18,7 +18,7 @@ public enum AccessType
 /// requested api-version. The access key lives only in this object, in memory: <see cref="ToStoredJson"/>
 /// is what goes into the operation row.
 /// </summary>
-public sealed partial record StorageRequest(string StorageAccount, string ContainerName, string BackupName, AccessType AccessType, string? AccessKey, string? ClientId)
+internal sealed partial record StorageRequest(string StorageAccount, string ContainerName, string BackupName, AccessType AccessType, string? AccessKey, string? ClientId)
 {
     public static StorageRequest Parse(JsonObject body, string apiVersion)
     {

@@ -1,9 +1,9 @@
 using System.Net.Sockets;
-using Azure.Core;
-using Azure.Storage.Blobs.Models;
-using Azure.Storage.Blobs;
-using Azure.Storage;
 using Azure;
+using Azure.Core;
+using Azure.Storage;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using OpenApim.Backup.Archive;
 using OpenApim.Resources.Hosting;
 

@@ -10,7 +10,7 @@ namespace OpenApim.Backup.Storage;
 /// for: the access key from the request, or the service's managed identity, stood in for locally by
 /// a configured grant (<c>OPENAPIM_MANAGED_IDENTITIES</c>) or, in Azure, by the host's real identity.
 /// </summary>
-public sealed class BlobTargets(StorageOptions options)
+internal sealed class BlobTargets(StorageOptions options)
 {
     /// <summary>400 at once when the request names an identity the service does not have.</summary>
     public static void CheckIdentity(StorageRequest request, ServiceRef service, JsonObject serviceBody)

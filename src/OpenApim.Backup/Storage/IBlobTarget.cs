@@ -1,7 +1,7 @@
 namespace OpenApim.Backup.Storage;
 
 /// <summary>What went wrong talking to storage, in terms a user can act on.</summary>
-public enum StorageProblem
+internal enum StorageProblem
 {
     ContainerNotFound,
     BlobNotFound,
@@ -12,20 +12,20 @@ public enum StorageProblem
 }
 
 /// <summary>A storage failure with a message that names the account, container or blob involved.</summary>
-public sealed class StorageException(StorageProblem problem, string message, Exception? inner = null) : Exception(message, inner)
+internal sealed class StorageException(StorageProblem problem, string message, Exception? inner = null) : Exception(message, inner)
 {
     public StorageProblem Problem { get; } = problem;
 }
 
 /// <summary>A downloaded backup blob: the SHA-256 of its bytes (computed while downloading) and its metadata.</summary>
-public sealed record BlobInfo(string Sha256, IReadOnlyDictionary<string, string> Metadata);
+internal sealed record BlobInfo(string Sha256, IReadOnlyDictionary<string, string> Metadata);
 
 /// <summary>
 /// One storage container, already authenticated: the seam between the backup engine and where
 /// archives live (Azure Blob Storage or a local folder). Uploads are atomic: a blob either appears
 /// complete or not at all.
 /// </summary>
-public interface IBlobTarget
+internal interface IBlobTarget
 {
     /// <summary>Fails with <see cref="StorageProblem.ContainerNotFound"/> (or an access problem) unless the container exists.</summary>
     Task CheckContainerAsync(CancellationToken ct);

@@ -4,7 +4,7 @@ namespace OpenApim.Gateway.Runtime;
 /// An operation's <c>urlTemplate</c> compiled for matching: literal segments, <c>{parameter}</c> segments and a
 /// trailing <c>{*rest}</c>. The query part of a template is not matched. More literal segments win.
 /// </summary>
-public sealed class UrlTemplate
+internal sealed class UrlTemplate
 {
     private readonly Segment[] _segments;
     private readonly bool _catchAll;

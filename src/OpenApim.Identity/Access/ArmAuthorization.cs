@@ -8,10 +8,10 @@ using OpenApim.Resources.Arm;
 namespace OpenApim.Identity.Access;
 
 /// <summary>The caller must hold a role that allows the ARM action of the request over its scope.</summary>
-public sealed class ArmActionRequirement : IAuthorizationRequirement;
+internal sealed class ArmActionRequirement : IAuthorizationRequirement;
 
 /// <summary>Decides <see cref="ArmActionRequirement"/> from the caller's role assignments, read live (a revoked role stops working at once).</summary>
-public sealed partial class ArmAccessHandler(RoleAssignments assignments, ILogger<ArmAccessHandler> logger) : AuthorizationHandler<ArmActionRequirement, HttpContext>
+internal sealed partial class ArmAccessHandler(RoleAssignments assignments, ILogger<ArmAccessHandler> logger) : AuthorizationHandler<ArmActionRequirement, HttpContext>
 {
     protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, ArmActionRequirement requirement, HttpContext resource)
     {
@@ -41,7 +41,7 @@ public sealed partial class ArmAccessHandler(RoleAssignments assignments, ILogge
 }
 
 /// <summary>Answers a denied request with ARM's 403 <c>AuthorizationFailed</c>, naming the client, the action and the scope.</summary>
-public sealed class ArmAccessDeniedHandler : IAuthorizationMiddlewareResultHandler
+internal sealed class ArmAccessDeniedHandler : IAuthorizationMiddlewareResultHandler
 {
     private readonly AuthorizationMiddlewareResultHandler _default = new();
 

@@ -7,7 +7,7 @@ namespace OpenApim.Identity.Access;
 /// created only at such scopes, and only such a prefix is split off a
 /// <c>.../providers/Microsoft.Authorization/...</c> path.
 /// </summary>
-public static class ArmScope
+internal static class ArmScope
 {
     public const string Tenant = "/";
 

@@ -6,7 +6,7 @@ namespace OpenApim.Identity.Access;
 /// <c>service/delete</c>, which an operator here may not do, and it knows no <c>previewRestore</c>, which an
 /// operator here may run (see docs/identity.md).
 /// </summary>
-public static class BuiltInRoles
+internal static class BuiltInRoles
 {
     private static readonly string[] IdentityWrites = ["OpenApim.Identity/*/write", "OpenApim.Identity/*/delete", "OpenApim.Identity/*/action"];
 

@@ -5,7 +5,7 @@ using OpenApim.Resources.Store;
 namespace OpenApim.Identity.Access;
 
 /// <summary>A role granted to a principal (an object id) over a scope and everything below it.</summary>
-public sealed record RoleAssignment(
+internal sealed record RoleAssignment(
     string Name,
     string Scope,
     string RoleDefinitionId,

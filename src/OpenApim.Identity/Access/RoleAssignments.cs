@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using OpenApim.Resources.Arm;
@@ -6,7 +7,7 @@ using OpenApim.Resources.Store;
 namespace OpenApim.Identity.Access;
 
 /// <summary>Role assignments in the directory table, and the access decision made from them.</summary>
-public sealed class RoleAssignments(IDirectoryStore store, TimeProvider time)
+internal sealed class RoleAssignments(IDirectoryStore store, TimeProvider time) : IArmAccess
 {
     private static readonly string[] PrincipalTypes = ["ServicePrincipal", "User", "Group", "ForeignGroup", "Device"];
 
@@ -84,6 +85,8 @@ public sealed class RoleAssignments(IDirectoryStore store, TimeProvider time)
         new Guid(SHA256.HashData(Encoding.UTF8.GetBytes($"{principalId}|{role.Id}|{scope}".ToLowerInvariant())).AsSpan(0, 16)).ToString();
 
     /// <summary>True when one of the principals holds, over <paramref name="action"/>'s scope or above it, a role that allows it.</summary>
+    public Task<bool> AllowsAsync(ClaimsPrincipal caller, ArmAction action, CancellationToken ct) => AllowsAsync(Caller.PrincipalIds(caller), action, ct);
+
     public async Task<bool> AllowsAsync(IReadOnlyCollection<string> principalIds, ArmAction action, CancellationToken ct)
     {
         if (action.IsOpen)

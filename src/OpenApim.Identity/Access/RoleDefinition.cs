@@ -7,7 +7,7 @@ namespace OpenApim.Identity.Access;
 /// A role: the actions it allows, minus the ones it excludes. Patterns are ARM's: case-insensitive,
 /// <c>*</c> matching any run of characters (slashes included).
 /// </summary>
-public sealed class RoleDefinition
+internal sealed class RoleDefinition
 {
     private readonly Regex[] _actions;
     private readonly Regex[] _notActions;

@@ -11,7 +11,7 @@ namespace OpenApim.Identity.Access;
 /// other path is left alone and matches no route. Authorisation then checks the Microsoft.Authorization
 /// action over that scope.
 /// </summary>
-public static class ScopedProviders
+internal static class ScopedProviders
 {
     private const string Marker = "/providers/Microsoft.Authorization/";
 

@@ -10,7 +10,7 @@ namespace OpenApim.Identity.Applications;
 /// An app registration: a client id, the object id its tokens carry (the principal role assignments
 /// name) and its client secrets, of which only hashes are kept.
 /// </summary>
-public sealed record Application(
+internal sealed record Application(
     string AppId,
     string ObjectId,
     string DisplayName,
@@ -46,7 +46,7 @@ public sealed record Application(
 }
 
 /// <summary>A client secret: its SHA-256 (the secrets are 240 random bits, so a fast hash suffices), a hint and its validity.</summary>
-public sealed record PasswordCredential(
+internal sealed record PasswordCredential(
     string KeyId,
     string? DisplayName,
     string Hint,

@@ -5,7 +5,7 @@ using OpenApim.Resources.Store;
 namespace OpenApim.Identity.Applications;
 
 /// <summary>App registrations in the directory table, and client authentication against them.</summary>
-public sealed class ApplicationDirectory(IDirectoryStore store, TimeProvider time) : IClientDirectory
+internal sealed class ApplicationDirectory(IDirectoryStore store, TimeProvider time) : IClientDirectory
 {
     /// <summary>Client secrets are valid for at most two years, as Entra recommends.</summary>
     public static readonly TimeSpan MaximumSecretLifetime = TimeSpan.FromDays(730);

@@ -3,8 +3,8 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using OpenApim.Identity.Tokens;
 using OpenApim.Http;
+using OpenApim.Identity.Tokens;
 using OpenApim.Resources.Arm;
 
 namespace OpenApim.Identity.Applications;

@@ -10,7 +10,7 @@ namespace OpenApim.Identity.Applications;
 /// narrower registrations and assignments they actually use. A registration that was the bootstrap
 /// administrator under an earlier client id loses the status, its secret and its Owner assignment.
 /// </summary>
-public sealed partial class BootstrapAdministrator(BootstrapCredential bootstrap, ApplicationDirectory applications, RoleAssignments assignments, ILogger<BootstrapAdministrator> logger) : IHostedService
+internal sealed partial class BootstrapAdministrator(BootstrapCredential bootstrap, ApplicationDirectory applications, RoleAssignments assignments, ILogger<BootstrapAdministrator> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -11,7 +11,7 @@ namespace OpenApim.Identity.Clients;
 /// out by sending made-up ids from its address. Requests already in flight when the limit is reached still
 /// finish, so a parallel burst can exceed the limit by its width once per window.
 /// </summary>
-public sealed class ClientLockout(IdentityOptions options) : IDisposable
+internal sealed class ClientLockout(IdentityOptions options) : IDisposable
 {
     private readonly PartitionedRateLimiter<string> _failures = PartitionedRateLimiter.Create<string, string>(key =>
         RateLimitPartition.GetSlidingWindowLimiter(key, _ => new SlidingWindowRateLimiterOptions

@@ -1,13 +1,13 @@
 namespace OpenApim.Identity.Clients;
 
 /// <summary>An application that authenticated with its client credentials.</summary>
-public sealed record AppPrincipal(string ClientId, string ObjectId, string DisplayName);
+internal sealed record AppPrincipal(string ClientId, string ObjectId, string DisplayName);
 
 /// <summary>Why a client could not authenticate (OAuth error code and description); <paramref name="UnknownClient"/> when no such client exists.</summary>
-public sealed record ClientRejection(string Error, string Description, int Status = 401, bool UnknownClient = false);
+internal sealed record ClientRejection(string Error, string Description, int Status = 401, bool UnknownClient = false);
 
 /// <summary>Looks up applications and checks their secrets.</summary>
-public interface IClientDirectory
+internal interface IClientDirectory
 {
     /// <summary>The principal when <paramref name="secret"/> is a valid, unexpired secret of <paramref name="clientId"/>; otherwise a rejection.</summary>
     Task<(AppPrincipal? Principal, ClientRejection? Rejection)> AuthenticateAsync(string clientId, string secret, CancellationToken ct);

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.Tokens;
 using OpenApim.Identity.Access;
@@ -35,6 +35,7 @@ public static class IdentityModule
         services.AddSingleton<IClientDirectory>(sp => sp.GetRequiredService<ApplicationDirectory>());
         services.AddSingleton<ClientLockout>();
         services.AddSingleton<RoleAssignments>();
+        services.AddSingleton<IArmAccess>(sp => sp.GetRequiredService<RoleAssignments>());
         services.AddHostedService<BootstrapAdministrator>();
 
         var authentication = services.AddAuthentication(Scheme)

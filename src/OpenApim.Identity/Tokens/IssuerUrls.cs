@@ -7,7 +7,7 @@ namespace OpenApim.Identity.Tokens;
 /// server as <c>https://127.0.0.1:port</c>, <c>https://localhost:port</c> or the configured public URL;
 /// each is a valid issuer base and a valid audience, as are the Azure Resource Manager audiences.
 /// </summary>
-public sealed class IssuerUrls(Deployment deployment)
+internal sealed class IssuerUrls(Deployment deployment)
 {
     private static readonly string[] ArmAudiences = ["https://management.azure.com", "https://management.core.windows.net"];
 

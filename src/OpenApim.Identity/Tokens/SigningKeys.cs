@@ -10,7 +10,7 @@ namespace OpenApim.Identity.Tokens;
 /// The issuer's RS256 keys, generated once and kept in the data directory (owner-only file). The
 /// newest key signs; every listed key validates and is published in the JWKS until it is retired.
 /// </summary>
-public sealed class SigningKeys
+internal sealed class SigningKeys
 {
     private readonly string _path;
     private readonly Lock _gate = new();

@@ -13,7 +13,7 @@ namespace OpenApim.Identity.Tokens;
 /// The Microsoft identity platform v2 endpoints the Azure identity libraries call: discovery,
 /// JWKS and the client-credentials token endpoint, under <c>/{tenantId}/</c>.
 /// </summary>
-public static partial class TokenEndpoints
+internal static partial class TokenEndpoints
 {
     private const int MaxFormBytes = 64 * 1024;
 

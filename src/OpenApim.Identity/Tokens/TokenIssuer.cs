@@ -6,7 +6,7 @@ using OpenApim.Identity.Clients;
 namespace OpenApim.Identity.Tokens;
 
 /// <summary>Issues RS256 access tokens shaped like Entra ID v2 app-only tokens.</summary>
-public sealed class TokenIssuer(SigningKeys keys, IssuerUrls urls, IdentityOptions options, TimeProvider time)
+internal sealed class TokenIssuer(SigningKeys keys, IssuerUrls urls, IdentityOptions options, TimeProvider time)
 {
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
 

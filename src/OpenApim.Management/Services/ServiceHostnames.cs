@@ -12,7 +12,7 @@ namespace OpenApim.Management.Services;
 /// (<c>{service}.localhost</c>) and every host of its <c>hostnameConfigurations</c> belong to it alone. Checked
 /// under the deployment lock in the write transaction that would change them, so two concurrent claims cannot both win.
 /// </summary>
-internal sealed class ServiceHostnames(Deployment deployment, RoleAssignments assignments)
+internal sealed class ServiceHostnames(Deployment deployment, IArmAccess access)
 {
     /// <summary>Every host name a service document lists, lower case.</summary>
     public static IReadOnlySet<string> Listed(JsonObject? document) =>
@@ -42,7 +42,7 @@ internal sealed class ServiceHostnames(Deployment deployment, RoleAssignments as
             var theirs = new HashSet<string>(Listed(other.Body), StringComparer.Ordinal) { deployment.GatewayHost(other.Name) };
             if (wanted.FirstOrDefault(theirs.Contains) is { } taken)
             {
-                var visible = await assignments.AllowsAsync(Caller.PrincipalIds(caller), new ArmAction("Microsoft.ApiManagement/service/read", other.Id), ct);
+                var visible = await access.AllowsAsync(caller, new ArmAction("Microsoft.ApiManagement/service/read", other.Id), ct);
                 throw ArmErrors.HostnameInUse(taken, visible ? other.Id : null);
             }
         }

@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 namespace OpenApim.Resources.Certificates;
 
 /// <summary>What API Management shows of an uploaded PFX: subject, thumbprint and expiry.</summary>
-public sealed record PfxInfo(string Subject, string Thumbprint, DateTimeOffset Expiry)
+internal sealed record PfxInfo(string Subject, string Thumbprint, DateTimeOffset Expiry)
 {
     /// <summary>Opens a base64 PFX; null when it is not one or the password is wrong.</summary>
     public static PfxInfo? TryRead(string base64, string? password)

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace OpenApim.Resources.Model;
 
 /// <summary>What a POST action sees.</summary>
-public sealed class EntityActionContext
+internal sealed class EntityActionContext
 {
     public required EntityAddress Address { get; init; }
 

@@ -1,7 +1,7 @@
 namespace OpenApim.Resources.Model;
 
 /// <summary>What a delete hook sees: the entity and the request's query (e.g. <c>deleteSubscriptions</c>).</summary>
-public sealed class EntityDeleteContext
+internal sealed class EntityDeleteContext
 {
     public required EntityAddress Address { get; init; }
 

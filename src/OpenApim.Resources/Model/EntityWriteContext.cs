@@ -4,7 +4,7 @@ using OpenApim.Resources.Arm;
 namespace OpenApim.Resources.Model;
 
 /// <summary>What a write hook sees. Hooks add to <see cref="Problems"/> rather than throwing, so all problems are reported together.</summary>
-public sealed class EntityWriteContext
+internal sealed class EntityWriteContext
 {
     public required EntityAddress Address { get; init; }
 

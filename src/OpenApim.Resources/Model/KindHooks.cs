@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace OpenApim.Resources.Model;
 
 /// <summary>Behaviour a kind adds to generic CRUD: defaults, generated values, reference checks, rendering.</summary>
-public sealed record KindHooks
+internal sealed record KindHooks
 {
     public static readonly KindHooks None = new();
 

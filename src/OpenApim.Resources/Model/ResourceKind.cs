@@ -36,11 +36,11 @@ public sealed record ResourceKind
     public ResourceKind? LinkTarget { get; init; }
 
     /// <summary>Entities that exist in every service (system groups, email templates, portal settings).</summary>
-    public IReadOnlyList<SeedEntity> Seeds { get; init; } = [];
+    internal IReadOnlyList<SeedEntity> Seeds { get; init; } = [];
 
-    public SeedBehavior SeedBehavior { get; init; } = SeedBehavior.Locked;
+    internal SeedBehavior SeedBehavior { get; init; } = SeedBehavior.Locked;
 
-    public KindHooks Hooks { get; init; } = KindHooks.None;
+    internal KindHooks Hooks { get; init; } = KindHooks.None;
 
     /// <summary>POST actions on an entity, e.g. <c>listSecrets</c>, by name (case-insensitive).</summary>
     public IReadOnlyDictionary<string, KindAction> Actions { get; init; } = new Dictionary<string, KindAction>();

@@ -1,7 +1,7 @@
 namespace OpenApim.Resources.Model;
 
 /// <summary>What clients may do to seeded entities.</summary>
-public enum SeedBehavior
+internal enum SeedBehavior
 {
     /// <summary>Neither changed nor deleted (system groups).</summary>
     Locked,

@@ -3,4 +3,4 @@ using System.Text.Json.Nodes;
 namespace OpenApim.Resources.Model;
 
 /// <summary>An entity created with every service (system groups, the default email templates, ...).</summary>
-public sealed record SeedEntity(string Name, JsonObject Properties);
+internal sealed record SeedEntity(string Name, JsonObject Properties);

@@ -4,4 +4,4 @@ namespace OpenApim.Resources.Operations;
 public sealed record OperationClaim(string Id, string Owner);
 
 /// <summary>The node lost an operation's lease to another node, which now runs it: stop without recording anything.</summary>
-public sealed class OperationLostException(string message) : OperationCanceledException(message);
+internal sealed class OperationLostException(string message) : OperationCanceledException(message);

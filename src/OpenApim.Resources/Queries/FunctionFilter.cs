@@ -1,4 +1,4 @@
 namespace OpenApim.Resources.Queries;
 
 /// <summary><c>contains|startswith|endswith(field, 'text')</c> (and <c>substringof</c>, read as contains).</summary>
-public sealed record FunctionFilter(string Function, string Field, string Value) : Filter;
+internal sealed record FunctionFilter(string Function, string Field, string Value) : Filter;

@@ -1,4 +1,4 @@
 namespace OpenApim.Resources.Queries;
 
 /// <summary><c>not inner</c>.</summary>
-public sealed record NotFilter(Filter Inner) : Filter;
+internal sealed record NotFilter(Filter Inner) : Filter;

@@ -4,13 +4,13 @@ using OpenApim.Resources.Hosting;
 namespace OpenApim.Server.Configuration;
 
 /// <summary>One setting: its environment variable (also the configuration key), its flag, default and meaning.</summary>
-public sealed record Setting(string Env, string? Flag, string? Default, string Description);
+internal sealed record Setting(string Env, string? Flag, string? Default, string Description);
 
 /// <summary>
 /// Every setting of the server, read from command-line flags, environment variables and
 /// appsettings.json (in that order of precedence). The README's configuration table lists the same.
 /// </summary>
-public sealed record ServerSettings
+internal sealed record ServerSettings
 {
     public static readonly IReadOnlyList<Setting> All =
     [

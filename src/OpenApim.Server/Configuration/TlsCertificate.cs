@@ -9,7 +9,7 @@ namespace OpenApim.Server.Configuration;
 /// The HTTPS certificate: the configured PEM pair, or a self-signed one generated once in the data
 /// directory (SAN 127.0.0.1, ::1, localhost, *.localhost and the public host) and renewed when it nears expiry.
 /// </summary>
-public static class TlsCertificate
+internal static class TlsCertificate
 {
     public static (X509Certificate2 Certificate, string PemPath) Load(ServerSettings settings)
     {

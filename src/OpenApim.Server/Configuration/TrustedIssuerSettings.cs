@@ -4,7 +4,7 @@ using OpenApim.Identity;
 namespace OpenApim.Server.Configuration;
 
 /// <summary>Reads <c>OPENAPIM_TRUSTED_ISSUERS</c>: a JSON array of external issuers.</summary>
-public static class TrustedIssuerSettings
+internal static class TrustedIssuerSettings
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow };
 

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 namespace OpenApim.Server.Hosting;
 
 /// <summary>The Kestrel listeners; their ports are known once the server has bound them (port 0 = any free port).</summary>
-public sealed class Listeners
+internal sealed class Listeners
 {
     public ListenOptions? Management { get; set; }
 

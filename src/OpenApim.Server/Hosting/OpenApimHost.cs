@@ -25,7 +25,7 @@ namespace OpenApim.Server.Hosting;
 /// Composes the server from its wings. <c>Program.cs</c> runs it; tests build it in-process on real
 /// Kestrel with their own settings and service overrides.
 /// </summary>
-public static class OpenApimHost
+internal static class OpenApimHost
 {
     public static async Task<WebApplication> BuildAsync(string[] args, Action<IServiceCollection>? overrides = null, CancellationToken ct = default)
     {

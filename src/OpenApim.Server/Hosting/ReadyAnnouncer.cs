@@ -11,7 +11,7 @@ namespace OpenApim.Server.Hosting;
 /// contract scripts and test harnesses read) and prints where everything is, ending with the line
 /// <c>OpenApim ready</c>.
 /// </summary>
-public static class ReadyAnnouncer
+internal static class ReadyAnnouncer
 {
     public const string FileName = "endpoints.json";
 

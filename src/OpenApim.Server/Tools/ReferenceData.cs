@@ -7,7 +7,7 @@ using OpenApim.Resources.Model;
 namespace OpenApim.Server.Tools;
 
 /// <summary>Sizes of a generated service. The defaults are the reference service of the benchmarks.</summary>
-public sealed record ReferenceSize(int Apis = 1000, int OperationsPerApi = 20, int Users = 100_000, int Subscriptions = 200_000, int Products = 100, int NamedValues = 5000)
+internal sealed record ReferenceSize(int Apis = 1000, int OperationsPerApi = 20, int Users = 100_000, int Subscriptions = 200_000, int Products = 100, int NamedValues = 5000)
 {
     public static ReferenceSize Scaled(double factor) => new(
         Math.Max(1, (int)(1000 * factor)), 20, Math.Max(1, (int)(100_000 * factor)), Math.Max(1, (int)(200_000 * factor)),
@@ -19,7 +19,7 @@ public sealed record ReferenceSize(int Apis = 1000, int OperationsPerApi = 20, i
 /// them, users in Developers, subscriptions with keys, named values) the way the management API
 /// would have stored them, for benchmarks, kill tests and DR rehearsals.
 /// </summary>
-public static class ReferenceData
+internal static class ReferenceData
 {
     public const string Policy = """
         <policies>

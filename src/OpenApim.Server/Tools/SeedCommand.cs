@@ -15,7 +15,7 @@ namespace OpenApim.Server.Tools;
 /// creates the service if needed and bulk-loads a generated reference service into the configured
 /// store (the server need not run). <c>--scale 1</c> is the benchmark reference service.
 /// </summary>
-public static class SeedCommand
+internal static class SeedCommand
 {
     public static async Task<int> RunAsync(string[] args, TimeProvider time, CancellationToken ct)
     {

@@ -7,8 +7,8 @@ using Azure.ResourceManager;
 using Azure.ResourceManager.Resources;
 using OpenApim.Tests.Infrastructure;
 using ArmClient = Azure.ResourceManager.ArmClient;
-using static OpenApim.Tests.Identity.DirectoryClient;
 using TestArm = OpenApim.Tests.Infrastructure.ArmClient;
+using static OpenApim.Tests.Identity.DirectoryClient;
 
 namespace OpenApim.Tests.Identity;
 

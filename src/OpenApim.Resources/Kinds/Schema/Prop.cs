@@ -70,7 +70,7 @@ public sealed record Prop(string Name, PropType Type)
 }
 
 /// <summary>Terse constructors and modifiers for <see cref="Prop"/> declarations.</summary>
-public static class P
+internal static class P
 {
     public static Prop Str(string name) => new(name, PropType.String);
 

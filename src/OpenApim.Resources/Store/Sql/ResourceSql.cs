@@ -24,7 +24,7 @@ internal static class ResourceSql
             : KindCatalog.Find(name) ?? throw new InvalidOperationException($"The store holds rows of kind '{name}', which this OpenApim does not know.");
 
     /// <summary>Reads rows of <see cref="SelectRows"/>, parsing each service id once.</summary>
-    public sealed class RowReader
+    internal sealed class RowReader
     {
         private readonly Dictionary<string, ServiceRef> _services = new(StringComparer.Ordinal);
 
