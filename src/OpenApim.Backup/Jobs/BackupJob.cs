@@ -21,71 +21,58 @@ internal sealed partial class BackupJob(IResourceStore store, BlobTargets target
 {
     public string Kind => OperationKinds.Backup;
 
-    public async Task<JsonObject?> RunAsync(OperationContext context)
+    public Task<JsonObject?> RunAsync(OperationContext context) =>
+        StorageJob.RunAsync(context, secrets, options, time, (problem, message) => ArmErrors.BackupFailed(problem, message), BackupAsync);
+
+    private async Task<JsonObject?> BackupAsync(StorageJob job)
     {
-        var op = context.Operation;
-        var ct = context.Cancellation;
-        var request = context.State as StorageRequest ?? StorageRequest.FromOperation(op, secrets);
-        var service = ServiceRef.FromId(op.ServiceId);
-        var started = time.GetUtcNow();
-        LocalFiles.CreatePrivateDirectory(options.WorkDirectory);
-        var file = Path.Combine(options.WorkDirectory, $"backup-{op.Id}.zip");
-        try
+        var (context, request, service, file, started) = (job.Context, job.Request, job.Service, job.WorkFile, job.Started);
+        var ct = job.Cancellation;
+        var target = targets.Open(request, service);
+        await target.CheckContainerAsync(ct);
+        var (manifest, rows) = await WriteArchiveAsync(service, file, context);
+        var archived = time.GetUtcNow();
+        var metadata = new Dictionary<string, string>
         {
-            var target = targets.Open(request, service);
-            await target.CheckContainerAsync(ct);
-            var (manifest, rows) = await WriteArchiveAsync(service, file, context);
-            var archived = time.GetUtcNow();
-            var metadata = new Dictionary<string, string>
+            ["openapim_format"] = manifest.FormatVersion.ToString(2),
+            ["openapim_source"] = manifest.Source.Name,
+            ["openapim_sku"] = manifest.Source.Sku,
+            ["openapim_created_at"] = Manifest.Time(manifest.CreatedAt),
+            ["openapim_expires_at"] = Manifest.Time(manifest.ExpiresAt),
+            ["openapim_sha256"] = await Sha256Async(file, ct),
+        };
+        context.Report(new JsonObject { ["phase"] = "uploading", ["rows"] = rows });
+        // A node whose lease another node took over must not commit a second blob.
+        await context.ConfirmOwnershipAsync();
+        var uploading = time.GetUtcNow();
+        await target.UploadAsync(request.BackupName, file, metadata, ct);
+        var bytes = new FileInfo(file).Length;
+        var elapsed = time.GetUtcNow() - started;
+        LogBackedUp(logger, service.Name, request, rows, bytes, elapsed.TotalMilliseconds);
+        return new JsonObject
+        {
+            ["summary"] = new JsonObject
             {
-                ["openapim_format"] = manifest.FormatVersion.ToString(2),
-                ["openapim_source"] = manifest.Source.Name,
-                ["openapim_sku"] = manifest.Source.Sku,
-                ["openapim_created_at"] = Manifest.Time(manifest.CreatedAt),
-                ["openapim_expires_at"] = Manifest.Time(manifest.ExpiresAt),
-                ["openapim_sha256"] = await Sha256Async(file, ct),
-            };
-            context.Report(new JsonObject { ["phase"] = "uploading", ["rows"] = rows });
-            // A node whose lease another node took over must not commit a second blob.
-            await context.ConfirmOwnershipAsync();
-            var uploading = time.GetUtcNow();
-            await target.UploadAsync(request.BackupName, file, metadata, ct);
-            var bytes = new FileInfo(file).Length;
-            var elapsed = time.GetUtcNow() - started;
-            LogBackedUp(logger, service.Name, request, rows, bytes, elapsed.TotalMilliseconds);
-            return new JsonObject
-            {
-                ["summary"] = new JsonObject
+                ["backupName"] = request.BackupName,
+                ["storageAccount"] = request.StorageAccount,
+                ["containerName"] = request.ContainerName,
+                ["formatVersion"] = manifest.FormatVersion.ToString(2),
+                ["createdAt"] = Manifest.Time(manifest.CreatedAt),
+                ["expiresAt"] = Manifest.Time(manifest.ExpiresAt),
+                ["snapshot"] = new JsonObject { ["epoch"] = manifest.SnapshotEpoch, ["takenAt"] = Manifest.Time(manifest.SnapshotTakenAt) },
+                ["entities"] = rows,
+                ["archiveBytes"] = bytes,
+                ["counts"] = new JsonObject(manifest.Counts.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
+                ["encrypted"] = manifest.Encryption is not null,
+                ["durationMs"] = (long)elapsed.TotalMilliseconds,
+                ["phasesMs"] = new JsonObject
                 {
-                    ["backupName"] = request.BackupName,
-                    ["storageAccount"] = request.StorageAccount,
-                    ["containerName"] = request.ContainerName,
-                    ["formatVersion"] = manifest.FormatVersion.ToString(2),
-                    ["createdAt"] = Manifest.Time(manifest.CreatedAt),
-                    ["expiresAt"] = Manifest.Time(manifest.ExpiresAt),
-                    ["snapshot"] = new JsonObject { ["epoch"] = manifest.SnapshotEpoch, ["takenAt"] = Manifest.Time(manifest.SnapshotTakenAt) },
-                    ["entities"] = rows,
-                    ["archiveBytes"] = bytes,
-                    ["counts"] = new JsonObject(manifest.Counts.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
-                    ["encrypted"] = manifest.Encryption is not null,
-                    ["durationMs"] = (long)elapsed.TotalMilliseconds,
-                    ["phasesMs"] = new JsonObject
-                    {
-                        ["snapshotAndArchive"] = (long)(archived - started).TotalMilliseconds,
-                        ["checksum"] = (long)(uploading - archived).TotalMilliseconds,
-                        ["upload"] = (long)(time.GetUtcNow() - uploading).TotalMilliseconds,
-                    },
+                    ["snapshotAndArchive"] = (long)(archived - started).TotalMilliseconds,
+                    ["checksum"] = (long)(uploading - archived).TotalMilliseconds,
+                    ["upload"] = (long)(time.GetUtcNow() - uploading).TotalMilliseconds,
                 },
-            };
-        }
-        catch (StorageException e)
-        {
-            throw Fail(e.Problem.ToString(), e.Message);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+            },
+        };
     }
 
     private async Task<(Manifest Manifest, long Rows)> WriteArchiveAsync(ServiceRef service, string file, OperationContext context)
@@ -140,8 +127,6 @@ internal sealed partial class BackupJob(IResourceStore store, BlobTargets target
         await output.FlushAsync(ct);
         return (manifest!, rows);
     }
-
-    private static ArmException Fail(string problem, string message) => ArmErrors.BackupFailed(problem, message);
 
     private static async Task<string> Sha256Async(string file, CancellationToken ct)
     {

@@ -5,7 +5,6 @@ using OpenApim.Backup.Requests;
 using OpenApim.Backup.Storage;
 using OpenApim.Backup.Validation;
 using OpenApim.Resources.Arm;
-using OpenApim.Resources.Hosting;
 using OpenApim.Resources.Kinds;
 using OpenApim.Resources.Kinds.Service;
 using OpenApim.Resources.Model;
@@ -27,16 +26,14 @@ internal sealed partial class RestoreJob(
 
     public string Kind => preview ? PreviewKind : OperationKinds.Restore;
 
-    public async Task<JsonObject?> RunAsync(OperationContext context)
+    public Task<JsonObject?> RunAsync(OperationContext context) =>
+        StorageJob.RunAsync(context, secrets, options, time, (problem, message) => ArmErrors.RestoreFailed(problem, message), RestoreAsync);
+
+    private async Task<JsonObject?> RestoreAsync(StorageJob job)
     {
-        var op = context.Operation;
-        var ct = context.Cancellation;
-        var request = context.State as StorageRequest ?? StorageRequest.FromOperation(op, secrets);
+        var (context, request, service, file, started) = (job.Context, job.Request, job.Service, job.WorkFile, job.Started);
+        var (op, ct) = (job.Operation, job.Cancellation);
         var scope = Enum.Parse<RestoreScope>(op.Request!["scope"]?.GetValue<string>() ?? nameof(RestoreScope.All));
-        var service = ServiceRef.FromId(op.ServiceId);
-        var started = time.GetUtcNow();
-        LocalFiles.CreatePrivateDirectory(options.WorkDirectory);
-        var file = Path.Combine(options.WorkDirectory, $"restore-{op.Id}.zip");
         try
         {
             var target = targets.Open(request, service);
@@ -73,17 +70,9 @@ internal sealed partial class RestoreJob(
         {
             throw Fail(e.Problem, e.Message);
         }
-        catch (StorageException e)
-        {
-            throw Fail(e.Problem.ToString(), e.Message);
-        }
         catch (Exception e) when (e is InvalidDataException or IOException && e is not FileNotFoundException)
         {
             throw Fail("BackupCorrupted", $"The backup is corrupted: its content cannot be decompressed ({e.Message}).");
-        }
-        finally
-        {
-            File.Delete(file);
         }
     }
 

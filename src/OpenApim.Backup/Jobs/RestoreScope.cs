@@ -1,6 +1,3 @@
-using OpenApim.Resources.Kinds;
-using OpenApim.Resources.Model;
-
 namespace OpenApim.Backup.Jobs;
 
 /// <summary>What a restore replaces.</summary>
@@ -11,18 +8,4 @@ internal enum RestoreScope
 
     /// <summary>Configuration only: the target keeps its users, subscriptions and their keys (promotion between environments).</summary>
     Configuration,
-}
-
-internal static class RestoreScopes
-{
-    /// <summary>The kinds whose rows a restore of <paramref name="scope"/> replaces in the target.</summary>
-    public static IReadOnlyCollection<ResourceKind> ReplacedKinds(RestoreScope scope) =>
-        [.. KindCatalog.All.Where(k => Replaces(scope, k))];
-
-    public static bool Replaces(RestoreScope scope, ResourceKind kind) => kind.Backup switch
-    {
-        BackupScope.Configuration => true,
-        BackupScope.Runtime => scope == RestoreScope.All,
-        _ => false,
-    };
 }

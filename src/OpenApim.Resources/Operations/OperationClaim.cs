@@ -2,6 +2,3 @@ namespace OpenApim.Resources.Operations;
 
 /// <summary>A running operation as held by one node: writes on its behalf succeed only while that node still owns it.</summary>
 public sealed record OperationClaim(string Id, string Owner);
-
-/// <summary>The node lost an operation's lease to another node, which now runs it: stop without recording anything.</summary>
-internal sealed class OperationLostException(string message) : OperationCanceledException(message);

@@ -2,22 +2,6 @@ using System.Text.Json.Nodes;
 
 namespace OpenApim.Resources.Operations;
 
-/// <summary>States of a durable operation.</summary>
-public enum OperationStatus
-{
-    Running,
-    Succeeded,
-    Failed,
-}
-
-/// <summary>Kinds of durable operations.</summary>
-public static class OperationKinds
-{
-    public const string Backup = "backup";
-    public const string Restore = "restore";
-    public const string CreateService = "createService";
-}
-
 /// <summary>
 /// A long-running operation as stored: who runs it (lease owner and expiry), its progress and its
 /// outcome. Requests are stored without secrets (storage keys live only in the accepting node's memory).

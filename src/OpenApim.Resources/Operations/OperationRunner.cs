@@ -6,15 +6,6 @@ using OpenApim.Resources.Arm;
 
 namespace OpenApim.Resources.Operations;
 
-/// <summary>How operations are leased.</summary>
-/// <param name="Lease">How long a node owns a running operation without renewing it.</param>
-/// <param name="SingleNode">
-/// The store serves one node (SQLite): whatever is running at start belonged to a process that is gone and
-/// is ended (or resumed) at once, and there is no other node to sweep for. (A long SQLite write holds the
-/// database lock and delays lease renewals; sweeping would then mistake a live operation for a dead one.)
-/// </param>
-public sealed record OperationRunnerOptions(TimeSpan Lease, bool SingleNode);
-
 /// <summary>
 /// Runs durable operations: each runs on the node that accepted it, holding a lease it renews while
 /// working. Every node sweeps for operations whose lease expired (their node died): resumable ones
@@ -42,7 +33,7 @@ public sealed partial class OperationRunner(
     public string NodeId { get; } = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
 
     /// <summary>Inserts the operation (409 when the service is busy) and starts it on this node.</summary>
-    public async Task<OperationRecord> StartAsync(OperationRecord operation, object? state, CancellationToken ct)
+    public async Task<OperationRecord> StartAsync(OperationRecord operation, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var record = await operations.StartAsync(operation with
@@ -53,7 +44,7 @@ public sealed partial class OperationRunner(
             CreatedAt = now,
             UpdatedAt = now,
         }, ct);
-        Launch(record, state);
+        Launch(record);
         return record;
     }
 
@@ -101,7 +92,7 @@ public sealed partial class OperationRunner(
             if (op.Resumable && _handlers.ContainsKey(op.Kind))
             {
                 LogResuming(logger, op.Kind, op.Id, op.ServiceId);
-                Launch(op, state: null);
+                Launch(op);
             }
             else
             {
@@ -111,16 +102,16 @@ public sealed partial class OperationRunner(
         }
     }
 
-    private void Launch(OperationRecord record, object? state)
+    private void Launch(OperationRecord record)
     {
-        _running[record.Id] = Task.Run(() => RunAsync(record, state));
+        _running[record.Id] = Task.Run(() => RunAsync(record));
     }
 
-    private async Task RunAsync(OperationRecord record, object? state)
+    private async Task RunAsync(OperationRecord record)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(_stopping);
         JsonObject? progress = null;
-        var context = new OperationContext(record, state, p => Volatile.Write(ref progress, p), () => ConfirmAsync(record, cts), cts.Token);
+        var context = new OperationContext(record, p => Volatile.Write(ref progress, p), () => ConfirmAsync(record, cts), cts.Token);
         var renewal = RenewLoopAsync(record, () => Volatile.Read(ref progress), cts);
         JsonObject? result = null;
         JsonObject? failure = null;

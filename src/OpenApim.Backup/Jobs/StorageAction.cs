@@ -48,7 +48,7 @@ internal sealed class StorageAction(string name, IResourceStore store, Operation
             Request = stored,
             // Any node can redo the work: a managed identity's credential comes from configuration, an access key is sealed in the row.
             Resumable = true,
-        }, storage, ct);
+        }, ct);
     }
 
     /// <summary>OpenApim extension: <c>"restoreScope": "All" | "Configuration"</c> in the restore body.</summary>
