@@ -54,6 +54,3 @@ public static partial class PolicyExpressions
     [GeneratedRegex("""^@\(context\.Request\.Headers\.GetValueOrDefault\("(?<name>[^"]+)"(?:,"(?<default>[^"]*)")?\)\)$""")]
     private static partial Regex HeaderForm();
 }
-
-/// <summary>What a recognised expression reads: a request value, optionally named (a header), with a default.</summary>
-public sealed record ExpressionSource(string Source, string? Name, string Default);

@@ -6,12 +6,6 @@ using OpenApim.Resources.Model;
 
 namespace OpenApim.Backup.Archive;
 
-/// <summary>A reason an archive cannot be used: corrupted, unreadable, or needs a key we lack.</summary>
-internal sealed class ArchiveException(string problem, string message, Exception? inner = null) : Exception(message, inner)
-{
-    public string Problem { get; } = problem;
-}
-
 /// <summary>
 /// Reads an archive from a local file: the manifest first (rejecting newer major versions, checking the seal of an
 /// encrypted one), then parts as streams of rows, each checked against the manifest's count, size and SHA-256. No

@@ -4,15 +4,6 @@ using OpenApim.Resources.Model;
 
 namespace OpenApim.Backup.Archive;
 
-/// <summary>One part of an archive: a file of NDJSON rows of one kind (or <c>service.json</c>).</summary>
-internal sealed record ManifestPart(string Path, string Kind, BackupScope Scope, long Count, long Bytes, string Sha256);
-
-/// <summary>The service a backup was taken from.</summary>
-internal sealed record SourceService(string Id, string Name, string Location, string Sku, int Capacity);
-
-/// <summary>How secret values are protected inside the archive.</summary>
-internal sealed record EncryptionInfo(string Algorithm, string KeyId);
-
 /// <summary>
 /// <c>manifest.json</c>: format version, producer, source service, creation and expiry time (server
 /// clock), the snapshot point, and a SHA-256 and count per part. Documented in docs/backup-format.md.

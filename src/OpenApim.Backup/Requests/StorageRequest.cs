@@ -5,14 +5,6 @@ using OpenApim.Resources.Operations;
 
 namespace OpenApim.Backup.Requests;
 
-/// <summary>How the service reaches the storage account.</summary>
-internal enum AccessType
-{
-    AccessKey,
-    SystemAssignedManagedIdentity,
-    UserAssignedManagedIdentity,
-}
-
 /// <summary>
 /// The body of backup and restore (<c>ApiManagementServiceBackupRestoreParameters</c>), validated for the
 /// requested api-version. The access key lives only in this object, in memory: <see cref="ToStoredJson"/>

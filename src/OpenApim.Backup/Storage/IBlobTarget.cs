@@ -1,25 +1,5 @@
 namespace OpenApim.Backup.Storage;
 
-/// <summary>What went wrong talking to storage, in terms a user can act on.</summary>
-internal enum StorageProblem
-{
-    ContainerNotFound,
-    BlobNotFound,
-    AuthenticationFailed,
-    AccountNotFound,
-    AccountUnreachable,
-    StorageError,
-}
-
-/// <summary>A storage failure with a message that names the account, container or blob involved.</summary>
-internal sealed class StorageException(StorageProblem problem, string message, Exception? inner = null) : Exception(message, inner)
-{
-    public StorageProblem Problem { get; } = problem;
-}
-
-/// <summary>A downloaded backup blob: the SHA-256 of its bytes (computed while downloading) and its metadata.</summary>
-internal sealed record BlobInfo(string Sha256, IReadOnlyDictionary<string, string> Metadata);
-
 /// <summary>
 /// One storage container, already authenticated: the seam between the backup engine and where
 /// archives live (Azure Blob Storage or a local folder). Uploads are atomic: a blob either appears

@@ -85,26 +85,3 @@ internal abstract record GatewayRecord
             kv => kv.Value is JsonArray a ? a.Select(x => x?.ToString() ?? "").ToArray() : new[] { kv.Value?.ToString() ?? "" },
             StringComparer.OrdinalIgnoreCase);
 }
-
-internal sealed record ServiceRecord(IReadOnlyList<string> ProxyHosts) : GatewayRecord;
-
-internal sealed record ApiRecord(string Name, string Path, string? ServiceUrl, bool SubscriptionRequired, string KeyHeader, string KeyQuery, string? VersionSet, string? ApiVersion, bool IsCurrent) : GatewayRecord;
-
-internal sealed record OperationRecord(string Api, string Name, string Method, string UrlTemplate) : GatewayRecord;
-
-/// <summary>A policy; <see cref="Owner"/> names its scope (e.g. [api] or [api, operation] or [product]).</summary>
-internal sealed record PolicyRecord(ResourceKind Kind, IReadOnlyList<string> Owner, string Xml) : GatewayRecord;
-
-internal sealed record ProductRecord(string Name, string State, bool SubscriptionRequired) : GatewayRecord;
-
-internal sealed record ProductApiRecord(string Product, string Api) : GatewayRecord;
-
-internal sealed record SubscriptionRecord(string Name, string Scope, string? Owner, string State, string? PrimaryKey, string? SecondaryKey, DateTimeOffset? ExpiresAt) : GatewayRecord;
-
-internal sealed record UserRecord(string Name, string State) : GatewayRecord;
-
-internal sealed record NamedValueRecord(string DisplayName, string Value) : GatewayRecord;
-
-internal sealed record BackendRecord(string Name, string Url, IReadOnlyDictionary<string, string[]> Headers, IReadOnlyDictionary<string, string[]> Query, string? Authorization) : GatewayRecord;
-
-internal sealed record VersionSetRecord(string Name, string Scheme, string? QueryName, string? HeaderName) : GatewayRecord;

@@ -2,9 +2,6 @@ using System.Collections.Frozen;
 
 namespace OpenApim.Gateway.Runtime;
 
-/// <summary>A host name two services claim (only data from before the management API refused this can have one).</summary>
-internal sealed record HostConflict(string Host, string Kept, string Ignored);
-
 /// <summary>
 /// The services the gateway serves, looked up by host. Replaced as a whole (one reference swap) when
 /// a service changes, so a request sees either the old or the new configuration, never a mix.

@@ -5,6 +5,3 @@ namespace OpenApim.Identity.Access;
 /// rewritten to the scope-less routes (<see cref="ScopedProviders"/>); authorisation checks the action over it.
 /// </summary>
 internal sealed record ArmScopeFeature(string Scope);
-
-/// <summary>The action a request was denied, for the 403 answer.</summary>
-internal sealed record ArmDenialFeature(ArmAction Action);

@@ -7,9 +7,6 @@ using OpenApim.Resources.Arm;
 
 namespace OpenApim.Identity.Authentication;
 
-/// <summary>A token refused for a reason of ours (e.g. a tenant outside an issuer's restriction).</summary>
-internal sealed class TokenRejectedException(string reason) : Exception(reason);
-
 /// <summary>Turns token validation failures into ARM 401 answers with a clear reason.</summary>
 internal static class TokenFailures
 {

@@ -1,11 +1,5 @@
 namespace OpenApim.Identity.Clients;
 
-/// <summary>An application that authenticated with its client credentials.</summary>
-internal sealed record AppPrincipal(string ClientId, string ObjectId, string DisplayName);
-
-/// <summary>Why a client could not authenticate (OAuth error code and description); <paramref name="UnknownClient"/> when no such client exists.</summary>
-internal sealed record ClientRejection(string Error, string Description, int Status = 401, bool UnknownClient = false);
-
 /// <summary>Looks up applications and checks their secrets.</summary>
 internal interface IClientDirectory
 {

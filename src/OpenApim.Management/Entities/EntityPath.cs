@@ -59,11 +59,3 @@ internal abstract record EntityPath
         return new ItemPath(new EntityAddress(service, kind!, names.ToArray()));
     }
 }
-
-internal sealed record CollectionPath(CollectionAddress Collection) : EntityPath;
-
-internal sealed record ItemPath(EntityAddress Entity) : EntityPath;
-
-internal sealed record ActionPath(EntityAddress Entity, KindAction Action) : EntityPath;
-
-internal sealed record ViewPath(EntityAddress Entity, View View) : EntityPath;

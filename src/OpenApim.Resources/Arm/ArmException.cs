@@ -2,9 +2,6 @@ using System.Net;
 
 namespace OpenApim.Resources.Arm;
 
-/// <summary>One problem inside an ARM error: a field-level detail.</summary>
-public sealed record ArmErrorDetail(string Code, string Message, string? Target = null);
-
 /// <summary>
 /// The one exception type the management plane throws for client-visible failures. The exception
 /// handler turns it into <c>{"error":{"code","message","target","details"}}</c>. Create instances

@@ -3,9 +3,6 @@ using OpenApim.Resources.Hosting;
 
 namespace OpenApim.Server.Configuration;
 
-/// <summary>One setting: its environment variable (also the configuration key), its flag, default and meaning.</summary>
-internal sealed record Setting(string Env, string? Flag, string? Default, string Description);
-
 /// <summary>
 /// Every setting of the server, read from command-line flags, environment variables and
 /// appsettings.json (in that order of precedence). The README's configuration table lists the same.

@@ -1,0 +1,3 @@
+namespace OpenApim.Gateway.Configuration;
+
+internal sealed record ProductApiRecord(string Product, string Api) : GatewayRecord;

@@ -1,0 +1,3 @@
+namespace OpenApim.Gateway.Configuration;
+
+internal sealed record ProductRecord(string Name, string State, bool SubscriptionRequired) : GatewayRecord;

@@ -1,0 +1,3 @@
+namespace OpenApim.Gateway.Configuration;
+
+internal sealed record ServiceRecord(IReadOnlyList<string> ProxyHosts) : GatewayRecord;

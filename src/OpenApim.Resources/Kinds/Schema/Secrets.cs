@@ -1,0 +1,43 @@
+using System.Text.Json.Nodes;
+
+namespace OpenApim.Resources.Kinds.Schema;
+
+/// <summary>Visits every secret value of a <c>properties</c> object, as the kind declares them.</summary>
+public static class Secrets
+{
+    /// <summary>Replaces each secret value present with <paramref name="transform"/>(path, value).</summary>
+    public static void Transform(JsonObject obj, IReadOnlyList<Prop> props, string path, Func<string, JsonNode, JsonNode> transform)
+    {
+        foreach (var prop in props)
+        {
+            if (obj[prop.Name] is not { } value)
+            {
+                continue;
+            }
+
+            var at = $"{path}.{prop.Name}";
+            if (prop.IsSecretIn(obj))
+            {
+                obj[prop.Name] = transform(at, value);
+            }
+            else if (prop.Properties is not null && value is JsonObject child)
+            {
+                Transform(child, prop.Properties, at, transform);
+            }
+            else if (prop.Items?.Properties is not null && value is JsonArray array)
+            {
+                for (var i = 0; i < array.Count; i++)
+                {
+                    if (array[i] is JsonObject item)
+                    {
+                        Transform(item, prop.Items.Properties, $"{at}[{i}]", transform);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>True when the kind declares any secret property (so rows of it need a look).</summary>
+    public static bool Any(IReadOnlyList<Prop> props) =>
+        props.Any(p => p.Secret || p.SecretWhen is not null || (p.Properties is not null && Any(p.Properties)) || (p.Items?.Properties is not null && Any(p.Items.Properties)));
+}
