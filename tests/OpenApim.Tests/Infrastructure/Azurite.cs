@@ -4,15 +4,25 @@ using Azure.Storage.Blobs;
 
 namespace OpenApim.Tests.Infrastructure;
 
-/// <summary>The Azurite blob service scripts/test.sh starts (OPENAPIM_TEST_AZURITE), seen through the real Azure SDK.</summary>
+/// <summary>
+/// The Azurite blob service scripts/test.sh starts (OPENAPIM_TEST_AZURITE) or, when that is not set, one this test
+/// process starts itself; seen through the real Azure SDK.
+/// </summary>
 public static class Azurite
 {
     public const string Account = "devstoreaccount1";
     public const string Key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    public static string Url => Environment.GetEnvironmentVariable("OPENAPIM_TEST_AZURITE") is { Length: > 0 } url
-        ? url
-        : throw new InvalidOperationException("OPENAPIM_TEST_AZURITE is not set: run the tests through scripts/test.sh, which starts Azurite.");
+    private static readonly Lazy<string> Own = new(StartOwn, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    public static string Url => Environment.GetEnvironmentVariable("OPENAPIM_TEST_AZURITE") is { Length: > 0 } url ? url : Own.Value;
+
+    private static string StartOwn()
+    {
+        var azurite = AzuriteProcess.StartAsync(extentMemoryLimitMb: 2048).GetAwaiter().GetResult();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => azurite.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        return azurite.Url;
+    }
 
     /// <summary>The server flag that makes every storage account Azurite.</summary>
     public static string[] ServerArgs => ["--OPENAPIM_BLOB_ENDPOINT_TEMPLATE", Url + "/{account}"];

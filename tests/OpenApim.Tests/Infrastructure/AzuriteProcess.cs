@@ -17,6 +17,8 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
         Url = url;
     }
 
+    private static readonly Lazy<Task> Installed = new(InstallAsync, LazyThreadSafetyMode.ExecutionAndPublication);
+
     public string Url { get; }
 
     /// <summary>The server flag that makes every storage account this Azurite.</summary>
@@ -25,6 +27,12 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
     public static async Task<AzuriteProcess> StartAsync(int extentMemoryLimitMb = 256)
     {
         var bin = Path.Combine(RepositoryRoot(), "tests", "conformance", "node_modules", ".bin", "azurite-blob");
+        if (!File.Exists(bin))
+        {
+            // A plain 'dotnet test' on a fresh clone: install the pinned Node tools once, as scripts/test.sh does.
+            Installed.Value.GetAwaiter().GetResult();
+        }
+
         var info = new ProcessStartInfo(bin) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[]
         {
@@ -54,6 +62,25 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
         }
 
         return new AzuriteProcess(process, await ready.Task);
+    }
+
+    private static async Task InstallAsync()
+    {
+        var folder = Path.Combine(RepositoryRoot(), "tests", "conformance");
+        var info = new ProcessStartInfo("npm") { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { "ci", "--no-audit", "--no-fund", "--loglevel=error" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var npm = Process.Start(info) ?? throw new InvalidOperationException("npm could not be started; Azurite needs Node 20 and npm.");
+        var output = npm.StandardOutput.ReadToEndAsync();
+        var error = npm.StandardError.ReadToEndAsync();
+        await npm.WaitForExitAsync();
+        if (npm.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"npm ci in {folder} failed: {await output}{await error}");
+        }
     }
 
     public Azure.Storage.Blobs.BlobServiceClient Client =>

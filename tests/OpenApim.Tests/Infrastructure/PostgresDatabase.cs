@@ -3,8 +3,8 @@ using Npgsql;
 namespace OpenApim.Tests.Infrastructure;
 
 /// <summary>
-/// A fresh database in the PostgreSQL cluster that scripts/test.sh starts (connection string in
-/// OPENAPIM_TEST_POSTGRES), dropped when disposed.
+/// A fresh database, dropped when disposed, in the PostgreSQL cluster that scripts/test.sh starts (admin connection
+/// string in OPENAPIM_TEST_POSTGRES) or, when that is not set, in one this test process starts itself.
 /// </summary>
 public sealed class PostgresDatabase : IAsyncDisposable
 {
@@ -24,8 +24,7 @@ public sealed class PostgresDatabase : IAsyncDisposable
     public static string AdminConnectionString =>
         Environment.GetEnvironmentVariable("OPENAPIM_TEST_POSTGRES") is { Length: > 0 } cs
             ? cs
-            : throw new InvalidOperationException(
-                "OPENAPIM_TEST_POSTGRES is not set: run the tests through scripts/test.sh, which starts a throwaway PostgreSQL cluster.");
+            : PostgresCluster.Instance.ConnectionString;
 
     public static async Task<PostgresDatabase> CreateAsync()
     {
