@@ -2,7 +2,7 @@ using OpenApim.Server.Configuration;
 
 namespace OpenApim.Tests.Docs;
 
-/// <summary>The README's configuration table stays true to the settings the server reads.</summary>
+/// <summary>The README's configuration table and the layout it and docs/architecture.md describe stay true to the tree.</summary>
 public sealed class ReadmeTests
 {
     [Fact]
@@ -18,6 +18,22 @@ public sealed class ReadmeTests
             {
                 Assert.Contains($"`{setting.Flag}`", row, StringComparison.Ordinal);
             }
+        }
+    }
+
+    [Fact]
+    public void Every_project_is_in_the_layout_and_the_architecture()
+    {
+        var root = RepositoryRoot();
+        var readme = File.ReadAllText(Path.Combine(root, "README.md"));
+        var architecture = File.ReadAllText(Path.Combine(root, "docs", "architecture.md"));
+        var projects = Directory.GetDirectories(Path.Combine(root, "src")).Select(Path.GetFileName).OfType<string>()
+            .Where(p => File.Exists(Path.Combine(root, "src", p, p + ".csproj"))).ToList();
+        Assert.True(projects.Count >= 8, string.Join(", ", projects));
+        foreach (var project in projects)
+        {
+            Assert.Contains($"src/{project}/", readme, StringComparison.Ordinal);
+            Assert.Contains($"`{project}`", architecture, StringComparison.Ordinal);
         }
     }
 
