@@ -61,6 +61,7 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
             throw new InvalidOperationException("Azurite did not start within 30 s.");
         }
 
+        Watchdog.OnExit($"kill {process.Id} 2>/dev/null");
         return new AzuriteProcess(process, await ready.Task);
     }
 

@@ -59,6 +59,9 @@ internal sealed class PostgresCluster
         cluster.RunPg("pg_ctl", "-D", Path.Combine(folder, "data"), "-l", Path.Combine(folder, "server.log"), "-w", "-t", "60", "-o",
             $"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300", "start");
         AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Stop();
+        var pgCtl = Watchdog.Quote(Path.Combine(bin, "pg_ctl"));
+        var data = Watchdog.Quote(Path.Combine(folder, "data"));
+        Watchdog.OnExit($"{(root ? "runuser -u postgres -- " : "")}{pgCtl} -D {data} -m immediate -w stop >/dev/null 2>&1; rm -rf {Watchdog.Quote(folder)}");
         return cluster;
     }
 
