@@ -49,7 +49,7 @@ public static partial class ArmErrorHandling
             case OperationCanceledException when context.RequestAborted.IsCancellationRequested:
                 return null;
             default:
-                var logger = context.RequestServices.GetService(typeof(ILoggerFactory)) is ILoggerFactory f ? f.CreateLogger("OpenApim.Management") : null;
+                var logger = context.RequestServices.GetService(typeof(ILoggerFactory)) is ILoggerFactory f ? f.CreateLogger("OpenApim.Http") : null;
                 if (logger is not null)
                 {
                     LogUnexpected(logger, e, context.Request.Method, context.Request.Path, context.TraceIdentifier);

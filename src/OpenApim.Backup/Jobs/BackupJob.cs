@@ -22,11 +22,11 @@ internal sealed partial class BackupJob(IResourceStore store, BlobTargets target
     public string Kind => OperationKinds.Backup;
 
     public Task<JsonObject?> RunAsync(OperationContext context) =>
-        StorageJob.RunAsync(context, secrets, options, time, (problem, message) => ArmErrors.BackupFailed(problem, message), BackupAsync);
+        StorageJob.RunAsync(context, secrets, options, time, Fail, BackupAsync);
 
     private async Task<JsonObject?> BackupAsync(StorageJob job)
     {
-        var (context, request, service, file, started) = (job.Context, job.Request, job.Service, job.WorkFile, job.Started);
+        var (context, request, service, file, started) = job;
         var ct = job.Cancellation;
         var target = targets.Open(request, service);
         await target.CheckContainerAsync(ct);
@@ -127,6 +127,8 @@ internal sealed partial class BackupJob(IResourceStore store, BlobTargets target
         await output.FlushAsync(ct);
         return (manifest!, rows);
     }
+
+    private static ArmException Fail(string problem, string message) => ArmErrors.BackupFailed(problem, message);
 
     private static async Task<string> Sha256Async(string file, CancellationToken ct)
     {

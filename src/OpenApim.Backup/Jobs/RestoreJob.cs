@@ -27,11 +27,11 @@ internal sealed partial class RestoreJob(
     public string Kind => preview ? PreviewKind : OperationKinds.Restore;
 
     public Task<JsonObject?> RunAsync(OperationContext context) =>
-        StorageJob.RunAsync(context, secrets, options, time, (problem, message) => ArmErrors.RestoreFailed(problem, message), RestoreAsync);
+        StorageJob.RunAsync(context, secrets, options, time, Fail, RestoreAsync);
 
     private async Task<JsonObject?> RestoreAsync(StorageJob job)
     {
-        var (context, request, service, file, started) = (job.Context, job.Request, job.Service, job.WorkFile, job.Started);
+        var (context, request, service, file, started) = job;
         var (op, ct) = (job.Operation, job.Cancellation);
         var scope = Enum.Parse<RestoreScope>(op.Request!["scope"]?.GetValue<string>() ?? nameof(RestoreScope.All));
         try
@@ -46,7 +46,7 @@ internal sealed partial class RestoreJob(
 
             var downloaded = time.GetUtcNow();
             using var archive = ArchiveReader.Open(file, options.EncryptionKey);
-            var current = await store.GetAsync(EntityAddress.ForService(service), ct) ?? throw ArmErrors.ServiceNotFound(service.Name, service.ResourceGroup);
+            var current = await store.RequireServiceAsync(service, ct);
             var archivedService = Verify(archive, current.Body, scope, context);
             var verified = time.GetUtcNow();
             var phases = new JsonObject { ["download"] = Ms(downloaded - started), ["verify"] = Ms(verified - downloaded) };

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using OpenApim.Backup.Requests;
 using OpenApim.Backup.Storage;
 using OpenApim.Resources.Arm;
-using OpenApim.Resources.Model;
 using OpenApim.Resources.Operations;
 using OpenApim.Resources.Store;
 
@@ -33,7 +32,7 @@ internal sealed class StorageAction(string name, IResourceStore store, Operation
             stored["scope"] = ParseScope(request.Body).ToString();
         }
 
-        var service = await store.GetAsync(EntityAddress.ForService(request.Service), ct) ?? throw ArmErrors.ServiceNotFound(request.Service.Name, request.Service.ResourceGroup);
+        var service = await store.RequireServiceAsync(request.Service, ct);
         BlobTargets.CheckIdentity(storage, request.Service, service.Body);
 
         return await runner.StartAsync(new OperationRecord

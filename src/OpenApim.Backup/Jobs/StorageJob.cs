@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using OpenApim.Backup.Requests;
 using OpenApim.Backup.Storage;
 using OpenApim.Resources.Arm;
@@ -17,13 +18,13 @@ internal sealed record StorageJob(OperationContext Context, StorageRequest Reque
 
     public CancellationToken Cancellation => Context.Cancellation;
 
-    public static async Task<System.Text.Json.Nodes.JsonObject?> RunAsync(
+    public static async Task<JsonObject?> RunAsync(
         OperationContext context,
         OperationSecrets secrets,
         JobOptions options,
         TimeProvider time,
         Func<string, string, ArmException> fail,
-        Func<StorageJob, Task<System.Text.Json.Nodes.JsonObject?>> work)
+        Func<StorageJob, Task<JsonObject?>> work)
     {
         var op = context.Operation;
         var request = StorageRequest.FromOperation(op, secrets);

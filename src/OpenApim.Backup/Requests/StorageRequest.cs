@@ -7,8 +7,8 @@ namespace OpenApim.Backup.Requests;
 
 /// <summary>
 /// The body of backup and restore (<c>ApiManagementServiceBackupRestoreParameters</c>), validated for the
-/// requested api-version. The access key lives only in this object, in memory: <see cref="ToStoredJson"/>
-/// is what goes into the operation row.
+/// requested api-version. <see cref="ToStoredJson"/> is what goes into the operation row, without the access key, which
+/// is sealed next to it (<c>OperationSecrets</c>) and recovered by whichever node runs the job.
 /// </summary>
 internal sealed partial record StorageRequest(string StorageAccount, string ContainerName, string BackupName, AccessType AccessType, string? AccessKey, string? ClientId)
 {

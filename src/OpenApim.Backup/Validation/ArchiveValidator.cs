@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using OpenApim.Backup.Archive;
 using OpenApim.Policies;
 using OpenApim.Resources.Arm;
+using OpenApim.Resources.Kinds;
 using OpenApim.Resources.Kinds.Schema;
 using OpenApim.Resources.Kinds.Service;
 using OpenApim.Resources.Model;
@@ -154,32 +155,23 @@ internal sealed class ArchiveValidator
     /// <summary>What later checks need: subscription keys (unique per service), named values and policies.</summary>
     private void Remember(ResourceKind kind, string path, JsonObject properties)
     {
-        switch (kind.Path)
+        if (kind == KindCatalog.Subscriptions)
         {
-            case "subscriptions":
-                foreach (var key in new[] { properties["primaryKey"].Text(), properties["secondaryKey"].Text() }.OfType<string>().Distinct(StringComparer.Ordinal))
+            foreach (var key in new[] { properties["primaryKey"].Text(), properties["secondaryKey"].Text() }.OfType<string>().Distinct(StringComparer.Ordinal))
+            {
+                if (!_keys.TryAdd(key, path))
                 {
-                    if (!_keys.TryAdd(key, path))
-                    {
-                        Problem(path, $"'{path}' has a key that '{_keys[key]}' has too; subscription keys are unique per service.");
-                    }
+                    Problem(path, $"'{path}' has a key that '{_keys[key]}' has too; subscription keys are unique per service.");
                 }
-
-                break;
-            case "namedValues":
-                if (properties["displayName"].Text() is { } displayName)
-                {
-                    _namedValues.Add(displayName);
-                }
-
-                break;
-            default:
-                if (kind.Path.EndsWith("policies", StringComparison.Ordinal) && properties["value"].Text() is { } xml)
-                {
-                    _policies.Add((path, xml));
-                }
-
-                break;
+            }
+        }
+        else if (kind == KindCatalog.NamedValues && properties["displayName"].Text() is { } displayName)
+        {
+            _namedValues.Add(displayName);
+        }
+        else if (kind.IsPolicy && properties["value"].Text() is { } xml)
+        {
+            _policies.Add((path, xml));
         }
     }
 

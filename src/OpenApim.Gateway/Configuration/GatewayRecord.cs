@@ -59,10 +59,6 @@ internal abstract record GatewayRecord
             S(p["subscriptionKeyParameterNames"], "query") ?? "subscription-key",
             Last(S(p, "apiVersionSetId")), S(p, "apiVersion"), B(p, "isCurrent") ?? true),
         [KindCatalog.ApiOperations] = (n, p) => new OperationRecord(n[0], n[1], S(p, "method") ?? "GET", S(p, "urlTemplate") ?? "/"),
-        [KindCatalog.ServicePolicies] = (n, p) => new PolicyRecord(KindCatalog.ServicePolicies, [.. n[..^1]], S(p, "value") ?? ""),
-        [KindCatalog.ApiPolicies] = (n, p) => new PolicyRecord(KindCatalog.ApiPolicies, [.. n[..^1]], S(p, "value") ?? ""),
-        [KindCatalog.ApiOperationPolicies] = (n, p) => new PolicyRecord(KindCatalog.ApiOperationPolicies, [.. n[..^1]], S(p, "value") ?? ""),
-        [KindCatalog.ProductPolicies] = (n, p) => new PolicyRecord(KindCatalog.ProductPolicies, [.. n[..^1]], S(p, "value") ?? ""),
         [KindCatalog.Products] = (n, p) => new ProductRecord(n[0], S(p, "state") ?? "notPublished", B(p, "subscriptionRequired") ?? true),
         [KindCatalog.ProductApis] = (n, _) => new ProductApiRecord(n[0], n[1]),
         [KindCatalog.NamedValues] = (n, p) => new NamedValueRecord(S(p, "displayName") ?? n[0], S(p, "value") ?? ""),
@@ -71,7 +67,16 @@ internal abstract record GatewayRecord
         [KindCatalog.ApiVersionSets] = (n, p) => new VersionSetRecord(n[0], S(p, "versioningScheme") ?? "Segment", S(p, "versionQueryName"), S(p, "versionHeaderName")),
     };
 
-    static GatewayRecord() => Kinds = [ResourceKind.Service, KindCatalog.Subscriptions, KindCatalog.Users, .. Parsers.Keys];
+    static GatewayRecord()
+    {
+        // The policy documents of the scopes the gateway composes: service, product, API, operation.
+        foreach (var kind in new[] { KindCatalog.ServicePolicies, KindCatalog.ProductPolicies, KindCatalog.ApiPolicies, KindCatalog.ApiOperationPolicies })
+        {
+            Parsers[kind] = (n, p) => new PolicyRecord(kind, [.. n[..^1]], S(p, "value") ?? "");
+        }
+
+        Kinds = [ResourceKind.Service, KindCatalog.Subscriptions, KindCatalog.Users, .. Parsers.Keys];
+    }
 
     private static string? S(JsonNode? node, string name) => node?[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 

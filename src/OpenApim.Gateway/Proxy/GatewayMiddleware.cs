@@ -28,27 +28,9 @@ internal sealed class GatewayMiddleware(GatewayState state, PolicyCompiler compi
         ActivityHeadersPropagator = null,
     });
 
-    private int _inFlight;
-
-    /// <summary>Requests being served now (their usage is recorded when they end, which can be after the client has the response).</summary>
-    internal int InFlight => Volatile.Read(ref _inFlight);
-
     public void Dispose() => _client.Dispose();
 
     public async Task InvokeAsync(HttpContext http)
-    {
-        Interlocked.Increment(ref _inFlight);
-        try
-        {
-            await ServeAsync(http);
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _inFlight);
-        }
-    }
-
-    private async Task ServeAsync(HttpContext http)
     {
         var started = time.GetTimestamp();
         var request = http.Request;

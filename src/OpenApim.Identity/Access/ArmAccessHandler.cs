@@ -20,7 +20,7 @@ internal sealed partial class ArmAccessHandler(RoleAssignments assignments, ILog
             action = action with { Scope = scoped.Scope };
         }
 
-        if (await assignments.AllowsAsync(Caller.PrincipalIds(context.User), action, resource.RequestAborted))
+        if (await assignments.AllowsAsync(context.User, action, resource.RequestAborted))
         {
             context.Succeed(requirement);
             return;

@@ -84,9 +84,9 @@ internal sealed class RoleAssignments(IDirectoryStore store, TimeProvider time) 
     private static string EnsuredName(string principalId, RoleDefinition role, string scope) =>
         new Guid(SHA256.HashData(Encoding.UTF8.GetBytes($"{principalId}|{role.Id}|{scope}".ToLowerInvariant())).AsSpan(0, 16)).ToString();
 
-    /// <summary>True when one of the principals holds, over <paramref name="action"/>'s scope or above it, a role that allows it.</summary>
     public Task<bool> AllowsAsync(ClaimsPrincipal caller, ArmAction action, CancellationToken ct) => AllowsAsync(Caller.PrincipalIds(caller), action, ct);
 
+    /// <summary>True when one of the principals holds, over <paramref name="action"/>'s scope or above it, a role that allows it.</summary>
     public async Task<bool> AllowsAsync(IReadOnlyCollection<string> principalIds, ArmAction action, CancellationToken ct)
     {
         if (action.IsOpen)

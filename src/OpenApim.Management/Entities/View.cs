@@ -12,8 +12,8 @@ internal sealed record View(ResourceKind ParentKind, string Segment, ResourceKin
 {
     private static readonly View[] All =
     [
-        new(KindCatalog.Products, "subscriptions", KindCatalog.Subscriptions, e => Where(KindCatalog.Subscriptions, e, "scope", $"/products/{e.Name}"), false),
-        new(KindCatalog.Users, "subscriptions", KindCatalog.Subscriptions, e => Where(KindCatalog.Subscriptions, e, "ownerId", $"/users/{e.Name}"), false),
+        new(KindCatalog.Products, "subscriptions", KindCatalog.Subscriptions, e => Where(KindCatalog.Subscriptions, e, "scope", $"/{KindCatalog.Products.Path}/{e.Name}"), false),
+        new(KindCatalog.Users, "subscriptions", KindCatalog.Subscriptions, e => Where(KindCatalog.Subscriptions, e, "ownerId", $"/{KindCatalog.Users.Path}/{e.Name}"), false),
         new(KindCatalog.Users, "groups", KindCatalog.Groups, e => Where(KindCatalog.GroupUsers, e, "name", e.Name), true),
         new(KindCatalog.Apis, "products", KindCatalog.Products, e => Where(KindCatalog.ProductApis, e, "name", e.Name), true),
     ];

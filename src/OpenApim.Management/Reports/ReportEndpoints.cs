@@ -8,6 +8,8 @@ using OpenApim.Management.Services;
 using OpenApim.Resources.Arm;
 using OpenApim.Resources.Usage;
 
+using OpenApim.Resources.Kinds;
+using OpenApim.Resources.Model;
 namespace OpenApim.Management.Reports;
 
 /// <summary>
@@ -68,7 +70,7 @@ internal sealed class ReportEndpoints(IUsageStore usage, ServiceReader services)
     private static JsonObject Row(List<UsageRecord> g, UsageRecord first, string reportType, DateTimeOffset? timestamp, TimeSpan? interval)
     {
         var total = g.Sum(r => r.Total);
-        string? Id(string prefix, string value) => value.Length == 0 ? null : $"/{prefix}/{value}";
+        string? Id(ResourceKind kind, string value) => value.Length == 0 ? null : $"/{kind.Path}/{value}";
         var row = new JsonObject
         {
             ["name"] = reportType switch
@@ -88,11 +90,11 @@ internal sealed class ReportEndpoints(IUsageStore usage, ServiceReader services)
         }
         else
         {
-            row["apiId"] = Id("apis", first.Api);
+            row["apiId"] = Id(KindCatalog.Apis, first.Api);
             row["operationId"] = reportType == "byOperation" ? $"/apis/{first.Api}/operations/{first.Operation}" : null;
-            row["productId"] = reportType == "byProduct" ? Id("products", first.Product) : null;
-            row["subscriptionId"] = reportType == "bySubscription" ? Id("subscriptions", first.Subscription) : null;
-            row["userId"] = reportType is "bySubscription" or "byUser" ? Id("users", first.User) : null;
+            row["productId"] = reportType == "byProduct" ? Id(KindCatalog.Products, first.Product) : null;
+            row["subscriptionId"] = reportType == "bySubscription" ? Id(KindCatalog.Subscriptions, first.Subscription) : null;
+            row["userId"] = reportType is "bySubscription" or "byUser" ? Id(KindCatalog.Users, first.User) : null;
         }
 
         row["callCountSuccess"] = g.Sum(r => r.Success);

@@ -122,7 +122,7 @@ internal sealed class ServiceEndpoints(IResourceStore store, ServiceReader reade
         var ifMatch = c.Request.IfMatch();
         var row = await store.WriteAsync(service, WriteScope.Service, async tx =>
         {
-            var existing = await tx.GetAsync(EntityAddress.ForService(service), c.RequestAborted) ?? throw ArmErrors.ServiceNotFound(service.Name, service.ResourceGroup);
+            var existing = await tx.RequireServiceAsync(service, c.RequestAborted);
             ETag.CheckConditions(service.Name, existing.ETag, ifMatch, null);
 
             var merged = (JsonObject)existing.Body.DeepClone();

@@ -10,7 +10,7 @@ namespace OpenApim.Management.Services;
 internal sealed class ServiceReader(IResourceStore store, Deployment deployment)
 {
     public async Task<StoredResource> RequireAsync(ServiceRef service, CancellationToken ct) =>
-        await store.GetAsync(EntityAddress.ForService(service), ct) ?? throw ArmErrors.ServiceNotFound(service.Name, service.ResourceGroup);
+        await store.RequireServiceAsync(service, ct);
 
     public JsonObject Render(ServiceRef service, StoredResource row) =>
         ServiceRendering.Render(service, row.Body, row.ETag, deployment.GatewayUrl(service.Name), deployment.ManagementUrl);

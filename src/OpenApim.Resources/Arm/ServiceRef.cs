@@ -15,7 +15,6 @@ public sealed partial record ServiceRef(string SubscriptionId, string ResourceGr
 
     public string Key => Id.ToLowerInvariant();
 
-    public string ResourceGroupKey => $"/subscriptions/{SubscriptionId}/resourcegroups/{ResourceGroup}".ToLowerInvariant();
 
     /// <summary>Services compare by <see cref="Key"/>: ARM ids are case-insensitive.</summary>
     public bool Equals(ServiceRef? other) => other is not null && string.Equals(Key, other.Key, StringComparison.Ordinal);

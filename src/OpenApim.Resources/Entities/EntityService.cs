@@ -202,11 +202,7 @@ public sealed class EntityService(IResourceStore store, TimeProvider time)
 
     private static async Task RequireParentAsync(IResourceWriter tx, EntityAddress address, CancellationToken ct)
     {
-        if (await tx.GetAsync(EntityAddress.ForService(address.Service), ct) is null)
-        {
-            throw ArmErrors.ServiceNotFound(address.Service.Name, address.Service.ResourceGroup);
-        }
-
+        await tx.RequireServiceAsync(address.Service, ct);
         if (address.Parent is { } parent && await tx.GetAsync(parent, ct) is null)
         {
             throw ArmErrors.ParentNotFound(parent.RelativeId);

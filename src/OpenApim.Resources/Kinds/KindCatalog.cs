@@ -19,6 +19,12 @@ public static class KindCatalog
 
     private static readonly Dictionary<string, ResourceKind> ByPath = Index();
 
+    // An explicit static constructor makes the runtime build the catalog (and link every kind to its parent) before any
+    // member is used, the accessors below included, not lazily at the first field read.
+    static KindCatalog()
+    {
+    }
+
     public static ResourceKind Apis => ApiKinds.Apis;
 
     public static ResourceKind ApiOperations => ApiKinds.Operations;
@@ -78,6 +84,14 @@ public static class KindCatalog
             if (kind.ParentPath is { } parent)
             {
                 kind.Adopt(byPath[parent]);
+            }
+
+            foreach (var target in kind.Properties.SelectMany(p => p.RefKinds ?? []))
+            {
+                if (!byPath.ContainsKey(target))
+                {
+                    throw new InvalidOperationException($"The kind '{kind.Path}' refers to the unknown kind '{target}'.");
+                }
             }
         }
 

@@ -13,6 +13,7 @@ internal static class Policies
         Path = path,
         Names = NameRule.OneOf("policy"),
         Patchable = false,
+        IsPolicy = true,
         Properties =
         [
             P.Str("value").Req(),

@@ -29,6 +29,9 @@ public sealed record ResourceKind
     /// <summary>PATCH is offered (some kinds, e.g. links and policies, only have PUT).</summary>
     public bool Patchable { get; init; } = true;
 
+    /// <summary>Entities of this kind are policy documents (<c>properties.value</c>), checked by the policy catalogue.</summary>
+    public bool IsPolicy { get; init; }
+
     /// <summary>PATCH answers 200 with the entity from api-version 2020-12-01 on; kinds where it stays 204 (portal settings) say false.</summary>
     public bool PatchReturnsBody { get; init; } = true;
 
@@ -45,8 +48,12 @@ public sealed record ResourceKind
     /// <summary>POST actions on an entity, e.g. <c>listSecrets</c>, by name (case-insensitive).</summary>
     public IReadOnlyDictionary<string, KindAction> Actions { get; init; } = new Dictionary<string, KindAction>();
 
-    /// <summary>The kind of the parent entity, or null when the parent is the service. Set once, by the catalog.</summary>
-    public ResourceKind? Parent { get; private set; }
+    private ResourceKind? _parent;
+
+    /// <summary>The kind of the parent entity, or null when the parent is the service. Linked once, when the catalog is built.</summary>
+    public ResourceKind? Parent => ParentPath is null
+        ? null
+        : _parent ?? throw new InvalidOperationException($"The kind '{Path}' is not linked to its parent: it is not in the catalog, or the catalog was not built yet.");
 
     /// <summary>The last path segment: what appears in URLs.</summary>
     public string Segment => Path[(Path.LastIndexOf('/') + 1)..];
@@ -75,5 +82,5 @@ public sealed record ResourceKind
     public override string ToString() => Path;
 
     /// <summary>Links this kind to its parent kind (the catalog does this once, when it is built).</summary>
-    internal void Adopt(ResourceKind parent) => Parent = parent;
+    internal void Adopt(ResourceKind parent) => _parent = parent;
 }

@@ -4,7 +4,8 @@ namespace OpenApim.Resources.Operations;
 
 /// <summary>
 /// A long-running operation as stored: who runs it (lease owner and expiry), its progress and its
-/// outcome. Requests are stored without secrets (storage keys live only in the accepting node's memory).
+/// outcome. A secret the work needs (a storage access key) is stored sealed under the deployment's operation-secrets key
+/// and erased when the operation ends; the request holds nothing else secret.
 /// </summary>
 public sealed record OperationRecord
 {
@@ -39,6 +40,6 @@ public sealed record OperationRecord
     /// <summary>The ARM error the operation ended with: <c>{"status":400,"code","message","details"}</c>.</summary>
     public JsonObject? Error { get; init; }
 
-    /// <summary>True when another node may resume the work after this node's lease expires (no in-memory secrets needed).</summary>
+    /// <summary>True when another node may resume the work after this node's lease expires (everything it needs is in the record).</summary>
     public bool Resumable { get; init; }
 }

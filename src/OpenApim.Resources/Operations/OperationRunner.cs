@@ -48,7 +48,7 @@ public sealed partial class OperationRunner(
         return record;
     }
 
-    /// <summary>Waits for the operations running on this node (tests and shutdown).</summary>
+    /// <summary>Waits for the operations running on this node (at shutdown).</summary>
     private Task WhenIdleAsync() => Task.WhenAll(_running.Values);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -10,6 +10,6 @@ public interface IResourceSnapshot : IAsyncDisposable
 
     DateTimeOffset TakenAt { get; }
 
-    /// <summary>Streams every row of the service (the service row included), ordered by kind then key.</summary>
+    /// <summary>Streams every row of the service (the service row included), ordered by kind, parent and path; rows of kinds this build does not know are left out.</summary>
     IAsyncEnumerable<RawResource> ReadAllAsync(CancellationToken ct);
 }

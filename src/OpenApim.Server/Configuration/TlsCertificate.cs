@@ -11,7 +11,7 @@ namespace OpenApim.Server.Configuration;
 /// </summary>
 internal static class TlsCertificate
 {
-    public static (X509Certificate2 Certificate, string PemPath) Load(ServerSettings settings)
+    public static (X509Certificate2 Certificate, string PemPath) Load(ServerSettings settings, TimeProvider time)
     {
         if (settings.TlsCertificate is not null)
         {
@@ -24,7 +24,7 @@ internal static class TlsCertificate
         if (File.Exists(certPath) && File.Exists(keyPath))
         {
             var existing = X509Certificate2.CreateFromPemFile(certPath, keyPath);
-            if (existing.NotAfter.ToUniversalTime() > DateTime.UtcNow.AddDays(7) && Covers(existing, settings.PublicHost))
+            if (existing.NotAfter.ToUniversalTime() > time.GetUtcNow().UtcDateTime.AddDays(7) && Covers(existing, settings.PublicHost))
             {
                 return (existing, certPath);
             }
@@ -32,14 +32,14 @@ internal static class TlsCertificate
             existing.Dispose();
         }
 
-        var created = Create(settings.PublicHost);
+        var created = Create(settings.PublicHost, time.GetUtcNow());
         LocalFiles.CreatePrivateDirectory(folder);
         LocalFiles.WriteSecret(keyPath, created.GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem());
         File.WriteAllText(certPath, created.ExportCertificatePem());
         return (created, certPath);
     }
 
-    private static X509Certificate2 Create(string publicHost)
+    private static X509Certificate2 Create(string publicHost, DateTimeOffset now)
     {
         using var rsa = RSA.Create(2048);
         var request = new CertificateRequest("CN=OpenApim development certificate", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
@@ -64,7 +64,7 @@ internal static class TlsCertificate
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddYears(2));
+        using var cert = request.CreateSelfSigned(now.AddMinutes(-5), now.AddYears(2));
         // Re-import so Kestrel gets a certificate whose key is usable on every platform.
         return X509CertificateLoader.LoadPkcs12(cert.Export(X509ContentType.Pkcs12), null);
     }

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenApim.Backup;
 using OpenApim.Backup.Jobs;
 using OpenApim.Backup.Storage;
@@ -14,9 +13,7 @@ using OpenApim.Management;
 using OpenApim.Resources.Arm;
 using OpenApim.Resources.Hosting;
 using OpenApim.Resources.Operations;
-using OpenApim.Resources.Store;
 using OpenApim.Resources.Store.Sql;
-using OpenApim.Resources.Usage;
 using OpenApim.Server.Configuration;
 
 namespace OpenApim.Server.Hosting;
@@ -47,7 +44,7 @@ internal static class OpenApimHost
         LocalFiles.CreatePrivateDirectory(protectionKeys);
         builder.Services.AddDataProtection().PersistKeysToFileSystem(new DirectoryInfo(protectionKeys));
 
-        var (certificate, certificatePath) = TlsCertificate.Load(settings);
+        var (certificate, certificatePath) = TlsCertificate.Load(settings, TimeProvider.System);
         var listeners = new Listeners();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -72,13 +69,10 @@ internal static class OpenApimHost
         var deployment = new Deployment { TenantId = settings.TenantId, GatewayHostPattern = settings.GatewayHostPattern };
         var services = builder.Services;
         services.AddSingleton(settings);
-        services.TryAddSingleton(TimeProvider.System); // a host (or test) that registered its own clock keeps it
+        services.AddSingleton(TimeProvider.System); // tests replace it through the overrides
         services.AddSingleton(deployment);
         services.AddSingleton(listeners);
-        services.AddSingleton(dialect);
-        services.AddSingleton<IResourceStore>(sp => new SqlResourceStore(dialect, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IOperationStore>(sp => new SqlOperationStore(dialect, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IDirectoryStore>(new SqlDirectoryStore(dialect));
+        services.AddSqlStores(dialect);
         services.AddSingleton(new OperationRunnerOptions(settings.OperationLease, SingleNode: settings.Postgres is null));
         services.AddSingleton(new OperationSecrets(Path.Combine(settings.DataDirectory, "keys")));
         services.AddSingleton<OperationRunner>();
@@ -93,7 +87,6 @@ internal static class OpenApimHost
         });
         services.AddManagement();
         services.AddBackup(BackupSettings(settings));
-        services.AddSingleton<IUsageStore>(new SqlUsageStore(dialect));
         services.AddGateway(new GatewayOptions());
         overrides?.Invoke(services);
 

@@ -25,7 +25,7 @@ internal static class SeedCommand
         Resources.Hosting.LocalFiles.CreatePrivateDirectory(settings.DataDirectory);
         SqlDialect dialect = settings.Postgres is { } cs ? new PostgresDialect(cs) : new SqliteDialect(Path.Combine(settings.DataDirectory, "openapim.db"));
         await dialect.MigrateAsync(ct);
-        var store = new SqlResourceStore(dialect, time);
+        var store = SqlStorage.ResourceStore(dialect, time);
         var service = ServiceRef.Parse(options.Subscription, options.ResourceGroup, options.Service);
         var started = time.GetTimestamp();
         var now = time.GetUtcNow();

@@ -25,7 +25,7 @@ public sealed class ReportTests(GatewayFixture fixture) : IClassFixture<GatewayF
         Assert.Equal(HttpStatusCode.OK, (await fixture.SendAsync(service, HttpMethod.Post, "/echo/post", adaKey, body: "hello")).Status);
         Assert.Equal(HttpStatusCode.InternalServerError, (await fixture.GetAsync(service, "/echo/status/500", key)).Status);
         Assert.Equal(HttpStatusCode.Unauthorized, (await fixture.GetAsync(service, "/echo/x", "bad-key")).Status);
-        await fixture.Server.App.Services.FlushUsageAsync();
+        await fixture.Server.App.Services.FlushUsageAsync(service, calls: 6);
 
         var from = DateTime.UtcNow.AddMinutes(-5).ToString("yyyy-MM-ddTHH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
         var to = DateTime.UtcNow.AddMinutes(5).ToString("yyyy-MM-ddTHH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);

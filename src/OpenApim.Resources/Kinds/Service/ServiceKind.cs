@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using OpenApim.Resources.Arm;
 using OpenApim.Resources.Certificates;
 using OpenApim.Resources.Kinds.Schema;
-using OpenApim.Resources.Model;
 
 namespace OpenApim.Resources.Kinds.Service;
 
@@ -13,9 +12,6 @@ namespace OpenApim.Resources.Kinds.Service;
 /// </summary>
 public static partial class ServiceKind
 {
-    /// <summary>The kind of service rows in the store (their path below the service is empty).</summary>
-    public static ResourceKind Kind => ResourceKind.Service;
-
     /// <summary>ARM resource type.</summary>
     public const string Type = Arm.ServiceRef.ResourceType;
 

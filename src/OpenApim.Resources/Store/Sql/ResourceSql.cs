@@ -20,8 +20,10 @@ internal static class ResourceSql
 
     /// <summary>A stored kind name as its declaration (the service's, or one of the catalog's).</summary>
     public static ResourceKind Kind(string name) =>
-        name == ResourceKind.Service.Path ? ResourceKind.Service
-            : KindCatalog.Find(name) ?? throw new InvalidOperationException($"The store holds rows of kind '{name}', which this OpenApim does not know.");
+        FindKind(name) ?? throw new InvalidOperationException($"The store holds rows of kind '{name}', which this OpenApim does not know.");
+
+    /// <summary>A stored kind name as its declaration, or null for a kind this build does not know (written by a newer one).</summary>
+    public static ResourceKind? FindKind(string name) => name == ResourceKind.Service.Path ? ResourceKind.Service : KindCatalog.Find(name);
 
     /// <summary>Reads rows of <see cref="SelectRows"/>, parsing each service id once.</summary>
     internal sealed class RowReader

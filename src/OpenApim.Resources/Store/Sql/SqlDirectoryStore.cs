@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace OpenApim.Resources.Store.Sql;
 
 /// <summary>The directory table over either SQL dialect.</summary>
-public sealed class SqlDirectoryStore(SqlDialect dialect) : IDirectoryStore
+internal sealed class SqlDirectoryStore(SqlDialect dialect) : IDirectoryStore
 {
     private const string Columns = "kind, id, principal, body";
 

@@ -7,7 +7,7 @@ using OpenApim.Resources.Operations;
 namespace OpenApim.Resources.Store.Sql;
 
 /// <summary>The operations table over either SQL dialect.</summary>
-public sealed class SqlOperationStore(SqlDialect dialect, TimeProvider time) : IOperationStore
+internal sealed class SqlOperationStore(SqlDialect dialect, TimeProvider time) : IOperationStore
 {
     internal const string Columns = "id, kind, service_key, service_resource_id, status, api_version, owner, lease_until, created_at, updated_at, ended_at, request, progress, result, error, resumable";
 

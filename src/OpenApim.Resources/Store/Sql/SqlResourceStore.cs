@@ -8,7 +8,7 @@ using OpenApim.Resources.Operations;
 namespace OpenApim.Resources.Store.Sql;
 
 /// <summary>The resource store over either SQL dialect.</summary>
-public sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : IResourceStore
+internal sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : IResourceStore
 {
     public async Task<StoredResource?> GetAsync(EntityAddress address, CancellationToken ct)
     {
@@ -214,11 +214,17 @@ public sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : IR
                 var name = r.GetString(3);
                 if (name != kindName)
                 {
-                    (kindName, kind) = (name, ResourceSql.Kind(name));
+                    (kindName, kind) = (name, ResourceSql.FindKind(name));
+                }
+
+                // A row of a kind this build does not know is left out of snapshots (backups and previews), as before.
+                if (kind is null)
+                {
+                    continue;
                 }
 
                 yield return new RawResource(
-                    r.GetString(0), r.GetString(1), r.GetString(2), kind!, r.GetString(4),
+                    r.GetString(0), r.GetString(1), r.GetString(2), kind, r.GetString(4),
                     r.IsDBNull(5) ? null : r.GetString(5), r.GetString(6),
                     r.GetFieldValue<DateTimeOffset>(7), r.GetFieldValue<DateTimeOffset>(8));
             }

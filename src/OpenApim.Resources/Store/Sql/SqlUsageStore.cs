@@ -3,7 +3,7 @@ using OpenApim.Resources.Usage;
 namespace OpenApim.Resources.Store.Sql;
 
 /// <summary>The usage table over either SQL dialect.</summary>
-public sealed class SqlUsageStore(SqlDialect dialect) : IUsageStore
+internal sealed class SqlUsageStore(SqlDialect dialect) : IUsageStore
 {
     private static readonly string[] ParameterNames = ["@s", "@m", "@a", "@o", "@p", "@sub", "@u", "@t", "@ok", "@bl", "@f", "@ot", "@bw", "@ats", "@atn", "@atx", "@sts", "@stn", "@stx"];
 
