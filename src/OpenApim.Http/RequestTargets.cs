@@ -30,6 +30,19 @@ public static class RequestTargets
         return TargetProblem.None;
     }
 
+    /// <summary>
+    /// Clients that join a base URL ending in '/' with a path starting with one send "//metadata/endpoints" (the Azure CLI's
+    /// <c>az cloud register</c> does); Resource Manager treats repeated leading slashes as one, and so do we.
+    /// </summary>
+    public static void CollapseLeadingSlashes(HttpContext context)
+    {
+        var path = context.Request.Path.Value;
+        if (path is { Length: > 1 } && path[1] == '/' && path[0] == '/')
+        {
+            context.Request.Path = new PathString("/" + path.TrimStart('/'));
+        }
+    }
+
     /// <summary>Percent-decodes until nothing changes (at most a few rounds: every round shortens the text).</summary>
     private static string Decode(string segment)
     {

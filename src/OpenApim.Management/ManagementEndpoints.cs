@@ -8,6 +8,7 @@ using OpenApim.Management.Operations;
 using OpenApim.Management.Providers;
 using OpenApim.Management.Reports;
 using OpenApim.Management.Services;
+using OpenApim.Management.Tenancy;
 using OpenApim.Resources.Entities;
 
 namespace OpenApim.Management;
@@ -18,7 +19,11 @@ public static class ManagementEndpoints
     public static IServiceCollection AddManagement(this IServiceCollection services) => services
         .AddSingleton<EntityService>()
         .AddSingleton<ServiceReader>()
+        .AddSingleton<ServiceDeletion>()
         .AddSingleton<ServiceEndpoints>()
+        .AddSingleton<ResourceGroups>()
+        .AddSingleton<ResourceGroupEndpoints>()
+        .AddSingleton<SubscriptionEndpoints>()
         .AddSingleton<ServiceHostnames>()
         .AddSingleton<EntityEndpoints>()
         .AddSingleton<OperationEndpoints>()
@@ -27,11 +32,15 @@ public static class ManagementEndpoints
     /// <summary>Maps every ARM route; <paramref name="authorizationPolicy"/> guards them all.</summary>
     public static void MapManagement(this IEndpointRouteBuilder app, string authorizationPolicy)
     {
+        MetadataEndpoints.Map(app);
         var root = app.MapGroup("").RequireAuthorization(authorizationPolicy);
         ProviderEndpoints.MapRoot(root);
+        SubscriptionEndpoints.MapRoot(root.MapGroup("").AddEndpointFilter(ArmRequestFilter.ResourceManager));
 
         var subscription = root.MapGroup("/subscriptions/{subscriptionId}").AddEndpointFilter(ArmRequestFilter.ResourceManager);
         ProviderEndpoints.Map(subscription);
+        SubscriptionEndpoints.Map(subscription);
+        ResourceGroupEndpoints.Map(subscription);
 
         var apim = root.MapGroup("/subscriptions/{subscriptionId}").AddEndpointFilter(ArmRequestFilter.ApiManagement);
         ServiceEndpoints.Map(apim);

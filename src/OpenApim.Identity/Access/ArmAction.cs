@@ -15,6 +15,8 @@ public readonly record struct ArmAction(string Action, string Scope)
         "Microsoft.ApiManagement/operations/read",
         "Microsoft.Resources/subscriptions/read",
         "Microsoft.Resources/subscriptions/providers/read",
+        "Microsoft.Resources/subscriptions/locations/read",
+        "Microsoft.Resources/tenants/read",
     };
 
     public bool IsOpen => Open.Contains(Action);

@@ -86,6 +86,9 @@ internal sealed class RoleAssignments(IDirectoryStore store, TimeProvider time) 
 
     public Task<bool> AllowsAsync(ClaimsPrincipal caller, ArmAction action, CancellationToken ct) => AllowsAsync(Caller.PrincipalIds(caller), action, ct);
 
+    public async Task<bool> SeesAsync(ClaimsPrincipal caller, string scope, CancellationToken ct) =>
+        (await ForPrincipalsAsync(Caller.PrincipalIds(caller), ct)).Any(a => ArmScope.Covers(a.Scope, scope) || ArmScope.Covers(scope, a.Scope));
+
     /// <summary>True when one of the principals holds, over <paramref name="action"/>'s scope or above it, a role that allows it.</summary>
     public async Task<bool> AllowsAsync(IReadOnlyCollection<string> principalIds, ArmAction action, CancellationToken ct)
     {

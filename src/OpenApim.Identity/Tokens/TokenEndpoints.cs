@@ -22,36 +22,40 @@ internal static partial class TokenEndpoints
     public static void MapTokenEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/{tenant}/v2.0/.well-known/openid-configuration", (HttpContext c, string tenant, IssuerUrls urls, TimeProvider time) =>
-        {
-            if (!IsTenant(tenant, urls))
-            {
-                return Results.Json(OAuthError(time, "invalid_tenant", $"AADSTS90002: Tenant '{tenant}' not found."), statusCode: 400);
-            }
+            IsTenant(tenant, urls)
+                ? Results.Json(OpenIdConfiguration(c, urls))
+                : Results.Json(OAuthError(time, "invalid_tenant", $"AADSTS90002: Tenant '{tenant}' not found."), statusCode: 400));
 
-            var issuerBase = urls.BaseFor(BaseUrl(c.Request));
-            var t = urls.TenantId;
-            return Results.Json(new JsonObject
-            {
-                ["issuer"] = urls.Issuer(issuerBase),
-                ["token_endpoint"] = $"{issuerBase}/{t}/oauth2/v2.0/token",
-                ["authorization_endpoint"] = $"{issuerBase}/{t}/oauth2/v2.0/authorize",
-                ["jwks_uri"] = $"{issuerBase}/{t}/discovery/v2.0/keys",
-                ["end_session_endpoint"] = $"{issuerBase}/{t}/oauth2/v2.0/logout",
-                ["token_endpoint_auth_methods_supported"] = new JsonArray("client_secret_post", "client_secret_basic"),
-                ["grant_types_supported"] = new JsonArray("client_credentials"),
-                ["response_types_supported"] = new JsonArray("token"),
-                ["subject_types_supported"] = new JsonArray("pairwise"),
-                ["id_token_signing_alg_values_supported"] = new JsonArray("RS256"),
-                ["scopes_supported"] = new JsonArray("https://management.azure.com/.default"),
-                ["tenant_region_scope"] = "local",
-                ["cloud_instance_name"] = "openapim.local",
-            });
-        });
+        // The ADFS-style authority ({managementUrl}/adfs): the only kind of non-Microsoft authority the Azure CLI signs in to
+        // (MSAL skips instance discovery for it). MSAL takes the tenant from the token endpoint's first segment.
+        app.MapGet("/adfs/.well-known/openid-configuration", (HttpContext c, IssuerUrls urls) => Results.Json(OpenIdConfiguration(c, urls)));
 
         app.MapGet("/{tenant}/discovery/v2.0/keys", (string tenant, IssuerUrls urls, SigningKeys keys, TimeProvider time) =>
             IsTenant(tenant, urls) ? Results.Json(keys.Jwks()) : Results.Json(OAuthError(time, "invalid_tenant", $"AADSTS90002: Tenant '{tenant}' not found."), statusCode: 400));
 
         app.MapPost("/{tenant}/oauth2/v2.0/token", IssueAsync);
+    }
+
+    private static JsonObject OpenIdConfiguration(HttpContext c, IssuerUrls urls)
+    {
+        var issuerBase = urls.BaseFor(BaseUrl(c.Request));
+        var t = urls.TenantId;
+        return new JsonObject
+        {
+            ["issuer"] = urls.Issuer(issuerBase),
+            ["token_endpoint"] = $"{issuerBase}/{t}/oauth2/v2.0/token",
+            ["authorization_endpoint"] = $"{issuerBase}/{t}/oauth2/v2.0/authorize",
+            ["jwks_uri"] = $"{issuerBase}/{t}/discovery/v2.0/keys",
+            ["end_session_endpoint"] = $"{issuerBase}/{t}/oauth2/v2.0/logout",
+            ["token_endpoint_auth_methods_supported"] = new JsonArray("client_secret_post", "client_secret_basic"),
+            ["grant_types_supported"] = new JsonArray("client_credentials"),
+            ["response_types_supported"] = new JsonArray("token"),
+            ["subject_types_supported"] = new JsonArray("pairwise"),
+            ["id_token_signing_alg_values_supported"] = new JsonArray("RS256"),
+            ["scopes_supported"] = new JsonArray("https://management.azure.com/.default"),
+            ["tenant_region_scope"] = "local",
+            ["cloud_instance_name"] = "openapim.local",
+        };
     }
 
     private static async Task<IResult> IssueAsync(HttpContext c, string tenant, IssuerUrls urls, IClientDirectory clients, ClientLockout lockout, TokenIssuer issuer, TimeProvider time, ILoggerFactory loggers)

@@ -4,61 +4,36 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using OpenApim.Http;
 using OpenApim.Resources.Arm;
-using OpenApim.Resources.Hosting;
 using OpenApim.Resources.Kinds;
 
 namespace OpenApim.Management.Providers;
 
 /// <summary>
-/// The parts of Azure Resource Manager that clients call around API Management: the subscription,
-/// resource groups (which need no creation here) and the provider's resource types and versions.
+/// The resource providers as ARM describes them: <c>Microsoft.ApiManagement</c> with its resource types, locations and
+/// api-versions (and <c>Microsoft.Resources</c>, which every subscription has), and the provider's operations.
 /// </summary>
 internal static class ProviderEndpoints
 {
-    private static readonly string[] Locations =
-    [
-        "West Europe", "North Europe", "East US", "East US 2", "West US", "West US 2", "Central US", "South Central US",
-        "UK South", "France Central", "Germany West Central", "Sweden Central", "Japan East", "Australia East", "Southeast Asia",
-    ];
-
     public static void MapRoot(IEndpointRouteBuilder root) =>
         root.MapGet("/providers/Microsoft.ApiManagement/operations", (HttpContext c) => c.Response.JsonAsync(200, Operations()))
             .AddEndpointFilter(ArmRequestFilter.ApiManagement);
 
     public static void Map(RouteGroupBuilder subscription)
     {
-        subscription.MapGet("", (HttpContext c, string subscriptionId, Deployment deployment) =>
-        {
-            ServiceRef.ValidateSubscription(subscriptionId);
-            return c.Response.JsonAsync(200, new JsonObject
-            {
-                ["id"] = $"/subscriptions/{subscriptionId}",
-                ["subscriptionId"] = subscriptionId,
-                ["tenantId"] = deployment.TenantId,
-                ["displayName"] = "OpenApim",
-                ["state"] = "Enabled",
-                ["subscriptionPolicies"] = new JsonObject { ["locationPlacementId"] = "Public_2014-09-01", ["quotaId"] = "OpenApim", ["spendingLimit"] = "Off" },
-                ["authorizationSource"] = "RoleBased",
-            });
-        });
-        subscription.MapMethods("/resourcegroups/{resourceGroup}", [HttpMethods.Get, HttpMethods.Head, HttpMethods.Put], (HttpContext c, string subscriptionId, string resourceGroup) =>
-        {
-            ServiceRef.ValidateSubscription(subscriptionId);
-            ServiceRef.ValidateResourceGroup(resourceGroup);
-            var location = c.Request.Query("location") ?? "global";
-            return c.Response.JsonAsync(200, new JsonObject
-            {
-                ["id"] = $"/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}",
-                ["name"] = resourceGroup,
-                ["type"] = "Microsoft.Resources/resourceGroups",
-                ["location"] = location,
-                ["properties"] = new JsonObject { ["provisioningState"] = "Succeeded" },
-            });
-        });
         subscription.MapGet("/providers/Microsoft.ApiManagement", (HttpContext c, string subscriptionId) =>
         {
             ServiceRef.ValidateSubscription(subscriptionId);
             return c.Response.JsonAsync(200, Provider(subscriptionId));
+        });
+        subscription.MapPost("/providers/Microsoft.ApiManagement/register", (HttpContext c, string subscriptionId) =>
+        {
+            ServiceRef.ValidateSubscription(subscriptionId);
+            return c.Response.JsonAsync(200, Provider(subscriptionId));
+        });
+        subscription.MapGet("/providers", (HttpContext c, string subscriptionId) =>
+        {
+            ServiceRef.ValidateSubscription(subscriptionId);
+            return c.Response.JsonAsync(200, ArmResponse.Page([Provider(subscriptionId), Resources(subscriptionId)], null, null));
         });
     }
 
@@ -67,7 +42,7 @@ internal static class ProviderEndpoints
         JsonObject Type(string name) => new()
         {
             ["resourceType"] = name,
-            ["locations"] = new JsonArray(Locations.Select(l => (JsonNode)l).ToArray()),
+            ["locations"] = Tenancy.Locations.ForProvider(),
             ["apiVersions"] = new JsonArray(ApiVersions.Supported.Select(v => (JsonNode)v).ToArray()),
         };
 
@@ -88,6 +63,16 @@ internal static class ProviderEndpoints
             ["resourceTypes"] = new JsonArray(types.ToArray()),
         };
     }
+
+    private static JsonObject Resources(string subscriptionId) => new()
+    {
+        ["id"] = $"/subscriptions/{subscriptionId}/providers/Microsoft.Resources",
+        ["namespace"] = "Microsoft.Resources",
+        ["registrationState"] = "Registered",
+        ["resourceTypes"] = new JsonArray(
+            new JsonObject { ["resourceType"] = "resourceGroups", ["locations"] = Tenancy.Locations.ForProvider(), ["apiVersions"] = new JsonArray("2022-09-01", "2021-04-01", "2020-06-01", "2019-10-01") },
+            new JsonObject { ["resourceType"] = "subscriptions", ["locations"] = new JsonArray(), ["apiVersions"] = new JsonArray("2022-12-01", "2021-01-01", "2020-01-01", "2019-11-01", "2016-06-01") }),
+    };
 
     private static JsonObject Operations()
     {

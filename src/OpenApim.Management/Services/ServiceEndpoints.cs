@@ -16,7 +16,7 @@ using OpenApim.Resources.Store;
 namespace OpenApim.Management.Services;
 
 /// <summary>The service resource: create/update, read, patch, delete, list and name checks.</summary>
-internal sealed class ServiceEndpoints(IResourceStore store, ServiceReader reader, IOperationStore operations, Deployment deployment, ServiceHostnames hostnames, TimeProvider time)
+internal sealed class ServiceEndpoints(IResourceStore store, ServiceReader reader, ServiceDeletion deletion, IOperationStore operations, Deployment deployment, ServiceHostnames hostnames, TimeProvider time)
 {
     public static void Map(RouteGroupBuilder subscription)
     {
@@ -142,19 +142,7 @@ internal sealed class ServiceEndpoints(IResourceStore store, ServiceReader reade
 
     private async Task DeleteAsync(HttpContext c, ServiceRef service)
     {
-        var ifMatch = c.Request.IfMatch();
-        var deleted = await store.WriteAsync(service, WriteScope.Service, async tx =>
-        {
-            var existing = await tx.GetAsync(EntityAddress.ForService(service), c.RequestAborted);
-            if (existing is null)
-            {
-                return false;
-            }
-
-            ETag.CheckConditions(service.Name, existing.ETag, ifMatch, null);
-            await tx.DeleteTreeAsync(EntityAddress.ForService(service), c.RequestAborted);
-            return true;
-        }, c.RequestAborted);
+        var deleted = await deletion.DeleteAsync(service, c.Request.IfMatch(), c.RequestAborted);
         await c.Response.StatusAsync(deleted ? 200 : 204);
     }
 

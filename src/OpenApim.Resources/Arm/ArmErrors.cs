@@ -62,6 +62,12 @@ public static class ArmErrors
     public static ArmException InvalidResourceType(string type, string apiVersion) => new(HttpStatusCode.NotFound, "InvalidResourceType",
         $"The resource type '{type}' could not be found in the namespace 'Microsoft.ApiManagement' for api version '{apiVersion}'.");
 
+    public static ArmException ResourceGroupNotFound(string name) => new(HttpStatusCode.NotFound, "ResourceGroupNotFound",
+        $"Resource group '{name}' could not be found.");
+
+    public static ArmException SubscriptionNotFound(string subscriptionId) => new(HttpStatusCode.NotFound, "SubscriptionNotFound",
+        $"The subscription '{subscriptionId}' could not be found.");
+
     public static ArmException ServiceNotFound(string name, string resourceGroup) => new(HttpStatusCode.NotFound, "ResourceNotFound",
         $"The Resource 'Microsoft.ApiManagement/service/{name}' under resource group '{resourceGroup}' was not found.");
 

@@ -11,6 +11,9 @@ public sealed class Deployment
 
     public string TenantId { get; set; } = DefaultTenantId;
 
+    /// <summary>The subscriptions this deployment lists (any other well-formed subscription id is usable too, and listed once it holds something).</summary>
+    public IReadOnlyList<ArmSubscription> Subscriptions { get; set; } = [ArmSubscription.Default];
+
     public string ManagementUrl { get; set; } = "https://127.0.0.1:8443";
 
     /// <summary>Host name pattern of a service's default gateway host; <c>{service}</c> is replaced by the lower-case service name.</summary>

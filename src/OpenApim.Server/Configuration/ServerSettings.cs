@@ -19,6 +19,7 @@ internal sealed record ServerSettings
         new("OPENAPIM_PUBLIC_HOST", "--public-host", "127.0.0.1", "Host name used in the URLs the server publishes (management URL, token issuer)."),
         new("OPENAPIM_POSTGRES", "--postgres", null, "PostgreSQL connection string; when set the store is PostgreSQL instead of SQLite."),
         new("OPENAPIM_TENANT_ID", null, Deployment.DefaultTenantId, "Directory (tenant) id of the embedded token issuer."),
+        new("OPENAPIM_SUBSCRIPTIONS", null, "00000000-0000-0000-0000-000000000001=OpenApim", "The subscriptions GET /subscriptions lists, as id=Display name;id2=Name2 (a subscription id not listed here still works, and is listed once it holds a resource group or service)."),
         new("OPENAPIM_BOOTSTRAP_CLIENT_ID", null, null, "Client id of the bootstrap administrator; generated when unset."),
         new("OPENAPIM_BOOTSTRAP_CLIENT_SECRET", null, null, "Client secret of the bootstrap administrator; generated (and written to {data-dir}/bootstrap-credentials.json, mode 0600) when unset."),
         new("OPENAPIM_TRUSTED_ISSUERS", null, null, "External OpenID Connect issuers whose tokens the management API accepts, as a JSON array of {\"authority\", \"audience\", \"tenantId\"?, \"issuer\"?, \"caCertificate\"?} (see docs/identity.md)."),
@@ -52,6 +53,8 @@ internal sealed record ServerSettings
     public string? Postgres { get; init; }
 
     public required string TenantId { get; init; }
+
+    public required IReadOnlyList<ArmSubscription> Subscriptions { get; init; }
 
     public string? BootstrapClientId { get; init; }
 
@@ -104,6 +107,7 @@ internal sealed record ServerSettings
             PublicHost = Require("OPENAPIM_PUBLIC_HOST"),
             Postgres = Get("OPENAPIM_POSTGRES"),
             TenantId = Require("OPENAPIM_TENANT_ID"),
+            Subscriptions = ParseSubscriptions(Require("OPENAPIM_SUBSCRIPTIONS")),
             BootstrapClientId = Get("OPENAPIM_BOOTSTRAP_CLIENT_ID"),
             BootstrapClientSecret = Get("OPENAPIM_BOOTSTRAP_CLIENT_SECRET"),
             TrustedIssuers = Get("OPENAPIM_TRUSTED_ISSUERS") is { } issuers ? TrustedIssuerSettings.Parse(issuers) : [],
@@ -140,6 +144,18 @@ internal sealed record ServerSettings
     public static string Help() =>
         "Usage: OpenApim.Server [--flag value ...]\n\nSettings (flag, environment variable, default):\n" +
         string.Join('\n', All.Select(s => $"  {s.Flag ?? "",-20} {s.Env,-34} {s.Default ?? "(unset)",-22} {s.Description}"));
+
+    private static IReadOnlyList<ArmSubscription> ParseSubscriptions(string value)
+    {
+        try
+        {
+            return ArmSubscription.ParseList(value);
+        }
+        catch (FormatException e)
+        {
+            throw new InvalidOperationException(e.Message, e);
+        }
+    }
 
     private static TimeSpan Duration(string value, string name) =>
         TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var t) && t > TimeSpan.Zero

@@ -66,7 +66,7 @@ internal static class OpenApimHost
             : new SqliteDialect(Path.Combine(settings.DataDirectory, "openapim.db"));
         await dialect.MigrateAsync(ct);
 
-        var deployment = new Deployment { TenantId = settings.TenantId, GatewayHostPattern = settings.GatewayHostPattern };
+        var deployment = new Deployment { TenantId = settings.TenantId, Subscriptions = settings.Subscriptions, GatewayHostPattern = settings.GatewayHostPattern };
         var services = builder.Services;
         services.AddSingleton(settings);
         services.AddSingleton(TimeProvider.System); // tests replace it through the overrides
@@ -104,11 +104,16 @@ internal static class OpenApimHost
             return next(context);
         });
         app.UseArmErrors();
-        app.Use((context, next) => RequestTargets.Check(context) switch
+        app.Use((context, next) =>
         {
-            TargetProblem.TooLong => throw ArmErrors.UriTooLong(RequestTargets.MaxUrlLength),
-            TargetProblem.DotSegment => throw ArmErrors.DotSegment(),
-            _ => next(context),
+            switch (RequestTargets.Check(context))
+            {
+                case TargetProblem.TooLong: throw ArmErrors.UriTooLong(RequestTargets.MaxUrlLength);
+                case TargetProblem.DotSegment: throw ArmErrors.DotSegment();
+            }
+
+            RequestTargets.CollapseLeadingSlashes(context);
+            return next(context);
         });
         app.UseArmScopes();
         app.UseRouting();
