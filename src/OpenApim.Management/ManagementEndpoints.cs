@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using OpenApim.Http;
+using OpenApim.Management.ApiImport;
 using OpenApim.Management.Entities;
 using OpenApim.Management.Operations;
 using OpenApim.Management.Providers;
@@ -16,7 +17,15 @@ namespace OpenApim.Management;
 /// <summary>Registers and maps the ARM management API.</summary>
 public static class ManagementEndpoints
 {
-    public static IServiceCollection AddManagement(this IServiceCollection services) => services
+    public static IServiceCollection AddManagement(this IServiceCollection services, ApiImportOptions? imports = null)
+    {
+        services.AddHttpClient(SpecLinks.ClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
+        return services
+        .AddSingleton(imports ?? new ApiImportOptions())
+        .AddSingleton<SpecLinks>()
+        .AddSingleton<ExportLinks>()
+        .AddSingleton<ApiSpecifications>()
         .AddSingleton<EntityService>()
         .AddSingleton<ServiceReader>()
         .AddSingleton<ServiceDeletion>()
@@ -28,11 +37,13 @@ public static class ManagementEndpoints
         .AddSingleton<EntityEndpoints>()
         .AddSingleton<OperationEndpoints>()
         .AddSingleton<ReportEndpoints>();
+    }
 
     /// <summary>Maps every ARM route; <paramref name="authorizationPolicy"/> guards them all.</summary>
     public static void MapManagement(this IEndpointRouteBuilder app, string authorizationPolicy)
     {
         MetadataEndpoints.Map(app);
+        ExportLinks.Map(app);
         var root = app.MapGroup("").RequireAuthorization(authorizationPolicy);
         ProviderEndpoints.MapRoot(root);
         SubscriptionEndpoints.MapRoot(root.MapGroup("").AddEndpointFilter(ArmRequestFilter.ResourceManager));

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using OpenApim.Http;
+using OpenApim.Management.ApiImport;
 using OpenApim.Resources.Arm;
 using OpenApim.Resources.Entities;
 using OpenApim.Resources.Kinds;
@@ -15,7 +16,7 @@ namespace OpenApim.Management.Entities;
 /// Every entity path below a service, for every kind: one dispatcher that parses the path through
 /// the kind catalogue and answers with ARM's status codes for the requested api-version.
 /// </summary>
-internal sealed class EntityEndpoints(EntityService entities, IResourceStore store)
+internal sealed class EntityEndpoints(EntityService entities, IResourceStore store, ApiSpecifications specifications)
 {
     public static void Map(RouteGroupBuilder services) =>
         services.Map("/{serviceName}/{**path}", (HttpContext c, string subscriptionId, string resourceGroup, string serviceName, string path, EntityEndpoints h) =>
@@ -83,6 +84,12 @@ internal sealed class EntityEndpoints(EntityService entities, IResourceStore sto
 
     private async Task GetAsync(HttpContext c, EntityAddress address)
     {
+        if (address.Kind == KindCatalog.Apis && string.Equals(c.Request.Query("export"), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            await c.Response.JsonAsync(200, await specifications.ExportAsync(address, c.Request.Query("format"), c.Request.BaseUrl(), c.RequestAborted));
+            return;
+        }
+
         var row = await entities.GetAsync(address, c.RequestAborted);
         if (address.Kind.LinkTarget is not null)
         {
@@ -104,7 +111,9 @@ internal sealed class EntityEndpoints(EntityService entities, IResourceStore sto
     private async Task PutAsync(HttpContext c, EntityAddress address)
     {
         var body = await c.Request.ReadJsonObjectAsync(required: address.Kind.LinkTarget is null, c.RequestAborted);
-        var result = await entities.PutAsync(address, body, c.Request.IfMatch(), c.Request.IfNoneMatch(), c.RequestAborted);
+        var result = address.Kind == KindCatalog.Apis && ApiSpecifications.IsImport(body)
+            ? await specifications.ImportAsync(address, body, c.Request.IfMatch(), c.Request.IfNoneMatch(), c.RequestAborted)
+            : await entities.PutAsync(address, body, c.Request.IfMatch(), c.Request.IfNoneMatch(), c.RequestAborted);
         var status = result.Created ? 201 : 200;
         if (address.Kind.LinkTarget is not null)
         {

@@ -47,6 +47,51 @@ public sealed class EntityService(IResourceStore store, TimeProvider time)
         }, ct);
     }
 
+    /// <summary>
+    /// Puts the entity and, in the same transaction, makes its children of <paramref name="replacedKinds"/> exactly
+    /// <paramref name="children"/>: children kept by name are rewritten (what hangs below them stays), others are
+    /// deleted, new ones created. Every row is validated as a PUT of its own would be. (An API import.)
+    /// </summary>
+    public async Task<PutResult> PutWithChildrenAsync(
+        EntityAddress address, JsonObject body, IReadOnlyList<ResourceKind> replacedKinds, IReadOnlyList<(EntityAddress Address, JsonObject Body)> children,
+        string? ifMatch, string? ifNoneMatch, CancellationToken ct)
+    {
+        var canonical = address.Renamed(CheckName(address));
+        var properties = PropertiesOf(body);
+        var problems = SchemaValidator.Normalize(properties, address.Kind.Properties, "properties");
+        var prepared = children.Select(child => (child.Address.Renamed(CheckName(child.Address)), Properties: PropertiesOf(child.Body))).ToList();
+
+        return await store.WriteAsync(address.Service, WriteScope.Entity, async tx =>
+        {
+            await RequireParentAsync(tx, address, ct);
+            var existing = await tx.GetAsync(address, ct);
+            ETag.CheckConditions(address.RelativeId, existing?.ETag, ifMatch, ifNoneMatch);
+            CheckSeedWritable(address, existing);
+            var target = existing?.Address ?? canonical;
+            var stored = await WriteAsync(tx, target, existing, properties, problems, ifMatch, ct);
+
+            var wanted = prepared.Select(c => c.Item1.Key).ToHashSet(StringComparer.Ordinal);
+            foreach (var kind in replacedKinds)
+            {
+                var current = await tx.ListAsync(ListQuery.Children(new CollectionAddress(target.Service, kind, target)) with { Top = int.MaxValue }, ct);
+                foreach (var row in current.Items.Where(r => !wanted.Contains(r.Address.Key)))
+                {
+                    await tx.DeleteTreeAsync(row.Address, ct);
+                    await DeleteInboundLinksAsync(tx, row.Address, ct);
+                }
+            }
+
+            foreach (var (childAddress, childProperties) in prepared)
+            {
+                var child = new EntityAddress(target.Service, childAddress.Kind, [.. target.Names, childAddress.Name]);
+                var childProblems = SchemaValidator.Normalize(childProperties, child.Kind.Properties, $"properties({child.RelativeId})");
+                await WriteAsync(tx, child, await tx.GetAsync(child, ct), childProperties, childProblems, null, ct);
+            }
+
+            return new PutResult(stored, existing is null);
+        }, ct);
+    }
+
     public async Task<StoredResource> PatchAsync(EntityAddress address, JsonObject body, string? ifMatch, CancellationToken ct)
     {
         var kind = address.Kind;

@@ -29,6 +29,8 @@ public static class KindCatalog
 
     public static ResourceKind ApiOperations => ApiKinds.Operations;
 
+    public static ResourceKind ApiSchemas => ApiKinds.Schemas;
+
     public static ResourceKind ApiPolicies => ApiKinds.ApiPolicies;
 
     public static ResourceKind ApiOperationPolicies => ApiKinds.OperationPolicies;

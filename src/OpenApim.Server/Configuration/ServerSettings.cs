@@ -22,6 +22,7 @@ internal sealed record ServerSettings
         new("OPENAPIM_SUBSCRIPTIONS", null, "00000000-0000-0000-0000-000000000001=OpenApim", "The subscriptions GET /subscriptions lists, as id=Display name;id2=Name2 (a subscription id not listed here still works, and is listed once it holds a resource group or service)."),
         new("OPENAPIM_BOOTSTRAP_CLIENT_ID", null, null, "Client id of the bootstrap administrator; generated when unset."),
         new("OPENAPIM_BOOTSTRAP_CLIENT_SECRET", null, null, "Client secret of the bootstrap administrator; generated (and written to {data-dir}/bootstrap-credentials.json, mode 0600) when unset."),
+        new("OPENAPIM_IMPORT_LINK_HOSTS", null, null, "Hosts an API import may fetch a specification from (formats openapi-link, openapi+json-link, swagger-link-json), comma-separated; *.example.com allows subdomains. Unset: link imports are refused."),
         new("OPENAPIM_TRUSTED_ISSUERS", null, null, "External OpenID Connect issuers whose tokens the management API accepts, as a JSON array of {\"authority\", \"audience\", \"tenantId\"?, \"issuer\"?, \"caCertificate\"?} (see docs/identity.md)."),
         new("OPENAPIM_AUTH_FAILURE_LIMIT", null, "10", "Failed client authentications allowed per client id and source address in 5 minutes; further attempts get 429 until older failures age out."),
         new("OPENAPIM_TLS_CERTIFICATE", "--tls-certificate", null, "PEM certificate for HTTPS; a self-signed one is generated in {data-dir}/tls when unset."),
@@ -61,6 +62,8 @@ internal sealed record ServerSettings
     public string? BootstrapClientSecret { get; init; }
 
     public IReadOnlyList<Identity.TrustedIssuer> TrustedIssuers { get; init; } = [];
+
+    public IReadOnlyList<string> ImportLinkHosts { get; init; } = [];
 
     public required int AuthFailureLimit { get; init; }
 
@@ -110,6 +113,7 @@ internal sealed record ServerSettings
             Subscriptions = ParseSubscriptions(Require("OPENAPIM_SUBSCRIPTIONS")),
             BootstrapClientId = Get("OPENAPIM_BOOTSTRAP_CLIENT_ID"),
             BootstrapClientSecret = Get("OPENAPIM_BOOTSTRAP_CLIENT_SECRET"),
+            ImportLinkHosts = (Get("OPENAPIM_IMPORT_LINK_HOSTS") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             TrustedIssuers = Get("OPENAPIM_TRUSTED_ISSUERS") is { } issuers ? TrustedIssuerSettings.Parse(issuers) : [],
             AuthFailureLimit = int.TryParse(Require("OPENAPIM_AUTH_FAILURE_LIMIT"), NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit > 0
                 ? limit

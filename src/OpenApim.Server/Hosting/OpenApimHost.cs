@@ -10,6 +10,7 @@ using OpenApim.Identity;
 using OpenApim.Identity.Applications;
 using OpenApim.Identity.Hosting;
 using OpenApim.Management;
+using OpenApim.Management.ApiImport;
 using OpenApim.Resources.Arm;
 using OpenApim.Resources.Hosting;
 using OpenApim.Resources.Operations;
@@ -85,7 +86,7 @@ internal static class OpenApimHost
             TrustedIssuers = settings.TrustedIssuers,
             FailureLimit = settings.AuthFailureLimit,
         });
-        services.AddManagement();
+        services.AddManagement(new ApiImportOptions { LinkHosts = settings.ImportLinkHosts });
         services.AddBackup(BackupSettings(settings));
         services.AddGateway(new GatewayOptions());
         overrides?.Invoke(services);
