@@ -8,6 +8,7 @@ using OpenApim.Management.Entities;
 using OpenApim.Management.Operations;
 using OpenApim.Management.Providers;
 using OpenApim.Management.Reports;
+using OpenApim.Management.Revisions;
 using OpenApim.Management.Services;
 using OpenApim.Management.Tenancy;
 using OpenApim.Resources.Entities;
@@ -26,6 +27,7 @@ public static class ManagementEndpoints
         .AddSingleton<SpecLinks>()
         .AddSingleton<ExportLinks>()
         .AddSingleton<ApiSpecifications>()
+        .AddSingleton<ApiRevisions>()
         .AddSingleton<EntityService>()
         .AddSingleton<ServiceReader>()
         .AddSingleton<ServiceDeletion>()

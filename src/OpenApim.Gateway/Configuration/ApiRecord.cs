@@ -1,3 +1,3 @@
 namespace OpenApim.Gateway.Configuration;
 
-internal sealed record ApiRecord(string Name, string Path, string? ServiceUrl, bool SubscriptionRequired, string KeyHeader, string KeyQuery, string? VersionSet, string? ApiVersion, bool IsCurrent) : GatewayRecord;
+internal sealed record ApiRecord(string Name, string Path, string? ServiceUrl, bool SubscriptionRequired, string KeyHeader, string KeyQuery, string? VersionSet, string? ApiVersion, bool IsCurrent, string Revision) : GatewayRecord;

@@ -57,7 +57,7 @@ internal abstract record GatewayRecord
             B(p, "subscriptionRequired") ?? true,
             S(p["subscriptionKeyParameterNames"], "header") ?? "Ocp-Apim-Subscription-Key",
             S(p["subscriptionKeyParameterNames"], "query") ?? "subscription-key",
-            Last(S(p, "apiVersionSetId")), S(p, "apiVersion"), B(p, "isCurrent") ?? true),
+            Last(S(p, "apiVersionSetId")), S(p, "apiVersion"), B(p, "isCurrent") ?? true, S(p, "apiRevision") ?? "1"),
         [KindCatalog.ApiOperations] = (n, p) => new OperationRecord(n[0], n[1], S(p, "method") ?? "GET", S(p, "urlTemplate") ?? "/"),
         [KindCatalog.Products] = (n, p) => new ProductRecord(n[0], S(p, "state") ?? "notPublished", B(p, "subscriptionRequired") ?? true),
         [KindCatalog.ProductApis] = (n, _) => new ProductApiRecord(n[0], n[1]),

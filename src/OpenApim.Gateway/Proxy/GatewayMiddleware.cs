@@ -158,7 +158,7 @@ internal sealed class GatewayMiddleware(GatewayState state, PolicyCompiler compi
         {
             case "all":
                 break;
-            case "api" when string.Equals(subscription.ScopeTarget, api.Name, StringComparison.OrdinalIgnoreCase):
+            case "api" when string.Equals(subscription.ScopeTarget, api.ApiId, StringComparison.OrdinalIgnoreCase):
                 break;
             case "product" when api.Products.FirstOrDefault(p => string.Equals(p.Name, subscription.ScopeTarget, StringComparison.OrdinalIgnoreCase)) is { } product:
                 context.Product = product;

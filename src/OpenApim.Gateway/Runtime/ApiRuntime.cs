@@ -4,9 +4,13 @@ namespace OpenApim.Gateway.Runtime;
 
 internal sealed class ApiRuntime
 {
+    /// <summary>The API row: <c>echo</c>, or <c>echo;rev=2</c> for a revision that is not current.</summary>
     public required string Name { get; init; }
 
-    /// <summary>The API's path without leading or trailing slashes ('' for the root).</summary>
+    /// <summary>The API all its revisions belong to (<c>echo</c>): what products and subscription scopes name.</summary>
+    public required string ApiId { get; init; }
+
+    /// <summary>The path the API answers on, without leading or trailing slashes ('' for the root); <c>echo;rev=2</c> for a revision.</summary>
     public required string Path { get; init; }
 
     public required string? ServiceUrl { get; init; }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using OpenApim.Http;
 using OpenApim.Management.ApiImport;
+using OpenApim.Management.Revisions;
 using OpenApim.Resources.Arm;
 using OpenApim.Resources.Entities;
 using OpenApim.Resources.Kinds;
@@ -16,27 +17,55 @@ namespace OpenApim.Management.Entities;
 /// Every entity path below a service, for every kind: one dispatcher that parses the path through
 /// the kind catalogue and answers with ARM's status codes for the requested api-version.
 /// </summary>
-internal sealed class EntityEndpoints(EntityService entities, IResourceStore store, ApiSpecifications specifications)
+internal sealed class EntityEndpoints(EntityService entities, IResourceStore store, ApiSpecifications specifications, ApiRevisions revisions)
 {
     public static void Map(RouteGroupBuilder services) =>
         services.Map("/{serviceName}/{**path}", (HttpContext c, string subscriptionId, string resourceGroup, string serviceName, string path, EntityEndpoints h) =>
             h.DispatchAsync(c, ServiceRef.Parse(subscriptionId, resourceGroup, serviceName), path));
 
-    private Task DispatchAsync(HttpContext c, ServiceRef service, string path)
+    private async Task DispatchAsync(HttpContext c, ServiceRef service, string path)
     {
         var method = c.Request.Method;
-        return EntityPath.Parse(service, path, c.ApiVersion()) switch
+        var parsed = await ResolveRevisionAsync(EntityPath.Parse(service, path, c.ApiVersion()), c.RequestAborted);
+        await (parsed switch
         {
             CollectionPath p when HttpMethods.IsGet(method) => ListAsync(c, p.Collection),
             ViewPath p when HttpMethods.IsGet(method) => ViewAsync(c, p),
+            RevisionsPath p when HttpMethods.IsGet(method) => RevisionsAsync(c, p.Api),
             ItemPath p when HttpMethods.IsGet(method) || HttpMethods.IsHead(method) => GetAsync(c, p.Entity),
             ItemPath p when HttpMethods.IsPut(method) => PutAsync(c, p.Entity),
             ItemPath p when HttpMethods.IsPatch(method) => PatchAsync(c, p.Entity),
+            ItemPath { ViaCurrentRevision: true } p when HttpMethods.IsDelete(method) => throw ArmErrors.Conflict(
+                $"'{p.Entity.RelativeId}' is the current revision; release another revision first, or delete the API with all its revisions."),
             ItemPath p when HttpMethods.IsDelete(method) => DeleteAsync(c, p.Entity),
             ActionPath p when HttpMethods.IsPost(method) => ActionAsync(c, p),
             _ => throw ArmErrors.MethodNotAllowed(method, path),
-        };
+        });
     }
+
+    /// <summary><c>apis/{id};rev={n}</c> of the current revision is <c>apis/{id}</c>; deleting it that way is refused.</summary>
+    private async Task<EntityPath> ResolveRevisionAsync(EntityPath path, CancellationToken ct)
+    {
+        switch (path)
+        {
+            case ItemPath p:
+                var (entity, wasCurrent) = await revisions.ResolveAsync(p.Entity, ct);
+                return new ItemPath(entity, wasCurrent && entity.Kind == KindCatalog.Apis);
+            case CollectionPath p when p.Collection.Parent is { } parent:
+                return new CollectionPath(p.Collection with { Parent = (await revisions.ResolveAsync(parent, ct)).Address });
+            case ActionPath p:
+                return p with { Entity = (await revisions.ResolveAsync(p.Entity, ct)).Address };
+            case ViewPath p:
+                return p with { Entity = (await revisions.ResolveAsync(p.Entity, ct)).Address };
+            case RevisionsPath p:
+                return new RevisionsPath((await revisions.ResolveAsync(p.Api, ct)).Address);
+            default:
+                return path;
+        }
+    }
+
+    private async Task RevisionsAsync(HttpContext c, EntityAddress api) =>
+        await c.Response.JsonAsync(200, await revisions.ListAsync(api, c.RequestAborted));
 
     private async Task ListAsync(HttpContext c, CollectionAddress collection)
     {
@@ -111,9 +140,13 @@ internal sealed class EntityEndpoints(EntityService entities, IResourceStore sto
     private async Task PutAsync(HttpContext c, EntityAddress address)
     {
         var body = await c.Request.ReadJsonObjectAsync(required: address.Kind.LinkTarget is null, c.RequestAborted);
+        var (ifMatch, ifNoneMatch, ct) = (c.Request.IfMatch(), c.Request.IfNoneMatch(), c.RequestAborted);
+        var revision = address.Kind == KindCatalog.Apis && ApiRevisionName.Parse(address.Name).IsRevision;
         var result = address.Kind == KindCatalog.Apis && ApiSpecifications.IsImport(body)
-            ? await specifications.ImportAsync(address, body, c.Request.IfMatch(), c.Request.IfNoneMatch(), c.RequestAborted)
-            : await entities.PutAsync(address, body, c.Request.IfMatch(), c.Request.IfNoneMatch(), c.RequestAborted);
+            ? await specifications.ImportAsync(address, revision ? await revisions.AsRevisionAsync(address, body, ct) : body, ifMatch, ifNoneMatch, ct)
+            : revision ? await revisions.PutRevisionAsync(address, body, ifMatch, ifNoneMatch, ct)
+            : address.Kind == KindCatalog.ApiReleases ? await revisions.PutReleaseAsync(address, body, ifMatch, ifNoneMatch, ct)
+            : await entities.PutAsync(address, body, ifMatch, ifNoneMatch, ct);
         var status = result.Created ? 201 : 200;
         if (address.Kind.LinkTarget is not null)
         {

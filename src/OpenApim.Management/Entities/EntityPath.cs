@@ -33,6 +33,11 @@ internal abstract record EntityPath
                     {
                         return new ViewPath(entity, view);
                     }
+
+                    if (kind == KindCatalog.Apis && segments[i].Equals("revisions", StringComparison.OrdinalIgnoreCase))
+                    {
+                        return new RevisionsPath(entity);
+                    }
                 }
 
                 var typed = string.Join('/', segments.Where((_, index) => index % 2 == 0).Take(i / 2 + 1));

@@ -30,7 +30,9 @@ public sealed class EntityService(IResourceStore store, TimeProvider time)
         return page;
     }
 
-    public async Task<PutResult> PutAsync(EntityAddress address, JsonObject body, string? ifMatch, string? ifNoneMatch, CancellationToken ct)
+    /// <summary>Creates or replaces an entity; <paramref name="alsoInTransaction"/> is more work that commits or fails with it (a revision's copied tree, a release).</summary>
+    public async Task<PutResult> PutAsync(EntityAddress address, JsonObject body, string? ifMatch, string? ifNoneMatch, CancellationToken ct,
+        Func<IResourceWriter, PutResult, Task>? alsoInTransaction = null)
     {
         var canonical = address.Renamed(CheckName(address));
         var properties = PropertiesOf(body);
@@ -43,7 +45,13 @@ public sealed class EntityService(IResourceStore store, TimeProvider time)
             ETag.CheckConditions(address.RelativeId, existing?.ETag, ifMatch, ifNoneMatch);
             CheckSeedWritable(address, existing);
             var stored = await WriteAsync(tx, existing?.Address ?? canonical, existing, properties, problems, ifMatch, ct);
-            return new PutResult(stored, existing is null);
+            var result = new PutResult(stored, existing is null);
+            if (alsoInTransaction is not null)
+            {
+                await alsoInTransaction(tx, result);
+            }
+
+            return result;
         }, ct);
     }
 

@@ -52,7 +52,7 @@ internal static partial class ApiKinds
         Hooks = new KindHooks
         {
             BeforeWrite = ValidateApiAsync,
-            BeforeDelete = ctx => Subscriptions.DeleteReferencingAsync(ctx, "scope"),
+            BeforeDelete = DeleteApiAsync,
             Render = p => p["isOnline"] = true,
         },
     };
@@ -125,7 +125,8 @@ internal static partial class ApiKinds
         // Two APIs may share a path only as versions of one version set.
         var sameVersionSet = p["apiVersionSetId"]?.GetValue<string>();
         var others = await ctx.Store.ListAsync(ListQuery.InService(Apis, ctx.Address.Service) with { Filter = new CompareFilter("path", "eq", path), Top = 1000 }, ctx.Cancellation);
-        foreach (var other in others.Items.Where(o => o.Address != ctx.Address))
+        // Revisions of one API share its path.
+        foreach (var other in others.Items.Where(o => o.Address != ctx.Address && !ApiRevisionName.SameApi(o.Name, ctx.Address.Name)))
         {
             var otherSet = other.Properties["apiVersionSetId"]?.GetValue<string>();
             var otherVersion = other.Properties["apiVersion"]?.GetValue<string>();
@@ -137,6 +138,22 @@ internal static partial class ApiKinds
             {
                 ctx.Problem("properties.apiVersion", $"API '{other.Name}' already serves version '{otherVersion}' of version set '{sameVersionSet}' at path '{path}'.");
             }
+        }
+    }
+
+    /// <summary>Deleting an API deletes its revisions and the subscriptions scoped to it (a revision alone takes only itself).</summary>
+    private static async Task DeleteApiAsync(EntityDeleteContext ctx)
+    {
+        if (ApiRevisionName.Parse(ctx.Address.Name).IsRevision)
+        {
+            return;
+        }
+
+        await Subscriptions.DeleteReferencingAsync(ctx, "scope");
+        var apis = await ctx.Store.ListAsync(ListQuery.InService(Apis, ctx.Address.Service) with { Top = int.MaxValue }, ctx.Cancellation);
+        foreach (var revision in apis.Items.Where(a => a.Address != ctx.Address && ApiRevisionName.SameApi(a.Name, ctx.Address.Name)))
+        {
+            await ctx.Store.DeleteTreeAsync(revision.Address, ctx.Cancellation);
         }
     }
 
