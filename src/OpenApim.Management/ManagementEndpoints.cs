@@ -31,6 +31,7 @@ public static class ManagementEndpoints
         .AddSingleton<EntityService>()
         .AddSingleton<ServiceReader>()
         .AddSingleton<ServiceDeletion>()
+        .AddSingleton<ServiceDefaults>()
         .AddSingleton<ServiceEndpoints>()
         .AddSingleton<ResourceGroups>()
         .AddSingleton<ResourceGroupEndpoints>()

@@ -16,7 +16,8 @@ using OpenApim.Resources.Store;
 namespace OpenApim.Management.Services;
 
 /// <summary>The service resource: create/update, read, patch, delete, list and name checks.</summary>
-internal sealed class ServiceEndpoints(IResourceStore store, ServiceReader reader, ServiceDeletion deletion, IOperationStore operations, Deployment deployment, ServiceHostnames hostnames, TimeProvider time)
+internal sealed class ServiceEndpoints(
+    IResourceStore store, ServiceReader reader, ServiceDeletion deletion, ServiceDefaults defaults, IOperationStore operations, Deployment deployment, ServiceHostnames hostnames, TimeProvider time)
 {
     public static void Map(RouteGroupBuilder subscription)
     {
@@ -86,6 +87,7 @@ internal sealed class ServiceEndpoints(IResourceStore store, ServiceReader reade
             if (existing is null)
             {
                 await EntityService.SeedAsync(tx, service, c.RequestAborted);
+                await defaults.WriteAsync(tx, service, body, deployment.CreateServiceDefaults, c.RequestAborted);
             }
 
             return (stored, existing is null);

@@ -167,6 +167,15 @@ public sealed class EntityService(IResourceStore store, TimeProvider time)
             return await action.Run(new EntityActionContext { Address = address, Entity = entity, Store = tx, Body = body, Time = time, Cancellation = ct });
         }, ct);
 
+    /// <summary>Validates and writes an entity inside a transaction the caller holds (a new service's defaults), as a PUT would.</summary>
+    public async Task<StoredResource> PutInAsync(IResourceWriter tx, EntityAddress address, JsonObject body, CancellationToken ct)
+    {
+        var properties = PropertiesOf(body);
+        var problems = SchemaValidator.Normalize(properties, address.Kind.Properties, "properties");
+        var existing = await tx.GetAsync(address, ct);
+        return await WriteAsync(tx, existing?.Address ?? address.Renamed(CheckName(address)), existing, properties, problems, null, ct);
+    }
+
     /// <summary>For a link entity, the entity it points to (null when that was deleted concurrently).</summary>
     public Task<StoredResource?> LinkTargetAsync(EntityAddress link, CancellationToken ct) => store.GetAsync(LinkTarget(link), ct);
 

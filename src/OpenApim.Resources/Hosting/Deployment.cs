@@ -16,6 +16,9 @@ public sealed class Deployment
 
     public string ManagementUrl { get; set; } = "https://127.0.0.1:8443";
 
+    /// <summary>Whether a new service gets what Azure creates with one (starter and unlimited products, Echo API, administrator, master subscription).</summary>
+    public bool CreateServiceDefaults { get; set; } = true;
+
     /// <summary>Host name pattern of a service's default gateway host; <c>{service}</c> is replaced by the lower-case service name.</summary>
     public string GatewayHostPattern { get; set; } = "{service}.localhost";
 

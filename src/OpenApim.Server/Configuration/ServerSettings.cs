@@ -22,6 +22,7 @@ internal sealed record ServerSettings
         new("OPENAPIM_SUBSCRIPTIONS", null, "00000000-0000-0000-0000-000000000001=OpenApim", "The subscriptions GET /subscriptions lists, as id=Display name;id2=Name2 (a subscription id not listed here still works, and is listed once it holds a resource group or service)."),
         new("OPENAPIM_BOOTSTRAP_CLIENT_ID", null, null, "Client id of the bootstrap administrator; generated when unset."),
         new("OPENAPIM_BOOTSTRAP_CLIENT_SECRET", null, null, "Client secret of the bootstrap administrator; generated (and written to {data-dir}/bootstrap-credentials.json, mode 0600) when unset."),
+        new("OPENAPIM_SERVICE_DEFAULTS", null, "azure", "What a new service starts with: azure (the starter and unlimited products with their policies, the Echo API, the administrator user and the master subscription, as Azure creates them) or none (an empty service: only the system groups, email templates and portal settings)."),
         new("OPENAPIM_IMPORT_LINK_HOSTS", null, null, "Hosts an API import may fetch a specification from (formats openapi-link, openapi+json-link, swagger-link-json), comma-separated; *.example.com allows subdomains. Unset: link imports are refused."),
         new("OPENAPIM_TRUSTED_ISSUERS", null, null, "External OpenID Connect issuers whose tokens the management API accepts, as a JSON array of {\"authority\", \"audience\", \"tenantId\"?, \"issuer\"?, \"caCertificate\"?} (see docs/identity.md)."),
         new("OPENAPIM_AUTH_FAILURE_LIMIT", null, "10", "Failed client authentications allowed per client id and source address in 5 minutes; further attempts get 429 until older failures age out."),
@@ -64,6 +65,8 @@ internal sealed record ServerSettings
     public IReadOnlyList<Identity.TrustedIssuer> TrustedIssuers { get; init; } = [];
 
     public IReadOnlyList<string> ImportLinkHosts { get; init; } = [];
+
+    public bool ServiceDefaults { get; init; } = true;
 
     public required int AuthFailureLimit { get; init; }
 
@@ -113,6 +116,12 @@ internal sealed record ServerSettings
             Subscriptions = ParseSubscriptions(Require("OPENAPIM_SUBSCRIPTIONS")),
             BootstrapClientId = Get("OPENAPIM_BOOTSTRAP_CLIENT_ID"),
             BootstrapClientSecret = Get("OPENAPIM_BOOTSTRAP_CLIENT_SECRET"),
+            ServiceDefaults = Require("OPENAPIM_SERVICE_DEFAULTS").ToLowerInvariant() switch
+            {
+                "azure" => true,
+                "none" => false,
+                var other => throw new InvalidOperationException($"OPENAPIM_SERVICE_DEFAULTS is 'azure' or 'none', not '{other}'."),
+            },
             ImportLinkHosts = (Get("OPENAPIM_IMPORT_LINK_HOSTS") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
             TrustedIssuers = Get("OPENAPIM_TRUSTED_ISSUERS") is { } issuers ? TrustedIssuerSettings.Parse(issuers) : [],
             AuthFailureLimit = int.TryParse(Require("OPENAPIM_AUTH_FAILURE_LIMIT"), NumberStyles.None, CultureInfo.InvariantCulture, out var limit) && limit > 0

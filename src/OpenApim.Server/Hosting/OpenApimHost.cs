@@ -67,7 +67,10 @@ internal static class OpenApimHost
             : new SqliteDialect(Path.Combine(settings.DataDirectory, "openapim.db"));
         await dialect.MigrateAsync(ct);
 
-        var deployment = new Deployment { TenantId = settings.TenantId, Subscriptions = settings.Subscriptions, GatewayHostPattern = settings.GatewayHostPattern };
+        var deployment = new Deployment
+        {
+            TenantId = settings.TenantId, Subscriptions = settings.Subscriptions, GatewayHostPattern = settings.GatewayHostPattern, CreateServiceDefaults = settings.ServiceDefaults,
+        };
         var services = builder.Services;
         services.AddSingleton(settings);
         services.AddSingleton(TimeProvider.System); // tests replace it through the overrides

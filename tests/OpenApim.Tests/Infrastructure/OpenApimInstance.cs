@@ -81,6 +81,8 @@ public sealed class OpenApimInstance : IAsyncDisposable
         string[] args =
         [
             "--data-dir", data, "--management-port", "0", "--gateway-port", "0",
+            // Most tests count what they create; ServiceDefaultsTests turn Azure's defaults back on.
+            .. extraArgs.Any(a => a.StartsWith("--OPENAPIM_SERVICE_DEFAULTS=", StringComparison.Ordinal)) ? Array.Empty<string>() : ["--OPENAPIM_SERVICE_DEFAULTS=none"],
             .. database is null ? Array.Empty<string>() : ["--postgres", database.ConnectionString],
             .. bootstrap is { } b ? new[] { $"--OPENAPIM_BOOTSTRAP_CLIENT_ID={b.Id}", $"--OPENAPIM_BOOTSTRAP_CLIENT_SECRET={b.Secret}" } : [],
             .. extraArgs,
