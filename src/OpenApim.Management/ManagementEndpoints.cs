@@ -32,6 +32,9 @@ public static class ManagementEndpoints
         .AddSingleton<ServiceReader>()
         .AddSingleton<ServiceDeletion>()
         .AddSingleton<ServiceDefaults>()
+        .AddSingleton<DeletedServices>()
+        .AddSingleton<DeletedServiceEndpoints>()
+        .AddHostedService<DeletedServicePurger>()
         .AddSingleton<ServiceEndpoints>()
         .AddSingleton<ResourceGroups>()
         .AddSingleton<ResourceGroupEndpoints>()
@@ -58,6 +61,7 @@ public static class ManagementEndpoints
 
         var apim = root.MapGroup("/subscriptions/{subscriptionId}").AddEndpointFilter(ArmRequestFilter.ApiManagement);
         ServiceEndpoints.Map(apim);
+        DeletedServiceEndpoints.Map(apim);
         var services = apim.MapGroup("/resourceGroups/{resourceGroup}/providers/Microsoft.ApiManagement/service");
         OperationEndpoints.Map(services);
         ReportEndpoints.Map(services);

@@ -17,7 +17,7 @@ namespace OpenApim.Management.Services;
 
 /// <summary>The service resource: create/update, read, patch, delete, list and name checks.</summary>
 internal sealed class ServiceEndpoints(
-    IResourceStore store, ServiceReader reader, ServiceDeletion deletion, ServiceDefaults defaults, IOperationStore operations, Deployment deployment, ServiceHostnames hostnames, TimeProvider time)
+    IResourceStore store, ServiceReader reader, ServiceDeletion deletion, ServiceDefaults defaults, DeletedServices deleted, IOperationStore operations, Deployment deployment, ServiceHostnames hostnames, TimeProvider time)
 {
     public static void Map(RouteGroupBuilder subscription)
     {
@@ -62,6 +62,14 @@ internal sealed class ServiceEndpoints(
     private async Task PutAsync(HttpContext c, ServiceRef service)
     {
         var body = await c.Request.ReadJsonObjectAsync(required: true, c.RequestAborted);
+        if (DeletedServices.IsRestore(body))
+        {
+            var restored = await deleted.UndeleteAsync(service, body, c.User, c.RequestAborted);
+            await c.Response.JsonAsync(200, Render(service, restored), restored.ETag);
+            return;
+        }
+
+        await deleted.RequireNotSoftDeletedAsync(service, c.RequestAborted);
         ServiceKind.Normalize(body);
         var ifMatch = c.Request.IfMatch();
         var ifNoneMatch = c.Request.IfNoneMatch();
@@ -162,7 +170,7 @@ internal sealed class ServiceEndpoints(
         {
             result = new JsonObject { ["nameAvailable"] = false, ["reason"] = "Invalid", ["message"] = problem };
         }
-        else if (await FindByNameAsync(name, c.RequestAborted) is not null)
+        else if (await FindByNameAsync(name, c.RequestAborted) is not null || await deleted.FindAsync(name, c.RequestAborted) is not null)
         {
             result = new JsonObject { ["nameAvailable"] = false, ["reason"] = "AlreadyExists", ["message"] = $"{name} is already in use. Please select a different name." };
         }

@@ -19,6 +19,9 @@ public sealed class Deployment
     /// <summary>Whether a new service gets what Azure creates with one (starter and unlimited products, Echo API, administrator, master subscription).</summary>
     public bool CreateServiceDefaults { get; set; } = true;
 
+    /// <summary>How long a deleted service is kept for undelete (Azure: 48 hours); zero deletes at once.</summary>
+    public TimeSpan SoftDeleteRetention { get; set; } = TimeSpan.FromHours(48);
+
     /// <summary>Host name pattern of a service's default gateway host; <c>{service}</c> is replaced by the lower-case service name.</summary>
     public string GatewayHostPattern { get; set; } = "{service}.localhost";
 

@@ -28,6 +28,12 @@ public interface IResourceWriter
     Task<IReadOnlyList<EntityAddress>> FindByValueAsync(ResourceKind kind, string propertyName, string value, CancellationToken ct);
 
     /// <summary>
+    /// Soft-deletes this transaction's service: from its commit on, no read or write sees it (404) and the gateway
+    /// unloads it, but its rows stay, and its name stays taken, until it is undeleted or purged (<see cref="Store.IDeletedServiceStore"/>).
+    /// </summary>
+    Task SoftDeleteServiceAsync(CancellationToken ct);
+
+    /// <summary>
     /// Serialises this transaction with every other one that checks a rule across services (host names belong to one
     /// service), until it ends. SQLite's write transactions are serial already; PostgreSQL takes an advisory lock.
     /// </summary>

@@ -31,6 +31,7 @@ internal sealed record ServerSettings
         new("OPENAPIM_GATEWAY_HOST_PATTERN", null, "{service}.localhost", "Default gateway host name of a service."),
         new("OPENAPIM_MAX_REQUEST_BYTES", null, "4194304", "Largest management request body accepted."),
         new("OPENAPIM_BLOB_ENDPOINT_TEMPLATE", null, null, "When set, every storage account is Azure Blob Storage at this address ({account} is replaced), e.g. http://127.0.0.1:10000/{account} for Azurite. When unset, accounts in OPENAPIM_STORAGE_ACCOUNTS are local folders and others are https://{account}.blob.core.windows.net."),
+        new("OPENAPIM_SOFT_DELETE_RETENTION", null, "2.00:00:00", "How long a deleted service is kept for undelete (PUT with properties.restore: true) before it is purged (Azure: 48 hours); 00:00:00 deletes at once."),
         new("OPENAPIM_BACKUP_LIFETIME", null, "30.00:00:00", "How long after creation a backup can be restored (a .NET TimeSpan)."),
         new("OPENAPIM_STORAGE_ACCOUNTS", null, "devstoreaccount1:<Azurite's well-known key>", "Local-folder storage accounts as name:key;name2:key2 (in {data-dir}/storage, used when OPENAPIM_BLOB_ENDPOINT_TEMPLATE is unset)."),
         new("OPENAPIM_MANAGED_IDENTITIES", null, null, "Stand-ins for managed identities: identity@account=key;... where identity is 'system', 'system:{service}' or a user-assigned client id."),
@@ -67,6 +68,8 @@ internal sealed record ServerSettings
     public IReadOnlyList<string> ImportLinkHosts { get; init; } = [];
 
     public bool ServiceDefaults { get; init; } = true;
+
+    public TimeSpan SoftDeleteRetention { get; init; } = TimeSpan.FromHours(48);
 
     public required int AuthFailureLimit { get; init; }
 
@@ -132,6 +135,9 @@ internal sealed record ServerSettings
             GatewayHostPattern = Require("OPENAPIM_GATEWAY_HOST_PATTERN"),
             MaxRequestBytes = long.Parse(Require("OPENAPIM_MAX_REQUEST_BYTES"), CultureInfo.InvariantCulture),
             BlobEndpointTemplate = Get("OPENAPIM_BLOB_ENDPOINT_TEMPLATE"),
+            SoftDeleteRetention = TimeSpan.TryParse(Require("OPENAPIM_SOFT_DELETE_RETENTION"), CultureInfo.InvariantCulture, out var retention) && retention >= TimeSpan.Zero
+                ? retention
+                : throw new InvalidOperationException("OPENAPIM_SOFT_DELETE_RETENTION must be a duration such as 2.00:00:00 (or 00:00:00 to delete at once)."),
             BackupLifetime = Duration(Require("OPENAPIM_BACKUP_LIFETIME"), "OPENAPIM_BACKUP_LIFETIME"),
             StorageAccounts = config["OPENAPIM_STORAGE_ACCOUNTS"],
             ManagedIdentities = Get("OPENAPIM_MANAGED_IDENTITIES"),

@@ -70,6 +70,7 @@ internal static class OpenApimHost
         var deployment = new Deployment
         {
             TenantId = settings.TenantId, Subscriptions = settings.Subscriptions, GatewayHostPattern = settings.GatewayHostPattern, CreateServiceDefaults = settings.ServiceDefaults,
+            SoftDeleteRetention = settings.SoftDeleteRetention,
         };
         var services = builder.Services;
         services.AddSingleton(settings);

@@ -96,6 +96,9 @@ internal static class Migrations
         CREATE INDEX ix_subscriptions_primary_key ON resources (service_id, json_extract(body, '$.properties.primaryKey')) WHERE kind = 'subscriptions';
         CREATE INDEX ix_subscriptions_secondary_key ON resources (service_id, json_extract(body, '$.properties.secondaryKey')) WHERE kind = 'subscriptions';
         """,
+        """
+        ALTER TABLE services ADD COLUMN deleted_at TEXT NULL;
+        """,
     ];
 
     public static readonly IReadOnlyList<string> Postgres =
@@ -183,6 +186,9 @@ internal static class Migrations
         """
         CREATE INDEX ix_subscriptions_primary_key ON resources (service_id, (body->'properties'->>'primaryKey')) WHERE kind = 'subscriptions';
         CREATE INDEX ix_subscriptions_secondary_key ON resources (service_id, (body->'properties'->>'secondaryKey')) WHERE kind = 'subscriptions';
+        """,
+        """
+        ALTER TABLE services ADD COLUMN deleted_at TIMESTAMPTZ NULL;
         """,
     ];
 

@@ -16,7 +16,7 @@ internal static class ResourceSql
 {
     public static string SelectRows(SqlDialect d) =>
         $"SELECT s.id, r.kind, r.rel_id, {d.BodyAsText.Replace("body", "r.body", StringComparison.Ordinal)}, r.version, r.created_at, r.updated_at " +
-        "FROM resources r JOIN services s ON s.service_id = r.service_id";
+        "FROM resources r JOIN services s ON s.service_id = r.service_id AND s.deleted_at IS NULL";
 
     /// <summary>A stored kind name as its declaration (the service's, or one of the catalog's).</summary>
     public static ResourceKind Kind(string name) =>
@@ -108,7 +108,7 @@ internal static class ResourceSql
         }
 
         var predicate = string.Join(" AND ", where);
-        cmd.CommandText = $"SELECT count(*) FROM resources r JOIN services s ON s.service_id = r.service_id WHERE {predicate}";
+        cmd.CommandText = $"SELECT count(*) FROM resources r JOIN services s ON s.service_id = r.service_id AND s.deleted_at IS NULL WHERE {predicate}";
         var total = Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
         if (total == 0 || q.Skip >= total)
         {

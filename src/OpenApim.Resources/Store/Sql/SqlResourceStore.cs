@@ -144,7 +144,7 @@ internal sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : 
     {
         await using var c = await dialect.OpenAsync(ct);
         await using var cmd = ResourceSql.Command(c, null, "");
-        cmd.CommandText = $"SELECT r.path, r.version FROM resources r JOIN services s ON s.service_id = r.service_id WHERE s.key = @s AND r.kind IN ({SqlDialect.InList(cmd, "k", kinds.Select(k => k.Path))})";
+        cmd.CommandText = $"SELECT r.path, r.version FROM resources r JOIN services s ON s.service_id = r.service_id AND s.deleted_at IS NULL WHERE s.key = @s AND r.kind IN ({SqlDialect.InList(cmd, "k", kinds.Select(k => k.Path))})";
         SqlDialect.Param(cmd, "@s", service.Key);
         var result = new Dictionary<string, long>(StringComparer.Ordinal);
         await using var r = await cmd.ExecuteReaderAsync(ct);
@@ -162,7 +162,7 @@ internal sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : 
         await using var cmd = ResourceSql.Command(c, null, "");
         cmd.CommandText =
             $"SELECT r.path, r.rel_id, r.parent, r.kind, r.name, r.display_name, {dialect.BodyAsText.Replace("body", "r.body", StringComparison.Ordinal)}, r.created_at, r.updated_at, r.version " +
-            $"FROM resources r JOIN services s ON s.service_id = r.service_id WHERE s.key = @s AND r.version > @after AND r.kind IN ({SqlDialect.InList(cmd, "k", kinds.Select(k => k.Path))})";
+            $"FROM resources r JOIN services s ON s.service_id = r.service_id AND s.deleted_at IS NULL WHERE s.key = @s AND r.version > @after AND r.kind IN ({SqlDialect.InList(cmd, "k", kinds.Select(k => k.Path))})";
         SqlDialect.Param(cmd, "@s", service.Key);
         SqlDialect.Param(cmd, "@after", afterVersion);
         await using var r = await cmd.ExecuteReaderAsync(ct);
@@ -178,7 +178,7 @@ internal sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : 
     public async Task<IReadOnlyDictionary<ServiceRef, long>> GetEpochsAsync(CancellationToken ct)
     {
         await using var c = await dialect.OpenAsync(ct);
-        await using var cmd = ResourceSql.Command(c, null, "SELECT id, epoch FROM services");
+        await using var cmd = ResourceSql.Command(c, null, "SELECT id, epoch FROM services WHERE deleted_at IS NULL");
         await using var r = await cmd.ExecuteReaderAsync(ct);
         var result = new Dictionary<ServiceRef, long>();
         while (await r.ReadAsync(ct))

@@ -68,6 +68,15 @@ internal sealed class SqlResourceWriter(SqlDialect dialect, DbConnection c, DbTr
             : existing with { Body = row.Body, Version = version, UpdatedAt = now };
     }
 
+    public async Task SoftDeleteServiceAsync(CancellationToken ct)
+    {
+        // A tombstone key frees the live key for nothing (the name stays unique through the service row) and matches no lookup.
+        await using var cmd = ResourceSql.Command(c, tx, "UPDATE services SET key = '#deleted/' || CAST(service_id AS TEXT), deleted_at = @now WHERE service_id = @service");
+        SqlDialect.Param(cmd, "@now", time.GetUtcNow());
+        SqlDialect.Param(cmd, "@service", serviceId);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     public async Task<int> DeleteTreeAsync(EntityAddress address, CancellationToken ct)
     {
         Own(address);

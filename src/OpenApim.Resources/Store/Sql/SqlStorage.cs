@@ -7,13 +7,14 @@ namespace OpenApim.Resources.Store.Sql;
 /// <summary>The stores on one SQL database (SQLite or PostgreSQL), registered together; the implementations stay internal.</summary>
 public static class SqlStorage
 {
-    /// <summary>Registers the resource, operation, directory and usage stores on <paramref name="dialect"/>'s database.</summary>
+    /// <summary>Registers the resource, deleted-service, operation, directory and usage stores on <paramref name="dialect"/>'s database.</summary>
     public static IServiceCollection AddSqlStores(this IServiceCollection services, SqlDialect dialect)
     {
         services.AddSingleton(dialect);
         services.AddSingleton<IResourceStore>(sp => new SqlResourceStore(dialect, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IOperationStore>(sp => new SqlOperationStore(dialect, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IDirectoryStore>(new SqlDirectoryStore(dialect));
+        services.AddSingleton<IDeletedServiceStore>(new SqlDeletedServiceStore(dialect));
         services.AddSingleton<IUsageStore>(new SqlUsageStore(dialect));
         return services;
     }
