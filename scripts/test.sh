@@ -4,7 +4,8 @@
 #  2. starts a throwaway PostgreSQL cluster and Azurite on free loopback ports;
 #  3. runs the xunit suite (integration tests on SQLite and PostgreSQL);
 #  4. starts OpenApim as a real process (SQLite, then PostgreSQL) and runs the conformance
-#     suite (node --test with the official Azure SDKs) against it.
+#     suites against it: node --test with the official JS SDKs, then the Azure CLI (Debian's azure-cli)
+#     and the Python SDK (Debian's python3-azure), installed here with apt when missing.
 # Everything it starts is stopped and removed on exit, also on failure.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,6 +23,13 @@ fail_setup() { echo "SETUP FAILED: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
 
 step "Installing Node test tools (npm ci)"
 (cd tests/conformance && npm ci --no-audit --no-fund --loglevel=error) || fail_setup "npm ci"
+
+step "Installing the Azure CLI and the Python SDK (apt: azure-cli python3-azure)"
+if ! command -v az >/dev/null || ! /usr/bin/python3 -c "import azure.mgmt.apimanagement, azure.identity, azure.storage.blob" 2>/dev/null; then
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  ($SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq azure-cli python3-azure >/dev/null) || fail_setup "apt-get install azure-cli python3-azure"
+fi
+az version --query '"azure-cli"' -o tsv 2>/dev/null | sed 's/^/az /'
 
 step "Building"
 dotnet build OpenApim.slnx -c Debug -nologo -clp:ErrorsOnly || fail_setup "dotnet build"
@@ -46,44 +54,75 @@ else
   FAILED=$((FAILED + 1))
 fi
 
-# run_conformance NAME [server flags...]: one OpenApim process and the node suite against it.
-run_conformance() {
-  local name=$1; shift
-  local data="$WORK/server-$name"
-  mkdir -p "$data"
-  # A short backup lifetime lets the suite check expiry; every other restore happens within seconds of its backup.
-  OPENAPIM_BLOB_ENDPOINT_TEMPLATE="$AZURITE_URL/{account}" OPENAPIM_BACKUP_LIFETIME="00:00:08" \
-    dotnet src/OpenApim.Server/bin/Debug/net10.0/OpenApim.Server.dll --data-dir "$data" --management-port 0 --gateway-port 0 "$@" \
+# start_server NAME LIFETIME [server flags...]: one OpenApim process (backups to Azurite); sets SERVER_PID and SERVER_DATA.
+start_server() {
+  local name=$1 lifetime=$2; shift 2
+  SERVER_DATA="$WORK/server-$name"
+  mkdir -p "$SERVER_DATA"
+  OPENAPIM_BLOB_ENDPOINT_TEMPLATE="$AZURITE_URL/{account}" OPENAPIM_BACKUP_LIFETIME="$lifetime" \
+    dotnet src/OpenApim.Server/bin/Debug/net10.0/OpenApim.Server.dll --data-dir "$SERVER_DATA" --management-port 0 --gateway-port 0 "$@" \
     >"$WORK/server-$name.log" 2>&1 &
-  local pid=$!
-  add_cleanup "kill $pid"
-  if ! wait_for_line "$WORK/server-$name.log" "OpenApim ready" "$pid" 30; then
-    FAILED=$((FAILED + 1))
-    return
-  fi
+  SERVER_PID=$!
+  add_cleanup "kill $SERVER_PID"
+  wait_for_line "$WORK/server-$name.log" "OpenApim ready" "$SERVER_PID" 30
+}
 
-  (cd tests/conformance && OPENAPIM_ENDPOINTS="$data/endpoints.json" AZURITE_URL="$AZURITE_URL" OPENAPIM_TEST_BACKUP_LIFETIME_MS=8000 \
-    NODE_EXTRA_CA_CERTS="$(node -e "console.log(require('$data/endpoints.json').certificatePath)")" \
-    node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
-      --test-reporter=tap --test-reporter-destination="$WORK/conformance-$name.tap")
+# count LOG SUITE: adds the '# pass N' / '# fail N' lines of LOG to the totals (a suite that printed none failed).
+count() {
   local c_pass c_fail
-  c_pass=$(grep -E '^# pass ' "$WORK/conformance-$name.tap" | awk '{print $3}')
-  c_fail=$(grep -E '^# fail ' "$WORK/conformance-$name.tap" | awk '{print $3}')
+  c_pass=$(grep -E '^# pass ' "$1" | tail -1 | awk '{print $3}')
+  c_fail=$(grep -E '^# fail ' "$1" | tail -1 | awk '{print $3}')
   c_pass=${c_pass:-0}; c_fail=${c_fail:-1}
   PASSED=$((PASSED + c_pass))
   FAILED=$((FAILED + c_fail))
-  echo "conformance ($name): $c_pass passed, $c_fail failed"
-  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
-  if [ "$c_fail" != 0 ]; then tail -50 "$WORK/server-$name.log"; fi
+  echo "$2: $c_pass passed, $c_fail failed"
+  [ "$c_fail" = 0 ]
 }
 
-step "Conformance: official Azure SDKs against OpenApim on SQLite"
+# run_conformance NAME [server flags...]: the node suite (official JS SDKs) against its own server.
+run_conformance() {
+  local name=$1; shift
+  # A short backup lifetime lets the suite check expiry; every other restore happens within seconds of its backup.
+  if ! start_server "js-$name" "00:00:08" "$@"; then FAILED=$((FAILED + 1)); return; fi
+  (cd tests/conformance && OPENAPIM_ENDPOINTS="$SERVER_DATA/endpoints.json" AZURITE_URL="$AZURITE_URL" OPENAPIM_TEST_BACKUP_LIFETIME_MS=8000 \
+    NODE_EXTRA_CA_CERTS="$(node -e "console.log(require('$SERVER_DATA/endpoints.json').certificatePath)")" \
+    node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
+      --test-reporter=tap --test-reporter-destination="$WORK/conformance-$name.tap")
+  count "$WORK/conformance-$name.tap" "conformance JS SDKs ($name)" || tail -50 "$WORK/server-js-$name.log"
+  kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null
+}
+
+# run_clients NAME [server flags...]: the Azure CLI and the Python SDK, as Debian packages them, against their own server.
+run_clients() {
+  local name=$1; shift
+  if ! start_server "clients-$name" "30.00:00:00" "$@"; then FAILED=$((FAILED + 1)); return; fi
+  local client
+  for client in test_azure_cli test_python_sdk; do
+    (cd tests/clients && OPENAPIM_ENDPOINTS="$SERVER_DATA/endpoints.json" AZURITE_URL="$AZURITE_URL" /usr/bin/python3 openapim.py "$client") \
+      >"$WORK/$client-$name.log" 2>&1
+    cat "$WORK/$client-$name.log"
+    count "$WORK/$client-$name.log" "$client ($name)" || tail -50 "$WORK/server-clients-$name.log"
+  done
+  kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null
+}
+
+new_database() {
+  local db="openapim_$1_$$"
+  "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE $db" >/dev/null || FAILED=$((FAILED + 1))
+  echo "Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=$db"
+}
+
+step "Conformance: official JS SDKs against OpenApim on SQLite"
 run_conformance sqlite
 
-step "Conformance: official Azure SDKs against OpenApim on PostgreSQL"
-PGDB="openapim_conformance_$$"
-"$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE $PGDB" >/dev/null || FAILED=$((FAILED + 1))
-run_conformance postgres --postgres "Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=$PGDB"
+step "Conformance: official JS SDKs against OpenApim on PostgreSQL"
+run_conformance postgres --postgres "$(new_database conformance)"
+
+step "Clients: Azure CLI and Python SDK against OpenApim on SQLite"
+run_clients sqlite
+
+step "Clients: Azure CLI and Python SDK against OpenApim on PostgreSQL"
+run_clients postgres --postgres "$(new_database clients)"
 
 echo
 echo "$PASSED passed, $FAILED failed"

@@ -37,6 +37,8 @@ public sealed class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // As in-process servers: services start empty unless a test asks for Azure's defaults.
+        info.Environment["OPENAPIM_SERVICE_DEFAULTS"] = "none";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             info.Environment[name] = value;
