@@ -89,6 +89,13 @@ public sealed partial class OperationRunner(
         var now = time.GetUtcNow();
         foreach (var op in await operations.ClaimExpiredAsync(NodeId, expiredBefore, now + Lease, ct))
         {
+            // This node's own run, late renewing its lease (a busy machine): the claim renewed it; a second run would
+            // work on the same files beside the first.
+            if (_running.ContainsKey(op.Id))
+            {
+                continue;
+            }
+
             if (op.Resumable && _handlers.ContainsKey(op.Kind))
             {
                 LogResuming(logger, op.Kind, op.Id, op.ServiceId);
@@ -104,7 +111,11 @@ public sealed partial class OperationRunner(
 
     private void Launch(OperationRecord record)
     {
-        _running[record.Id] = Task.Run(() => RunAsync(record));
+        var run = new Task<Task>(() => RunAsync(record));
+        if (_running.TryAdd(record.Id, run.Unwrap()))
+        {
+            run.Start(TaskScheduler.Default);
+        }
     }
 
     private async Task RunAsync(OperationRecord record)
