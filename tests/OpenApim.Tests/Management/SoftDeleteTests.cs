@@ -63,6 +63,36 @@ public abstract class SoftDeleteTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task The_gateway_stops_serving_a_deleted_service_and_serves_it_again_once_undeleted()
+    {
+        await using var backend = await EchoBackend.StartAsync();
+        var name = Names.Unique("softgw");
+        var service = await Arm.CreateServiceAsync(name);
+        await Arm.CreateAsync($"{service}/apis/orders", new JsonObject { ["path"] = "orders", ["serviceUrl"] = backend.Url });
+        await Arm.CreateAsync($"{service}/apis/orders/operations/get", new JsonObject { ["displayName"] = "get", ["method"] = "GET", ["urlTemplate"] = "/{id}",
+            ["templateParameters"] = new JsonArray(new JsonObject { ["name"] = "id", ["type"] = "string" }) });
+        var key = "gw-key-" + name;
+        await Arm.CreateAsync($"{service}/subscriptions/s1", new JsonObject { ["displayName"] = "s1", ["scope"] = "/apis", ["state"] = "active", ["primaryKey"] = key });
+        using var gateway = new HttpClient { BaseAddress = new Uri(fixture.Server.Endpoints["gatewayUrl"]!.GetValue<string>()) };
+
+        async Task<HttpStatusCode> CallAsync()
+        {
+            await fixture.Server.App.Services.RefreshGatewayAsync();
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/orders/42");
+            request.Headers.Host = $"{name}.localhost";
+            request.Headers.Add("Ocp-Apim-Subscription-Key", key);
+            using var response = await gateway.SendAsync(request);
+            return response.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await CallAsync());
+        await Arm.DeleteAsync(service);
+        Assert.Equal(HttpStatusCode.NotFound, await CallAsync());
+        Assert.Equal(HttpStatusCode.OK, (await Arm.PutAsync(service, Restore())).Status);
+        Assert.Equal(HttpStatusCode.OK, await CallAsync());
+    }
+
+    [Fact]
     public async Task A_purged_service_is_gone_and_its_name_is_free()
     {
         var name = Names.Unique("purge");
