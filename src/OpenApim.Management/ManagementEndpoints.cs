@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using OpenApim.Http;
+using OpenApim.Management.Changes;
 using OpenApim.Management.ApiImport;
 using OpenApim.Management.Entities;
 using OpenApim.Management.Operations;
@@ -41,6 +42,7 @@ public static class ManagementEndpoints
         .AddSingleton<SubscriptionEndpoints>()
         .AddSingleton<ServiceHostnames>()
         .AddSingleton<EntityEndpoints>()
+        .AddSingleton<ChangeFeedEndpoints>()
         .AddSingleton<OperationEndpoints>()
         .AddSingleton<ReportEndpoints>();
     }
@@ -65,6 +67,7 @@ public static class ManagementEndpoints
         var services = apim.MapGroup("/resourceGroups/{resourceGroup}/providers/Microsoft.ApiManagement/service");
         OperationEndpoints.Map(services);
         ReportEndpoints.Map(services);
+        ChangeFeedEndpoints.Map(services);
         EntityEndpoints.Map(services);
     }
 }

@@ -1,4 +1,6 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Http;
+using OpenApim.Resources.Store.Journal;
 
 namespace OpenApim.Identity.Access;
 
@@ -14,4 +16,18 @@ public static class Caller
     /// <summary>The client id for applications, else the subject.</summary>
     public static string Name(ClaimsPrincipal user) =>
         user.FindFirst("appid")?.Value ?? user.FindFirst("azp")?.Value ?? user.FindFirst("sub")?.Value ?? "unknown";
+
+    /// <summary>The journal's view of the request's caller: object id, application id, client address, request id.</summary>
+    public static ChangeActor Actor(HttpContext context)
+    {
+        var user = context.User;
+        var authenticated = user.Identity?.IsAuthenticated == true;
+        return new ChangeActor(
+            authenticated ? NullIfEmpty(ObjectId(user)) : null,
+            authenticated ? user.FindFirst("appid")?.Value ?? user.FindFirst("azp")?.Value : null,
+            context.Connection.RemoteIpAddress?.ToString(),
+            context.TraceIdentifier);
+    }
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 }

@@ -7,6 +7,7 @@ using OpenApim.Gateway;
 using OpenApim.Gateway.Configuration;
 using OpenApim.Http;
 using OpenApim.Identity;
+using OpenApim.Identity.Access;
 using OpenApim.Identity.Applications;
 using OpenApim.Identity.Hosting;
 using OpenApim.Management;
@@ -14,6 +15,7 @@ using OpenApim.Management.ApiImport;
 using OpenApim.Resources.Arm;
 using OpenApim.Resources.Hosting;
 using OpenApim.Resources.Operations;
+using OpenApim.Resources.Store.Journal;
 using OpenApim.Resources.Store.Sql;
 using OpenApim.Server.Configuration;
 
@@ -123,6 +125,12 @@ internal static class OpenApimHost
         app.UseArmScopes();
         app.UseRouting();
         app.UseAuthentication();
+        app.Use(async (context, next) =>
+        {
+            // Every journal record a request causes names who made it.
+            using var actor = ChangeActor.Use(Caller.Actor(context));
+            await next(context);
+        });
         app.UseAuthorization();
         app.MapIdentity();
         app.MapManagement(IdentityModule.Policy);

@@ -99,6 +99,23 @@ internal static class Migrations
         """
         ALTER TABLE services ADD COLUMN deleted_at TEXT NULL;
         """,
+        """
+        CREATE TABLE journal (
+            seq INTEGER NOT NULL PRIMARY KEY,
+            service_key TEXT NULL,
+            service_id TEXT NULL,
+            kind TEXT NOT NULL,
+            rel_id TEXT NOT NULL,
+            op TEXT NOT NULL,
+            body TEXT NULL,
+            version INTEGER NULL,
+            at TEXT NOT NULL,
+            actor TEXT NULL
+        );
+        CREATE INDEX ix_journal_service ON journal (service_key, seq);
+        CREATE TABLE journal_meta (id INTEGER NOT NULL PRIMARY KEY, seq INTEGER NOT NULL);
+        INSERT INTO journal_meta (id, seq) VALUES (1, 0);
+        """,
     ];
 
     public static readonly IReadOnlyList<string> Postgres =
@@ -189,6 +206,23 @@ internal static class Migrations
         """,
         """
         ALTER TABLE services ADD COLUMN deleted_at TIMESTAMPTZ NULL;
+        """,
+        """
+        CREATE TABLE journal (
+            seq BIGINT NOT NULL PRIMARY KEY,
+            service_key TEXT COLLATE "C" NULL,
+            service_id TEXT NULL,
+            kind TEXT NOT NULL,
+            rel_id TEXT NOT NULL,
+            op TEXT NOT NULL,
+            body TEXT NULL,
+            version BIGINT NULL,
+            at TIMESTAMPTZ NOT NULL,
+            actor TEXT NULL
+        );
+        CREATE INDEX ix_journal_service ON journal (service_key, seq);
+        CREATE TABLE journal_meta (id INTEGER NOT NULL PRIMARY KEY, seq BIGINT NOT NULL);
+        INSERT INTO journal_meta (id, seq) VALUES (1, 0);
         """,
     ];
 

@@ -1,11 +1,12 @@
 using System.Data.Common;
 using System.Text.Json.Nodes;
 using OpenApim.Resources.Arm;
+using OpenApim.Resources.Store.Journal;
 
 namespace OpenApim.Resources.Store.Sql;
 
 /// <summary>Soft-deleted services: <c>services</c> rows with <c>deleted_at</c> set and a tombstone key.</summary>
-internal sealed class SqlDeletedServiceStore(SqlDialect dialect) : IDeletedServiceStore
+internal sealed class SqlDeletedServiceStore(SqlDialect dialect, TimeProvider time) : IDeletedServiceStore
 {
     private string Select => $"SELECT s.service_id, s.id, s.deleted_at, {dialect.BodyAsText.Replace("body", "r.body", StringComparison.Ordinal)} " +
         "FROM services s JOIN resources r ON r.service_id = s.service_id AND r.path = '' WHERE s.deleted_at IS NOT NULL";
@@ -31,6 +32,11 @@ internal sealed class SqlDeletedServiceStore(SqlDialect dialect) : IDeletedServi
         await using var c = await dialect.OpenAsync(ct);
         await using var tx = await dialect.BeginWriteAsync(c, ct);
         var purged = await PurgeAsync(c, tx, deleted.StoreId, ct);
+        if (purged)
+        {
+            await SqlJournal.AppendAsync(c, tx, [Change(deleted, ChangeOperation.Purge)], time.GetUtcNow(), ct);
+        }
+
         await tx.CommitAsync(ct);
         return purged;
     }
@@ -51,6 +57,11 @@ internal sealed class SqlDeletedServiceStore(SqlDialect dialect) : IDeletedServi
         SqlDialect.Param(back, "@key", deleted.Service.Key);
         SqlDialect.Param(back, "@id", deleted.StoreId);
         var restored = await back.ExecuteNonQueryAsync(ct) == 1;
+        if (restored)
+        {
+            await SqlJournal.AppendAsync(c, tx, [Change(deleted, ChangeOperation.Undelete)], time.GetUtcNow(), ct);
+        }
+
         await tx.CommitAsync(ct);
         return restored;
     }
@@ -65,6 +76,9 @@ internal sealed class SqlDeletedServiceStore(SqlDialect dialect) : IDeletedServi
 
         return purged;
     }
+
+    private static PendingChange Change(DeletedService deleted, string operation) =>
+        new(deleted.Service.Key, deleted.Service.Id, Model.ResourceKind.Service.Path, "", operation, null, null);
 
     private static async Task<bool> PurgeAsync(DbConnection c, DbTransaction tx, long serviceId, CancellationToken ct)
     {

@@ -1,10 +1,14 @@
 using System.Data.Common;
 using System.Text.Json.Nodes;
+using OpenApim.Resources.Store.Journal;
 
 namespace OpenApim.Resources.Store.Sql;
 
-/// <summary>The directory table over either SQL dialect.</summary>
-internal sealed class SqlDirectoryStore(SqlDialect dialect) : IDirectoryStore
+/// <summary>
+/// The directory table over either SQL dialect. Every write journals a record (kind <c>directory/{kind}</c>, no body:
+/// app registrations hold secret hashes) in its own transaction.
+/// </summary>
+internal sealed class SqlDirectoryStore(SqlDialect dialect, TimeProvider time) : IDirectoryStore
 {
     private const string Columns = "kind, id, principal, body";
 
@@ -36,20 +40,21 @@ internal sealed class SqlDirectoryStore(SqlDialect dialect) : IDirectoryStore
         return await ReadAllAsync(cmd, ct);
     }
 
-    public async Task<bool> CreateAsync(DirectoryEntry entry, CancellationToken ct)
-    {
-        await using var c = await dialect.OpenAsync(ct);
-        await using var cmd = Write(c, null, "INSERT INTO directory (kind, id, principal, body) VALUES (@k, @i, @p, @b) ON CONFLICT (kind, id) DO NOTHING", entry);
-        return await cmd.ExecuteNonQueryAsync(ct) == 1;
-    }
+    public Task<bool> CreateAsync(DirectoryEntry entry, CancellationToken ct) =>
+        InTransactionAsync(async (c, tx) =>
+        {
+            await using var cmd = Write(c, tx, "INSERT INTO directory (kind, id, principal, body) VALUES (@k, @i, @p, @b) ON CONFLICT (kind, id) DO NOTHING", entry);
+            return await cmd.ExecuteNonQueryAsync(ct) == 1 ? [Change(entry.Kind, entry.Id, ChangeOperation.Upsert)] : null;
+        }, ct);
 
-    public async Task PutAsync(DirectoryEntry entry, CancellationToken ct)
-    {
-        await using var c = await dialect.OpenAsync(ct);
-        await using var cmd = Write(c, null,
-            "INSERT INTO directory (kind, id, principal, body) VALUES (@k, @i, @p, @b) ON CONFLICT (kind, id) DO UPDATE SET principal = excluded.principal, body = excluded.body", entry);
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
+    public Task PutAsync(DirectoryEntry entry, CancellationToken ct) =>
+        InTransactionAsync(async (c, tx) =>
+        {
+            await using var cmd = Write(c, tx,
+                "INSERT INTO directory (kind, id, principal, body) VALUES (@k, @i, @p, @b) ON CONFLICT (kind, id) DO UPDATE SET principal = excluded.principal, body = excluded.body", entry);
+            await cmd.ExecuteNonQueryAsync(ct);
+            return [Change(entry.Kind, entry.Id, ChangeOperation.Upsert)];
+        }, ct);
 
     public async Task<DirectoryEntry?> UpdateAsync(string kind, string id, Func<DirectoryEntry, DirectoryEntry> change, CancellationToken ct)
     {
@@ -67,27 +72,62 @@ internal sealed class SqlDirectoryStore(SqlDialect dialect) : IDirectoryStore
             await cmd.ExecuteNonQueryAsync(ct);
         }
 
+        await SqlJournal.AppendAsync(c, tx, [Change(kind, id, ChangeOperation.Upsert)], time.GetUtcNow(), ct);
         await tx.CommitAsync(ct);
         return next;
     }
 
-    public async Task<bool> DeleteAsync(string kind, string id, CancellationToken ct)
-    {
-        await using var c = await dialect.OpenAsync(ct);
-        await using var cmd = ResourceSql.Command(c, null, "DELETE FROM directory WHERE kind = @k AND id = @i");
-        SqlDialect.Param(cmd, "@k", kind);
-        SqlDialect.Param(cmd, "@i", id);
-        return await cmd.ExecuteNonQueryAsync(ct) == 1;
-    }
+    public Task<bool> DeleteAsync(string kind, string id, CancellationToken ct) =>
+        InTransactionAsync(async (c, tx) =>
+        {
+            await using var cmd = ResourceSql.Command(c, tx, "DELETE FROM directory WHERE kind = @k AND id = @i");
+            SqlDialect.Param(cmd, "@k", kind);
+            SqlDialect.Param(cmd, "@i", id);
+            return await cmd.ExecuteNonQueryAsync(ct) == 1 ? [Change(kind, id, ChangeOperation.Delete)] : null;
+        }, ct);
 
     public async Task<int> DeleteByPrincipalAsync(string kind, string principal, CancellationToken ct)
     {
-        await using var c = await dialect.OpenAsync(ct);
-        await using var cmd = ResourceSql.Command(c, null, "DELETE FROM directory WHERE kind = @k AND principal = @p");
-        SqlDialect.Param(cmd, "@k", kind);
-        SqlDialect.Param(cmd, "@p", principal);
-        return await cmd.ExecuteNonQueryAsync(ct);
+        var deleted = 0;
+        await InTransactionAsync(async (c, tx) =>
+        {
+            var ids = new List<string>();
+            await using (var select = ResourceSql.Command(c, tx, "SELECT id FROM directory WHERE kind = @k AND principal = @p"))
+            {
+                SqlDialect.Param(select, "@k", kind);
+                SqlDialect.Param(select, "@p", principal);
+                await using var r = await select.ExecuteReaderAsync(ct);
+                while (await r.ReadAsync(ct))
+                {
+                    ids.Add(r.GetString(0));
+                }
+            }
+
+            await using var cmd = ResourceSql.Command(c, tx, "DELETE FROM directory WHERE kind = @k AND principal = @p");
+            SqlDialect.Param(cmd, "@k", kind);
+            SqlDialect.Param(cmd, "@p", principal);
+            deleted = await cmd.ExecuteNonQueryAsync(ct);
+            return ids.Select(id => Change(kind, id, ChangeOperation.Delete)).ToList();
+        }, ct);
+        return deleted;
     }
+
+    /// <summary>Runs one write and journals what it reports (null: nothing changed) in the same transaction.</summary>
+    private async Task<bool> InTransactionAsync(Func<DbConnection, DbTransaction, Task<List<PendingChange>?>> write, CancellationToken ct)
+    {
+        await using var c = await dialect.OpenAsync(ct);
+        await using var tx = await dialect.BeginWriteAsync(c, ct);
+        var changes = await write(c, tx);
+        if (changes is not null)
+        {
+            await SqlJournal.AppendAsync(c, tx, changes, time.GetUtcNow(), ct);
+        }
+
+        await tx.CommitAsync(ct);
+        return changes is not null;
+    }
+
+    private static PendingChange Change(string kind, string id, string operation) => new(null, null, $"directory/{kind}", id, operation, null, null);
 
     private static async Task<DirectoryEntry?> GetAsync(DbConnection c, DbTransaction? tx, string kind, string id, string suffix, CancellationToken ct)
     {

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using OpenApim.Resources.Arm;
 using OpenApim.Resources.Model;
 using OpenApim.Resources.Operations;
+using OpenApim.Resources.Store.Journal;
 
 namespace OpenApim.Resources.Store.Sql;
 
@@ -61,6 +62,7 @@ internal sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : 
 
         var writer = new SqlResourceWriter(dialect, c, tx, service, serviceId, epoch, time);
         var result = await work(writer);
+        await SqlJournal.AppendAsync(c, tx, writer.Changes, time.GetUtcNow(), ct);
         await tx.CommitAsync(ct);
         return result;
     }
@@ -136,6 +138,9 @@ internal sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : 
             await up.ExecuteNonQueryAsync(ct);
         }
 
+        // A restore is one marked change set, not a record per row: readers reload the service.
+        await SqlJournal.AppendAsync(c, tx, [new PendingChange(service.Key, service.Id, ResourceKind.Service.Path, "", ChangeOperation.Restore,
+            new JsonObject { ["deleted"] = deleted, ["inserted"] = inserted, ["kinds"] = new JsonArray([.. replacedKinds.Select(k => (JsonNode)k.Path)]) }, version)], time.GetUtcNow(), ct);
         await tx.CommitAsync(ct);
         return new RestoreCounts(deleted, inserted, epoch);
     }

@@ -1,7 +1,11 @@
 using System.Data.Common;
 using OpenApim.Resources.Arm;
 using OpenApim.Resources.Kinds;
+using System.Text.Json.Nodes;
+using OpenApim.Resources.Kinds.Schema;
+using OpenApim.Resources.Kinds.Service;
 using OpenApim.Resources.Model;
+using OpenApim.Resources.Store.Journal;
 
 namespace OpenApim.Resources.Store.Sql;
 
@@ -9,6 +13,9 @@ namespace OpenApim.Resources.Store.Sql;
 internal sealed class SqlResourceWriter(SqlDialect dialect, DbConnection c, DbTransaction tx, ServiceRef service, long serviceId, long epoch, TimeProvider time) : IResourceWriter
 {
     public ServiceRef Service => service;
+
+    /// <summary>What this transaction changed, for the journal (appended just before the commit).</summary>
+    public List<PendingChange> Changes { get; } = [];
 
     public long Epoch => epoch;
 
@@ -63,6 +70,7 @@ internal sealed class SqlResourceWriter(SqlDialect dialect, DbConnection c, DbTr
             await id.ExecuteNonQueryAsync(ct);
         }
 
+        Changes.Add(new PendingChange(service.Key, service.Id, address.Kind.Path, address.RelativeId, ChangeOperation.Upsert, WithoutSecrets(address, row.Body), version));
         return existing is null
             ? new StoredResource(address, row.Body, version, now, now)
             : existing with { Body = row.Body, Version = version, UpdatedAt = now };
@@ -75,6 +83,24 @@ internal sealed class SqlResourceWriter(SqlDialect dialect, DbConnection c, DbTr
         SqlDialect.Param(cmd, "@now", time.GetUtcNow());
         SqlDialect.Param(cmd, "@service", serviceId);
         await cmd.ExecuteNonQueryAsync(ct);
+        Changes.Add(new PendingChange(service.Key, service.Id, ResourceKind.Service.Path, "", ChangeOperation.SoftDelete, null, null));
+    }
+
+    /// <summary>The row as the journal keeps it: without the values its kind declares secret (they stay in the table only).</summary>
+    private static JsonObject WithoutSecrets(EntityAddress address, JsonObject body)
+    {
+        if (address.IsService)
+        {
+            return ServiceKind.WithoutSecrets(body);
+        }
+
+        var copy = (JsonObject)body.DeepClone();
+        if (copy["properties"] is JsonObject properties)
+        {
+            SchemaValidator.RemoveSecrets(properties, address.Kind.Properties);
+        }
+
+        return copy;
     }
 
     public async Task<int> DeleteTreeAsync(EntityAddress address, CancellationToken ct)
@@ -88,7 +114,13 @@ internal sealed class SqlResourceWriter(SqlDialect dialect, DbConnection c, DbTr
         SqlDialect.Param(cmd, "@path", address.Path);
         SqlDialect.Param(cmd, "@low", low);
         SqlDialect.Param(cmd, "@high", high);
-        return await cmd.ExecuteNonQueryAsync(ct);
+        var deleted = await cmd.ExecuteNonQueryAsync(ct);
+        if (deleted > 0)
+        {
+            Changes.Add(new PendingChange(service.Key, service.Id, address.Kind.Path, address.RelativeId, ChangeOperation.Delete, null, null));
+        }
+
+        return deleted;
     }
 
     public async Task<IReadOnlyList<EntityAddress>> FindByValueAsync(ResourceKind kind, string propertyName, string value, CancellationToken ct)

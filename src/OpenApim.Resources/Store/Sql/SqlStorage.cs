@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using OpenApim.Resources.Operations;
+using OpenApim.Resources.Store.Journal;
 using OpenApim.Resources.Usage;
 
 namespace OpenApim.Resources.Store.Sql;
@@ -13,8 +14,10 @@ public static class SqlStorage
         services.AddSingleton(dialect);
         services.AddSingleton<IResourceStore>(sp => new SqlResourceStore(dialect, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IOperationStore>(sp => new SqlOperationStore(dialect, sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IDirectoryStore>(new SqlDirectoryStore(dialect));
-        services.AddSingleton<IDeletedServiceStore>(new SqlDeletedServiceStore(dialect));
+        services.AddSingleton<IDirectoryStore>(sp => new SqlDirectoryStore(dialect, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IDeletedServiceStore>(sp => new SqlDeletedServiceStore(dialect, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new SqlJournal(dialect, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IChangeJournal>(sp => sp.GetRequiredService<SqlJournal>());
         services.AddSingleton<IUsageStore>(new SqlUsageStore(dialect));
         return services;
     }

@@ -1,0 +1,152 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using OpenApim.Resources.Store.Journal;
+using OpenApim.Tests.Infrastructure;
+using static OpenApim.Tests.Identity.DirectoryClient;
+
+namespace OpenApim.Tests.Store;
+
+/// <summary>The change journal: every committed change once, in the same transaction, with its caller; gap-free sequence.</summary>
+public abstract class JournalTests(ServerFixture fixture)
+{
+    private ArmClient Admin => fixture.Arm;
+
+    private IChangeJournal Journal => fixture.Server.Service<IChangeJournal>();
+
+    private static async Task<List<JsonObject>> ChangesAsync(ArmClient arm, string service, long from = 0)
+    {
+        var all = new List<JsonObject>();
+        var page = await arm.GetAsync($"{service}/changes?from={from}&$top=1000");
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        all.AddRange(page.Json["value"]!.AsArray().Select(v => v!.AsObject()));
+        return all;
+    }
+
+    [Fact]
+    public async Task Every_change_appears_once_in_order_with_its_caller_and_without_secrets()
+    {
+        var group = Names.Unique("rg-journal");
+        var app = await Admin.CreateAppAsync();
+        await Admin.AssignAsync($"/subscriptions/{ArmClient.Subscription}/resourceGroups/{group}", Contributor, app.ObjectId);
+        using var arm = await fixture.Server.CreateArmClientAsync(app.AppId, app.Secret);
+        var service = ArmClient.ServicePath(Names.Unique("journal"), group);
+        Assert.Equal(HttpStatusCode.Created, (await arm.PutAsync(service, ArmClient.ServiceBody())).Status);
+        var afterCreate = (await ChangesAsync(arm, service)).Max(c => c["sequence"]!.GetValue<long>());
+
+        await arm.CreateAsync($"{service}/apis/orders", new JsonObject { ["path"] = "orders" });
+        await arm.PatchAsync($"{service}/apis/orders", new JsonObject { ["properties"] = new JsonObject { ["displayName"] = "Orders v2" } });
+        await arm.CreateAsync($"{service}/namedValues/token", new JsonObject { ["displayName"] = "token", ["value"] = "journal-secret-value", ["secret"] = true });
+        await arm.CreateAsync($"{service}/subscriptions/s1", new JsonObject { ["displayName"] = "s1", ["scope"] = "/apis", ["primaryKey"] = "journal-primary-key" });
+        await arm.PostAsync($"{service}/subscriptions/s1/regenerateSecondaryKey");
+        await arm.DeleteAsync($"{service}/apis/orders");
+
+        var changes = await ChangesAsync(arm, service, afterCreate);
+        Assert.Equal(
+            [("upsert", "apis/orders"), ("upsert", "apis/orders"), ("upsert", "namedValues/token"), ("upsert", "subscriptions/s1"), ("upsert", "subscriptions/s1"), ("delete", "apis/orders")],
+            changes.Select(c => (c["operation"]!.GetValue<string>(), c["resourceId"]!.GetValue<string>()[(service.Length + 1)..])));
+        var sequences = changes.Select(c => c["sequence"]!.GetValue<long>()).ToList();
+        Assert.Equal(sequences.Order(), sequences);
+        Assert.Equal(sequences.Count, sequences.Distinct().Count());
+        Assert.All(changes, c =>
+        {
+            Assert.Equal(app.AppId, c["caller"]!["appId"]!.GetValue<string>());
+            Assert.Equal(app.ObjectId, c["caller"]!["objectId"]!.GetValue<string>());
+            Assert.True(Guid.TryParse(c["caller"]!["requestId"]!.GetValue<string>(), out _));
+            Assert.Equal("127.0.0.1", c["caller"]!["clientAddress"]!.GetValue<string>());
+        });
+        Assert.Equal("Orders v2", changes[1]["properties"]!["displayName"]!.GetValue<string>());
+        Assert.False(string.IsNullOrEmpty(changes[1]["eTag"]!.GetValue<string>()));
+        Assert.Null(changes[5]["eTag"]);
+
+        var text = string.Join('\n', (await Journal.ReadAsync(null, 0, 10_000, CancellationToken.None)).Select(e => e.Body?.ToJsonString()));
+        Assert.DoesNotContain("journal-secret-value", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("journal-primary-key", text, StringComparison.Ordinal);
+        var feed = (await arm.GetAsync($"{service}/changes?from=0&$top=1000")).Body!.ToJsonString();
+        Assert.DoesNotContain("journal-secret-value", feed, StringComparison.Ordinal);
+        Assert.DoesNotContain("journal-primary-key", feed, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Directory_changes_soft_delete_and_restore_are_journaled_as_one_record_each()
+    {
+        var before = await Journal.LastSequenceAsync(CancellationToken.None);
+        var app = await Admin.CreateAppAsync();
+        var assignment = await Admin.AssignAsync($"/subscriptions/{ArmClient.Subscription}/resourceGroups/rg-dir", Reader, app.ObjectId);
+        var source = await Admin.CreateServiceAsync();
+        await Admin.CreateAsync($"{source}/apis/a", new JsonObject { ["path"] = "a" });
+        // The fixture's server backs up to its local storage account, container "backups".
+        var blob = Names.Unique("j") + ".apimbackup";
+        Assert.Equal(HttpStatusCode.OK, (await Admin.RunAsync($"{source}/backup", Azurite.StorageBody("backups", blob))).Final.Status);
+        var target = await Admin.CreateServiceAsync();
+        var marker = await Journal.LastSequenceAsync(CancellationToken.None);
+        Assert.Equal(HttpStatusCode.OK, (await Admin.RunAsync($"{target}/restore", Azurite.StorageBody("backups", blob))).Final.Status);
+        var restore = await ChangesAsync(Admin, target, marker);
+        Assert.Equal(["restore"], restore.Select(c => c["operation"]!.GetValue<string>()));
+        Assert.True(restore[0]["restore"]!["inserted"]!.GetValue<long>() > 0);
+
+        await Admin.DeleteAsync(source);
+        var name = source.Split('/')[^1];
+        await Admin.DeleteAsync($"/subscriptions/{ArmClient.Subscription}/providers/Microsoft.ApiManagement/locations/westeurope/deletedservices/{name}", ifMatch: null);
+
+        var entries = await Journal.ReadAsync(null, before, 10_000, CancellationToken.None);
+        Assert.Contains(entries, e => e.Kind == "directory/application" && e.RelativeId == app.AppId && e.Operation == ChangeOperation.Upsert);
+        Assert.Contains(entries, e => e.Kind == "directory/roleAssignment" && e.Operation == ChangeOperation.Upsert && assignment.EndsWith(e.RelativeId, StringComparison.OrdinalIgnoreCase));
+        Assert.Single(entries, e => e.ServiceId == source && e.Operation == ChangeOperation.SoftDelete);
+        Assert.Single(entries, e => e.ServiceId == source && e.Operation == ChangeOperation.Purge);
+        Assert.Equal(entries.Select(e => e.Sequence), Enumerable.Range(0, entries.Count).Select(i => before + 1 + i));
+    }
+
+    [Fact]
+    public async Task Concurrent_writers_leave_a_gap_free_sequence_that_a_tailing_reader_never_skips()
+    {
+        var services = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            services.Add(await Admin.CreateServiceAsync());
+        }
+
+        var start = await Journal.LastSequenceAsync(CancellationToken.None);
+        using var done = new CancellationTokenSource();
+        var seen = new List<long>();
+        var tail = Task.Run(async () =>
+        {
+            var position = start;
+            while (true)
+            {
+                var batch = await Journal.ReadAsync(null, position, 500, CancellationToken.None);
+                foreach (var entry in batch)
+                {
+                    Assert.Equal(position + 1, entry.Sequence);
+                    position = entry.Sequence;
+                    seen.Add(entry.Sequence);
+                }
+
+                if (batch.Count == 0)
+                {
+                    if (done.IsCancellationRequested)
+                    {
+                        return position;
+                    }
+
+                    await Task.Delay(5);
+                }
+            }
+        });
+
+        await Task.WhenAll(services.Select(async s =>
+        {
+            for (var n = 0; n < 25; n++)
+            {
+                Assert.Equal(HttpStatusCode.Created, (await Admin.PutAsync($"{s}/tags/t{n}", new JsonObject { ["properties"] = new JsonObject { ["displayName"] = $"t{n}" } })).Status);
+            }
+        }));
+        await done.CancelAsync();
+        var last = await tail;
+        Assert.Equal(await Journal.LastSequenceAsync(CancellationToken.None), last);
+        Assert.True(seen.Count >= 100, $"saw {seen.Count} records for 100 writes");
+    }
+}
+
+public sealed class JournalTestsOnSqlite(SqliteServer fixture) : JournalTests(fixture), IClassFixture<SqliteServer>;
+
+public sealed class JournalTestsOnPostgres(PostgresServer fixture) : JournalTests(fixture), IClassFixture<PostgresServer>;
