@@ -22,7 +22,12 @@ public static class ManagementEndpoints
     public static IServiceCollection AddManagement(this IServiceCollection services, ApiImportOptions? imports = null)
     {
         services.AddHttpClient(SpecLinks.ClientName)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                UseCookies = false,
+                ConnectCallback = SpecLinks.Connect(sp.GetRequiredService<ApiImportOptions>()),
+            });
         return services
         .AddSingleton(imports ?? new ApiImportOptions())
         .AddSingleton<SpecLinks>()

@@ -59,8 +59,8 @@ internal static class ApiExporter
     {
         var parameters = new JsonArray();
         AddParameters(parameters, o["templateParameters"], "path");
-        AddParameters(parameters, o["request"]?["queryParameters"], "query");
-        AddParameters(parameters, o["request"]?["headers"], "header");
+        AddParameters(parameters, (o["request"] as JsonObject)?["queryParameters"], "query");
+        AddParameters(parameters, (o["request"] as JsonObject)?["headers"], "header");
         var operation = new JsonObject
         {
             ["summary"] = o["displayName"].Text() ?? name,
@@ -68,15 +68,16 @@ internal static class ApiExporter
             ["operationId"] = name,
             ["parameters"] = parameters,
         };
-        if (o["request"]?["representations"] is JsonArray { Count: > 0 } requestBody)
+        var request = o["request"] as JsonObject;
+        if (request?["representations"] is JsonArray { Count: > 0 } requestBody)
         {
             operation["requestBody"] = new JsonObject { ["content"] = Content(requestBody) };
         }
 
         var responses = new JsonObject();
-        foreach (var response in o["responses"] as JsonArray ?? [])
+        foreach (var response in (o["responses"] as JsonArray ?? []).OfType<JsonObject>())
         {
-            if (response?["statusCode"] is JsonValue code)
+            if (response["statusCode"] is JsonValue code)
             {
                 var r = new JsonObject { ["description"] = response["description"].Text() ?? "" };
                 if (response["representations"] is JsonArray { Count: > 0 } representations)
@@ -94,14 +95,14 @@ internal static class ApiExporter
 
     private static void AddParameters(JsonArray into, JsonNode? list, string location)
     {
-        foreach (var parameter in list as JsonArray ?? [])
+        foreach (var parameter in (list as JsonArray ?? []).OfType<JsonObject>())
         {
-            if (parameter?["name"].Text() is not { } name)
+            if (parameter["name"].Text() is not { } name)
             {
                 continue;
             }
 
-            var schema = new JsonObject { ["type"] = parameter!["type"].Text() ?? "string" };
+            var schema = new JsonObject { ["type"] = parameter["type"].Text() ?? "string" };
             if (parameter["values"] is JsonArray { Count: > 0 } values)
             {
                 schema["enum"] = values.DeepClone();
@@ -126,20 +127,20 @@ internal static class ApiExporter
     private static JsonObject Content(JsonArray representations)
     {
         var content = new JsonObject();
-        foreach (var representation in representations)
+        foreach (var representation in representations.OfType<JsonObject>())
         {
-            if (representation?["contentType"].Text() is not { } contentType)
+            if (representation["contentType"].Text() is not { } contentType)
             {
                 continue;
             }
 
             var media = new JsonObject();
-            if (representation!["typeName"].Text() is { } typeName)
+            if (representation["typeName"].Text() is { } typeName)
             {
                 media["schema"] = new JsonObject { ["$ref"] = $"#/components/schemas/{typeName.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal)}" };
             }
 
-            if (representation["examples"]?["default"]?["value"] is { } example)
+            if (((representation["examples"] as JsonObject)?["default"] as JsonObject)?["value"] is { } example)
             {
                 media["example"] = example.DeepClone();
             }
@@ -156,8 +157,8 @@ internal static class ApiExporter
         var components = new JsonObject();
         foreach (var schema in schemas)
         {
-            var document = schema.Properties["document"];
-            var types = document?["components"]?["schemas"] as JsonObject ?? document?["definitions"] as JsonObject ?? schema.Properties["definitions"] as JsonObject;
+            var document = schema.Properties["document"] as JsonObject;
+            var types = (document?["components"] as JsonObject)?["schemas"] as JsonObject ?? document?["definitions"] as JsonObject ?? schema.Properties["definitions"] as JsonObject;
             foreach (var (name, type) in types ?? [])
             {
                 components[name] = RewriteRefs(type?.DeepClone());

@@ -14,6 +14,9 @@ internal static class ApiTranslator
 {
     public const string ComponentsContentType = "application/vnd.oai.openapi.components+json";
 
+    /// <summary>Most operations one import creates (they are written in one transaction).</summary>
+    public const int MaxOperations = 1000;
+
     private static readonly string[] Methods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
     public static ImportedApi Translate(JsonObject document, string schemaId)
@@ -40,6 +43,11 @@ internal static class ApiTranslator
             {
                 if (pathItem[method] is JsonObject operation)
                 {
+                    if (operations.Count == MaxOperations)
+                    {
+                        throw ArmErrors.Validation("properties.value", $"The specification has more than {MaxOperations} operations; API Management imports at most {MaxOperations} per API.");
+                    }
+
                     var name = UniqueName(names, operation["operationId"].Text(), method, path);
                     operations.Add(new ImportedChild(name, Operation(document, components, schemaId, name, method, path, operation, shared)));
                 }
@@ -93,7 +101,7 @@ internal static class ApiTranslator
 
         return new JsonObject
         {
-            ["displayName"] = Truncate(operation["summary"].Text() ?? operation["operationId"].Text() ?? $"{method.ToUpperInvariant()} {path}", 300),
+            ["displayName"] = Truncate(operation["summary"].Text(), 300) ?? Truncate(operation["operationId"].Text(), 300) ?? Truncate($"{method.ToUpperInvariant()} {path}", 300),
             ["method"] = method.ToUpperInvariant(),
             ["urlTemplate"] = path,
             ["description"] = Truncate(operation["description"].Text(), 1000),
@@ -246,5 +254,6 @@ internal static class ApiTranslator
         return result.Length == 0 ? "operation" : result[..Math.Min(result.Length, 80)].TrimEnd('-');
     }
 
-    private static string? Truncate(string? text, int max) => text is null || text.Length <= max ? text : text[..max];
+    /// <summary>Empty counts as missing (an empty title or summary must not become an empty display name).</summary>
+    private static string? Truncate(string? text, int max) => string.IsNullOrWhiteSpace(text) ? null : text.Length <= max ? text : text[..max];
 }

@@ -30,7 +30,13 @@ internal sealed class SpecLinks(ApiImportOptions options, IHttpClientFactory cli
                 if (response.StatusCode is HttpStatusCode.Moved or HttpStatusCode.Found or HttpStatusCode.SeeOther or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect
                     && response.Headers.Location is { } location && hop < MaxRedirects)
                 {
-                    uri = Check(new Uri(uri, location).ToString());
+                    var next = Check(new Uri(uri, location).ToString());
+                    if (uri.Scheme == Uri.UriSchemeHttps && next.Scheme != Uri.UriSchemeHttps)
+                    {
+                        throw Failed(link, "it redirected from https to http");
+                    }
+
+                    uri = next;
                     continue;
                 }
 
@@ -53,8 +59,54 @@ internal sealed class SpecLinks(ApiImportOptions options, IHttpClientFactory cli
         }
         catch (HttpRequestException e)
         {
-            throw Failed(link, e.HttpRequestError.ToString());
+            throw Failed(link, e.Message);
         }
+    }
+
+    /// <summary>
+    /// Connects only to addresses the allow-list permits: a name that resolves to a loopback, private, link-local or
+    /// otherwise internal address is refused unless that address itself is listed (DNS must not turn an allowed name
+    /// into a request to the metadata endpoint or a local service).
+    /// </summary>
+    public static Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> Connect(ApiImportOptions options) => async (context, ct) =>
+    {
+        var host = context.DnsEndPoint.Host;
+        var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, ct);
+        var allowed = addresses.Where(a => !IsInternal(a) || options.LinkHosts.Contains(a.ToString(), StringComparer.OrdinalIgnoreCase)).ToArray();
+        if (allowed.Length == 0)
+        {
+            throw new HttpRequestException(HttpRequestError.ConnectionError, $"'{host}' resolves only to internal addresses.");
+        }
+
+        var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(allowed, context.DnsEndPoint.Port, ct);
+            return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    };
+
+    private static bool IsInternal(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) || address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast)
+        {
+            return true;
+        }
+
+        var b = address.GetAddressBytes();
+        return address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork
+            ? b[0] is 10 or 0 or >= 224 || (b[0] == 172 && b[1] is >= 16 and <= 31) || (b[0] == 192 && b[1] == 168) || (b[0] == 169 && b[1] == 254) || (b[0] == 100 && b[1] is >= 64 and <= 127)
+            : (b[0] & 0xfe) == 0xfc;
     }
 
     private Uri Check(string link)

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.OpenApi;
 using Microsoft.OpenApi.Reader;
@@ -51,9 +52,40 @@ internal static class SpecReader
             throw Invalid([$"format '{format.Name}' does not match the document, which is {(diagnostic?.SpecificationVersion == OpenApiSpecVersion.OpenApi2_0 ? "Swagger 2.0" : "OpenAPI 3")}"]);
         }
 
-        var v3 = await result.Document.SerializeAsJsonAsync(OpenApiSpecVersion.OpenApi3_0, ct);
-        return JsonNode.Parse(v3) as JsonObject ?? throw Invalid(["the document is not an object"]);
+        // What is stored passes the same checks as any request body (no U+0000, no lone surrogates, bounded depth), with
+        // room for the levels a schema entity adds around the document.
+        JsonNode? parsed;
+        try
+        {
+            var v3 = await result.Document.SerializeAsJsonAsync(OpenApiSpecVersion.OpenApi3_0, ct);
+            parsed = StrictJson.Parse(Encoding.UTF8.GetBytes(v3));
+        }
+        catch (ArmException e)
+        {
+            throw Invalid([e.Message]);
+        }
+        catch (Exception e) when (e is OpenApiException or InvalidOperationException or FormatException or System.Text.Json.JsonException)
+        {
+            throw Invalid([e.Message]);
+        }
+
+        if (Depth(parsed) > MaxDocumentDepth)
+        {
+            throw Invalid([$"the document nests deeper than {MaxDocumentDepth} levels"]);
+        }
+
+        return parsed as JsonObject ?? throw Invalid(["the document is not an object"]);
     }
+
+    /// <summary>The deepest nesting an imported document may have (a schema row wraps it in four more levels).</summary>
+    private const int MaxDocumentDepth = StrictJson.MaxDepth - 8;
+
+    private static int Depth(JsonNode? node) => node switch
+    {
+        JsonObject o => 1 + o.Select(p => Depth(p.Value)).DefaultIfEmpty(0).Max(),
+        JsonArray a => 1 + a.Select(Depth).DefaultIfEmpty(0).Max(),
+        _ => 0,
+    };
 
     /// <summary>Writes an OpenAPI 3.0 JSON document in the asked version and syntax, through the same library.</summary>
     public static async Task<string> WriteAsync(JsonObject openApi3, OpenApiSpecVersion version, bool yaml, CancellationToken ct)

@@ -59,13 +59,13 @@ internal sealed class ApiRevisions(IResourceStore store, EntityService entities)
         properties["isCurrent"] = false;
         properties["path"] = current.Properties["path"]?.DeepClone();
         properties.Remove("sourceApiId");
-        return await entities.PutAsync(address, new JsonObject { ["properties"] = properties }, ifMatch, ifNoneMatch, ct, async (tx, result) =>
+        return await entities.PutAsync(address, new JsonObject { ["properties"] = properties }, ifMatch, ifNoneMatch, async (tx, result) =>
         {
             if (result.Created && source is not null)
             {
                 await ApiTrees.WriteBelowAsync(tx, await ApiTrees.DescendantsAsync(tx, source.Address, NotCopied, ct), source.Address, result.Entity.Address, ct);
             }
-        });
+        }, ct);
     }
 
     /// <summary>An import into <c>apis/{id};rev={n}</c>: the body with the revision's number, not current, on the API's path.</summary>
@@ -104,7 +104,16 @@ internal sealed class ApiRevisions(IResourceStore store, EntityService entities)
             throw ArmErrors.Validation("properties.apiId", $"'{apiId}' is not a revision of API '{api.Name}'.");
         }
 
-        return entities.PutAsync(release, body, ifMatch, ifNoneMatch, ct, (tx, _) => MakeCurrentAsync(tx, api, revision, ct));
+        return entities.PutAsync(release, body, ifMatch, ifNoneMatch, async (tx, result) =>
+        {
+            await MakeCurrentAsync(tx, api, revision, ct);
+
+            // The released revision is now apis/{id}: the release refers to it there, so the reference stays valid
+            // (edits of the release, backups and restores check it).
+            var stored = (JsonObject)result.Entity.Body.DeepClone();
+            stored["properties"]!["apiId"] = $"/apis/{result.Entity.Address.Names[0]}";
+            await tx.PutAsync(new ResourceRow(result.Entity.Address, stored), null, ct);
+        }, ct);
     }
 
     /// <summary><c>GET apis/{id}/revisions</c>: every revision of the API, current first, in ARM's ApiRevisionContract shape.</summary>
@@ -176,8 +185,15 @@ internal sealed class ApiRevisions(IResourceStore store, EntityService entities)
 
         await tx.DeleteTreeAsync(next, ct);
 
+        if (!ApiRevisionName.IsValidRevision(currentNumber))
+        {
+            throw ArmErrors.Conflict($"API '{current.Name}' has apiRevision '{currentNumber}', which is not a revision number; fix it before releasing.");
+        }
+
+        // The API keeps its path: a revision made before a path change must not move the API back.
         var promoted = (JsonObject)incoming.Body.DeepClone();
         promoted["properties"]!["isCurrent"] = true;
+        promoted["properties"]!["path"] = current.Properties["path"]?.DeepClone();
         await tx.PutAsync(new ResourceRow(current.Address, promoted), null, ct);
         await ApiTrees.WriteBelowAsync(tx, incomingTree, next, current.Address, ct);
 

@@ -29,7 +29,7 @@ internal sealed class DeletedServices(IDeletedServiceStore deleted, IResourceSto
         if (await deleted.FindDeletedAsync(service.Name, ct) is { } found)
         {
             throw new ArmException(HttpStatusCode.Conflict, "ServiceAlreadyExistsInSoftDeletedState",
-                $"Api service {service.Name} was soft-deleted ({found.Service.Id}). In order to create the new service with the same name, you have to either undelete the service (PUT with properties.restore: true) or purge it.");
+                $"Api service {service.Name} was soft-deleted. In order to create the new service with the same name, you have to either undelete the service (PUT with properties.restore: true) or purge it.");
         }
     }
 
@@ -39,9 +39,8 @@ internal sealed class DeletedServices(IDeletedServiceStore deleted, IResourceSto
         var found = await deleted.FindDeletedAsync(service.Name, ct);
         if (found is null || !string.Equals(found.Service.Key, service.Key, StringComparison.Ordinal))
         {
-            throw new ArmException(HttpStatusCode.NotFound, "DeletedServiceNotFound", found is null
-                ? $"No soft-deleted service named '{service.Name}' exists to restore."
-                : $"The soft-deleted service named '{service.Name}' was {found.Service.Id}; restore it there.");
+            // Where another caller's deleted service was is not this caller's business: the answer is the same either way.
+            throw new ArmException(HttpStatusCode.NotFound, "DeletedServiceNotFound", $"No soft-deleted service named '{service.Name}' exists here to restore.");
         }
 
         if (body["location"].Text() is { } location && !Same(location, found.Document["location"].Text()))

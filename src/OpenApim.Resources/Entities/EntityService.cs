@@ -30,9 +30,12 @@ public sealed class EntityService(IResourceStore store, TimeProvider time)
         return page;
     }
 
+    public Task<PutResult> PutAsync(EntityAddress address, JsonObject body, string? ifMatch, string? ifNoneMatch, CancellationToken ct) =>
+        PutAsync(address, body, ifMatch, ifNoneMatch, null, ct);
+
     /// <summary>Creates or replaces an entity; <paramref name="alsoInTransaction"/> is more work that commits or fails with it (a revision's copied tree, a release).</summary>
-    public async Task<PutResult> PutAsync(EntityAddress address, JsonObject body, string? ifMatch, string? ifNoneMatch, CancellationToken ct,
-        Func<IResourceWriter, PutResult, Task>? alsoInTransaction = null)
+    public async Task<PutResult> PutAsync(EntityAddress address, JsonObject body, string? ifMatch, string? ifNoneMatch,
+        Func<IResourceWriter, PutResult, Task>? alsoInTransaction, CancellationToken ct)
     {
         var canonical = address.Renamed(CheckName(address));
         var properties = PropertiesOf(body);

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using OpenApim.Resources.Arm;
 using OpenApim.Resources.Kinds.Schema;
 using OpenApim.Resources.Model;
 using OpenApim.Resources.Queries;
@@ -117,6 +118,12 @@ internal static partial class ApiKinds
 
         var path = p["path"]!.GetValue<string>().Trim('/');
         p["path"] = path;
+        if (path.Contains(';', StringComparison.Ordinal))
+        {
+            ctx.Problem("properties.path", "An API path cannot contain ';' (the gateway addresses revisions as '{path};rev={n}').");
+        }
+
+        await CheckRevisionAsync(ctx, path);
         if (p["apiVersionSetId"] is not null && p["apiVersion"] is null && ctx.IsCreate)
         {
             ctx.Problem("properties.apiVersion", "'apiVersion' is required when the API belongs to a version set.");
@@ -137,6 +144,52 @@ internal static partial class ApiKinds
             else if (string.Equals(otherVersion, p["apiVersion"]?.GetValue<string>(), StringComparison.OrdinalIgnoreCase))
             {
                 ctx.Problem("properties.apiVersion", $"API '{other.Name}' already serves version '{otherVersion}' of version set '{sameVersionSet}' at path '{path}'.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// A revision's number is a positive integer: for <c>{id};rev={n}</c> it is n, for the current revision it changes only
+    /// through a release. The current revision is current and the others are not. When the current revision's path changes,
+    /// its revisions move with it (they share it).
+    /// </summary>
+    private static async Task CheckRevisionAsync(EntityWriteContext ctx, string path)
+    {
+        var p = ctx.Properties;
+        var name = ApiRevisionName.Parse(ctx.Address.Name);
+        var revision = p["apiRevision"].Text() ?? "1";
+        if (!ApiRevisionName.IsValidRevision(revision))
+        {
+            ctx.Problem("properties.apiRevision", $"'{revision}' is not a revision number (a positive integer).");
+            return;
+        }
+
+        if (name.IsRevision)
+        {
+            if (revision != name.Revision)
+            {
+                ctx.Problem("properties.apiRevision", $"Revision '{name.Revision}' has apiRevision '{name.Revision}', not '{revision}'.");
+            }
+
+            p["isCurrent"] = false;
+            return;
+        }
+
+        var before = ctx.Existing?["apiRevision"].Text() ?? "1";
+        if (ctx.Existing is not null && revision != before)
+        {
+            ctx.Problem("properties.apiRevision", $"The current revision is '{before}'; make another one current with a release (apis/{ctx.Address.Name}/releases).");
+        }
+
+        p["isCurrent"] = true;
+        if (ctx.Existing?["path"].Text() is { } oldPath && oldPath != path)
+        {
+            var apis = await ctx.Store.ListAsync(ListQuery.InService(Apis, ctx.Address.Service) with { Top = int.MaxValue }, ctx.Cancellation);
+            foreach (var other in apis.Items.Where(a => a.Address != ctx.Address && ApiRevisionName.SameApi(a.Name, ctx.Address.Name)))
+            {
+                var moved = (JsonObject)other.Body.DeepClone();
+                moved["properties"]!["path"] = path;
+                await ctx.Store.PutAsync(new ResourceRow(other.Address, moved), null, ctx.Cancellation);
             }
         }
     }

@@ -18,9 +18,10 @@ public readonly record struct ApiRevisionName(string Api, string? Revision)
     /// <summary>True when both names address revisions of one API (case-insensitive, as names are).</summary>
     public static bool SameApi(string a, string b) => Parse(a).Api.Equals(Parse(b).Api, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>A revision is a positive integer, as Azure numbers them.</summary>
+    /// <summary>A revision is a positive integer without leading zeros, as Azure numbers them.</summary>
     public static bool IsValidRevision(string revision) =>
-        revision.Length is > 0 and <= 9 && int.TryParse(revision, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0;
+        revision.Length is > 0 and <= 9 && int.TryParse(revision, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+        && revision == n.ToString(CultureInfo.InvariantCulture);
 
     public static string Of(string api, string revision) => $"{api}{Marker}{revision}";
 }

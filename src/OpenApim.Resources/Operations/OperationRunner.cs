@@ -27,6 +27,9 @@ public sealed partial class OperationRunner(
     // The last registration of a kind wins, so a host can replace or wrap a handler.
     private readonly Dictionary<string, IOperationHandler> _handlers = handlers.GroupBy(h => h.Kind, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task> _running = new();
+
+    // Operations this node finished lately: a sweep that claimed one just before it completed must not start it again.
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _finished = new();
     private CancellationToken _stopping;
 
     /// <summary>This node's identity in lease columns.</summary>
@@ -87,11 +90,19 @@ public sealed partial class OperationRunner(
     private async Task SweepAsync(DateTimeOffset expiredBefore, CancellationToken ct)
     {
         var now = time.GetUtcNow();
+        foreach (var (id, at) in _finished)
+        {
+            if (at < now - (Lease * 4))
+            {
+                _finished.TryRemove(id, out _);
+            }
+        }
+
         foreach (var op in await operations.ClaimExpiredAsync(NodeId, expiredBefore, now + Lease, ct))
         {
             // This node's own run, late renewing its lease (a busy machine): the claim renewed it; a second run would
             // work on the same files beside the first.
-            if (_running.ContainsKey(op.Id))
+            if (_running.ContainsKey(op.Id) || _finished.ContainsKey(op.Id))
             {
                 continue;
             }
@@ -182,6 +193,7 @@ public sealed partial class OperationRunner(
         }
         finally
         {
+            _finished[record.Id] = time.GetUtcNow();
             _running.TryRemove(record.Id, out _);
         }
     }

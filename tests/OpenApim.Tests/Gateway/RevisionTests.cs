@@ -85,6 +85,38 @@ public sealed class RevisionTests(GatewayFixture fixture) : IClassFixture<Gatewa
     }
 
     [Fact]
+    public async Task Revision_numbers_and_the_current_flag_are_not_free_text_and_a_release_keeps_the_path_and_its_reference()
+    {
+        var (service, key) = await fixture.ServiceWithApiAsync("rules");
+        var api = $"{service}/apis/rules";
+        Assert.Equal("ValidationError", (await Arm.PatchAsync(api, new JsonObject { ["properties"] = new JsonObject { ["apiRevision"] = "1/operations/evil" } })).ErrorCode);
+        Assert.Equal("ValidationError", (await Arm.PatchAsync(api, new JsonObject { ["properties"] = new JsonObject { ["apiRevision"] = "2" } })).ErrorCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Arm.PutAsync($"{api};rev=02", new JsonObject { ["properties"] = new JsonObject() })).Status);
+        Assert.Equal("ValidationError", (await Arm.PatchAsync(api, new JsonObject { ["properties"] = new JsonObject { ["path"] = "a;rev=9" } })).ErrorCode);
+
+        Assert.Equal(HttpStatusCode.Created, (await Arm.PutAsync($"{api};rev=2", new JsonObject { ["properties"] = new JsonObject() })).Status);
+        var patched = await Arm.PatchAsync($"{api};rev=2", new JsonObject { ["properties"] = new JsonObject { ["isCurrent"] = true } });
+        Assert.False(patched.Properties["isCurrent"]!.GetValue<bool>());
+
+        // The API moves; its revision moves with it, and releasing the revision does not move the API back.
+        Assert.Equal(HttpStatusCode.OK, (await Arm.PatchAsync(api, new JsonObject { ["properties"] = new JsonObject { ["path"] = "moved" } })).Status);
+        Assert.Equal("moved", (await Arm.GetAsync($"{api};rev=2")).Properties["path"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Created, (await Arm.PutAsync($"{api}/releases/r1", new JsonObject { ["properties"] = new JsonObject { ["apiId"] = $"{api};rev=2" } })).Status);
+        Assert.Equal("moved", (await Arm.GetAsync(api)).Properties["path"]!.GetValue<string>());
+        await fixture.RefreshAsync();
+        Assert.Equal(HttpStatusCode.OK, (await fixture.GetAsync(service, "/moved/x", key)).Status);
+
+        // The release still refers to something that exists: it can be edited, and a backup of the service restores.
+        Assert.Equal(HttpStatusCode.OK, (await Arm.PatchAsync($"{api}/releases/r1", new JsonObject { ["properties"] = new JsonObject { ["notes"] = "edited" } })).Status);
+        var blob = Names.Unique("rev") + ".apimbackup";
+        Assert.Equal(HttpStatusCode.OK, (await Arm.RunAsync($"{service}/backup", Azurite.StorageBody("backups", blob))).Final.Status);
+        var standby = await Arm.CreateServiceAsync();
+        var restore = (await Arm.RunAsync($"{standby}/restore", Azurite.StorageBody("backups", blob))).Final;
+        Assert.True(restore.Status == HttpStatusCode.OK, restore.ToString());
+        Assert.Equal(2, (await Arm.GetAsync($"{standby}/apis/rules/revisions")).Json["count"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task Bad_revisions_and_releases_are_refused()
     {
         var (service, _) = await fixture.ServiceWithApiAsync("bad");

@@ -201,6 +201,29 @@ public abstract class ApiImportTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task What_an_import_stores_passes_the_request_body_rules_and_empty_names_fall_back()
+    {
+        var service = await Arm.CreateServiceAsync();
+        var nul = "{\"openapi\":\"3.0.0\",\"info\":{\"title\":\"a\\u0000b\",\"version\":\"1\"},\"paths\":{}}";
+        var refused = await Arm.PutAsync($"{service}/apis/nul", Import("openapi+json", nul, path: "nul"));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await Arm.GetAsync($"{service}/apis/nul")).Status);
+
+        var empty = "openapi: 3.0.0\ninfo: {title: '', version: '1'}\npaths:\n  /a:\n    get:\n      summary: ''\n      responses: {'200': {description: ok}}\n";
+        var put = await Arm.PutAsync($"{service}/apis/empty", Import("openapi", empty, path: "empty"));
+        Assert.Equal(HttpStatusCode.Created, put.Status);
+        Assert.Equal("empty", put.Properties["displayName"]!.GetValue<string>());
+        Assert.Equal("GET /a", (await OperationsAsync($"{service}/apis/empty"))["get-a"]["displayName"]!.GetValue<string>());
+
+        // Export copes with what a plain PUT may store.
+        await Arm.CreateAsync($"{service}/apis/empty/operations/odd", new JsonObject
+        {
+            ["displayName"] = "odd", ["method"] = "GET", ["urlTemplate"] = "/odd", ["request"] = new JsonObject { ["representations"] = new JsonArray("x", 5) },
+        });
+        Assert.Equal(HttpStatusCode.OK, (await Arm.GetAsync($"{service}/apis/empty?export=true&format=openapi%2Bjson")).Status);
+    }
+
+    [Fact]
     public async Task A_YAML_alias_bomb_is_refused_quickly()
     {
         var bomb = "openapi: 3.0.0\ninfo: {title: x, version: '1'}\npaths: {}\nx-a: &a [lol,lol,lol,lol,lol,lol,lol,lol,lol]\n";
@@ -295,6 +318,14 @@ public sealed class ApiImportLinkTests
         Assert.DoesNotContain("secret-token", huge.Body!.ToJsonString(), StringComparison.Ordinal);
 
         var missing = await arm.PutAsync($"{service}/apis/other", Link($"{specs.Url}/missing"));
+        Assert.Contains("answered 404", missing.ErrorMessage, StringComparison.Ordinal);
+
+        // An allowed name that resolves to an internal address is refused (DNS must not reach local services).
+        await using var named = await OpenApimInstance.StartAsync(StoreKind.Sqlite, null, "--OPENAPIM_IMPORT_LINK_HOSTS=localhost");
+        using var namedArm = await named.CreateArmClientAsync();
+        var namedService = await namedArm.CreateServiceAsync();
+        var internalHost = await namedArm.PutAsync($"{namedService}/apis/other", Link(specs.Url.Replace("127.0.0.1", "localhost", StringComparison.Ordinal) + "/petstore.yaml"));
+        Assert.Contains("internal addresses", internalHost.ErrorMessage, StringComparison.Ordinal);
         Assert.Contains("answered 404", missing.ErrorMessage, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await arm.GetAsync($"{service}/apis/other")).Status);
     }

@@ -48,7 +48,9 @@ public abstract class SoftDeleteTests(ServerFixture fixture)
         var again = await Arm.PutAsync(service, ArmClient.ServiceBody());
         Assert.Equal(HttpStatusCode.Conflict, again.Status);
         Assert.Equal("ServiceAlreadyExistsInSoftDeletedState", again.ErrorCode);
-        Assert.Equal("ServiceAlreadyExistsInSoftDeletedState", (await Arm.PutAsync(ArmClient.ServicePath(name, "rg-other"), ArmClient.ServiceBody())).ErrorCode);
+        var elsewhere = await Arm.PutAsync(ArmClient.ServicePath(name, "rg-other"), ArmClient.ServiceBody());
+        Assert.Equal("ServiceAlreadyExistsInSoftDeletedState", elsewhere.ErrorCode);
+        Assert.DoesNotContain("rg1", elsewhere.ErrorMessage, StringComparison.Ordinal);
         var check = await Arm.PostAsync($"/subscriptions/{ArmClient.Subscription}/providers/Microsoft.ApiManagement/checkNameAvailability", new JsonObject { ["name"] = name });
         Assert.False(check.Json["nameAvailable"]!.GetValue<bool>());
         Assert.Equal("DeletedServiceNotFound", (await Arm.PutAsync(ArmClient.ServicePath(name, "rg-other"), Restore())).ErrorCode);

@@ -80,17 +80,25 @@ internal sealed class SqlDeletedServiceStore(SqlDialect dialect, TimeProvider ti
     private static PendingChange Change(DeletedService deleted, string operation) =>
         new(deleted.Service.Key, deleted.Service.Id, Model.ResourceKind.Service.Path, "", operation, null, null);
 
+    /// <summary>
+    /// Deletes the state row first: that locks it, so an undelete running at the same time either finished before
+    /// (nothing to purge) or finds no row to bring back; the rows go only when the state row did.
+    /// </summary>
     private static async Task<bool> PurgeAsync(DbConnection c, DbTransaction tx, long serviceId, CancellationToken ct)
     {
-        await using (var rows = ResourceSql.Command(c, tx, "DELETE FROM resources WHERE service_id = @id AND EXISTS (SELECT 1 FROM services WHERE service_id = @id AND deleted_at IS NOT NULL)"))
+        await using (var state = ResourceSql.Command(c, tx, "DELETE FROM services WHERE service_id = @id AND deleted_at IS NOT NULL"))
         {
-            SqlDialect.Param(rows, "@id", serviceId);
-            await rows.ExecuteNonQueryAsync(ct);
+            SqlDialect.Param(state, "@id", serviceId);
+            if (await state.ExecuteNonQueryAsync(ct) != 1)
+            {
+                return false;
+            }
         }
 
-        await using var state = ResourceSql.Command(c, tx, "DELETE FROM services WHERE service_id = @id AND deleted_at IS NOT NULL");
-        SqlDialect.Param(state, "@id", serviceId);
-        return await state.ExecuteNonQueryAsync(ct) == 1;
+        await using var rows = ResourceSql.Command(c, tx, "DELETE FROM resources WHERE service_id = @id");
+        SqlDialect.Param(rows, "@id", serviceId);
+        await rows.ExecuteNonQueryAsync(ct);
+        return true;
     }
 
     private static async Task<IReadOnlyList<DeletedService>> ReadAsync(DbCommand cmd, CancellationToken ct)
