@@ -48,6 +48,7 @@ public static class ManagementEndpoints
         .AddSingleton<ServiceHostnames>()
         .AddSingleton<EntityEndpoints>()
         .AddSingleton<ChangeFeedEndpoints>()
+        .AddSingleton<ActivityLogEndpoints>()
         .AddSingleton<OperationEndpoints>()
         .AddSingleton<ReportEndpoints>();
     }
@@ -65,6 +66,7 @@ public static class ManagementEndpoints
         ProviderEndpoints.Map(subscription);
         SubscriptionEndpoints.Map(subscription);
         ResourceGroupEndpoints.Map(subscription);
+        ActivityLogEndpoints.Map(subscription);
 
         var apim = root.MapGroup("/subscriptions/{subscriptionId}").AddEndpointFilter(ArmRequestFilter.ApiManagement);
         ServiceEndpoints.Map(apim);

@@ -125,6 +125,17 @@ class AzureCliTests(unittest.TestCase):
         self.assertNotEqual(0, code)
         self.assertIn("container", error.lower())
 
+    def test_the_activity_log_shows_who_deleted_an_API(self):
+        name = unique("cli-audit-")
+        self.create_service(name)
+        self.az("apim", "api", "delete", "-g", self.group, "-n", name, "--api-id", "echo-api", "--yes")
+        events = self.az("monitor", "activity-log", "list", "-g", self.group, "--offset", "1h")
+        deletes = [e for e in events if e["operationName"]["value"] == "Microsoft.ApiManagement/service/apis/delete" and e["resourceId"].endswith(f"/service/{name}/apis/echo-api")]
+        self.assertEqual(1, len(deletes), events[:3])
+        self.assertEqual(CREDENTIALS["clientId"], deletes[0]["caller"])
+        self.assertEqual("Succeeded", deletes[0]["status"]["value"])
+        self.assertEqual(self.group, deletes[0]["resourceGroupName"])
+
     def test_a_deleted_service_is_listed_and_purged(self):
         name = unique("cli-deleted-")
         self.create_service(name)

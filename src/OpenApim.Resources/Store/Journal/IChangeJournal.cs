@@ -8,6 +8,13 @@ public interface IChangeJournal
     /// <summary>Up to <paramref name="max"/> records after <paramref name="after"/>, in sequence order; of one service, or (null) of the deployment.</summary>
     Task<IReadOnlyList<JournalEntry>> ReadAsync(ServiceRef? service, long after, int max, CancellationToken ct);
 
+    /// <summary>
+    /// Records of the services whose key starts with <paramref name="servicePrefix"/> (a subscription or resource group,
+    /// lower case) written between <paramref name="since"/> and <paramref name="until"/>, newest first, before sequence
+    /// <paramref name="before"/> (paging), at most <paramref name="max"/>.
+    /// </summary>
+    Task<IReadOnlyList<JournalEntry>> ReadNewestAsync(string servicePrefix, DateTimeOffset since, DateTimeOffset until, long before, int max, CancellationToken ct);
+
     /// <summary>The sequence of the last committed record (0 when the journal is empty).</summary>
     Task<long> LastSequenceAsync(CancellationToken ct);
 }

@@ -59,12 +59,13 @@ internal sealed class SqlJournal(SqlDialect dialect, TimeProvider time) : IChang
         await tx.CommitAsync(ct);
     }
 
+    private const string Columns = "seq, service_id, kind, rel_id, op, body, version, at, actor";
+
     public async Task<IReadOnlyList<JournalEntry>> ReadAsync(ServiceRef? service, long after, int max, CancellationToken ct)
     {
         await using var c = await dialect.OpenAsync(ct);
         await using var cmd = ResourceSql.Command(c, null,
-            "SELECT seq, service_id, kind, rel_id, op, body, version, at, actor FROM journal WHERE seq > @after" +
-            (service is null ? "" : " AND service_key = @key") + " ORDER BY seq LIMIT @max");
+            $"SELECT {Columns} FROM journal WHERE seq > @after" + (service is null ? "" : " AND service_key = @key") + " ORDER BY seq LIMIT @max");
         SqlDialect.Param(cmd, "@after", after);
         SqlDialect.Param(cmd, "@max", Math.Clamp(max, 1, 10_000));
         if (service is not null)
@@ -72,6 +73,26 @@ internal sealed class SqlJournal(SqlDialect dialect, TimeProvider time) : IChang
             SqlDialect.Param(cmd, "@key", service.Key);
         }
 
+        return await ReadEntriesAsync(cmd, ct);
+    }
+
+    public async Task<IReadOnlyList<JournalEntry>> ReadNewestAsync(string servicePrefix, DateTimeOffset since, DateTimeOffset until, long before, int max, CancellationToken ct)
+    {
+        await using var c = await dialect.OpenAsync(ct);
+        await using var cmd = ResourceSql.Command(c, null,
+            $"SELECT {Columns} FROM journal WHERE service_key >= @low AND service_key < @high AND at >= @from AND at <= @to AND seq < @before ORDER BY seq DESC LIMIT @max");
+        var (low, high) = ResourceSql.Descendants(servicePrefix.TrimEnd('/'));
+        SqlDialect.Param(cmd, "@low", low);
+        SqlDialect.Param(cmd, "@high", high);
+        SqlDialect.Param(cmd, "@from", since);
+        SqlDialect.Param(cmd, "@to", until);
+        SqlDialect.Param(cmd, "@before", before);
+        SqlDialect.Param(cmd, "@max", Math.Clamp(max, 1, 10_000));
+        return await ReadEntriesAsync(cmd, ct);
+    }
+
+    private static async Task<IReadOnlyList<JournalEntry>> ReadEntriesAsync(DbCommand cmd, CancellationToken ct)
+    {
         var entries = new List<JournalEntry>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))

@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using OpenApim.Http;
+using OpenApim.Resources.Arm;
+using OpenApim.Resources.Hosting;
+using OpenApim.Resources.Model;
+using OpenApim.Resources.Store.Journal;
+
+namespace OpenApim.Management.Changes;
+
+/// <summary>
+/// ARM's activity log (<c>Microsoft.Insights/eventtypes/management/values</c>) over the change journal: one
+/// Administrative event per change of an API Management service, newest first, in ARM's EventData shape, so
+/// <c>az monitor activity-log list</c> shows who changed what.
+/// </summary>
+internal sealed class ActivityLogEndpoints(IChangeJournal journal, Deployment deployment)
+{
+    private const int PageSize = 200;
+
+    public static void Map(RouteGroupBuilder subscription) =>
+        subscription.MapGet("/providers/Microsoft.Insights/eventtypes/management/values", (HttpContext c, string subscriptionId, ActivityLogEndpoints h) =>
+            h.ListAsync(c, subscriptionId));
+
+    private async Task ListAsync(HttpContext c, string subscriptionId)
+    {
+        ServiceRef.ValidateSubscription(subscriptionId);
+        var filter = ActivityLogFilter.Parse(c.Request.Query("$filter"));
+        var prefix = filter.Get("resourceGroupName") is { } group
+            ? $"/subscriptions/{subscriptionId}/resourcegroups/{group}/"
+            : $"/subscriptions/{subscriptionId}/";
+        var before = long.TryParse(c.Request.Query("$skiptoken"), NumberStyles.None, CultureInfo.InvariantCulture, out var token) ? token : long.MaxValue;
+
+        var events = new List<JsonNode>();
+        var last = before;
+        var exhausted = false;
+        while (events.Count < PageSize && !exhausted)
+        {
+            var batch = await journal.ReadNewestAsync(prefix.ToLowerInvariant(), filter.Since, filter.Until, last, PageSize, c.RequestAborted);
+            exhausted = batch.Count < PageSize;
+            foreach (var entry in batch)
+            {
+                last = entry.Sequence;
+                if (entry.ServiceId is not null && Event(entry, subscriptionId) is { } e && Matches(e, filter))
+                {
+                    events.Add(e);
+                }
+            }
+        }
+
+        var body = new JsonObject { ["value"] = new JsonArray([.. events]) };
+        if (!exhausted)
+        {
+            body["nextLink"] = $"{c.Request.BaseUrl()}/subscriptions/{subscriptionId}/providers/Microsoft.Insights/eventtypes/management/values" +
+                $"?api-version={c.ApiVersion()}&$filter={Uri.EscapeDataString(c.Request.Query("$filter")!)}&$skiptoken={last}";
+        }
+
+        await c.Response.JsonAsync(200, body);
+    }
+
+    private JsonObject? Event(JournalEntry entry, string subscriptionId)
+    {
+        var service = ServiceRef.FromId(entry.ServiceId!);
+        var resourceId = entry.RelativeId.Length == 0 ? service.Id : $"{service.Id}/{entry.RelativeId}";
+        var types = entry.Kind == ResourceKind.Service.Path ? "service" : $"service/{entry.Kind}";
+        var (action, method) = entry.Operation switch
+        {
+            ChangeOperation.Upsert => ($"Microsoft.ApiManagement/{types}/write", "PUT"),
+            ChangeOperation.Delete or ChangeOperation.SoftDelete => ($"Microsoft.ApiManagement/{types}/delete", "DELETE"),
+            ChangeOperation.Restore => ("Microsoft.ApiManagement/service/restore/action", "POST"),
+            ChangeOperation.Undelete => ("Microsoft.ApiManagement/service/write", "PUT"),
+            ChangeOperation.Purge => ("Microsoft.ApiManagement/locations/deletedservices/delete", "DELETE"),
+            _ => ($"Microsoft.ApiManagement/{types}/{entry.Operation}", "POST"),
+        };
+        var id = entry.Sequence.ToString(CultureInfo.InvariantCulture);
+        var at = entry.At.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+        var caller = entry.Actor?.AppId ?? entry.Actor?.ObjectId ?? "OpenApim";
+        return new JsonObject
+        {
+            ["authorization"] = new JsonObject { ["action"] = action, ["scope"] = resourceId },
+            ["caller"] = caller,
+            ["channels"] = "Operation",
+            ["claims"] = new JsonObject { ["appid"] = entry.Actor?.AppId, ["http://schemas.microsoft.com/identity/claims/objectidentifier"] = entry.Actor?.ObjectId },
+            ["correlationId"] = entry.Actor?.RequestId ?? id,
+            ["description"] = "",
+            ["eventDataId"] = id,
+            ["eventName"] = new JsonObject { ["value"] = "EndRequest", ["localizedValue"] = "End request" },
+            ["category"] = new JsonObject { ["value"] = "Administrative", ["localizedValue"] = "Administrative" },
+            ["eventTimestamp"] = at,
+            ["id"] = $"{resourceId}/events/{id}/ticks/{entry.At.UtcTicks}",
+            ["level"] = "Informational",
+            ["operationId"] = entry.Actor?.RequestId ?? id,
+            ["operationName"] = new JsonObject { ["value"] = action, ["localizedValue"] = action },
+            ["resourceGroupName"] = service.ResourceGroup,
+            ["resourceProviderName"] = new JsonObject { ["value"] = "Microsoft.ApiManagement", ["localizedValue"] = "Microsoft.ApiManagement" },
+            ["resourceType"] = new JsonObject { ["value"] = $"Microsoft.ApiManagement/{types}", ["localizedValue"] = $"Microsoft.ApiManagement/{types}" },
+            ["resourceId"] = resourceId,
+            ["status"] = new JsonObject { ["value"] = "Succeeded", ["localizedValue"] = "Succeeded" },
+            ["subStatus"] = new JsonObject { ["value"] = "", ["localizedValue"] = "" },
+            ["submissionTimestamp"] = at,
+            ["subscriptionId"] = subscriptionId,
+            ["tenantId"] = deployment.TenantId,
+            ["httpRequest"] = new JsonObject { ["clientRequestId"] = entry.Actor?.RequestId, ["clientIpAddress"] = entry.Actor?.ClientAddress, ["method"] = method },
+            ["properties"] = new JsonObject { ["statusCode"] = "OK", ["eventCategory"] = "Administrative", ["entity"] = resourceId },
+        };
+    }
+
+    private static bool Matches(JsonObject e, ActivityLogFilter filter) =>
+        Same(filter.Get("resourceId") ?? filter.Get("resourceUri"), e["resourceId"].Text())
+        && Same(filter.Get("resourceProvider"), "Microsoft.ApiManagement")
+        && Same(filter.Get("caller"), e["caller"].Text())
+        && Same(filter.Get("correlationId"), e["correlationId"].Text())
+        && Same(filter.Get("status"), "Succeeded");
+
+    private static bool Same(string? wanted, string? actual) => wanted is null || string.Equals(wanted, actual, StringComparison.OrdinalIgnoreCase);
+}
