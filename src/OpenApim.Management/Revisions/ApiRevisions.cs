@@ -104,16 +104,18 @@ internal sealed class ApiRevisions(IResourceStore store, EntityService entities)
             throw ArmErrors.Validation("properties.apiId", $"'{apiId}' is not a revision of API '{api.Name}'.");
         }
 
-        return entities.PutAsync(release, body, ifMatch, ifNoneMatch, async (tx, result) =>
+        // Once released, the revision is apis/{id}: the release refers to it there, so the reference stays valid
+        // (edits of the release, backups and restores check it).
+        var stored = (JsonObject)body.DeepClone();
+        var key = stored.KeyOf("properties") ?? "properties";
+        if (stored[key] is not JsonObject properties)
         {
-            await MakeCurrentAsync(tx, api, revision, ct);
+            properties = [];
+            stored[key] = properties;
+        }
 
-            // The released revision is now apis/{id}: the release refers to it there, so the reference stays valid
-            // (edits of the release, backups and restores check it).
-            var stored = (JsonObject)result.Entity.Body.DeepClone();
-            stored["properties"]!["apiId"] = $"/apis/{result.Entity.Address.Names[0]}";
-            await tx.PutAsync(new ResourceRow(result.Entity.Address, stored), null, ct);
-        }, ct);
+        properties[properties.KeyOf("apiId") ?? "apiId"] = $"/apis/{api.Name}";
+        return entities.PutAsync(release, stored, ifMatch, ifNoneMatch, (tx, _) => MakeCurrentAsync(tx, api, revision, ct), ct);
     }
 
     /// <summary><c>GET apis/{id}/revisions</c>: every revision of the API, current first, in ARM's ApiRevisionContract shape.</summary>
