@@ -26,26 +26,25 @@ internal static class RuntimeBuilder
 
         var versionSets = First(all.OfType<VersionSetRecord>(), v => v.Name, v => v);
         var operations = all.OfType<OperationRecord>().ToLookup(o => o.Api, StringComparer.OrdinalIgnoreCase);
-        // The current revision answers on its path and on "{path};rev={n}"; every other revision only on the latter.
-        var apis = all.OfType<ApiRecord>()
-            .SelectMany(a => (a.IsCurrent ? new[] { a.Path.Trim('/') } : []).Append(ApiRevisionName.Of(a.Path.Trim('/'), a.Revision)), (a, path) => (Record: a, Path: path))
-            .Select(x => (x.Path, a: x.Record, Id: ApiRevisionName.Parse(x.Record.Name).Api))
-            .Select(x => new ApiRuntime
+        ApiRuntime Runtime(ApiRecord a)
+        {
+            var apiId = ApiRevisionName.Parse(a.Name).Api;
+            return new ApiRuntime
             {
-                Name = x.a.Name,
-                ApiId = x.Id,
-                Path = x.Path,
-                ServiceUrl = x.a.ServiceUrl,
-                SubscriptionRequired = x.a.SubscriptionRequired,
-                KeyHeader = x.a.KeyHeader,
-                KeyQuery = x.a.KeyQuery,
-                Versioning = x.a.VersionSet is { } vs && versionSets.TryGetValue(vs, out var set)
+                Name = a.Name,
+                ApiId = apiId,
+                Path = a.Path.Trim('/'),
+                ServiceUrl = a.ServiceUrl,
+                SubscriptionRequired = a.SubscriptionRequired,
+                KeyHeader = a.KeyHeader,
+                KeyQuery = a.KeyQuery,
+                Versioning = a.VersionSet is { } vs && versionSets.TryGetValue(vs, out var set)
                     ? new VersioningRuntime(set.Scheme, set.Scheme == "Query" ? set.QueryName : set.HeaderName)
                     : null,
-                ApiVersion = x.a.ApiVersion,
-                Policy = PolicyOf(KindCatalog.ApiPolicies, x.a.Name),
-                Products = [.. publishedProductsOfApi[x.Id]],
-                Operations = [.. operations[x.a.Name]
+                ApiVersion = a.ApiVersion,
+                Policy = PolicyOf(KindCatalog.ApiPolicies, a.Name),
+                Products = [.. publishedProductsOfApi[apiId]],
+                Operations = [.. operations[a.Name]
                     .Select(o => new OperationRuntime
                     {
                         Name = o.Name,
@@ -54,6 +53,17 @@ internal static class RuntimeBuilder
                         Policy = PolicyOf(KindCatalog.ApiOperationPolicies, o.Api, o.Name),
                     })
                     .OrderByDescending(o => o.Template.Specificity)],
+            };
+        }
+
+        // Each revision is built once. The current one answers on its path and on "{path};rev={n}" (one runtime, two
+        // paths); every other revision only on the latter.
+        var apis = all.OfType<ApiRecord>()
+            .SelectMany(a =>
+            {
+                var runtime = Runtime(a);
+                var byRevision = runtime with { Path = ApiRevisionName.Of(runtime.Path, a.Revision) };
+                return a.IsCurrent ? [runtime, byRevision] : new[] { byRevision };
             })
             .OrderByDescending(a => a.Path.Length)
             .ThenBy(a => a.ApiVersion is null)

@@ -2,7 +2,8 @@ using OpenApim.Policies;
 
 namespace OpenApim.Gateway.Runtime;
 
-internal sealed class ApiRuntime
+/// <summary>An API as the gateway serves it; one revision may answer on two paths, as two copies that differ only in <see cref="Path"/>.</summary>
+internal sealed record ApiRuntime
 {
     /// <summary>The API row: <c>echo</c>, or <c>echo;rev=2</c> for a revision that is not current.</summary>
     public required string Name { get; init; }

@@ -58,14 +58,6 @@ internal sealed class ApiSpecifications(EntityService entities, IResourceStore s
             }
         }
 
-        foreach (var (key, node) in properties.ToList())
-        {
-            if (node is null)
-            {
-                properties.Remove(key);
-            }
-        }
-
         var children = imported.Operations.Select(o => (api.Sibling(KindCatalog.ApiOperations, [.. api.Names, o.Name]), Body(o.Properties))).ToList();
         if (imported.Schema is { } schema)
         {

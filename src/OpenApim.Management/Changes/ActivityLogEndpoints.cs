@@ -4,9 +4,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using OpenApim.Http;
+using OpenApim.Identity.Access;
 using OpenApim.Resources.Arm;
 using OpenApim.Resources.Hosting;
-using OpenApim.Resources.Model;
 using OpenApim.Resources.Store.Journal;
 
 namespace OpenApim.Management.Changes;
@@ -64,16 +64,18 @@ internal sealed class ActivityLogEndpoints(IChangeJournal journal, Deployment de
     {
         var service = ServiceRef.FromId(entry.ServiceId!);
         var resourceId = entry.RelativeId.Length == 0 ? service.Id : $"{service.Id}/{entry.RelativeId}";
-        var types = entry.Kind == ResourceKind.Service.Path ? "service" : $"service/{entry.Kind}";
-        var (action, method) = entry.Operation switch
+        // The ARM action of the request that made the change, derived from its method and path as for authorisation.
+        var (method, path) = entry.Operation switch
         {
-            ChangeOperation.Upsert => ($"Microsoft.ApiManagement/{types}/write", "PUT"),
-            ChangeOperation.Delete or ChangeOperation.SoftDelete => ($"Microsoft.ApiManagement/{types}/delete", "DELETE"),
-            ChangeOperation.Restore => ("Microsoft.ApiManagement/service/restore/action", "POST"),
-            ChangeOperation.Undelete => ("Microsoft.ApiManagement/service/write", "PUT"),
-            ChangeOperation.Purge => ("Microsoft.ApiManagement/locations/deletedservices/delete", "DELETE"),
-            _ => ($"Microsoft.ApiManagement/{types}/{entry.Operation}", "POST"),
+            ChangeOperation.Upsert or ChangeOperation.Undelete => ("PUT", resourceId),
+            ChangeOperation.Delete or ChangeOperation.SoftDelete => ("DELETE", resourceId),
+            ChangeOperation.Restore => ("POST", $"{service.Id}/restore"),
+            ChangeOperation.Purge => ("DELETE", $"/subscriptions/{service.SubscriptionId}/providers/Microsoft.ApiManagement/locations/{{location}}/deletedservices/{service.Name}"),
+            _ => ("POST", $"{resourceId}/{entry.Operation}"),
         };
+        var action = ArmAction.From(method, path).Action;
+        var read = ArmAction.From("GET", resourceId).Action;
+        var resourceType = read[..read.LastIndexOf('/')];
         var id = entry.Sequence.ToString(CultureInfo.InvariantCulture);
         var at = entry.At.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
         var caller = entry.Actor?.AppId ?? entry.Actor?.ObjectId ?? "OpenApim";
@@ -95,7 +97,7 @@ internal sealed class ActivityLogEndpoints(IChangeJournal journal, Deployment de
             ["operationName"] = new JsonObject { ["value"] = action, ["localizedValue"] = action },
             ["resourceGroupName"] = service.ResourceGroup,
             ["resourceProviderName"] = new JsonObject { ["value"] = "Microsoft.ApiManagement", ["localizedValue"] = "Microsoft.ApiManagement" },
-            ["resourceType"] = new JsonObject { ["value"] = $"Microsoft.ApiManagement/{types}", ["localizedValue"] = $"Microsoft.ApiManagement/{types}" },
+            ["resourceType"] = new JsonObject { ["value"] = resourceType, ["localizedValue"] = resourceType },
             ["resourceId"] = resourceId,
             ["status"] = new JsonObject { ["value"] = "Succeeded", ["localizedValue"] = "Succeeded" },
             ["subStatus"] = new JsonObject { ["value"] = "", ["localizedValue"] = "" },

@@ -43,7 +43,7 @@ internal sealed class DeletedServices(IDeletedServiceStore deleted, IResourceSto
             throw new ArmException(HttpStatusCode.NotFound, "DeletedServiceNotFound", $"No soft-deleted service named '{service.Name}' exists here to restore.");
         }
 
-        if (body["location"].Text() is { } location && !Same(location, found.Document["location"].Text()))
+        if (body["location"].Text() is { } location && !ArmLocation.Same(location, found.Document["location"].Text()))
         {
             throw ArmErrors.Validation("location", $"The soft-deleted service was in '{found.Document["location"].Text()}'; it is restored there.");
         }
@@ -72,7 +72,7 @@ internal sealed class DeletedServices(IDeletedServiceStore deleted, IResourceSto
     }
 
     public async Task<DeletedService> RequireAsync(string location, string name, CancellationToken ct) =>
-        await deleted.FindDeletedAsync(name, ct) is { } found && Same(found.Document["location"].Text(), location)
+        await deleted.FindDeletedAsync(name, ct) is { } found && ArmLocation.Same(found.Document["location"].Text(), location)
             ? found
             : throw new ArmException(HttpStatusCode.NotFound, "ResourceNotFound", $"The deleted service '{name}' in location '{location}' was not found.");
 
@@ -82,7 +82,7 @@ internal sealed class DeletedServices(IDeletedServiceStore deleted, IResourceSto
         var location = found.Document["location"].Text() ?? "";
         return new JsonObject
         {
-            ["id"] = $"/subscriptions/{found.Service.SubscriptionId}/providers/Microsoft.ApiManagement/locations/{Locations(location)}/deletedservices/{found.Service.Name}",
+            ["id"] = $"/subscriptions/{found.Service.SubscriptionId}/providers/Microsoft.ApiManagement/locations/{ArmLocation.Name(location)}/deletedservices/{found.Service.Name}",
             ["name"] = found.Service.Name,
             ["type"] = "Microsoft.ApiManagement/deletedservices",
             ["location"] = location,
@@ -95,7 +95,4 @@ internal sealed class DeletedServices(IDeletedServiceStore deleted, IResourceSto
         };
     }
 
-    private static string Locations(string location) => location.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant();
-
-    private static bool Same(string? a, string? b) => string.Equals(Locations(a ?? ""), Locations(b ?? ""), StringComparison.Ordinal);
 }

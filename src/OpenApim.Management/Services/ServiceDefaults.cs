@@ -127,16 +127,7 @@ internal sealed class ServiceDefaults(EntityService entities)
         }
     }
 
-    private Task<StoredResource> PutAsync(IResourceWriter tx, ServiceRef service, ResourceKind kind, string[] names, JsonObject properties, CancellationToken ct)
-    {
-        foreach (var (key, value) in properties.ToList())
-        {
-            if (value is null)
-            {
-                properties.Remove(key);
-            }
-        }
-
-        return entities.PutInAsync(tx, new EntityAddress(service, kind, names), new JsonObject { ["properties"] = properties }, ct);
-    }
+    // Null values are absent: the entity pipeline drops them.
+    private Task<StoredResource> PutAsync(IResourceWriter tx, ServiceRef service, ResourceKind kind, string[] names, JsonObject properties, CancellationToken ct) =>
+        entities.PutInAsync(tx, new EntityAddress(service, kind, names), new JsonObject { ["properties"] = properties }, ct);
 }

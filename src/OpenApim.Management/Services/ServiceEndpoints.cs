@@ -203,12 +203,10 @@ internal sealed class ServiceEndpoints(
     {
         var before = existing["location"].Text();
         var after = update["location"].Text() ?? update["location"]?.ToJsonString();
-        if (!string.Equals(Canonical(before), Canonical(after), StringComparison.OrdinalIgnoreCase))
+        if (!ArmLocation.Same(before, after))
         {
             throw ArmErrors.Validation("location", $"The location of a service cannot change (it is '{before}', the request says '{after}').");
         }
-
-        static string? Canonical(string? l) => l?.Replace(" ", "", StringComparison.Ordinal);
     }
 
     private void Complete(JsonObject body, JsonObject? previous, DateTimeOffset now)

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using OpenApim.Resources.Arm;
 
 namespace OpenApim.Management.Tenancy;
 
@@ -11,9 +12,6 @@ internal static class Locations
         "UK South", "France Central", "Germany West Central", "Sweden Central", "Japan East", "Australia East", "Southeast Asia",
     ];
 
-    /// <summary>The programmatic name ARM uses next to the display name: <c>West Europe</c> → <c>westeurope</c>.</summary>
-    public static string Name(string displayName) => displayName.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant();
-
     public static JsonArray ForProvider() => new([.. DisplayNames.Select(l => (JsonNode)l)]);
 
     /// <summary>A subscription's locations as <c>GET /subscriptions/{id}/locations</c> lists them.</summary>
@@ -21,8 +19,8 @@ internal static class Locations
     {
         ["value"] = new JsonArray([.. DisplayNames.Select(l => (JsonNode)new JsonObject
         {
-            ["id"] = $"/subscriptions/{subscriptionId}/locations/{Name(l)}",
-            ["name"] = Name(l),
+            ["id"] = $"/subscriptions/{subscriptionId}/locations/{ArmLocation.Name(l)}",
+            ["name"] = ArmLocation.Name(l),
             ["displayName"] = l,
             ["regionalDisplayName"] = l,
             ["metadata"] = new JsonObject { ["regionType"] = "Physical", ["regionCategory"] = "Recommended" },

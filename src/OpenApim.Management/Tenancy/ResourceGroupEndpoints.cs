@@ -68,7 +68,7 @@ internal sealed class ResourceGroupEndpoints(ResourceGroups groups, ServiceDelet
     {
         var existing = await RequireAsync(subscriptionId, name, c.RequestAborted);
         var body = await c.Request.ReadJsonObjectAsync(required: true, c.RequestAborted);
-        if (body.Property("location").Text() is { } location && !location.Replace(" ", "", StringComparison.Ordinal).Equals(existing.Location.Replace(" ", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase))
+        if (body.Property("location").Text() is { } location && !ArmLocation.Same(location, existing.Location))
         {
             throw ArmErrors.Validation("location", $"The location of a resource group cannot change (it is '{existing.Location}').");
         }

@@ -59,7 +59,7 @@ internal sealed class ResourceGroups(IDirectoryStore directory, IResourceStore s
     public async Task<(ResourceGroup Group, bool Created)> PutAsync(string subscriptionId, string name, string location, JsonObject? tags, CancellationToken ct)
     {
         var existing = await GetAsync(subscriptionId, name, ct);
-        if (existing is not null && !SameLocation(existing.Location, location))
+        if (existing is not null && !ArmLocation.Same(existing.Location, location))
         {
             throw new ArmException(System.Net.HttpStatusCode.Conflict, "InvalidResourceGroupLocation",
                 $"Invalid resource group location '{location}'. The Resource group already exists in location '{existing.Location}'.");
@@ -76,9 +76,6 @@ internal sealed class ResourceGroups(IDirectoryStore directory, IResourceStore s
 
     public async Task<IReadOnlyList<StoredResource>> ServicesAsync(string subscriptionId, string? resourceGroup, CancellationToken ct) =>
         (await store.ListAsync(ListQuery.Services(subscriptionId, resourceGroup) with { Top = int.MaxValue }, ct)).Items;
-
-    private static bool SameLocation(string a, string b) =>
-        string.Equals(a.Replace(" ", "", StringComparison.Ordinal), b.Replace(" ", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase);
 
     private static ResourceGroup Implied(StoredResource service) =>
         new(service.Address.Service.SubscriptionId, service.Address.Service.ResourceGroup, service.Body["location"].Text() ?? "global", null, Stored: false);
