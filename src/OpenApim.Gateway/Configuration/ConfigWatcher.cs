@@ -4,27 +4,41 @@ using OpenApim.Gateway.Runtime;
 using OpenApim.Resources.Arm;
 using OpenApim.Resources.Hosting;
 using OpenApim.Resources.Store;
+using OpenApim.Resources.Store.Journal;
 
 namespace OpenApim.Gateway.Configuration;
 
 /// <summary>
-/// Keeps the gateway's configuration in step with the store. It polls every service's epoch (one small
-/// query, so every node of a PostgreSQL deployment notices changes made through any node), reads only
-/// the rows that changed since the service was last loaded, rebuilds that service's runtime off the
-/// request path and swaps it in. Refreshes are serialised. A service whose refresh fails keeps its
-/// last good runtime, is retried on every poll (its epoch is only recorded once a refresh succeeded)
-/// and is reported in <see cref="GatewayHealth"/> and the log, every time.
+/// Keeps the gateway's configuration in step with the store by tailing the change journal. It loads every service once,
+/// then applies each batch of journal records to the services they name (<see cref="ServiceCache.ApplyAsync"/>: only the
+/// rows they name are read, only the parts of the runtime they touch are rebuilt) and swaps the new runtimes in. A restore,
+/// an undelete or a new service is loaded whole, off the request path. It wakes when this process commits and, on
+/// PostgreSQL, when any node does (<see cref="JournalSignal"/>), and polls meanwhile. Refreshes are serialised. A service
+/// whose refresh fails keeps its last good runtime and is loaded whole on the next refresh; a journal that cannot be read,
+/// or that was compacted past this reader's position, is reported (the log and <see cref="GatewayHealth"/>) and, in the
+/// second case, everything is loaded again.
 /// </summary>
 internal sealed partial class ConfigWatcher(
-    IResourceStore store, GatewayState state, GatewayHealth health, Deployment deployment, GatewayOptions options, TimeProvider time, ILogger<ConfigWatcher> logger) : BackgroundService
+    IResourceStore store, IChangeJournal journal, JournalSignal signal, GatewayState state, GatewayHealth health, Deployment deployment, GatewayOptions options,
+    TimeProvider time, ILogger<ConfigWatcher> logger) : BackgroundService
 {
+    private const int BatchSize = 5000;
+    private static readonly TimeSpan ReportEvery = TimeSpan.FromSeconds(5);
+
     private readonly Dictionary<ServiceRef, ServiceCache> _caches = [];
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly string _reader = $"gateway/{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
+    private long? _position;
+    private long? _reportedAt;
+
+    /// <summary>The journal sequence this gateway has applied (null before the first load).</summary>
+    public long? Position => _position;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
+            var seen = signal.Generation;
             try
             {
                 await RefreshAsync(stoppingToken);
@@ -36,7 +50,7 @@ internal sealed partial class ConfigWatcher(
 
             try
             {
-                await Task.Delay(options.PollInterval, time, stoppingToken);
+                await signal.WaitAsync(seen, options.PollInterval, time, stoppingToken);
             }
             catch (OperationCanceledException)
             {
@@ -46,8 +60,8 @@ internal sealed partial class ConfigWatcher(
     }
 
     /// <summary>
-    /// Reloads every service whose epoch moved (or whose last refresh failed) and publishes when anything changed.
-    /// Throws when the store could not be read or a service failed, after publishing what did load.
+    /// Applies everything committed so far and publishes what changed. Throws when the journal or the store could not be
+    /// read or a service failed, after publishing what did load.
     /// </summary>
     internal async Task RefreshAsync(CancellationToken ct)
     {
@@ -64,10 +78,11 @@ internal sealed partial class ConfigWatcher(
 
     private async Task RefreshLockedAsync(CancellationToken ct)
     {
-        IReadOnlyDictionary<ServiceRef, long> epochs;
+        List<Exception>? failures = null;
+        bool changed;
         try
         {
-            epochs = await store.GetEpochsAsync(ct);
+            changed = _position is null ? await StartOverAsync(ct) : await TailAsync(ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -75,46 +90,28 @@ internal sealed partial class ConfigWatcher(
             throw;
         }
 
-        var changed = false;
-        List<Exception>? failures = null;
-        foreach (var (service, epoch) in epochs)
+        foreach (var cache in _caches.Values.Where(c => c.NeedsLoad).ToList())
         {
-            if (_caches.TryGetValue(service, out var cache) && cache.Epoch == epoch)
-            {
-                continue;
-            }
-
-            cache ??= _caches[service] = new ServiceCache();
             var started = time.GetTimestamp();
             try
             {
-                var rebuilt = await cache.RefreshAsync(store, service, epoch, deployment, ct);
-                changed |= rebuilt;
-                health.Loaded(service.Key, cache.UnreadableRows);
-                if (rebuilt)
+                await cache.LoadAsync(store, ct);
+                changed = true;
+                if (cache.Runtime is not { } runtime)
                 {
-                    var elapsed = time.GetElapsedTime(started);
-                    LogLoaded(logger, service.Key, cache.Runtime?.Apis.Length ?? 0, cache.Runtime?.Keys.Count ?? 0, elapsed.TotalMilliseconds);
+                    _caches.Remove(cache.Service);
+                    health.Removed(cache.Service.Key);
+                    continue;
                 }
 
-                if (cache.UnreadableRows > 0)
-                {
-                    LogUnreadableRows(logger, service.Key, cache.UnreadableRows);
-                }
+                var elapsed = time.GetElapsedTime(started);
+                LogLoaded(logger, cache.Service.Key, runtime.Apis.Length, runtime.Keys.Count, elapsed.TotalMilliseconds);
+                Loaded(cache);
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
-                health.Failed(service.Key, e.Message, time.GetUtcNow());
-                LogServiceFailed(logger, e, service.Key);
-                (failures ??= []).Add(e);
+                Failed(cache, e, ref failures);
             }
-        }
-
-        foreach (var gone in _caches.Keys.Except(epochs.Keys).ToList())
-        {
-            _caches.Remove(gone);
-            health.Removed(gone.Key);
-            changed = true;
         }
 
         if (changed)
@@ -123,9 +120,132 @@ internal sealed partial class ConfigWatcher(
         }
 
         health.StoreRead(time.GetUtcNow());
+        await ReportPositionAsync(ct);
         if (failures is not null)
         {
             throw new AggregateException("The gateway configuration of some services could not be loaded; they serve their last good configuration.", failures);
+        }
+    }
+
+    /// <summary>Marks every service for a full load from the journal's current position.</summary>
+    private async Task<bool> StartOverAsync(CancellationToken ct)
+    {
+        // The position before the rows: what commits during the loads is applied again afterwards, which changes nothing.
+        var position = await journal.LastSequenceAsync(ct);
+        var services = await store.GetEpochsAsync(ct);
+        foreach (var gone in _caches.Keys.Where(s => !services.ContainsKey(s)).ToList())
+        {
+            _caches.Remove(gone);
+            health.Removed(gone.Key);
+        }
+
+        foreach (var service in services.Keys)
+        {
+            Cache(service).Invalidate();
+        }
+
+        _position = position;
+        return true;
+    }
+
+    /// <summary>Applies the journal after the current position, batch by batch, to the services it names.</summary>
+    private async Task<bool> TailAsync(CancellationToken ct)
+    {
+        var changed = false;
+        while (true)
+        {
+            var position = _position!.Value;
+            var tail = await journal.TailAsync(position, BatchSize, ct);
+            if (tail.TrimmedThrough > position)
+            {
+                // Paused or cut off for longer than the journal keeps records: what was missed is unknown, so load everything.
+                LogFellBehind(logger, position, tail.TrimmedThrough);
+                return await StartOverAsync(ct);
+            }
+
+            foreach (var group in tail.Entries.Where(e => e.ServiceId is not null).GroupBy(e => ServiceRef.FromId(e.ServiceId!)))
+            {
+                var cache = Cache(group.Key);
+                if (cache.NeedsLoad)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    if (await cache.ApplyAsync(store, [.. group], ct))
+                    {
+                        changed = true;
+                        Loaded(cache);
+                    }
+                    else
+                    {
+                        cache.Invalidate();
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    // Loaded whole below (and retried on every refresh until that succeeds); meanwhile its last good runtime serves.
+                    cache.Invalidate();
+                    LogApplyFailed(logger, e, group.Key.Key);
+                }
+            }
+
+            if (tail.Entries.Count > 0)
+            {
+                _position = tail.Entries[^1].Sequence;
+            }
+
+            if (tail.Entries.Count < BatchSize)
+            {
+                return changed;
+            }
+        }
+    }
+
+    private ServiceCache Cache(ServiceRef service)
+    {
+        if (!_caches.TryGetValue(service, out var cache))
+        {
+            _caches[service] = cache = new ServiceCache(service, deployment);
+        }
+
+        return cache;
+    }
+
+    private void Loaded(ServiceCache cache)
+    {
+        health.Loaded(cache.Service.Key, cache.UnreadableRows);
+        if (cache.UnreadableRows > 0)
+        {
+            LogUnreadableRows(logger, cache.Service.Key, cache.UnreadableRows);
+        }
+    }
+
+    private void Failed(ServiceCache cache, Exception e, ref List<Exception>? failures)
+    {
+        health.Failed(cache.Service.Key, e.Message, time.GetUtcNow());
+        LogServiceFailed(logger, e, cache.Service.Key);
+        (failures ??= []).Add(e);
+    }
+
+    /// <summary>Tells compaction how far this gateway has read (every few seconds), so it keeps what the gateway still needs.</summary>
+    private async Task ReportPositionAsync(CancellationToken ct)
+    {
+        var now = time.GetTimestamp();
+        if (_position is not { } position || (_reportedAt is { } at && time.GetElapsedTime(at, now) < ReportEvery))
+        {
+            return;
+        }
+
+        try
+        {
+            await journal.ReportPositionAsync(_reader, position, ct);
+            _reportedAt = now;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            LogReportFailed(logger, e);
         }
     }
 
@@ -143,6 +263,15 @@ internal sealed partial class ConfigWatcher(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Loading the gateway configuration of {Service} failed; it serves its last good configuration until a retry succeeds")]
     private static partial void LogServiceFailed(ILogger logger, Exception e, string service);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Applying journal records to the gateway configuration of {Service} failed; it is loaded whole instead")]
+    private static partial void LogApplyFailed(ILogger logger, Exception e, string service);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The gateway read the journal up to {Position} but records up to {Trimmed} were compacted away; loading every service again")]
+    private static partial void LogFellBehind(ILogger logger, long position, long trimmed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reporting the gateway's journal position failed; compaction may drop records this node still needs (it then reloads)")]
+    private static partial void LogReportFailed(ILogger logger, Exception e);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Gateway configuration of {Service}: {Rows} stored rows cannot be read and are left out (a subscription among them answers 401)")]
     private static partial void LogUnreadableRows(ILogger logger, string service, int rows);

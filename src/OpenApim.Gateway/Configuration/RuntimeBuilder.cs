@@ -7,16 +7,20 @@ using OpenApim.Resources.Model;
 
 namespace OpenApim.Gateway.Configuration;
 
-/// <summary>Builds a service's <see cref="ServiceRuntime"/> from its cached records.</summary>
+/// <summary>
+/// Builds a service's <see cref="ServiceRuntime"/> from its cached configuration records (everything but subscriptions and
+/// users, whose key index is kept by <see cref="KeyIndex"/>). Policies are parsed through a cache kept between builds.
+/// </summary>
 internal static class RuntimeBuilder
 {
-    public static ServiceRuntime Build(string serviceKey, string serviceName, IEnumerable<GatewayRecord> records, Deployment deployment)
+    public static ServiceRuntime Build(
+        string serviceKey, string serviceName, IEnumerable<GatewayRecord> records, LayeredMap<SubscriptionRuntime> keys, LayeredMap<string> users, Deployment deployment, PolicyCache cache)
     {
         var all = records.ToList();
         var namedValues = First(all.OfType<NamedValueRecord>(), n => n.DisplayName, n => n.Value);
         var policies = all.OfType<PolicyRecord>().ToLookup(p => (p.Kind, string.Join('/', p.Owner).ToLowerInvariant()));
         PolicySections PolicyOf(ResourceKind kind, params string[] owner) =>
-            policies[(kind, string.Join('/', owner).ToLowerInvariant())].FirstOrDefault() is { } p ? Parse(p.Xml, namedValues) : PolicySections.Inherit;
+            policies[(kind, string.Join('/', owner).ToLowerInvariant())].FirstOrDefault() is { } p ? Parse(p.Xml, namedValues, cache) : PolicySections.Inherit;
 
         var productApis = all.OfType<ProductApiRecord>().ToLookup(l => l.Product, l => l.Api, StringComparer.OrdinalIgnoreCase);
         var products = First(all.OfType<ProductRecord>(), p => p.Name, p => new ProductRuntime(p.Name, p.State, p.SubscriptionRequired, PolicyOf(KindCatalog.ProductPolicies, p.Name)));
@@ -69,31 +73,10 @@ internal static class RuntimeBuilder
             .ThenBy(a => a.ApiVersion is null)
             .ToArray();
 
-        var users = First(all.OfType<UserRecord>(), u => u.Name, u => u.State);
-        var keys = new Dictionary<string, SubscriptionRuntime>(StringComparer.Ordinal);
-        var shared = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var s in all.OfType<SubscriptionRecord>())
-        {
-            var (kind, target) = Scope(s.Scope);
-            foreach (var key in new[] { s.PrimaryKey, s.SecondaryKey }.Distinct(StringComparer.Ordinal))
-            {
-                if (!string.IsNullOrEmpty(key) && !keys.TryAdd(key, new SubscriptionRuntime(s.Name, s.State, kind, target, s.Owner, key, s.ExpiresAt)))
-                {
-                    shared.Add(key);
-                }
-            }
-        }
-
-        // A key two subscriptions share (stored before keys had to be unique) belongs to neither: fail closed.
-        foreach (var key in shared)
-        {
-            keys.Remove(key);
-        }
-
         var backends = First(all.OfType<BackendRecord>(), b => b.Name, b => new BackendRuntime(b.Name, b.Url, b.Headers, b.Query, b.Authorization));
         var hosts = new List<string> { deployment.GatewayHost(serviceName) };
         hosts.AddRange(all.OfType<ServiceRecord>().SelectMany(s => s.ProxyHosts).Select(h => h.ToLowerInvariant()));
-        return new ServiceRuntime
+        var runtime = new ServiceRuntime
         {
             Key = serviceKey,
             Name = serviceName,
@@ -109,6 +92,8 @@ internal static class RuntimeBuilder
             UserStates = users,
             GlobalPolicy = PolicyOf(KindCatalog.ServicePolicies),
         };
+        cache.Complete();
+        return runtime;
     }
 
     /// <summary>A dictionary by name (case-insensitive) that keeps the first of any duplicates instead of throwing.</summary>
@@ -123,21 +108,8 @@ internal static class RuntimeBuilder
         return result;
     }
 
-    /// <summary><c>/apis</c>, <c>/apis/{id}</c> or <c>/products/{id}</c> (stored relative).</summary>
-    private static (string Kind, string? Target) Scope(string scope)
-    {
-        var parts = scope.Trim('/').Split('/');
-        return parts switch
-        {
-            ["apis"] => ("all", null),
-            ["apis", var api] => ("api", api),
-            ["products", var product] => ("product", product),
-            _ => ("none", null),
-        };
-    }
-
     /// <summary>Resolves <c>{{named values}}</c> and parses; a document that cannot run becomes one that fails every request.</summary>
-    private static PolicySections Parse(string xml, Dictionary<string, string> namedValues)
+    private static PolicySections Parse(string xml, Dictionary<string, string> namedValues, PolicyCache cache)
     {
         var resolved = xml;
         foreach (var name in PolicyCatalog.NamedValueReferences(xml).Distinct())
@@ -148,16 +120,19 @@ internal static class RuntimeBuilder
             }
         }
 
-        try
+        return cache.Get(resolved, static text =>
         {
-            var parsed = PolicySections.Parse(resolved);
-            var problems = PolicyCatalog.Check(parsed);
-            return problems.Count == 0 ? parsed : Broken(problems[0]);
-        }
-        catch (PolicyException e)
-        {
-            return Broken(e.Message);
-        }
+            try
+            {
+                var parsed = PolicySections.Parse(text);
+                var problems = PolicyCatalog.Check(parsed);
+                return problems.Count == 0 ? parsed : Broken(problems[0]);
+            }
+            catch (PolicyException e)
+            {
+                return Broken(e.Message);
+            }
+        });
     }
 
     private static PolicySections Broken(string why)

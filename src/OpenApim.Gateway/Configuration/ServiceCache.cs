@@ -1,91 +1,231 @@
+using System.Text.Json;
 using OpenApim.Gateway.Runtime;
 using OpenApim.Resources.Arm;
 using OpenApim.Resources.Hosting;
+using OpenApim.Resources.Kinds;
 using OpenApim.Resources.Model;
 using OpenApim.Resources.Store;
+using OpenApim.Resources.Store.Journal;
 
 namespace OpenApim.Gateway.Configuration;
 
 /// <summary>
-/// One service's rows as compact records, refreshed by version. A refresh reads everything it needs first and
-/// changes nothing until the read is complete, so a read that fails half-way leaves the cache as it was and the
-/// next refresh reads the same rows again. A row that cannot be parsed is left out (its keys stop working) and
-/// counted in <see cref="UnreadableRows"/> until a later write replaces it.
+/// One service's rows as compact records and the runtime built from them. <see cref="LoadAsync"/> reads the whole service;
+/// <see cref="ApplyAsync"/> applies journal records: it re-reads only the rows they name and changes only the parts of the
+/// runtime they touch (a subscription change touches the key index and nothing else). Both read everything first and
+/// change nothing until the read is complete, so a read that fails half-way leaves the cache as it was. A row that cannot
+/// be parsed is left out (its keys stop working) and counted in <see cref="UnreadableRows"/> until a later write replaces it.
 /// </summary>
-internal sealed class ServiceCache
+internal sealed class ServiceCache(ServiceRef service, Deployment deployment)
 {
-    private readonly Dictionary<string, (long Version, GatewayRecord Record)> _rows = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _unreadable = new(StringComparer.Ordinal);
-    private long _maxVersion;
-    private bool _dirty = true;
+    /// <summary>More changed rows than this in one batch are cheaper to read as a whole service.</summary>
+    public const int MaxChangedRows = 5000;
 
-    /// <summary>The epoch of the last successful refresh (-1 before the first).</summary>
-    public long Epoch { get; private set; } = -1;
+    private readonly Dictionary<string, GatewayRecord> _config = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SubscriptionRecord> _subscriptions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, UserRecord> _users = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _unreadable = new(StringComparer.Ordinal);
+    private readonly PolicyCache _policies = new();
+
+    public ServiceRef Service => service;
 
     public ServiceRuntime? Runtime { get; private set; }
 
+    /// <summary>True until a load succeeded, and again after a failed apply: the next refresh loads the whole service.</summary>
+    public bool NeedsLoad { get; private set; } = true;
+
     public int UnreadableRows => _unreadable.Count;
 
-    /// <summary>Brings the cache to <paramref name="epoch"/>; true when the runtime was rebuilt.</summary>
-    public async Task<bool> RefreshAsync(IResourceStore store, ServiceRef service, long epoch, Deployment deployment, CancellationToken ct)
+    /// <summary>Reads the whole service and rebuilds its runtime (a first load, a restore, a reader that fell behind).</summary>
+    public async Task LoadAsync(IResourceStore store, CancellationToken ct)
     {
-        var versions = await store.ReadVersionsAsync(service, GatewayRecord.Kinds, ct);
-        var changedRows = new List<VersionedResource>();
-        await foreach (var row in store.ReadChangedAsync(service, GatewayRecord.Kinds, _maxVersion, ct))
+        var rows = new List<VersionedResource>();
+        await foreach (var row in store.ReadChangedAsync(service, GatewayRecord.Kinds, 0, ct))
         {
-            changedRows.Add(row);
+            rows.Add(row);
         }
 
-        foreach (var path in _rows.Keys.Where(p => !versions.ContainsKey(p)).ToList())
+        _config.Clear();
+        _subscriptions.Clear();
+        _users.Clear();
+        _unreadable.Clear();
+        foreach (var row in rows)
         {
-            _rows.Remove(path);
-            _dirty = true;
+            Set(row.Row.Path, Parse(row.Row));
         }
 
-        _unreadable.RemoveWhere(p => !versions.ContainsKey(p));
-        foreach (var (row, version) in changedRows)
+        Runtime = _config.ContainsKey("")
+            ? RuntimeBuilder.Build(service.Key, service.Name, _config.Values, KeyIndex.Build(_subscriptions.Values), KeyIndex.Users(_users.Values), deployment, _policies)
+            : null;
+        NeedsLoad = false;
+    }
+
+    /// <summary>
+    /// Applies journal records of this service. Rows are read as they are now (which may already include later records;
+    /// applying those again later changes nothing). Returns false when the records need a full load instead.
+    /// </summary>
+    public async Task<bool> ApplyAsync(IResourceStore store, IReadOnlyList<JournalEntry> entries, CancellationToken ct)
+    {
+        var deletedTrees = new List<string>();
+        var changed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var entry in entries)
         {
-            _maxVersion = Math.Max(_maxVersion, version);
-            _dirty = true;
-            GatewayRecord? record;
-            try
+            if (entry.Operation is not (ChangeOperation.Upsert or ChangeOperation.Delete) || Runtime is null)
             {
-                record = GatewayRecord.From(row.Kind, row.RelativeId, row.Body);
+                return false;
             }
-            catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException or IndexOutOfRangeException)
+
+            var kind = entry.Kind == ResourceKind.Service.Path ? ResourceKind.Service : KindCatalog.Find(entry.Kind);
+            if (kind is null || !GatewayRecord.Kinds.Contains(kind))
             {
-                // Fail closed: what this row granted (a subscription's keys) is gone until the row is rewritten.
-                _rows.Remove(row.Path);
-                _unreadable.Add(row.Path);
                 continue;
             }
 
-            _unreadable.Remove(row.Path);
-            if (record is null)
+            var path = entry.RelativeId.ToLowerInvariant();
+            if (entry.Operation == ChangeOperation.Delete)
             {
-                _rows.Remove(row.Path);
+                if (path.Length == 0)
+                {
+                    return false;
+                }
+
+                deletedTrees.Add(path);
+            }
+
+            changed.Add(path);
+        }
+
+        if (changed.Count > MaxChangedRows)
+        {
+            return false;
+        }
+
+        var rows = new Dictionary<string, RawResource>(StringComparer.Ordinal);
+        if (changed.Count > 0)
+        {
+            await foreach (var row in store.ReadRowsAsync(service, changed, ct))
+            {
+                if (GatewayRecord.Kinds.Contains(row.Row.Kind))
+                {
+                    rows[row.Row.Path] = row.Row;
+                }
+            }
+        }
+
+        // Nothing has changed so far; from here on nothing can fail but a bug.
+        var keyChanges = new List<(SubscriptionRecord? Old, SubscriptionRecord? New)>();
+        var userChanges = new List<KeyValuePair<string, string?>>();
+        var configChanged = false;
+        void Track(string path, GatewayRecord? old, GatewayRecord? now)
+        {
+            if (old is SubscriptionRecord || now is SubscriptionRecord)
+            {
+                keyChanges.Add((old as SubscriptionRecord, now as SubscriptionRecord));
+            }
+            else if (old is UserRecord || now is UserRecord)
+            {
+                userChanges.Add(new(((old ?? now) as UserRecord)!.Name, (now as UserRecord)?.State));
+            }
+            else if (old is not null || now is not null)
+            {
+                configChanged = true;
+            }
+        }
+
+        foreach (var tree in deletedTrees)
+        {
+            var prefix = tree + "/";
+            foreach (var path in _config.Keys.Where(p => p == tree || p.StartsWith(prefix, StringComparison.Ordinal)).ToList())
+            {
+                Track(path, Remove(path), null);
+            }
+
+            _unreadable.RemoveWhere(p => p == tree || p.StartsWith(prefix, StringComparison.Ordinal));
+        }
+
+        foreach (var path in changed)
+        {
+            var old = Remove(path);
+            GatewayRecord? now = null;
+            if (rows.TryGetValue(path, out var row))
+            {
+                now = Parse(row);
             }
             else
             {
-                _rows[row.Path] = (version, record);
+                _unreadable.Remove(path);
             }
+
+            Set(path, now);
+            Track(path, old, now);
         }
 
-        var rebuilt = false;
-        if (!_rows.ContainsKey(""))
+        if (!_config.ContainsKey(""))
         {
-            // The service itself is gone (or not created yet).
-            rebuilt = Runtime is not null;
             Runtime = null;
-        }
-        else if (_dirty || Runtime is null)
-        {
-            Runtime = RuntimeBuilder.Build(service.Key, service.Name, _rows.Values.Select(v => v.Record), deployment);
-            rebuilt = true;
+            return true;
         }
 
-        _dirty = false;
-        Epoch = epoch;
-        return rebuilt;
+        var runtime = Runtime!;
+        if (keyChanges.Count > 0)
+        {
+            runtime = runtime with { Keys = runtime.Keys.With(KeyIndex.Changes(runtime.Keys, keyChanges)) };
+        }
+
+        if (userChanges.Count > 0)
+        {
+            runtime = runtime with { UserStates = runtime.UserStates.With(userChanges) };
+        }
+
+        if (configChanged)
+        {
+            runtime = RuntimeBuilder.Build(service.Key, service.Name, _config.Values, runtime.Keys, runtime.UserStates, deployment, _policies);
+        }
+
+        Runtime = runtime;
+        return true;
     }
+
+    /// <summary>Marks the cache for a full load (its runtime stays in service until the load succeeds).</summary>
+    public void Invalidate() => NeedsLoad = true;
+
+    /// <summary>A row in compact form; null (and counted as unreadable) when it cannot be parsed.</summary>
+    private GatewayRecord? Parse(RawResource row)
+    {
+        try
+        {
+            _unreadable.Remove(row.Path);
+            return GatewayRecord.From(row.Kind, row.RelativeId, row.Body);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or IndexOutOfRangeException)
+        {
+            // Fail closed: what this row granted (a subscription's keys) is gone until the row is rewritten.
+            _unreadable.Add(row.Path);
+            return null;
+        }
+    }
+
+    private void Set(string path, GatewayRecord? record)
+    {
+        switch (record)
+        {
+            case null:
+                break;
+            case SubscriptionRecord s:
+                _subscriptions[path] = s;
+                break;
+            case UserRecord u:
+                _users[path] = u;
+                break;
+            default:
+                _config[path] = record;
+                break;
+        }
+    }
+
+    private GatewayRecord? Remove(string path) =>
+        _subscriptions.Remove(path, out var s) ? s
+            : _users.Remove(path, out var u) ? u
+            : _config.Remove(path, out var c) ? c
+            : null;
 }

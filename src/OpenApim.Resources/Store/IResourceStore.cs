@@ -46,6 +46,9 @@ public interface IResourceStore
     /// <summary>The rows of the given kinds written after <paramref name="afterVersion"/>.</summary>
     IAsyncEnumerable<VersionedResource> ReadChangedAsync(ServiceRef service, IReadOnlyCollection<ResourceKind> kinds, long afterVersion, CancellationToken ct);
 
+    /// <summary>The rows of <paramref name="service"/> at <paramref name="paths"/> (lower-case relative ids) that exist, of any kind.</summary>
+    IAsyncEnumerable<VersionedResource> ReadRowsAsync(ServiceRef service, IReadOnlyCollection<string> paths, CancellationToken ct);
+
     /// <summary>The current epoch of every service (bumped by every write), for change detection.</summary>
     Task<IReadOnlyDictionary<ServiceRef, long>> GetEpochsAsync(CancellationToken ct);
 }

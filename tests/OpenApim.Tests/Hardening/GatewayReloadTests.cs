@@ -1,5 +1,4 @@
 using System.Net;
-using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using OpenApim.Resources.Arm;
@@ -115,7 +114,7 @@ public sealed class GatewayReloadTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, await CallAsync(service, keys.Json["primaryKey"]!.GetValue<string>()));
     }
 
-    /// <summary>Replaces the body of subscription 'all' directly in the SQLite file (with a new version, as a write would); returns the old body.</summary>
+    /// <summary>Replaces the body of subscription 'all' directly in the SQLite file (with a new version and a journal record, as a write would); returns the old body.</summary>
     private async Task<string> SetBodyAsync(string body)
     {
         var dialect = _server.Service<SqlDialect>();
@@ -126,7 +125,8 @@ public sealed class GatewayReloadTests : IAsyncLifetime
         await using var write = c.CreateCommand();
         write.CommandText = "UPDATE store_meta SET value = value + 1 WHERE name = 'version'; " +
             "UPDATE resources SET body = @b, version = (SELECT value FROM store_meta WHERE name = 'version') WHERE path = 'subscriptions/all'; " +
-            "UPDATE services SET epoch = epoch + 1";
+            "UPDATE services SET epoch = epoch + 1; UPDATE journal_meta SET seq = seq + 1; " +
+            "INSERT INTO journal (seq, service_key, service_id, kind, rel_id, op, at) SELECT (SELECT seq FROM journal_meta), key, id, 'subscriptions', 'subscriptions/all', 'upsert', '2026-01-01' FROM services";
         var p = write.CreateParameter();
         p.ParameterName = "@b";
         p.Value = body;
@@ -182,10 +182,15 @@ internal sealed class FlakyStore(IResourceStore inner, FlakyStore.Switch faults)
 
     public Task<IReadOnlyDictionary<string, long>> ReadVersionsAsync(ServiceRef service, IReadOnlyCollection<ResourceKind> kinds, CancellationToken ct) => inner.ReadVersionsAsync(service, kinds, ct);
 
-    public async IAsyncEnumerable<VersionedResource> ReadChangedAsync(ServiceRef service, IReadOnlyCollection<ResourceKind> kinds, long afterVersion, [EnumeratorCancellation] CancellationToken ct)
+    public IAsyncEnumerable<VersionedResource> ReadChangedAsync(ServiceRef service, IReadOnlyCollection<ResourceKind> kinds, long afterVersion, CancellationToken ct) =>
+        Flaky(inner.ReadChangedAsync(service, kinds, afterVersion, ct));
+
+    public IAsyncEnumerable<VersionedResource> ReadRowsAsync(ServiceRef service, IReadOnlyCollection<string> paths, CancellationToken ct) => Flaky(inner.ReadRowsAsync(service, paths, ct));
+
+    private async IAsyncEnumerable<VersionedResource> Flaky(IAsyncEnumerable<VersionedResource> rows)
     {
         var yielded = 0;
-        await foreach (var row in inner.ReadChangedAsync(service, kinds, afterVersion, ct))
+        await foreach (var row in rows)
         {
             yielded++;
             yield return row;

@@ -15,6 +15,18 @@ public interface IChangeJournal
     /// </summary>
     Task<IReadOnlyList<JournalEntry>> ReadNewestAsync(string servicePrefix, DateTimeOffset since, DateTimeOffset until, long before, int max, CancellationToken ct);
 
+    /// <summary>
+    /// The deployment's records after <paramref name="after"/> (at most <paramref name="max"/>) and the compaction floor: a reader whose
+    /// position is below <see cref="JournalTail.TrimmedThrough"/> missed records and must reload.
+    /// </summary>
+    Task<JournalTail> TailAsync(long after, int max, CancellationToken ct);
+
+    /// <summary>Records that <paramref name="reader"/> (a gateway node, a shipper) has applied everything up to <paramref name="position"/>; compaction keeps what it still needs.</summary>
+    Task ReportPositionAsync(string reader, long position, CancellationToken ct);
+
+    /// <summary>Deletes the records <paramref name="retention"/> no longer keeps and no live reader still needs.</summary>
+    Task<JournalCompaction> CompactAsync(JournalRetention retention, CancellationToken ct);
+
     /// <summary>The sequence of the last committed record (0 when the journal is empty).</summary>
     Task<long> LastSequenceAsync(CancellationToken ct);
 }

@@ -116,6 +116,12 @@ internal static class Migrations
         CREATE TABLE journal_meta (id INTEGER NOT NULL PRIMARY KEY, seq INTEGER NOT NULL);
         INSERT INTO journal_meta (id, seq) VALUES (1, 0);
         """,
+        """
+        ALTER TABLE journal_meta ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE journal_meta ADD COLUMN trimmed INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE journal_readers (reader TEXT NOT NULL PRIMARY KEY, seq INTEGER NOT NULL, seen_at TEXT NOT NULL);
+        CREATE INDEX ix_journal_at ON journal (at);
+        """,
     ];
 
     public static readonly IReadOnlyList<string> Postgres =
@@ -223,6 +229,12 @@ internal static class Migrations
         CREATE INDEX ix_journal_service ON journal (service_key, seq);
         CREATE TABLE journal_meta (id INTEGER NOT NULL PRIMARY KEY, seq BIGINT NOT NULL);
         INSERT INTO journal_meta (id, seq) VALUES (1, 0);
+        """,
+        """
+        ALTER TABLE journal_meta ADD COLUMN bytes BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE journal_meta ADD COLUMN trimmed BIGINT NOT NULL DEFAULT 0;
+        CREATE TABLE journal_readers (reader TEXT COLLATE "C" NOT NULL PRIMARY KEY, seq BIGINT NOT NULL, seen_at TIMESTAMPTZ NOT NULL);
+        CREATE INDEX ix_journal_at ON journal (at);
         """,
     ];
 

@@ -96,6 +96,27 @@ public sealed class PostgresDialect(string connectionString) : SqlDialect, IAsyn
         return count;
     }
 
+    private const string JournalChannel = "openapim_journal";
+
+    public override string NotifyJournalSql => $"SELECT pg_notify('{JournalChannel}', '')";
+
+    public override async Task ListenForJournalAsync(CancellationToken ct)
+    {
+        await using var c = await _source.OpenConnectionAsync(ct);
+        c.Notification += (_, _) => JournalCommitted.Notify();
+        await using (var listen = ResourceSql.Command(c, null, $"LISTEN {JournalChannel}"))
+        {
+            await listen.ExecuteNonQueryAsync(ct);
+        }
+
+        // Anything committed before LISTEN took effect is found by the reader's next read.
+        JournalCommitted.Notify();
+        while (!ct.IsCancellationRequested)
+        {
+            await c.WaitAsync(ct);
+        }
+    }
+
     public override async Task MigrateAsync(CancellationToken ct)
     {
         await using var c = await OpenAsync(ct);

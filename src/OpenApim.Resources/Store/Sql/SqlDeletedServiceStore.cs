@@ -34,10 +34,11 @@ internal sealed class SqlDeletedServiceStore(SqlDialect dialect, TimeProvider ti
         var purged = await PurgeAsync(c, tx, deleted.StoreId, ct);
         if (purged)
         {
-            await SqlJournal.AppendAsync(c, tx, [Change(deleted, ChangeOperation.Purge)], time.GetUtcNow(), ct);
+            await SqlJournal.AppendAsync(dialect, c, tx, [Change(deleted, ChangeOperation.Purge)], time.GetUtcNow(), ct);
         }
 
         await tx.CommitAsync(ct);
+        dialect.JournalCommitted.Notify();
         return purged;
     }
 
@@ -59,10 +60,11 @@ internal sealed class SqlDeletedServiceStore(SqlDialect dialect, TimeProvider ti
         var restored = await back.ExecuteNonQueryAsync(ct) == 1;
         if (restored)
         {
-            await SqlJournal.AppendAsync(c, tx, [Change(deleted, ChangeOperation.Undelete)], time.GetUtcNow(), ct);
+            await SqlJournal.AppendAsync(dialect, c, tx, [Change(deleted, ChangeOperation.Undelete)], time.GetUtcNow(), ct);
         }
 
         await tx.CommitAsync(ct);
+        dialect.JournalCommitted.Notify();
         return restored;
     }
 

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using OpenApim.Resources.Model;
+using OpenApim.Resources.Store.Journal;
 
 namespace OpenApim.Resources.Store.Sql;
 
@@ -62,6 +63,18 @@ public abstract class SqlDialect
 
     /// <summary>SQL that takes a transaction-scoped lock for deployment-wide checks; null when writers are serial anyway (SQLite).</summary>
     public virtual string? DeploymentLockSql => null;
+
+    /// <summary>Wakes this process's journal readers; the stores notify it after every commit that appended records.</summary>
+    public JournalSignal JournalCommitted { get; } = new();
+
+    /// <summary>SQL run in a write transaction that tells other nodes, at commit, that the journal moved; null with one node (SQLite).</summary>
+    public virtual string? NotifyJournalSql => null;
+
+    /// <summary>
+    /// Relays other nodes' journal notifications to <see cref="JournalCommitted"/> until <paramref name="ct"/> ends; returns at once
+    /// where there are no other nodes. Throws when the connection fails (the caller retries and polls meanwhile).
+    /// </summary>
+    public virtual Task ListenForJournalAsync(CancellationToken ct) => Task.CompletedTask;
 
     /// <summary>Adds one parameter per value (named <paramref name="prefix"/>0, 1, ...) and returns them as an SQL list for <c>IN (...)</c>.</summary>
     public static string InList(DbCommand command, string prefix, IEnumerable<string> values) =>

@@ -72,8 +72,9 @@ internal sealed class SqlDirectoryStore(SqlDialect dialect, TimeProvider time) :
             await cmd.ExecuteNonQueryAsync(ct);
         }
 
-        await SqlJournal.AppendAsync(c, tx, [Change(kind, id, ChangeOperation.Upsert)], time.GetUtcNow(), ct);
+        await SqlJournal.AppendAsync(dialect, c, tx, [Change(kind, id, ChangeOperation.Upsert)], time.GetUtcNow(), ct);
         await tx.CommitAsync(ct);
+        dialect.JournalCommitted.Notify();
         return next;
     }
 
@@ -120,10 +121,11 @@ internal sealed class SqlDirectoryStore(SqlDialect dialect, TimeProvider time) :
         var changes = await write(c, tx);
         if (changes is not null)
         {
-            await SqlJournal.AppendAsync(c, tx, changes, time.GetUtcNow(), ct);
+            await SqlJournal.AppendAsync(dialect, c, tx, changes, time.GetUtcNow(), ct);
         }
 
         await tx.CommitAsync(ct);
+        dialect.JournalCommitted.Notify();
         return changes is not null;
     }
 

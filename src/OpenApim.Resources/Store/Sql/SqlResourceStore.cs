@@ -62,8 +62,9 @@ internal sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : 
 
         var writer = new SqlResourceWriter(dialect, c, tx, service, serviceId, epoch, time);
         var result = await work(writer);
-        await SqlJournal.AppendAsync(c, tx, writer.Changes, time.GetUtcNow(), ct);
+        await SqlJournal.AppendAsync(dialect, c, tx, writer.Changes, time.GetUtcNow(), ct);
         await tx.CommitAsync(ct);
+        dialect.JournalCommitted.Notify();
         return result;
     }
 
@@ -139,9 +140,10 @@ internal sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : 
         }
 
         // A restore is one marked change set, not a record per row: readers reload the service.
-        await SqlJournal.AppendAsync(c, tx, [new PendingChange(service.Key, service.Id, ResourceKind.Service.Path, "", ChangeOperation.Restore,
+        await SqlJournal.AppendAsync(dialect, c, tx, [new PendingChange(service.Key, service.Id, ResourceKind.Service.Path, "", ChangeOperation.Restore,
             new JsonObject { ["deleted"] = deleted, ["inserted"] = inserted, ["kinds"] = new JsonArray([.. replacedKinds.Select(k => (JsonNode)k.Path)]) }, version)], time.GetUtcNow(), ct);
         await tx.CommitAsync(ct);
+        dialect.JournalCommitted.Notify();
         return new RestoreCounts(deleted, inserted, epoch);
     }
 
@@ -161,15 +163,34 @@ internal sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : 
         return result;
     }
 
-    public async IAsyncEnumerable<VersionedResource> ReadChangedAsync(ServiceRef service, IReadOnlyCollection<ResourceKind> kinds, long afterVersion, [EnumeratorCancellation] CancellationToken ct)
+    public IAsyncEnumerable<VersionedResource> ReadChangedAsync(ServiceRef service, IReadOnlyCollection<ResourceKind> kinds, long afterVersion, CancellationToken ct) =>
+        ReadVersionedAsync(service, cmd => $"r.version > @after AND r.kind IN ({SqlDialect.InList(cmd, "k", kinds.Select(k => k.Path))})", afterVersion, ct);
+
+    public async IAsyncEnumerable<VersionedResource> ReadRowsAsync(ServiceRef service, IReadOnlyCollection<string> paths, [EnumeratorCancellation] CancellationToken ct)
+    {
+        // In chunks: a statement has a bounded number of parameters.
+        foreach (var chunk in paths.Chunk(500))
+        {
+            await foreach (var row in ReadVersionedAsync(service, cmd => $"r.path IN ({SqlDialect.InList(cmd, "p", chunk)})", null, ct))
+            {
+                yield return row;
+            }
+        }
+    }
+
+    private async IAsyncEnumerable<VersionedResource> ReadVersionedAsync(ServiceRef service, Func<DbCommand, string> where, long? afterVersion, [EnumeratorCancellation] CancellationToken ct)
     {
         await using var c = await dialect.OpenAsync(ct);
         await using var cmd = ResourceSql.Command(c, null, "");
         cmd.CommandText =
             $"SELECT r.path, r.rel_id, r.parent, r.kind, r.name, r.display_name, {dialect.BodyAsText.Replace("body", "r.body", StringComparison.Ordinal)}, r.created_at, r.updated_at, r.version " +
-            $"FROM resources r JOIN services s ON s.service_id = r.service_id AND s.deleted_at IS NULL WHERE s.key = @s AND r.version > @after AND r.kind IN ({SqlDialect.InList(cmd, "k", kinds.Select(k => k.Path))})";
+            $"FROM resources r JOIN services s ON s.service_id = r.service_id AND s.deleted_at IS NULL WHERE s.key = @s AND {where(cmd)}";
         SqlDialect.Param(cmd, "@s", service.Key);
-        SqlDialect.Param(cmd, "@after", afterVersion);
+        if (afterVersion is { } after)
+        {
+            SqlDialect.Param(cmd, "@after", after);
+        }
+
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
         {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using OpenApim.Resources.Operations;
 using OpenApim.Resources.Store.Journal;
 using OpenApim.Resources.Usage;
@@ -18,6 +19,8 @@ public static class SqlStorage
         services.AddSingleton<IDeletedServiceStore>(sp => new SqlDeletedServiceStore(dialect, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new SqlJournal(dialect, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IChangeJournal>(sp => sp.GetRequiredService<SqlJournal>());
+        services.AddSingleton(dialect.JournalCommitted);
+        services.AddHostedService(sp => new JournalListener(dialect, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<JournalListener>>()));
         services.AddSingleton<IUsageStore>(new SqlUsageStore(dialect));
         return services;
     }
