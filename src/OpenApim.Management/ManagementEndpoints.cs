@@ -41,6 +41,7 @@ public static class ManagementEndpoints
         .AddSingleton<DeletedServices>()
         .AddSingleton<DeletedServiceEndpoints>()
         .AddHostedService<DeletedServicePurger>()
+        .AddHostedService<JournalCompactor>()
         .AddSingleton<ServiceEndpoints>()
         .AddSingleton<ResourceGroups>()
         .AddSingleton<ResourceGroupEndpoints>()

@@ -155,7 +155,7 @@ internal sealed partial class ConfigWatcher(
         while (true)
         {
             var position = _position!.Value;
-            var tail = await journal.TailAsync(position, BatchSize, ct);
+            var tail = await journal.ReadAsync(null, position, BatchSize, ct);
             if (tail.TrimmedThrough > position)
             {
                 // Paused or cut off for longer than the journal keeps records: what was missed is unknown, so load everything.

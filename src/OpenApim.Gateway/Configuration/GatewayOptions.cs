@@ -3,8 +3,8 @@ namespace OpenApim.Gateway.Configuration;
 /// <summary>Settings of the gateway.</summary>
 public sealed record GatewayOptions
 {
-    /// <summary>How often the store is asked whether any service changed.</summary>
-    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+    /// <summary>How often the journal is read when no commit woke the gateway (commits on any node wake it at once).</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How long a backend may take to answer (API Management's forward-request default is 300 s).</summary>
     public TimeSpan BackendTimeout { get; init; } = TimeSpan.FromSeconds(300);

@@ -13,7 +13,8 @@ namespace OpenApim.Management.Changes;
 /// <summary>
 /// <c>GET {service}/changes?from={sequence}</c> (an OpenApim extension): the service's journal after a sequence, oldest
 /// first, with who made each change; rows without their secrets. Page with <c>nextLink</c> (or <c>from</c> = the last
-/// sequence seen); an empty page means caught up.
+/// sequence seen); an empty page means caught up. <c>from=0</c> starts at the oldest record kept; a <c>from</c> that compaction
+/// has passed answers <c>410 ChangesCompacted</c>, never a silent gap.
 /// </summary>
 internal sealed class ChangeFeedEndpoints(IChangeJournal journal, ServiceReader services)
 {
@@ -29,7 +30,13 @@ internal sealed class ChangeFeedEndpoints(IChangeJournal journal, ServiceReader 
         await services.RequireAsync(service, c.RequestAborted);
         var from = Number(c.Request.Query("from"), "from", 0, long.MaxValue) ?? 0;
         var top = (int)(Number(c.Request.Query("$top"), "$top", 1, MaxTop) ?? DefaultTop);
-        var entries = await journal.ReadAsync(service, from, top, c.RequestAborted);
+        var (entries, trimmed) = await journal.ReadAsync(service, from, top, c.RequestAborted);
+        if (from > 0 && from < trimmed)
+        {
+            // The records after 'from' that compaction removed are unknown: a follower must start over (full read, then from=lastSequence).
+            throw ArmErrors.ChangesCompacted(from, trimmed);
+        }
+
         var body = new JsonObject
         {
             ["value"] = new JsonArray([.. entries.Select(e => (JsonNode)Render(service, e))]),

@@ -80,6 +80,9 @@ public static class ArmErrors
     public static ArmException OperationNotFound(string id) => new(HttpStatusCode.NotFound, "ResourceNotFound",
         $"The operation '{id}' was not found.");
 
+    public static ArmException ChangesCompacted(long from, long trimmed) => new(HttpStatusCode.Gone, "ChangesCompacted",
+        $"The journal no longer holds the records after sequence {from}: it keeps those after {trimmed} (see OPENAPIM_JOURNAL_RETENTION). Read the service again and follow its changes from the lastSequence of an empty page.");
+
     public static ArmException MethodNotAllowed(string method, string path) => new(HttpStatusCode.MethodNotAllowed, "MethodNotAllowed",
         $"The method '{method}' is not allowed on '{path}'.");
 

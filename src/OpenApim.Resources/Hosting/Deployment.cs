@@ -1,3 +1,5 @@
+using OpenApim.Resources.Store.Journal;
+
 namespace OpenApim.Resources.Hosting;
 
 /// <summary>
@@ -21,6 +23,9 @@ public sealed class Deployment
 
     /// <summary>How long a deleted service is kept for undelete (Azure: 48 hours); zero deletes at once.</summary>
     public TimeSpan SoftDeleteRetention { get; set; } = TimeSpan.FromHours(48);
+
+    /// <summary>What the change journal keeps: records younger than the age, up to the size, and always what a live reader still needs.</summary>
+    public JournalRetention JournalRetention { get; set; } = new(TimeSpan.FromDays(30), 1L << 30, TimeSpan.FromMinutes(5));
 
     /// <summary>Host name pattern of a service's default gateway host; <c>{service}</c> is replaced by the lower-case service name.</summary>
     public string GatewayHostPattern { get; set; } = "{service}.localhost";

@@ -29,9 +29,12 @@ internal sealed record ServerSettings
         new("OPENAPIM_TLS_CERTIFICATE", "--tls-certificate", null, "PEM certificate for HTTPS; a self-signed one is generated in {data-dir}/tls when unset."),
         new("OPENAPIM_TLS_KEY", "--tls-key", null, "PEM private key of OPENAPIM_TLS_CERTIFICATE."),
         new("OPENAPIM_GATEWAY_HOST_PATTERN", null, "{service}.localhost", "Default gateway host name of a service."),
+        new("OPENAPIM_GATEWAY_POLL_INTERVAL", null, "00:00:01", "How often the gateway reads the change journal when no commit woke it; commits through this node, and on PostgreSQL through any node (LISTEN/NOTIFY), wake it at once."),
         new("OPENAPIM_MAX_REQUEST_BYTES", null, "4194304", "Largest management request body accepted."),
         new("OPENAPIM_BLOB_ENDPOINT_TEMPLATE", null, null, "When set, every storage account is Azure Blob Storage at this address ({account} is replaced), e.g. http://127.0.0.1:10000/{account} for Azurite. When unset, accounts in OPENAPIM_STORAGE_ACCOUNTS are local folders and others are https://{account}.blob.core.windows.net."),
         new("OPENAPIM_SOFT_DELETE_RETENTION", null, "2.00:00:00", "How long a deleted service is kept for undelete (PUT with properties.restore: true) before it is purged (Azure: 48 hours); 00:00:00 deletes at once."),
+        new("OPENAPIM_JOURNAL_RETENTION", null, "30.00:00:00", "How long change-journal records are kept (the change feed and the activity log read them); records a live gateway node has not applied yet are kept regardless."),
+        new("OPENAPIM_JOURNAL_MAX_MB", null, "1024", "Size (MiB of record text) beyond which the oldest change-journal records are compacted away, even if younger than OPENAPIM_JOURNAL_RETENTION (never those a live reader still needs)."),
         new("OPENAPIM_BACKUP_LIFETIME", null, "30.00:00:00", "How long after creation a backup can be restored (a .NET TimeSpan)."),
         new("OPENAPIM_STORAGE_ACCOUNTS", null, "devstoreaccount1:<Azurite's well-known key>", "Local-folder storage accounts as name:key;name2:key2 (in {data-dir}/storage, used when OPENAPIM_BLOB_ENDPOINT_TEMPLATE is unset)."),
         new("OPENAPIM_MANAGED_IDENTITIES", null, null, "Stand-ins for managed identities: identity@account=key;... where identity is 'system', 'system:{service}' or a user-assigned client id."),
@@ -70,6 +73,12 @@ internal sealed record ServerSettings
     public bool ServiceDefaults { get; init; } = true;
 
     public TimeSpan SoftDeleteRetention { get; init; } = TimeSpan.FromHours(48);
+
+    public TimeSpan JournalRetention { get; init; } = TimeSpan.FromDays(30);
+
+    public long JournalMaxBytes { get; init; } = 1L << 30;
+
+    public TimeSpan GatewayPollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     public required int AuthFailureLimit { get; init; }
 
@@ -133,11 +142,16 @@ internal sealed record ServerSettings
             TlsCertificate = Get("OPENAPIM_TLS_CERTIFICATE"),
             TlsKey = Get("OPENAPIM_TLS_KEY"),
             GatewayHostPattern = Require("OPENAPIM_GATEWAY_HOST_PATTERN"),
+            GatewayPollInterval = Duration(Require("OPENAPIM_GATEWAY_POLL_INTERVAL"), "OPENAPIM_GATEWAY_POLL_INTERVAL"),
             MaxRequestBytes = long.Parse(Require("OPENAPIM_MAX_REQUEST_BYTES"), CultureInfo.InvariantCulture),
             BlobEndpointTemplate = Get("OPENAPIM_BLOB_ENDPOINT_TEMPLATE"),
             SoftDeleteRetention = TimeSpan.TryParse(Require("OPENAPIM_SOFT_DELETE_RETENTION"), CultureInfo.InvariantCulture, out var retention) && retention >= TimeSpan.Zero
                 ? retention
                 : throw new InvalidOperationException("OPENAPIM_SOFT_DELETE_RETENTION must be a duration such as 2.00:00:00 (or 00:00:00 to delete at once)."),
+            JournalRetention = Duration(Require("OPENAPIM_JOURNAL_RETENTION"), "OPENAPIM_JOURNAL_RETENTION"),
+            JournalMaxBytes = long.TryParse(Require("OPENAPIM_JOURNAL_MAX_MB"), NumberStyles.None, CultureInfo.InvariantCulture, out var mb) && mb is > 0 and < 1L << 40
+                ? mb << 20
+                : throw new InvalidOperationException("OPENAPIM_JOURNAL_MAX_MB must be a positive number of MiB."),
             BackupLifetime = Duration(Require("OPENAPIM_BACKUP_LIFETIME"), "OPENAPIM_BACKUP_LIFETIME"),
             StorageAccounts = config["OPENAPIM_STORAGE_ACCOUNTS"],
             ManagedIdentities = Get("OPENAPIM_MANAGED_IDENTITIES"),

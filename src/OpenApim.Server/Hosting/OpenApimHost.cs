@@ -73,6 +73,7 @@ internal static class OpenApimHost
         {
             TenantId = settings.TenantId, Subscriptions = settings.Subscriptions, GatewayHostPattern = settings.GatewayHostPattern, CreateServiceDefaults = settings.ServiceDefaults,
             SoftDeleteRetention = settings.SoftDeleteRetention,
+            JournalRetention = new JournalRetention(settings.JournalRetention, settings.JournalMaxBytes, TimeSpan.FromMinutes(5)),
         };
         var services = builder.Services;
         services.AddSingleton(settings);
@@ -94,7 +95,7 @@ internal static class OpenApimHost
         });
         services.AddManagement(new ApiImportOptions { LinkHosts = settings.ImportLinkHosts });
         services.AddBackup(BackupSettings(settings));
-        services.AddGateway(new GatewayOptions());
+        services.AddGateway(new GatewayOptions { PollInterval = settings.GatewayPollInterval });
         overrides?.Invoke(services);
 
         var app = builder.Build();

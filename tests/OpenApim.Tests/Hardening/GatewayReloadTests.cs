@@ -1,10 +1,12 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using OpenApim.Gateway.Configuration;
 using OpenApim.Resources.Arm;
 using OpenApim.Resources.Model;
 using OpenApim.Resources.Operations;
 using OpenApim.Resources.Store;
+using OpenApim.Resources.Store.Journal;
 using OpenApim.Resources.Store.Sql;
 using OpenApim.Tests.Infrastructure;
 
@@ -18,6 +20,7 @@ namespace OpenApim.Tests.Hardening;
 public sealed class GatewayReloadTests : IAsyncLifetime
 {
     private readonly FlakyStore.Switch _faults = new();
+    private readonly PausableJournal.Switch _journal = new();
     private OpenApimInstance _server = null!;
     private ArmClient _arm = null!;
     private EchoBackend _backend = null!;
@@ -31,6 +34,8 @@ public sealed class GatewayReloadTests : IAsyncLifetime
             var inner = services.Single(d => d.ServiceType == typeof(IResourceStore));
             services.Remove(inner);
             services.AddSingleton<IResourceStore>(sp => new FlakyStore((IResourceStore)inner.ImplementationFactory!(sp), _faults));
+            services.Remove(services.Single(d => d.ServiceType == typeof(IChangeJournal)));
+            services.AddSingleton<IChangeJournal>(sp => new PausableJournal(sp.GetRequiredService<SqlJournal>(), _journal));
         });
         _arm = await _server.CreateArmClientAsync();
         _gateway = new HttpClient { BaseAddress = new Uri(_server.Endpoints["gatewayUrl"]!.GetValue<string>()) };
@@ -50,8 +55,9 @@ public sealed class GatewayReloadTests : IAsyncLifetime
         var (service, key) = await ServiceAsync();
         Assert.Equal(HttpStatusCode.OK, await CallAsync(service, key));
 
-        await _arm.PatchAsync($"{service}/subscriptions/all", new JsonObject { ["properties"] = new JsonObject { ["state"] = "suspended" } });
+        // The reads fail from the moment of the change (the commit wakes the gateway at once).
         _faults.FailReads = int.MaxValue;
+        await _arm.PatchAsync($"{service}/subscriptions/all", new JsonObject { ["properties"] = new JsonObject { ["state"] = "suspended" } });
         await Assert.ThrowsAnyAsync<Exception>(() => _server.App.Services.RefreshGatewayAsync());
         Assert.Equal("Unhealthy", (await HealthAsync())["status"]!.GetValue<string>());
         await Assert.ThrowsAnyAsync<Exception>(() => _server.App.Services.RefreshGatewayAsync());
@@ -112,6 +118,42 @@ public sealed class GatewayReloadTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, await CallAsync(service, key));
         var keys = await _arm.PostAsync($"{service}/subscriptions/s29/listSecrets");
         Assert.Equal(HttpStatusCode.OK, await CallAsync(service, keys.Json["primaryKey"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task A_gateway_whose_journal_position_was_compacted_away_reloads_instead_of_serving_stale_keys()
+    {
+        var (service, key) = await ServiceAsync();
+        Assert.Equal(HttpStatusCode.OK, await CallAsync(service, key));
+
+        // The node stops reading (paused, cut off) while a revocation happens and the journal is compacted past it.
+        _journal.Paused = true;
+        await _arm.PatchAsync($"{service}/subscriptions/all", new JsonObject { ["properties"] = new JsonObject { ["state"] = "suspended" } });
+        await _server.App.Services.RefreshGatewayAsync();
+        Assert.Equal(HttpStatusCode.OK, await CallAsync(service, key));
+        var compacted = await _server.Service<SqlJournal>().CompactAsync(new JournalRetention(TimeSpan.Zero, long.MaxValue, TimeSpan.Zero), CancellationToken.None);
+        Assert.True(compacted.Deleted > 0);
+
+        _journal.Paused = false;
+        await _server.App.Services.RefreshGatewayAsync();
+        Assert.Equal(HttpStatusCode.Unauthorized, await CallAsync(service, key));
+        Assert.True(_server.Service<ConfigWatcher>().Position >= compacted.TrimmedThrough);
+    }
+
+    [Fact]
+    public async Task A_journal_that_cannot_be_read_keeps_the_last_good_configuration_and_reports_it()
+    {
+        var (service, key) = await ServiceAsync();
+        _journal.Fail = true;
+        await Assert.ThrowsAnyAsync<Exception>(() => _server.App.Services.RefreshGatewayAsync());
+        Assert.Equal("Unhealthy", (await HealthAsync())["status"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, await CallAsync(service, key));
+
+        _journal.Fail = false;
+        await _arm.PatchAsync($"{service}/subscriptions/all", new JsonObject { ["properties"] = new JsonObject { ["state"] = "suspended" } });
+        await _server.App.Services.RefreshGatewayAsync();
+        Assert.Equal(HttpStatusCode.Unauthorized, await CallAsync(service, key));
+        Assert.Equal("Healthy", (await HealthAsync())["status"]!.GetValue<string>());
     }
 
     /// <summary>Replaces the body of subscription 'all' directly in the SQLite file (with a new version and a journal record, as a write would); returns the old body.</summary>
@@ -211,5 +253,36 @@ internal sealed class FlakyStore(IResourceStore inner, FlakyStore.Switch faults)
 #pragma warning disable SA1401, CA1051
         public int FailReads;
 #pragma warning restore SA1401, CA1051
+    }
+}
+
+/// <summary>The real journal, whose reads can be paused (they find nothing new, as on a stopped node) or made to fail.</summary>
+internal sealed class PausableJournal(IChangeJournal inner, PausableJournal.Switch faults) : IChangeJournal
+{
+    public async Task<JournalTail> ReadAsync(ServiceRef? service, long after, int max, CancellationToken ct)
+    {
+        if (faults.Fail)
+        {
+            throw new InvalidOperationException("Injected fault: the journal cannot be read.");
+        }
+
+        var tail = await inner.ReadAsync(service, after, max, ct);
+        return faults.Paused ? tail with { Entries = [] } : tail;
+    }
+
+    public Task<IReadOnlyList<JournalEntry>> ReadNewestAsync(string servicePrefix, DateTimeOffset since, DateTimeOffset until, long before, int max, CancellationToken ct) =>
+        inner.ReadNewestAsync(servicePrefix, since, until, before, max, ct);
+
+    public Task ReportPositionAsync(string reader, long position, CancellationToken ct) => inner.ReportPositionAsync(reader, position, ct);
+
+    public Task<JournalCompaction> CompactAsync(JournalRetention retention, CancellationToken ct) => inner.CompactAsync(retention, ct);
+
+    public Task<long> LastSequenceAsync(CancellationToken ct) => inner.LastSequenceAsync(ct);
+
+    internal sealed class Switch
+    {
+        public bool Paused { get; set; }
+
+        public bool Fail { get; set; }
     }
 }

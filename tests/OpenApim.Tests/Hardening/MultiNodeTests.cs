@@ -115,6 +115,41 @@ public sealed class MultiNodeTests : IAsyncLifetime
         Assert.Equal(300, (await armB.GetAsync($"{restored}/apis")).Json["count"]!.GetValue<int>());
     }
 
+    [Fact]
+    public async Task A_change_made_through_either_node_is_enforced_by_the_other_nodes_gateway()
+    {
+        // Polling an hour apart: only LISTEN/NOTIFY can wake the other node's gateway in time.
+        string[] args = [.. ServerArgs, "--OPENAPIM_GATEWAY_POLL_INTERVAL", "01:00:00"];
+        await using var backend = await EchoBackend.StartAsync();
+        if (!Directory.Exists(Path.Combine(NodeA, "keys")))
+        {
+            await using var first = await ServerProcess.StartAsync(NodeA, Bootstrap, args);
+        }
+
+        CopyDirectory(Path.Combine(NodeA, "keys"), Path.Combine(NodeB, "keys"));
+        await using var a = await ServerProcess.StartAsync(NodeA, Bootstrap, args);
+        await using var b = await ServerProcess.StartAsync(NodeB, Bootstrap, args);
+        using var armA = await ClientAsync(a);
+        using var armB = await ClientAsync(b);
+        using var gatewayA = Gateway.PropagationTests.Gateway(a);
+        using var gatewayB = Gateway.PropagationTests.Gateway(b);
+        var service = Service("big");
+        await armA.CreateAsync($"{service}/apis/echo", new JsonObject { ["path"] = "echo", ["serviceUrl"] = backend.Url });
+        await armA.CreateAsync($"{service}/apis/echo/operations/all", new JsonObject { ["displayName"] = "all", ["method"] = "GET", ["urlTemplate"] = "/*" });
+        await Gateway.PropagationTests.UntilAsync(gatewayB, "big", "none", HttpStatusCode.Unauthorized);
+
+        var key = "nodes-" + Guid.NewGuid().ToString("N");
+        await armA.CreateAsync($"{service}/subscriptions/n1", new JsonObject { ["displayName"] = "n1", ["scope"] = "/apis", ["state"] = "active", ["primaryKey"] = key });
+        await Gateway.PropagationTests.UntilAsync(gatewayB, "big", key, HttpStatusCode.OK);
+        await Gateway.PropagationTests.UntilAsync(gatewayA, "big", key, HttpStatusCode.OK);
+
+        await armB.PatchAsync($"{service}/subscriptions/n1", new JsonObject { ["properties"] = new JsonObject { ["state"] = "suspended" } });
+        await Gateway.PropagationTests.UntilAsync(gatewayA, "big", key, HttpStatusCode.Unauthorized);
+        await Gateway.PropagationTests.UntilAsync(gatewayB, "big", key, HttpStatusCode.Unauthorized);
+        Assert.Equal(1, Gateway.PropagationTests.Loads(a, "big"));
+        Assert.Equal(1, Gateway.PropagationTests.Loads(b, "big"));
+    }
+
     /// <summary>Node A starts once to create the keys, which node B gets a copy of (docs/operations.md); returns node B running.</summary>
     private async Task<ServerProcess> StartNodesAsync()
     {

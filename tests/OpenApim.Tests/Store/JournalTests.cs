@@ -58,7 +58,7 @@ public abstract class JournalTests(ServerFixture fixture)
         Assert.False(string.IsNullOrEmpty(changes[1]["eTag"]!.GetValue<string>()));
         Assert.Null(changes[5]["eTag"]);
 
-        var text = string.Join('\n', (await Journal.ReadAsync(null, 0, 10_000, CancellationToken.None)).Select(e => e.Body?.ToJsonString()));
+        var text = string.Join('\n', (await Journal.ReadAsync(null, 0, 10_000, CancellationToken.None)).Entries.Select(e => e.Body?.ToJsonString()));
         Assert.DoesNotContain("journal-secret-value", text, StringComparison.Ordinal);
         Assert.DoesNotContain("journal-primary-key", text, StringComparison.Ordinal);
         var feed = (await arm.GetAsync($"{service}/changes?from=0&$top=1000")).Body!.ToJsonString();
@@ -88,7 +88,7 @@ public abstract class JournalTests(ServerFixture fixture)
         var name = source.Split('/')[^1];
         await Admin.DeleteAsync($"/subscriptions/{ArmClient.Subscription}/providers/Microsoft.ApiManagement/locations/westeurope/deletedservices/{name}", ifMatch: null);
 
-        var entries = await Journal.ReadAsync(null, before, 10_000, CancellationToken.None);
+        var entries = (await Journal.ReadAsync(null, before, 10_000, CancellationToken.None)).Entries;
         Assert.Contains(entries, e => e.Kind == "directory/application" && e.RelativeId == app.AppId && e.Operation == ChangeOperation.Upsert);
         Assert.Contains(entries, e => e.Kind == "directory/roleAssignment" && e.Operation == ChangeOperation.Upsert && assignment.EndsWith(e.RelativeId, StringComparison.OrdinalIgnoreCase));
         Assert.Single(entries, e => e.ServiceId == source && e.Operation == ChangeOperation.SoftDelete);
@@ -113,7 +113,7 @@ public abstract class JournalTests(ServerFixture fixture)
             var position = start;
             while (true)
             {
-                var batch = await Journal.ReadAsync(null, position, 500, CancellationToken.None);
+                var batch = (await Journal.ReadAsync(null, position, 500, CancellationToken.None)).Entries;
                 foreach (var entry in batch)
                 {
                     Assert.Equal(position + 1, entry.Sequence);
@@ -144,6 +144,61 @@ public abstract class JournalTests(ServerFixture fixture)
         var last = await tail;
         Assert.Equal(await Journal.LastSequenceAsync(CancellationToken.None), last);
         Assert.True(seen.Count >= 100, $"saw {seen.Count} records for 100 writes");
+    }
+
+    [Fact]
+    public async Task Compaction_keeps_what_a_live_reader_still_needs_and_a_reader_it_passed_can_tell()
+    {
+        var service = await Admin.CreateServiceAsync();
+        for (var n = 0; n < 5; n++)
+        {
+            await Admin.PutAsync($"{service}/tags/c{n}", new JsonObject { ["properties"] = new JsonObject { ["displayName"] = $"c{n}" } });
+        }
+
+        var last = await Journal.LastSequenceAsync(CancellationToken.None);
+        var reader = Names.Unique("reader");
+        await Journal.ReportPositionAsync(reader, last - 2, CancellationToken.None);
+
+        // Everything is older than a zero age, but the reader has not read the last two records yet: they stay.
+        var kept = await Journal.CompactAsync(new JournalRetention(TimeSpan.Zero, long.MaxValue, TimeSpan.FromHours(1)), CancellationToken.None);
+        Assert.True(kept.TrimmedThrough <= last - 2 && kept.PinnedAt <= last - 2, $"trimmed through {kept.TrimmedThrough}, pinned at {kept.PinnedAt}, reader at {last - 2}");
+        var tail = await Journal.ReadAsync(null, last - 2, 100, CancellationToken.None);
+        Assert.Equal([last - 1, last], tail.Entries.Select(e => e.Sequence));
+        Assert.Equal(kept.TrimmedThrough, tail.TrimmedThrough);
+
+        // Once no reader is live (they stopped reporting), the records go, and a reader that comes back learns it fell behind.
+        var all = await Journal.CompactAsync(new JournalRetention(TimeSpan.Zero, long.MaxValue, TimeSpan.Zero), CancellationToken.None);
+        Assert.True(all.TrimmedThrough >= last, $"trimmed through {all.TrimmedThrough}, last {last}");
+        var behind = await Journal.ReadAsync(null, last - 2, 100, CancellationToken.None);
+        Assert.True(behind.TrimmedThrough > last - 2);
+        Assert.DoesNotContain(behind.Entries, e => e.Sequence <= all.TrimmedThrough);
+
+        var gone = await Admin.GetAsync($"{service}/changes?from={last - 2}");
+        Assert.Equal(HttpStatusCode.Gone, gone.Status);
+        Assert.Equal("ChangesCompacted", gone.Json["error"]!["code"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.OK, (await Admin.GetAsync($"{service}/changes?from=0")).Status);
+    }
+
+    [Fact]
+    public async Task Compaction_by_size_drops_the_oldest_records_first_and_accounts_for_what_it_freed()
+    {
+        var service = await Admin.CreateServiceAsync();
+        for (var n = 0; n < 6; n++)
+        {
+            await Admin.CreateAsync($"{service}/namedValues/s{n}", new JsonObject { ["displayName"] = $"s{n}", ["value"] = new string('x', 2000) });
+        }
+
+        var last = await Journal.LastSequenceAsync(CancellationToken.None);
+        var sizes = await Journal.CompactAsync(new JournalRetention(TimeSpan.FromDays(365), long.MaxValue, TimeSpan.Zero), CancellationToken.None);
+        Assert.True(sizes.Bytes > 6 * 2000, $"{sizes.Bytes} bytes for six 2000-character records");
+
+        // Keep about three of the six large records: the oldest go, the newest stay.
+        var result = await Journal.CompactAsync(new JournalRetention(TimeSpan.FromDays(365), 3 * 2200, TimeSpan.Zero), CancellationToken.None);
+        Assert.True(result.Bytes <= 3 * 2200, $"{result.Bytes} bytes left");
+        Assert.True(result.TrimmedThrough < last && result.TrimmedThrough >= last - 3, $"trimmed through {result.TrimmedThrough}, last {last}");
+        var left = (await Journal.ReadAsync(null, 0, 100, CancellationToken.None)).Entries;
+        Assert.Equal(last, left[^1].Sequence);
+        Assert.All(left, e => Assert.True(e.Sequence > result.TrimmedThrough));
     }
 }
 

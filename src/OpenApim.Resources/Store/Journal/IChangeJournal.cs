@@ -5,8 +5,12 @@ namespace OpenApim.Resources.Store.Journal;
 /// <summary>Reads the change journal every store write appends to in its own transaction.</summary>
 public interface IChangeJournal
 {
-    /// <summary>Up to <paramref name="max"/> records after <paramref name="after"/>, in sequence order; of one service, or (null) of the deployment.</summary>
-    Task<IReadOnlyList<JournalEntry>> ReadAsync(ServiceRef? service, long after, int max, CancellationToken ct);
+    /// <summary>
+    /// Up to <paramref name="max"/> records after <paramref name="after"/>, in sequence order, of one service or (null) of the
+    /// deployment, and the compaction floor: a reader whose position is below <see cref="JournalTail.TrimmedThrough"/> missed
+    /// records and must start over.
+    /// </summary>
+    Task<JournalTail> ReadAsync(ServiceRef? service, long after, int max, CancellationToken ct);
 
     /// <summary>
     /// Records of the services whose key starts with <paramref name="servicePrefix"/> (a subscription or resource group,
@@ -14,12 +18,6 @@ public interface IChangeJournal
     /// <paramref name="before"/> (paging), at most <paramref name="max"/>.
     /// </summary>
     Task<IReadOnlyList<JournalEntry>> ReadNewestAsync(string servicePrefix, DateTimeOffset since, DateTimeOffset until, long before, int max, CancellationToken ct);
-
-    /// <summary>
-    /// The deployment's records after <paramref name="after"/> (at most <paramref name="max"/>) and the compaction floor: a reader whose
-    /// position is below <see cref="JournalTail.TrimmedThrough"/> missed records and must reload.
-    /// </summary>
-    Task<JournalTail> TailAsync(long after, int max, CancellationToken ct);
 
     /// <summary>Records that <paramref name="reader"/> (a gateway node, a shipper) has applied everything up to <paramref name="position"/>; compaction keeps what it still needs.</summary>
     Task ReportPositionAsync(string reader, long position, CancellationToken ct);

@@ -75,21 +75,6 @@ internal sealed class SqlJournal(SqlDialect dialect, TimeProvider time) : IChang
 
     private const string Columns = "seq, service_id, kind, rel_id, op, body, version, at, actor";
 
-    public async Task<IReadOnlyList<JournalEntry>> ReadAsync(ServiceRef? service, long after, int max, CancellationToken ct)
-    {
-        await using var c = await dialect.OpenAsync(ct);
-        await using var cmd = ResourceSql.Command(c, null,
-            $"SELECT {Columns} FROM journal WHERE seq > @after" + (service is null ? "" : " AND service_key = @key") + " ORDER BY seq LIMIT @max");
-        SqlDialect.Param(cmd, "@after", after);
-        SqlDialect.Param(cmd, "@max", Math.Clamp(max, 1, 10_000));
-        if (service is not null)
-        {
-            SqlDialect.Param(cmd, "@key", service.Key);
-        }
-
-        return await ReadEntriesAsync(cmd, ct);
-    }
-
     public async Task<IReadOnlyList<JournalEntry>> ReadNewestAsync(string servicePrefix, DateTimeOffset since, DateTimeOffset until, long before, int max, CancellationToken ct)
     {
         await using var c = await dialect.OpenAsync(ct);
@@ -126,7 +111,7 @@ internal sealed class SqlJournal(SqlDialect dialect, TimeProvider time) : IChang
         return entries;
     }
 
-    public async Task<JournalTail> TailAsync(long after, int max, CancellationToken ct)
+    public async Task<JournalTail> ReadAsync(ServiceRef? service, long after, int max, CancellationToken ct)
     {
         // The floor first: records it reports trimmed are gone before the read, so a reader behind it always notices.
         await using var c = await dialect.OpenAsync(ct);
@@ -136,9 +121,15 @@ internal sealed class SqlJournal(SqlDialect dialect, TimeProvider time) : IChang
             trimmed = Convert.ToInt64(await meta.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
         }
 
-        await using var cmd = ResourceSql.Command(c, null, $"SELECT {Columns} FROM journal WHERE seq > @after ORDER BY seq LIMIT @max");
+        await using var cmd = ResourceSql.Command(c, null,
+            $"SELECT {Columns} FROM journal WHERE seq > @after" + (service is null ? "" : " AND service_key = @key") + " ORDER BY seq LIMIT @max");
         SqlDialect.Param(cmd, "@after", after);
         SqlDialect.Param(cmd, "@max", Math.Clamp(max, 1, 10_000));
+        if (service is not null)
+        {
+            SqlDialect.Param(cmd, "@key", service.Key);
+        }
+
         return new JournalTail(await ReadEntriesAsync(cmd, ct), trimmed);
     }
 
@@ -198,11 +189,11 @@ internal sealed class SqlJournal(SqlDialect dialect, TimeProvider time) : IChang
                 deleted = await del.ExecuteNonQueryAsync(ct);
             }
 
-            await using var update = ResourceSql.Command(c, tx, "UPDATE journal_meta SET trimmed = @cut, bytes = bytes - @freed WHERE id = 1");
+            await using var update = ResourceSql.Command(c, tx, "UPDATE journal_meta SET trimmed = @cut, bytes = CASE WHEN bytes > @freed THEN bytes - @freed ELSE 0 END WHERE id = 1");
             SqlDialect.Param(update, "@cut", cut);
             SqlDialect.Param(update, "@freed", freed);
             await update.ExecuteNonQueryAsync(ct);
-            (trimmed, bytes) = (cut, bytes - freed);
+            (trimmed, bytes) = (cut, Math.Max(0, bytes - freed));
         }
 
         // Readers gone for long (a node removed from the deployment) are forgotten; they pinned nothing since their timeout.
