@@ -1,7 +1,18 @@
 using Yarp.ReverseProxy.Configuration;
 
-// bench helpers: `backend PORT` answers "Hello, World!" to everything; `yarp PORT DESTINATION` is bare YARP with one route.
+// bench helpers: `backend PORT` answers "Hello, World!" to everything; `yarp PORT DESTINATION` is bare YARP with one route;
+// `writes STORE N ROUNDS` and `propagation ENDPOINTS SERVICE ROUNDS PATH` (see WriteBench and PropagationProbe).
 var mode = args.Length > 0 ? args[0] : "";
+if (mode == "writes")
+{
+    return await OpenApim.Bench.WriteBench.RunAsync(args[1], int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture), int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture));
+}
+
+if (mode == "propagation")
+{
+    return await OpenApim.Bench.PropagationProbe.RunAsync(args[1], args[2], int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture), args[4]);
+}
+
 var port = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 0;
 var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.ClearProviders();
@@ -28,6 +39,6 @@ switch (mode)
     }
 
     default:
-        Console.Error.WriteLine("usage: OpenApim.Bench backend PORT | yarp PORT DESTINATION");
+        Console.Error.WriteLine("usage: OpenApim.Bench backend PORT | yarp PORT DESTINATION | writes STORE N ROUNDS | propagation ENDPOINTS SERVICE ROUNDS PATH");
         return 2;
 }

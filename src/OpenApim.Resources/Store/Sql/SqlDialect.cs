@@ -67,6 +67,12 @@ public abstract class SqlDialect
     /// <summary>Wakes this process's journal readers; the stores notify it after every commit that appended records.</summary>
     public JournalSignal JournalCommitted { get; } = new();
 
+    /// <summary>
+    /// False only in the write benchmark (bench/journal.sh), which measures writes with and without the journal in one run.
+    /// Not a setting: without the journal the gateway would never see a change.
+    /// </summary>
+    internal bool RecordsJournal { get; set; } = true;
+
     /// <summary>SQL run in a write transaction that tells other nodes, at commit, that the journal moved; null with one node (SQLite).</summary>
     public virtual string? NotifyJournalSql => null;
 

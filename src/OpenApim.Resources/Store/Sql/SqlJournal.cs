@@ -20,7 +20,7 @@ internal sealed class SqlJournal(SqlDialect dialect, TimeProvider time) : IChang
     /// <summary>Appends <paramref name="changes"/> in the caller's transaction, with the current actor.</summary>
     public static async Task AppendAsync(SqlDialect dialect, DbConnection c, DbTransaction tx, IReadOnlyList<PendingChange> changes, DateTimeOffset at, CancellationToken ct)
     {
-        if (changes.Count == 0)
+        if (changes.Count == 0 || !dialect.RecordsJournal)
         {
             return;
         }

@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json.Nodes;
+
+namespace OpenApim.Bench;
+
+/// <summary>
+/// <c>propagation ENDPOINTS_JSON SERVICE ROUNDS PATH</c>: how long after the management API answers a subscription create,
+/// suspend, regenerate and delete the gateway enforces it. Each round times the four changes on a fresh subscription, from
+/// the management response to the first gateway answer that reflects the change (the gateway is probed back to back, so
+/// the figure includes one probe's round trip). Prints p50, p99 and max per change and over all.
+/// </summary>
+internal static class PropagationProbe
+{
+    private const string Version = "api-version=2024-05-01";
+
+    public static async Task<int> RunAsync(string endpointsPath, string serviceName, int rounds, string path)
+    {
+        var endpoints = JsonNode.Parse(await File.ReadAllTextAsync(endpointsPath))!;
+        string S(JsonNode node, string name) => node[name]!.GetValue<string>();
+        using var certificate = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(S(endpoints, "certificatePath")));
+        var thumbprint = certificate.Thumbprint;
+        using var management = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, c, _, _) => c?.Thumbprint == thumbprint })
+        {
+            BaseAddress = new Uri(S(endpoints, "managementUrl")),
+        };
+        var credentials = JsonNode.Parse(await File.ReadAllTextAsync(S(endpoints, "bootstrapCredentialsPath")))!;
+        using (var token = await management.PostAsync(S(endpoints, "tokenUrl"), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = S(credentials, "clientId"),
+            ["client_secret"] = S(credentials, "clientSecret"),
+            ["scope"] = S(endpoints, "managementUrl") + "/.default",
+        })))
+        {
+            var accessToken = S((await token.Content.ReadFromJsonAsync<JsonNode>())!, "access_token");
+            management.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        }
+
+        using var gateway = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1 }) { BaseAddress = new Uri(S(endpoints, "gatewayUrl")) };
+        var service = $"/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg1/providers/Microsoft.ApiManagement/service/{serviceName}";
+        var samples = new Dictionary<string, List<double>> { ["create"] = [], ["suspend"] = [], ["regenerate"] = [], ["delete"] = [] };
+
+        async Task<double> UntilAsync(string key, HttpStatusCode expected, long since)
+        {
+            while (true)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, path);
+                request.Headers.Host = $"{serviceName}.localhost";
+                request.Headers.Add("Ocp-Apim-Subscription-Key", key);
+                using var response = await gateway.SendAsync(request);
+                var elapsed = Stopwatch.GetElapsedTime(since);
+                if (response.StatusCode == expected)
+                {
+                    return elapsed.TotalMilliseconds;
+                }
+
+                if (elapsed > TimeSpan.FromSeconds(30))
+                {
+                    throw new InvalidOperationException($"The gateway still answers {(int)response.StatusCode} with key {key[..6]}..., not {(int)expected}, 30 s after the change.");
+                }
+            }
+        }
+
+        async Task<long> SendAsync(HttpMethod method, string relative, JsonObject? body = null)
+        {
+            using var request = new HttpRequestMessage(method, $"{service}/{relative}?{Version}") { Content = body is null ? null : JsonContent.Create(body) };
+            request.Headers.TryAddWithoutValidation("If-Match", "*");
+            using var response = await management.SendAsync(request);
+            var answered = Stopwatch.GetTimestamp();
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"{method} {relative}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            }
+
+            return answered;
+        }
+
+        JsonObject State(string state) => new() { ["properties"] = new JsonObject { ["state"] = state } };
+        for (var round = 0; round < rounds; round++)
+        {
+            var name = $"probe-{round}-{Guid.NewGuid().ToString("N")[..6]}";
+            var key = RandomNumberGenerator.GetHexString(32, lowercase: true);
+            var sent = await SendAsync(HttpMethod.Put, $"subscriptions/{name}", new JsonObject
+            {
+                ["properties"] = new JsonObject { ["displayName"] = name, ["scope"] = "/apis", ["state"] = "active", ["primaryKey"] = key },
+            });
+            samples["create"].Add(await UntilAsync(key, HttpStatusCode.OK, sent));
+            samples["suspend"].Add(await UntilAsync(key, HttpStatusCode.Unauthorized, await SendAsync(HttpMethod.Patch, $"subscriptions/{name}", State("suspended"))));
+            await UntilAsync(key, HttpStatusCode.OK, await SendAsync(HttpMethod.Patch, $"subscriptions/{name}", State("active")));
+            samples["regenerate"].Add(await UntilAsync(key, HttpStatusCode.Unauthorized, await SendAsync(HttpMethod.Post, $"subscriptions/{name}/regeneratePrimaryKey")));
+            using (var secrets = await management.PostAsync($"{service}/subscriptions/{name}/listSecrets?{Version}", null))
+            {
+                key = S((await secrets.Content.ReadFromJsonAsync<JsonNode>())!, "primaryKey");
+            }
+
+            await UntilAsync(key, HttpStatusCode.OK, Stopwatch.GetTimestamp());
+            samples["delete"].Add(await UntilAsync(key, HttpStatusCode.Unauthorized, await SendAsync(HttpMethod.Delete, $"subscriptions/{name}")));
+        }
+
+        foreach (var (change, values) in samples.Append(new("all", [.. samples.Values.SelectMany(v => v)])))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"RESULT change={change} n={values.Count} p50_ms={Percentile(values, 0.50):F1} p99_ms={Percentile(values, 0.99):F1} max_ms={values.Max():F1}"));
+        }
+
+        return 0;
+    }
+
+    private static double Percentile(List<double> values, double p)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
+    }
+}
