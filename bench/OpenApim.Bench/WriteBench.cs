@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using OpenApim.Resources.Arm;
 using OpenApim.Resources.Kinds;
 using OpenApim.Resources.Model;
+using OpenApim.Resources.Store;
 using OpenApim.Resources.Store.Sql;
 
 namespace OpenApim.Bench;
