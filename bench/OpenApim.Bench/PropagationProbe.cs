@@ -69,7 +69,11 @@ internal static class PropagationProbe
         async Task<long> SendAsync(HttpMethod method, string relative, JsonObject? body = null)
         {
             using var request = new HttpRequestMessage(method, $"{service}/{relative}?{Version}") { Content = body is null ? null : JsonContent.Create(body) };
-            request.Headers.TryAddWithoutValidation("If-Match", "*");
+            if (method != HttpMethod.Put && method != HttpMethod.Post)
+            {
+                request.Headers.TryAddWithoutValidation("If-Match", "*");
+            }
+
             using var response = await management.SendAsync(request);
             var answered = Stopwatch.GetTimestamp();
             if (!response.IsSuccessStatusCode)

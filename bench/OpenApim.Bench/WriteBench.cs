@@ -16,7 +16,7 @@ namespace OpenApim.Bench;
 /// </summary>
 internal static class WriteBench
 {
-    private const int Writers = 4;
+    private static readonly int Writers = int.Parse(Environment.GetEnvironmentVariable("WRITERS") ?? "4", System.Globalization.CultureInfo.InvariantCulture);
 
     public static async Task<int> RunAsync(string store, int count, int rounds)
     {
@@ -95,7 +95,9 @@ internal static class WriteBench
     {
         await using var c = await dialect.OpenAsync(CancellationToken.None);
         await using var cmd = c.CreateCommand();
-        cmd.CommandText = dialect is PostgresDialect ? "SELECT pg_total_relation_size('journal')" : "SELECT bytes FROM journal_meta WHERE id = 1";
+        cmd.CommandText = dialect is PostgresDialect
+            ? "SELECT pg_total_relation_size('journal')"
+            : "SELECT COALESCE(SUM(COALESCE(LENGTH(body), 0) + COALESCE(LENGTH(actor), 0) + LENGTH(rel_id) + 64), 0) FROM journal";
         return Convert.ToInt64(await cmd.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
     }
 

@@ -129,6 +129,7 @@ public sealed class GatewayReloadTests : IAsyncLifetime
         // The node stops reading (paused, cut off) while a revocation happens and the journal is compacted past it.
         _journal.Paused = true;
         await _arm.PatchAsync($"{service}/subscriptions/all", new JsonObject { ["properties"] = new JsonObject { ["state"] = "suspended" } });
+        await _arm.CreateAsync($"{service}/subscriptions/later", new JsonObject { ["displayName"] = "later", ["scope"] = "/apis", ["state"] = "active" });
         await _server.App.Services.RefreshGatewayAsync();
         Assert.Equal(HttpStatusCode.OK, await CallAsync(service, key));
         var compacted = await _server.Service<SqlJournal>().CompactAsync(new JournalRetention(TimeSpan.Zero, long.MaxValue, TimeSpan.Zero), CancellationToken.None);
@@ -167,8 +168,8 @@ public sealed class GatewayReloadTests : IAsyncLifetime
         await using var write = c.CreateCommand();
         write.CommandText = "UPDATE store_meta SET value = value + 1 WHERE name = 'version'; " +
             "UPDATE resources SET body = @b, version = (SELECT value FROM store_meta WHERE name = 'version') WHERE path = 'subscriptions/all'; " +
-            "UPDATE services SET epoch = epoch + 1; UPDATE journal_meta SET seq = seq + 1; " +
-            "INSERT INTO journal (seq, service_key, service_id, kind, rel_id, op, at) SELECT (SELECT seq FROM journal_meta), key, id, 'subscriptions', 'subscriptions/all', 'upsert', '2026-01-01' FROM services";
+            "UPDATE services SET epoch = epoch + 1; " +
+            "INSERT INTO journal (seq, service_key, service_id, kind, rel_id, op, at) SELECT NULL, key, id, 'subscriptions', 'subscriptions/all', 'upsert', '2026-01-01' FROM services";
         var p = write.CreateParameter();
         p.ParameterName = "@b";
         p.Value = body;

@@ -119,8 +119,8 @@ internal static class Migrations
         """
         ALTER TABLE journal_meta ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE journal_meta ADD COLUMN trimmed INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE journal_meta ADD COLUMN counted INTEGER NOT NULL DEFAULT 0;
         CREATE TABLE journal_readers (reader TEXT NOT NULL PRIMARY KEY, seq INTEGER NOT NULL, seen_at TEXT NOT NULL);
-        CREATE INDEX ix_journal_at ON journal (at);
         """,
     ];
 
@@ -233,8 +233,8 @@ internal static class Migrations
         """
         ALTER TABLE journal_meta ADD COLUMN bytes BIGINT NOT NULL DEFAULT 0;
         ALTER TABLE journal_meta ADD COLUMN trimmed BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE journal_meta ADD COLUMN counted BIGINT NOT NULL DEFAULT 0;
         CREATE TABLE journal_readers (reader TEXT COLLATE "C" NOT NULL PRIMARY KEY, seq BIGINT NOT NULL, seen_at TIMESTAMPTZ NOT NULL);
-        CREATE INDEX ix_journal_at ON journal (at);
         """,
     ];
 

@@ -13,7 +13,23 @@ namespace OpenApim.Resources.Store.Sql;
 /// </summary>
 public sealed class PostgresDialect(string connectionString) : SqlDialect, IAsyncDisposable
 {
-    private readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(connectionString);
+    private readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(WithDefaults(connectionString));
+
+    /// <summary>
+    /// Statements the store runs on every write are prepared once per connection (Npgsql's automatic preparation), unless
+    /// the connection string says otherwise: parsing and planning them again each time cost more than running them.
+    /// </summary>
+    private static string WithDefaults(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Max Auto Prepare", StringComparison.OrdinalIgnoreCase) && !connectionString.Contains("MaxAutoPrepare", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.MaxAutoPrepare = 64;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        return builder.ConnectionString;
+    }
 
     public override string Name => "postgres";
 
@@ -97,6 +113,10 @@ public sealed class PostgresDialect(string connectionString) : SqlDialect, IAsyn
     }
 
     private const string JournalChannel = "openapim_journal";
+
+    public override string NextJournalSequenceSql => "UPDATE journal_meta SET seq = seq + @n WHERE id = 1 RETURNING seq";
+
+    public override string CompactionLockSql => "SELECT pg_advisory_xact_lock(7340035)";
 
     public override string NotifyJournalSql => $"SELECT pg_notify('{JournalChannel}', '')";
 

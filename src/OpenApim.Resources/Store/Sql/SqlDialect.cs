@@ -73,6 +73,15 @@ public abstract class SqlDialect
     /// </summary>
     internal bool RecordsJournal { get; set; } = true;
 
+    /// <summary>
+    /// SQL that reserves <c>@n</c> journal sequence numbers and returns the last, holding a lock until commit (so commits are in
+    /// sequence order); null where writers are serial and the journal's rowid is the sequence (SQLite).
+    /// </summary>
+    public virtual string? NextJournalSequenceSql => null;
+
+    /// <summary>SQL that serialises journal compactions across nodes until the transaction ends; null where writers are serial anyway.</summary>
+    public virtual string? CompactionLockSql => null;
+
     /// <summary>SQL run in a write transaction that tells other nodes, at commit, that the journal moved; null with one node (SQLite).</summary>
     public virtual string? NotifyJournalSql => null;
 

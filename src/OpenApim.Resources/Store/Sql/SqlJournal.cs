@@ -8,14 +8,23 @@ using OpenApim.Resources.Store.Journal;
 namespace OpenApim.Resources.Store.Sql;
 
 /// <summary>
-/// The journal table. Records are appended as the last step of a write transaction: the sequence comes from one counter
-/// row whose lock is held until the commit, so transactions commit in sequence order and a reader that has seen
-/// sequence n has seen every record before it (no late commit can appear behind a reader's position).
+/// The journal table. Records are appended as the last step of a write transaction. On PostgreSQL the sequence comes from
+/// one counter row whose lock is held until the commit, so transactions commit in sequence order and a reader that has
+/// seen sequence n has seen every record before it (no late commit can appear behind a reader's position). SQLite has one
+/// writer at a time, so the record's rowid (the largest so far plus one) is the sequence; compaction always keeps the
+/// newest record, so a rowid is never handed out twice. The size the retention limit counts is added up at compaction,
+/// not per write, so a write touches nothing but its records.
 /// </summary>
 internal sealed class SqlJournal(SqlDialect dialect, TimeProvider time) : IChangeJournal
 {
     /// <summary>What a record counts towards the journal's size limit: its text, plus a fixed overhead for the columns and index.</summary>
     private const string SizeSql = "(COALESCE(LENGTH(body), 0) + COALESCE(LENGTH(actor), 0) + LENGTH(rel_id) + 64)";
+
+    /// <summary>Records per INSERT statement (ten parameters each, well inside both databases' limits).</summary>
+    private const int RowsPerStatement = 200;
+
+    /// <summary>Records a compaction deletes at most (the rest go at the next tick), so it never holds writers up for long.</summary>
+    private const int MaxDeletedPerRun = 50_000;
 
     /// <summary>Appends <paramref name="changes"/> in the caller's transaction, with the current actor.</summary>
     public static async Task AppendAsync(SqlDialect dialect, DbConnection c, DbTransaction tx, IReadOnlyList<PendingChange> changes, DateTimeOffset at, CancellationToken ct)
@@ -26,41 +35,68 @@ internal sealed class SqlJournal(SqlDialect dialect, TimeProvider time) : IChang
         }
 
         var actor = ChangeActor.Current is { } a ? JsonSerializer.Serialize(a, JournalJson.Default.ChangeActor) : null;
-        var bodies = changes.Select(change => change.Body?.ToJsonString()).ToList();
-        var bytes = changes.Select((change, i) => (long)(bodies[i]?.Length ?? 0) + (actor?.Length ?? 0) + change.RelativeId.Length + 64).Sum();
-        long last;
-        await using (var counter = ResourceSql.Command(c, tx, "UPDATE journal_meta SET seq = seq + @n, bytes = bytes + @bytes WHERE id = 1 RETURNING seq"))
+        if (dialect.NextJournalSequenceSql is not { } counter)
         {
-            SqlDialect.Param(counter, "@n", changes.Count);
-            SqlDialect.Param(counter, "@bytes", bytes);
-            last = Convert.ToInt64(await counter.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+            // One writer at a time: each record's rowid is its sequence.
+            foreach (var chunk in changes.Chunk(RowsPerStatement))
+            {
+                await InsertAsync(c, tx, chunk, "", "VALUES ", i => $"(NULL, {Typed(i)}, @at, @actor)", "", at, actor, ct);
+            }
+
+            return;
         }
 
-        var seq = last - changes.Count;
-        await using var insert = ResourceSql.Command(c, tx,
-            "INSERT INTO journal (seq, service_key, service_id, kind, rel_id, op, body, version, at, actor) VALUES (@seq, @key, @id, @kind, @rel, @op, @body, @version, @at, @actor)");
-        for (var i = 0; i < changes.Count; i++)
+        // One round trip per statement counts on PostgreSQL: reserve the sequence numbers (locking the counter row until
+        // commit), insert the records and notify the other nodes (delivered at commit) in one.
+        var notify = dialect.NotifyJournalSql is { } sql ? "; " + sql : "";
+        var first = true;
+        long reserved = 0;
+        foreach (var chunk in changes.Chunk(RowsPerStatement))
         {
-            var change = changes[i];
-            insert.Parameters.Clear();
-            SqlDialect.Param(insert, "@seq", ++seq);
-            SqlDialect.Param(insert, "@key", change.ServiceKey);
-            SqlDialect.Param(insert, "@id", change.ServiceId);
-            SqlDialect.Param(insert, "@kind", change.Kind);
-            SqlDialect.Param(insert, "@rel", change.RelativeId);
-            SqlDialect.Param(insert, "@op", change.Operation);
-            SqlDialect.Param(insert, "@body", bodies[i]);
-            SqlDialect.Param(insert, "@version", change.Version);
-            SqlDialect.Param(insert, "@at", at);
-            SqlDialect.Param(insert, "@actor", actor);
-            await insert.ExecuteNonQueryAsync(ct);
+            var offset = reserved;
+            await InsertAsync(c, tx, chunk,
+                first ? $"WITH c AS ({counter}) " : "",
+                first ? "SELECT c.seq - @n + v.ord, v.k, v.i, v.t, v.r, v.o, v.b, v.v, @at, @actor FROM c, (VALUES "
+                      : "SELECT m.seq - @n + v.ord, v.k, v.i, v.t, v.r, v.o, v.b, v.v, @at, @actor FROM journal_meta m, (VALUES ",
+                i => $"({offset + i + 1}, {Typed(i)})",
+                ") AS v(ord, k, i, t, r, o, b, v)" + (first ? notify : "") + (first ? "" : " WHERE m.id = 1"),
+                at, actor, ct, ("@n", changes.Count));
+            reserved += chunk.Length;
+            first = false;
+        }
+    }
+
+    /// <summary>The parameters of record <paramref name="i"/> of a statement, typed (so a NULL body or version is not of unknown type).</summary>
+    private static string Typed(int i) =>
+        $"CAST(@k{i} AS TEXT), CAST(@i{i} AS TEXT), CAST(@t{i} AS TEXT), CAST(@r{i} AS TEXT), CAST(@o{i} AS TEXT), CAST(@b{i} AS TEXT), CAST(@v{i} AS BIGINT)";
+
+    private static async Task InsertAsync(
+        DbConnection c, DbTransaction tx, PendingChange[] chunk, string with, string head, Func<int, string> row, string tail, DateTimeOffset at, string? actor, CancellationToken ct,
+        params (string Name, object Value)[] extra)
+    {
+        await using var insert = ResourceSql.Command(c, tx, "");
+        for (var i = 0; i < chunk.Length; i++)
+        {
+            var change = chunk[i];
+            SqlDialect.Param(insert, $"@k{i}", change.ServiceKey);
+            SqlDialect.Param(insert, $"@i{i}", change.ServiceId);
+            SqlDialect.Param(insert, $"@t{i}", change.Kind);
+            SqlDialect.Param(insert, $"@r{i}", change.RelativeId);
+            SqlDialect.Param(insert, $"@o{i}", change.Operation);
+            SqlDialect.Param(insert, $"@b{i}", change.Body?.ToJsonString());
+            SqlDialect.Param(insert, $"@v{i}", change.Version);
         }
 
-        if (dialect.NotifyJournalSql is { } notify)
+        SqlDialect.Param(insert, "@at", at);
+        SqlDialect.Param(insert, "@actor", actor);
+        foreach (var (name, value) in extra)
         {
-            await using var cmd = ResourceSql.Command(c, tx, notify);
-            await cmd.ExecuteNonQueryAsync(ct);
+            SqlDialect.Param(insert, name, value);
         }
+
+        insert.CommandText = with + "INSERT INTO journal (seq, service_key, service_id, kind, rel_id, op, body, version, at, actor) " +
+            head + string.Join(", ", Enumerable.Range(0, chunk.Length).Select(row)) + tail;
+        await insert.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>Appends in a transaction of its own (changes that are one statement elsewhere: directory writes).</summary>
@@ -149,51 +185,53 @@ internal sealed class SqlJournal(SqlDialect dialect, TimeProvider time) : IChang
         var now = time.GetUtcNow();
         await using var c = await dialect.OpenAsync(ct);
         await using var tx = await dialect.BeginWriteAsync(c, ct);
-        long bytes, trimmed;
-        await using (var meta = ResourceSql.Command(c, tx, "SELECT bytes, trimmed FROM journal_meta WHERE id = 1" + dialect.ForUpdate))
+        if (dialect.CompactionLockSql is { } lockSql)
+        {
+            // Nodes compact one at a time; writers are not held up (they only touch the counter row, updated last below).
+            await using var take = ResourceSql.Command(c, tx, lockSql);
+            await take.ExecuteNonQueryAsync(ct);
+        }
+
+        long bytes, trimmed, counted;
+        await using (var meta = ResourceSql.Command(c, tx, "SELECT bytes, trimmed, counted FROM journal_meta WHERE id = 1"))
         await using (var r = await meta.ExecuteReaderAsync(ct))
         {
             await r.ReadAsync(ct);
-            (bytes, trimmed) = (r.GetInt64(0), r.GetInt64(1));
+            (bytes, trimmed, counted) = (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2));
         }
 
-        // Old enough by age, or the oldest records beyond the size limit ...
-        var cut = await ScalarAsync(c, tx, "SELECT MAX(seq) FROM journal WHERE at < @cutoff", ("@cutoff", now - retention.MaxAge), ct) ?? trimmed;
-        if (bytes > retention.MaxBytes)
+        // The size of what was appended since the last compaction; the newest record is never deleted (it anchors the sequence).
+        var newest = await ScalarAsync(c, tx, "SELECT MAX(seq) FROM journal", ct) ?? trimmed;
+        bytes += await ScalarAsync(c, tx, $"SELECT SUM({SizeSql}) FROM journal WHERE seq > @counted", ct, ("@counted", counted)) ?? 0;
+        counted = Math.Max(counted, newest);
+
+        // Old enough by age, or the oldest beyond the size limit, read from the oldest on (sequence order is time order) ...
+        var cut = trimmed;
+        var cutoff = now - retention.MaxAge;
+        await using (var oldest = ResourceSql.Command(c, tx, $"SELECT seq, at, {SizeSql} FROM journal WHERE seq > @trimmed ORDER BY seq LIMIT @max"))
         {
-            await using var sizes = ResourceSql.Command(c, tx, $"SELECT seq, {SizeSql} FROM journal WHERE seq > @trimmed ORDER BY seq");
-            SqlDialect.Param(sizes, "@trimmed", trimmed);
-            await using var r = await sizes.ExecuteReaderAsync(ct);
+            SqlDialect.Param(oldest, "@trimmed", trimmed);
+            SqlDialect.Param(oldest, "@max", MaxDeletedPerRun);
+            await using var r = await oldest.ExecuteReaderAsync(ct);
             var left = bytes;
-            while (left > retention.MaxBytes && await r.ReadAsync(ct))
+            while (await r.ReadAsync(ct) && (r.GetFieldValue<DateTimeOffset>(1) < cutoff || left > retention.MaxBytes))
             {
-                left -= r.GetInt64(1);
-                cut = Math.Max(cut, r.GetInt64(0));
+                cut = r.GetInt64(0);
+                left -= r.GetInt64(2);
             }
         }
 
-        // ... but never what a live reader has not read yet.
-        var pinned = await ScalarAsync(c, tx, "SELECT MIN(seq) FROM journal_readers WHERE seen_at > @live", ("@live", now - retention.ReaderTimeout), ct);
-        if (pinned is { } position)
-        {
-            cut = Math.Min(cut, position);
-        }
-
+        // ... but never what a live reader has not read yet, nor the newest record.
+        var pinned = await ScalarAsync(c, tx, "SELECT MIN(seq) FROM journal_readers WHERE seen_at > @live", ct, ("@live", now - retention.ReaderTimeout));
+        cut = Math.Min(cut, Math.Min(pinned ?? long.MaxValue, newest - 1));
         long deleted = 0;
         if (cut > trimmed)
         {
-            var freed = await ScalarAsync(c, tx, $"SELECT SUM({SizeSql}) FROM journal WHERE seq <= @cut", ("@cut", cut), ct) ?? 0;
-            await using (var del = ResourceSql.Command(c, tx, "DELETE FROM journal WHERE seq <= @cut"))
-            {
-                SqlDialect.Param(del, "@cut", cut);
-                deleted = await del.ExecuteNonQueryAsync(ct);
-            }
-
-            await using var update = ResourceSql.Command(c, tx, "UPDATE journal_meta SET trimmed = @cut, bytes = CASE WHEN bytes > @freed THEN bytes - @freed ELSE 0 END WHERE id = 1");
-            SqlDialect.Param(update, "@cut", cut);
-            SqlDialect.Param(update, "@freed", freed);
-            await update.ExecuteNonQueryAsync(ct);
-            (trimmed, bytes) = (cut, Math.Max(0, bytes - freed));
+            bytes -= await ScalarAsync(c, tx, $"SELECT SUM({SizeSql}) FROM journal WHERE seq > @trimmed AND seq <= @cut", ct, ("@trimmed", trimmed), ("@cut", cut)) ?? 0;
+            await using var del = ResourceSql.Command(c, tx, "DELETE FROM journal WHERE seq <= @cut");
+            SqlDialect.Param(del, "@cut", cut);
+            deleted = await del.ExecuteNonQueryAsync(ct);
+            trimmed = cut;
         }
 
         // Readers gone for long (a node removed from the deployment) are forgotten; they pinned nothing since their timeout.
@@ -203,22 +241,36 @@ internal sealed class SqlJournal(SqlDialect dialect, TimeProvider time) : IChang
             await forget.ExecuteNonQueryAsync(ct);
         }
 
+        bytes = Math.Max(0, bytes);
+        await using (var update = ResourceSql.Command(c, tx, "UPDATE journal_meta SET trimmed = @trimmed, bytes = @bytes, counted = @counted WHERE id = 1"))
+        {
+            SqlDialect.Param(update, "@trimmed", trimmed);
+            SqlDialect.Param(update, "@bytes", bytes);
+            SqlDialect.Param(update, "@counted", counted);
+            await update.ExecuteNonQueryAsync(ct);
+        }
+
         await tx.CommitAsync(ct);
         return new JournalCompaction(deleted, trimmed, bytes, pinned);
     }
 
-    private static async Task<long?> ScalarAsync(DbConnection c, DbTransaction tx, string sql, (string Name, object Value) parameter, CancellationToken ct)
+    private static async Task<long?> ScalarAsync(DbConnection c, DbTransaction tx, string sql, CancellationToken ct, params (string Name, object Value)[] parameters)
     {
         await using var cmd = ResourceSql.Command(c, tx, sql);
-        SqlDialect.Param(cmd, parameter.Name, parameter.Value);
-        var value = await cmd.ExecuteScalarAsync(ct);
-        return value is null or DBNull ? null : Convert.ToInt64(value, CultureInfo.InvariantCulture);
+        foreach (var (name, value) in parameters)
+        {
+            SqlDialect.Param(cmd, name, value);
+        }
+
+        var result = await cmd.ExecuteScalarAsync(ct);
+        return result is null or DBNull ? null : Convert.ToInt64(result, CultureInfo.InvariantCulture);
     }
 
     public async Task<long> LastSequenceAsync(CancellationToken ct)
     {
         await using var c = await dialect.OpenAsync(ct);
-        await using var cmd = ResourceSql.Command(c, null, "SELECT seq FROM journal_meta WHERE id = 1");
+        // The newest record is never compacted away, so the largest sequence is the last one committed (0: nothing yet).
+        await using var cmd = ResourceSql.Command(c, null, "SELECT COALESCE((SELECT MAX(seq) FROM journal), (SELECT trimmed FROM journal_meta WHERE id = 1))");
         return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
     }
 }
