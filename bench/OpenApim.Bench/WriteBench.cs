@@ -16,7 +16,7 @@ namespace OpenApim.Bench;
 /// </summary>
 internal static class WriteBench
 {
-    private static readonly int Writers = int.Parse(Environment.GetEnvironmentVariable("WRITERS") ?? "4", System.Globalization.CultureInfo.InvariantCulture);
+    private const int Writers = 4;
 
     public static async Task<int> RunAsync(string store, int count, int rounds)
     {
