@@ -27,9 +27,8 @@ internal abstract record GatewayRecord
                 : throw new FormatException($"The {kind} row {relativeId} has no properties object.");
             string? Str(string name) => props.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
             return kind == KindCatalog.Users
-                ? new UserRecord(names[0], Str("state") ?? "active")
-                : new SubscriptionRecord(names[0], Str("scope") ?? "/apis", Last(Str("ownerId")), Str("state") ?? "submitted", Str("primaryKey"), Str("secondaryKey"),
-                    Str("expirationDate") is { } expires && DateTimeOffset.TryParse(expires, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null);
+                ? User(names[0], Str("state"))
+                : Subscription(names[0], [.. SubscriptionProperties.Select(Str)]);
         }
 
         var document = JsonNode.Parse(body) as JsonObject;
@@ -46,6 +45,16 @@ internal abstract record GatewayRecord
         var p = document?["properties"] as JsonObject ?? throw new FormatException($"The {kind} row {relativeId} has no properties object.");
         return parse(names, p);
     }
+
+    /// <summary>The subscription properties the gateway reads, in the order <see cref="Subscription"/> takes them.</summary>
+    public static readonly IReadOnlyList<string> SubscriptionProperties = ["scope", "ownerId", "state", "primaryKey", "secondaryKey", "expirationDate"];
+
+    /// <summary>A subscription from the values of <see cref="SubscriptionProperties"/> (from a parsed body or read as text by the store).</summary>
+    public static SubscriptionRecord Subscription(string name, IReadOnlyList<string?> values) =>
+        new(name, values[0] ?? "/apis", Last(values[1]), values[2] ?? "submitted", values[3], values[4],
+            values[5] is { } expires && DateTimeOffset.TryParse(expires, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null);
+
+    public static UserRecord User(string name, string? state) => new(name, state ?? "active");
 
     /// <summary>The kinds the gateway reads.</summary>
     public static readonly IReadOnlyCollection<ResourceKind> Kinds;

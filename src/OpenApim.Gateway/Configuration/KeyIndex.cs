@@ -61,10 +61,11 @@ internal static class KeyIndex
         return result;
     }
 
+    /// <summary>The states of users that are not active (a user the map does not hold is active, or gone).</summary>
     public static LayeredMap<string> Users(IEnumerable<UserRecord> users)
     {
         var states = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var user in users)
+        foreach (var user in users.Where(u => u.State != "active"))
         {
             states.TryAdd(user.Name, user.State);
         }

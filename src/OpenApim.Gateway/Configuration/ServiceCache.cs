@@ -21,6 +21,11 @@ internal sealed class ServiceCache(ServiceRef service, Deployment deployment)
     /// <summary>More changed rows than this in one batch are cheaper to read as a whole service.</summary>
     public const int MaxChangedRows = 5000;
 
+    private static readonly IReadOnlyList<string> UserProperties = ["state"];
+
+    /// <summary>The kinds read whole (everything but subscriptions and users).</summary>
+    private static readonly IReadOnlyCollection<ResourceKind> ConfigKinds = [.. GatewayRecord.Kinds.Where(k => k != KindCatalog.Subscriptions && k != KindCatalog.Users)];
+
     private readonly Dictionary<string, GatewayRecord> _config = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SubscriptionRecord> _subscriptions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, UserRecord> _users = new(StringComparer.Ordinal);
@@ -39,10 +44,23 @@ internal sealed class ServiceCache(ServiceRef service, Deployment deployment)
     /// <summary>Reads the whole service and rebuilds its runtime (a first load, a restore, a reader that fell behind).</summary>
     public async Task LoadAsync(IResourceStore store, CancellationToken ct)
     {
+        // Subscriptions and users are most of a big service: only the properties the gateway needs are read, as text.
         var rows = new List<VersionedResource>();
-        await foreach (var row in store.ReadChangedAsync(service, GatewayRecord.Kinds, 0, ct))
+        await foreach (var row in store.ReadChangedAsync(service, ConfigKinds, 0, ct))
         {
             rows.Add(row);
+        }
+
+        var subscriptions = new List<ProjectedRow>();
+        await foreach (var row in store.ReadPropertiesAsync(service, KindCatalog.Subscriptions, GatewayRecord.SubscriptionProperties, ct))
+        {
+            subscriptions.Add(row);
+        }
+
+        var users = new List<ProjectedRow>();
+        await foreach (var row in store.ReadPropertiesAsync(service, KindCatalog.Users, UserProperties, ct))
+        {
+            users.Add(row);
         }
 
         _config.Clear();
@@ -52,6 +70,16 @@ internal sealed class ServiceCache(ServiceRef service, Deployment deployment)
         foreach (var row in rows)
         {
             Set(row.Row.Path, Parse(row.Row));
+        }
+
+        foreach (var row in subscriptions)
+        {
+            Set(row.Path, row.HasProperties ? GatewayRecord.Subscription(NameOf(row), row.Values) : Unreadable(row.Path));
+        }
+
+        foreach (var row in users)
+        {
+            Set(row.Path, row.HasProperties ? GatewayRecord.User(NameOf(row), row.Values[0]) : Unreadable(row.Path));
         }
 
         Runtime = _config.ContainsKey("")
@@ -203,6 +231,16 @@ internal sealed class ServiceCache(ServiceRef service, Deployment deployment)
             _unreadable.Add(row.Path);
             return null;
         }
+    }
+
+    /// <summary>The entity's name in its original case (<c>subscriptions/{name}</c>).</summary>
+    private static string NameOf(ProjectedRow row) => row.RelativeId[(row.RelativeId.IndexOf('/', StringComparison.Ordinal) + 1)..];
+
+    /// <summary>Fail closed: a row without properties grants nothing and is counted until it is rewritten.</summary>
+    private GatewayRecord? Unreadable(string path)
+    {
+        _unreadable.Add(path);
+        return null;
     }
 
     private void Set(string path, GatewayRecord? record)

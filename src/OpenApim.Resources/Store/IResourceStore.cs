@@ -49,6 +49,12 @@ public interface IResourceStore
     /// <summary>The rows of <paramref name="service"/> at <paramref name="paths"/> (lower-case relative ids) that exist, of any kind.</summary>
     IAsyncEnumerable<VersionedResource> ReadRowsAsync(ServiceRef service, IReadOnlyCollection<string> paths, CancellationToken ct);
 
+    /// <summary>
+    /// Some top-level properties of every row of one kind (their value when it is a JSON string, else null), without reading
+    /// whole bodies (the gateway's key index over 200,000 subscriptions). Property names must be plain identifiers.
+    /// </summary>
+    IAsyncEnumerable<ProjectedRow> ReadPropertiesAsync(ServiceRef service, ResourceKind kind, IReadOnlyList<string> properties, CancellationToken ct);
+
     /// <summary>The current epoch of every service (bumped by every write), for change detection.</summary>
     Task<IReadOnlyDictionary<ServiceRef, long>> GetEpochsAsync(CancellationToken ct);
 }

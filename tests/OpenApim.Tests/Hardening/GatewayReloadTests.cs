@@ -230,7 +230,10 @@ internal sealed class FlakyStore(IResourceStore inner, FlakyStore.Switch faults)
 
     public IAsyncEnumerable<VersionedResource> ReadRowsAsync(ServiceRef service, IReadOnlyCollection<string> paths, CancellationToken ct) => Flaky(inner.ReadRowsAsync(service, paths, ct));
 
-    private async IAsyncEnumerable<VersionedResource> Flaky(IAsyncEnumerable<VersionedResource> rows)
+    public IAsyncEnumerable<ProjectedRow> ReadPropertiesAsync(ServiceRef service, ResourceKind kind, IReadOnlyList<string> properties, CancellationToken ct) =>
+        Flaky(inner.ReadPropertiesAsync(service, kind, properties, ct));
+
+    private async IAsyncEnumerable<T> Flaky<T>(IAsyncEnumerable<T> rows)
     {
         var yielded = 0;
         await foreach (var row in rows)

@@ -50,6 +50,11 @@ public sealed class PostgresDialect(string connectionString) : SqlDialect, IAsyn
 
     public override string JsonPropertyText(string field) => $"(r.body->'properties'->>'{field}')";
 
+    public override string JsonPropertyString(string field) =>
+        $"CASE WHEN jsonb_typeof(r.body->'properties'->'{field}') = 'string' THEN r.body->'properties'->>'{field}' END";
+
+    public override string HasPropertiesObject => "jsonb_typeof(r.body->'properties') = 'object'";
+
     public override string ForUpdate => " FOR UPDATE";
 
     public override string DeploymentLockSql => "SELECT pg_advisory_xact_lock(7340034)";

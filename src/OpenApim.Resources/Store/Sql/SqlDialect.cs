@@ -28,6 +28,12 @@ public abstract class SqlDialect
     /// <summary>SQL expression reading <c>body.properties.{field}</c> as text.</summary>
     public abstract string JsonPropertyText(string field);
 
+    /// <summary>A row's <c>properties.{field}</c> when it is a JSON string, else NULL (alias <c>r</c>).</summary>
+    public abstract string JsonPropertyString(string field);
+
+    /// <summary>SQL that is true when a row's <c>properties</c> is a JSON object (alias <c>r</c>).</summary>
+    public abstract string HasPropertiesObject { get; }
+
     /// <summary>The literal a JSON boolean reads back as through <see cref="JsonPropertyText"/>.</summary>
     public abstract string BooleanLiteral(bool value);
 

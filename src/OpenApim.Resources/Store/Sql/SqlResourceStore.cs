@@ -178,6 +178,33 @@ internal sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : 
         }
     }
 
+    public async IAsyncEnumerable<ProjectedRow> ReadPropertiesAsync(ServiceRef service, ResourceKind kind, IReadOnlyList<string> properties, [EnumeratorCancellation] CancellationToken ct)
+    {
+        // The names go into the SQL text: only plain identifiers.
+        if (properties.Any(p => p.Length == 0 || !p.All(char.IsAsciiLetterOrDigit)))
+        {
+            throw new ArgumentException("Property names must be ASCII letters and digits.", nameof(properties));
+        }
+
+        await using var c = await dialect.OpenAsync(ct);
+        await using var cmd = ResourceSql.Command(c, null,
+            $"SELECT r.path, r.rel_id, CASE WHEN {dialect.HasPropertiesObject} THEN 1 ELSE 0 END, {string.Join(", ", properties.Select(dialect.JsonPropertyString))} " +
+            "FROM resources r JOIN services s ON s.service_id = r.service_id AND s.deleted_at IS NULL WHERE s.key = @s AND r.kind = @kind");
+        SqlDialect.Param(cmd, "@s", service.Key);
+        SqlDialect.Param(cmd, "@kind", kind.Path);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            var values = new string?[properties.Count];
+            for (var i = 0; i < values.Length; i++)
+            {
+                values[i] = r.IsDBNull(3 + i) ? null : r.GetString(3 + i);
+            }
+
+            yield return new ProjectedRow(r.GetString(0), r.GetString(1), Convert.ToInt64(r.GetValue(2), System.Globalization.CultureInfo.InvariantCulture) == 1, values);
+        }
+    }
+
     private async IAsyncEnumerable<VersionedResource> ReadVersionedAsync(ServiceRef service, Func<DbCommand, string> where, long? afterVersion, [EnumeratorCancellation] CancellationToken ct)
     {
         await using var c = await dialect.OpenAsync(ct);

@@ -43,6 +43,11 @@ public sealed class SqliteDialect(string path) : SqlDialect
 
     public override string JsonPropertyText(string field) => $"json_extract(r.body, '$.properties.{field}')";
 
+    public override string JsonPropertyString(string field) =>
+        $"CASE WHEN json_type(r.body, '$.properties.{field}') = 'text' THEN json_extract(r.body, '$.properties.{field}') END";
+
+    public override string HasPropertiesObject => "json_type(r.body, '$.properties') = 'object'";
+
     public override string BooleanLiteral(bool value) => value ? "1" : "0";
 
     public override string AsNumber(string expression) => expression;
