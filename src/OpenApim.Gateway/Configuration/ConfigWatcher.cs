@@ -22,7 +22,6 @@ internal sealed partial class ConfigWatcher(
     IResourceStore store, IChangeJournal journal, JournalSignal signal, GatewayState state, GatewayHealth health, Deployment deployment, GatewayOptions options,
     TimeProvider time, ILogger<ConfigWatcher> logger) : BackgroundService
 {
-    private const int BatchSize = 5000;
     private static readonly TimeSpan ReportEvery = TimeSpan.FromSeconds(5);
 
     private readonly Dictionary<ServiceRef, ServiceCache> _caches = [];
@@ -30,6 +29,9 @@ internal sealed partial class ConfigWatcher(
     private readonly string _reader = $"gateway/{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
     private long? _position;
     private long? _reportedAt;
+
+    // Runtimes changed but not yet published: survives a refresh that fails after applying part of the journal.
+    private bool _unpublished;
 
     /// <summary>The journal sequence this gateway has applied (null before the first load).</summary>
     public long? Position => _position;
@@ -79,14 +81,22 @@ internal sealed partial class ConfigWatcher(
     private async Task RefreshLockedAsync(CancellationToken ct)
     {
         List<Exception>? failures = null;
-        bool changed;
         try
         {
-            changed = _position is null ? await StartOverAsync(ct) : await TailAsync(ct);
+            if (_position is null)
+            {
+                await StartOverAsync(ct);
+            }
+            else
+            {
+                await TailAsync(ct);
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
+            // What was applied before the failure is served, not held back until some later change.
             health.StoreUnreadable(e.Message, time.GetUtcNow());
+            PublishChanges();
             throw;
         }
 
@@ -96,7 +106,7 @@ internal sealed partial class ConfigWatcher(
             try
             {
                 await cache.LoadAsync(store, ct);
-                changed = true;
+                _unpublished = true;
                 if (cache.Runtime is not { } runtime)
                 {
                     _caches.Remove(cache.Service);
@@ -114,11 +124,7 @@ internal sealed partial class ConfigWatcher(
             }
         }
 
-        if (changed)
-        {
-            state.Publish(_caches.Values.Select(c => c.Runtime).OfType<ServiceRuntime>(), conflict => LogHostConflict(logger, conflict.Host, conflict.Kept, conflict.Ignored));
-        }
-
+        PublishChanges();
         health.StoreRead(time.GetUtcNow());
         await ReportPositionAsync(ct);
         if (failures is not null)
@@ -127,8 +133,17 @@ internal sealed partial class ConfigWatcher(
         }
     }
 
+    private void PublishChanges()
+    {
+        if (_unpublished)
+        {
+            state.Publish(_caches.Values.Select(c => c.Runtime).OfType<ServiceRuntime>(), conflict => LogHostConflict(logger, conflict.Host, conflict.Kept, conflict.Ignored));
+            _unpublished = false;
+        }
+    }
+
     /// <summary>Marks every service for a full load from the journal's current position.</summary>
-    private async Task<bool> StartOverAsync(CancellationToken ct)
+    private async Task StartOverAsync(CancellationToken ct)
     {
         // The position before the rows: what commits during the loads is applied again afterwards, which changes nothing.
         var position = await journal.LastSequenceAsync(ct);
@@ -145,22 +160,22 @@ internal sealed partial class ConfigWatcher(
         }
 
         _position = position;
-        return true;
+        _unpublished = true;
     }
 
     /// <summary>Applies the journal after the current position, batch by batch, to the services it names.</summary>
-    private async Task<bool> TailAsync(CancellationToken ct)
+    private async Task TailAsync(CancellationToken ct)
     {
-        var changed = false;
         while (true)
         {
             var position = _position!.Value;
-            var tail = await journal.ReadAsync(null, position, BatchSize, ct);
+            var tail = await journal.ReadAsync(null, position, options.JournalBatchSize, ct);
             if (tail.TrimmedThrough > position)
             {
                 // Paused or cut off for longer than the journal keeps records: what was missed is unknown, so load everything.
                 LogFellBehind(logger, position, tail.TrimmedThrough);
-                return await StartOverAsync(ct);
+                await StartOverAsync(ct);
+                return;
             }
 
             foreach (var group in tail.Entries.Where(e => e.ServiceId is not null).GroupBy(e => ServiceRef.FromId(e.ServiceId!)))
@@ -175,7 +190,7 @@ internal sealed partial class ConfigWatcher(
                 {
                     if (await cache.ApplyAsync(store, [.. group], ct))
                     {
-                        changed = true;
+                        _unpublished = true;
                         Loaded(cache);
                     }
                     else
@@ -196,9 +211,9 @@ internal sealed partial class ConfigWatcher(
                 _position = tail.Entries[^1].Sequence;
             }
 
-            if (tail.Entries.Count < BatchSize)
+            if (tail.Entries.Count < options.JournalBatchSize)
             {
-                return changed;
+                return;
             }
         }
     }

@@ -4,58 +4,37 @@ namespace OpenApim.Gateway.Configuration;
 
 /// <summary>
 /// A service's subscription keys and user states, built in full when a service loads and changed in place (a new
-/// <see cref="LayeredMap{TValue}"/> sharing the untouched entries) when subscriptions or users change.
+/// <see cref="LayeredMap{TValue}"/> sharing the untouched entries) when subscriptions or users change; which subscription
+/// a key belongs to is <see cref="KeyHolders"/>'s call in both cases, so both give the same answer.
 /// </summary>
 internal static class KeyIndex
 {
-    public static LayeredMap<SubscriptionRuntime> Build(IEnumerable<SubscriptionRecord> subscriptions)
+    /// <summary>Every key that exactly one subscription holds (<paramref name="holders"/> knows which).</summary>
+    public static LayeredMap<SubscriptionRuntime> Build(IReadOnlyDictionary<string, SubscriptionRecord> subscriptions, KeyHolders holders)
     {
         var keys = new Dictionary<string, SubscriptionRuntime>(StringComparer.Ordinal);
-        var shared = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var s in subscriptions)
+        foreach (var (path, s) in subscriptions)
         {
-            foreach (var key in KeysOf(s))
+            foreach (var key in KeysOf(s).Where(k => holders.Single(k) == path))
             {
-                if (!keys.TryAdd(key, Runtime(s, key)))
-                {
-                    shared.Add(key);
-                }
+                keys[key] = Runtime(s, key);
             }
-        }
-
-        // A key two subscriptions share (stored before keys had to be unique) belongs to neither: fail closed.
-        foreach (var key in shared)
-        {
-            keys.Remove(key);
         }
 
         return LayeredMap<SubscriptionRuntime>.Over(keys);
     }
 
     /// <summary>
-    /// The key changes that take <paramref name="keys"/> from the old to the new state of some subscriptions: the old keys
-    /// go, the new ones come. A new key already held by another subscription is removed for both (fail closed, as in a
-    /// full build) until a reload.
+    /// The entries of <paramref name="keys"/> (old and new keys of changed subscriptions) as <paramref name="holders"/> now
+    /// has them: the key of its one holder, or nothing (no holder, or shared: fail closed).
     /// </summary>
     public static IReadOnlyCollection<KeyValuePair<string, SubscriptionRuntime?>> Changes(
-        LayeredMap<SubscriptionRuntime> keys, IReadOnlyCollection<(SubscriptionRecord? Old, SubscriptionRecord? New)> changes)
+        IEnumerable<string> keys, KeyHolders holders, IReadOnlyDictionary<string, SubscriptionRecord> subscriptions)
     {
         var result = new Dictionary<string, SubscriptionRuntime?>(StringComparer.Ordinal);
-        SubscriptionRuntime? Current(string key) => result.TryGetValue(key, out var pending) ? pending : keys.GetValueOrDefault(key);
-        foreach (var old in changes.Select(c => c.Old).OfType<SubscriptionRecord>())
+        foreach (var key in keys)
         {
-            foreach (var key in KeysOf(old).Where(k => Same(Current(k)?.Name, old.Name)))
-            {
-                result[key] = null;
-            }
-        }
-
-        foreach (var now in changes.Select(c => c.New).OfType<SubscriptionRecord>())
-        {
-            foreach (var key in KeysOf(now))
-            {
-                result[key] = Current(key) is { } holder && !Same(holder.Name, now.Name) ? null : Runtime(now, key);
-            }
+            result[key] = holders.Single(key) is { } path && subscriptions.TryGetValue(path, out var s) ? Runtime(s, key) : null;
         }
 
         return result;
@@ -73,9 +52,7 @@ internal static class KeyIndex
         return LayeredMap<string>.Over(states);
     }
 
-    private static bool Same(string? a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
-
-    private static IEnumerable<string> KeysOf(SubscriptionRecord s) =>
+    public static IEnumerable<string> KeysOf(SubscriptionRecord s) =>
         new[] { s.PrimaryKey, s.SecondaryKey }.OfType<string>().Where(k => k.Length > 0).Distinct(StringComparer.Ordinal);
 
     private static SubscriptionRuntime Runtime(SubscriptionRecord s, string key)

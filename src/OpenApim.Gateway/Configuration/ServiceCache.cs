@@ -19,9 +19,12 @@ namespace OpenApim.Gateway.Configuration;
 internal sealed class ServiceCache(ServiceRef service, Deployment deployment)
 {
     /// <summary>More changed rows than this in one batch are cheaper to read as a whole service.</summary>
-    public const int MaxChangedRows = 5000;
+    public const int MaxChangedRows = 1000;
 
     private static readonly IReadOnlyList<string> UserProperties = ["state"];
+
+    /// <summary>The state of a user whose row cannot be read: not active, so their subscriptions are refused.</summary>
+    private const string UnreadableState = "unreadable";
 
     /// <summary>The kinds read whole (everything but subscriptions and users).</summary>
     private static readonly IReadOnlyCollection<ResourceKind> ConfigKinds = [.. GatewayRecord.Kinds.Where(k => k != KindCatalog.Subscriptions && k != KindCatalog.Users)];
@@ -29,6 +32,7 @@ internal sealed class ServiceCache(ServiceRef service, Deployment deployment)
     private readonly Dictionary<string, GatewayRecord> _config = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SubscriptionRecord> _subscriptions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, UserRecord> _users = new(StringComparer.Ordinal);
+    private readonly KeyHolders _holders = new();
     private readonly HashSet<string> _unreadable = new(StringComparer.Ordinal);
     private readonly PolicyCache _policies = new();
 
@@ -65,6 +69,7 @@ internal sealed class ServiceCache(ServiceRef service, Deployment deployment)
 
         _config.Clear();
         _subscriptions.Clear();
+        _holders.Clear();
         _users.Clear();
         _unreadable.Clear();
         foreach (var row in rows)
@@ -79,11 +84,11 @@ internal sealed class ServiceCache(ServiceRef service, Deployment deployment)
 
         foreach (var row in users)
         {
-            Set(row.Path, row.HasProperties ? GatewayRecord.User(NameOf(row), row.Values[0]) : Unreadable(row.Path));
+            Set(row.Path, row.HasProperties ? GatewayRecord.User(NameOf(row), row.Values[0]) : Unreadable(row.Path) ?? GatewayRecord.User(NameOf(row), UnreadableState));
         }
 
         Runtime = _config.ContainsKey("")
-            ? RuntimeBuilder.Build(service.Key, service.Name, _config.Values, KeyIndex.Build(_subscriptions.Values), KeyIndex.Users(_users.Values), deployment, _policies)
+            ? RuntimeBuilder.Build(service.Key, service.Name, _config.Values, KeyIndex.Build(_subscriptions, _holders), KeyIndex.Users(_users.Values), deployment, _policies)
             : null;
         NeedsLoad = false;
     }
@@ -197,7 +202,8 @@ internal sealed class ServiceCache(ServiceRef service, Deployment deployment)
         var runtime = Runtime!;
         if (keyChanges.Count > 0)
         {
-            runtime = runtime with { Keys = runtime.Keys.With(KeyIndex.Changes(runtime.Keys, keyChanges)) };
+            var keys = keyChanges.SelectMany(c => new[] { c.Old, c.New }).OfType<SubscriptionRecord>().SelectMany(KeyIndex.KeysOf).Distinct(StringComparer.Ordinal);
+            runtime = runtime with { Keys = runtime.Keys.With(KeyIndex.Changes(keys, _holders, _subscriptions)) };
         }
 
         if (userChanges.Count > 0)
@@ -227,9 +233,9 @@ internal sealed class ServiceCache(ServiceRef service, Deployment deployment)
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or IndexOutOfRangeException)
         {
-            // Fail closed: what this row granted (a subscription's keys) is gone until the row is rewritten.
+            // Fail closed: what this row granted (a subscription's keys) is gone, and a user it holds is refused, until it is rewritten.
             _unreadable.Add(row.Path);
-            return null;
+            return row.Kind == KindCatalog.Users ? GatewayRecord.User(row.RelativeId[(row.RelativeId.IndexOf('/', StringComparison.Ordinal) + 1)..], UnreadableState) : null;
         }
     }
 
@@ -251,6 +257,11 @@ internal sealed class ServiceCache(ServiceRef service, Deployment deployment)
                 break;
             case SubscriptionRecord s:
                 _subscriptions[path] = s;
+                foreach (var key in KeyIndex.KeysOf(s))
+                {
+                    _holders.Add(key, path);
+                }
+
                 break;
             case UserRecord u:
                 _users[path] = u;
@@ -261,9 +272,18 @@ internal sealed class ServiceCache(ServiceRef service, Deployment deployment)
         }
     }
 
-    private GatewayRecord? Remove(string path) =>
-        _subscriptions.Remove(path, out var s) ? s
-            : _users.Remove(path, out var u) ? u
-            : _config.Remove(path, out var c) ? c
-            : null;
+    private GatewayRecord? Remove(string path)
+    {
+        if (_subscriptions.Remove(path, out var s))
+        {
+            foreach (var key in KeyIndex.KeysOf(s))
+            {
+                _holders.Remove(key, path);
+            }
+
+            return s;
+        }
+
+        return _users.Remove(path, out var u) ? u : _config.Remove(path, out var c) ? c : null;
+    }
 }

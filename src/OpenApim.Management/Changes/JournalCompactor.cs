@@ -8,7 +8,7 @@ namespace OpenApim.Management.Changes;
 /// <summary>
 /// Applies the journal's retention every minute: records older than the retention age, or the oldest beyond the size limit,
 /// are deleted, but never one a live reader (a gateway node that reported its position recently) has not applied yet.
-/// Several nodes may compact at once; compaction locks the journal's counter row, so they take turns.
+/// Several nodes may try at once; they take turns (an advisory lock on PostgreSQL, the write lock on SQLite).
 /// </summary>
 internal sealed partial class JournalCompactor(IChangeJournal journal, Deployment deployment, TimeProvider time, ILogger<JournalCompactor> log) : BackgroundService
 {

@@ -36,6 +36,10 @@ public sealed class GatewayReloadTests : IAsyncLifetime
             services.AddSingleton<IResourceStore>(sp => new FlakyStore((IResourceStore)inner.ImplementationFactory!(sp), _faults));
             services.Remove(services.Single(d => d.ServiceType == typeof(IChangeJournal)));
             services.AddSingleton<IChangeJournal>(sp => new PausableJournal(sp.GetRequiredService<SqlJournal>(), _journal));
+
+            // One record per read, so a refresh makes several reads and one of them can fail after others were applied.
+            services.Remove(services.Single(d => d.ServiceType == typeof(GatewayOptions)));
+            services.AddSingleton(new GatewayOptions { JournalBatchSize = 1 });
         });
         _arm = await _server.CreateArmClientAsync();
         _gateway = new HttpClient { BaseAddress = new Uri(_server.Endpoints["gatewayUrl"]!.GetValue<string>()) };
@@ -157,6 +161,70 @@ public sealed class GatewayReloadTests : IAsyncLifetime
         Assert.Equal("Healthy", (await HealthAsync())["status"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task A_read_that_fails_after_part_of_the_journal_was_applied_still_publishes_what_was_applied()
+    {
+        // Review finding: the applied revocation was held back until some later change made the gateway publish.
+        var (service, key) = await ServiceAsync();
+        _journal.Paused = true;
+        await _arm.PatchAsync($"{service}/subscriptions/all", new JsonObject { ["properties"] = new JsonObject { ["state"] = "suspended" } });
+        _journal.FailAfterReads = 1;
+        _journal.Paused = false;
+        try
+        {
+            await _server.App.Services.RefreshGatewayAsync();
+        }
+        catch (AggregateException)
+        {
+        }
+        catch (InvalidOperationException)
+        {
+        }
+
+        _journal.FailAfterReads = -1;
+        await _server.App.Services.RefreshGatewayAsync();
+        Assert.Equal(HttpStatusCode.Unauthorized, await CallAsync(service, key));
+    }
+
+    [Fact]
+    public async Task A_key_two_subscriptions_share_works_for_neither_until_one_lets_it_go()
+    {
+        // Review finding: updating one holder of a shared key gave it the key back (a full load refuses it).
+        var (service, key) = await ServiceAsync();
+        await _arm.CreateAsync($"{service}/subscriptions/twin", new JsonObject { ["displayName"] = "twin", ["scope"] = "/apis", ["state"] = "active", ["primaryKey"] = "twin-" + Guid.NewGuid().ToString("N") });
+        await _server.App.Services.RefreshGatewayAsync();
+        await ShareKeyAsync("subscriptions/twin", key);
+        await _server.App.Services.RefreshGatewayAsync();
+        Assert.Equal(HttpStatusCode.Unauthorized, await CallAsync(service, key));
+
+        await _arm.PatchAsync($"{service}/subscriptions/all", new JsonObject { ["properties"] = new JsonObject { ["displayName"] = "renamed" } });
+        await _server.App.Services.RefreshGatewayAsync();
+        Assert.Equal(HttpStatusCode.Unauthorized, await CallAsync(service, key));
+
+        Assert.Equal(HttpStatusCode.OK, (await _arm.DeleteAsync($"{service}/subscriptions/twin")).Status);
+        await _server.App.Services.RefreshGatewayAsync();
+        Assert.Equal(HttpStatusCode.OK, await CallAsync(service, key));
+    }
+
+    /// <summary>Gives <paramref name="path"/> the primary key <paramref name="key"/> behind the API's back (legacy data), with its journal record.</summary>
+    private async Task ShareKeyAsync(string path, string key)
+    {
+        var dialect = _server.Service<SqlDialect>();
+        await using var c = await dialect.OpenAsync(default);
+        await using var write = c.CreateCommand();
+        write.CommandText = "UPDATE resources SET body = json_set(body, '$.properties.primaryKey', @k) WHERE path = @p; " +
+            "INSERT INTO journal (seq, service_key, service_id, kind, rel_id, op, at) SELECT NULL, key, id, 'subscriptions', @p, 'upsert', '2026-01-01' FROM services";
+        foreach (var (name, value) in new[] { ("@k", key), ("@p", path) })
+        {
+            var p = write.CreateParameter();
+            p.ParameterName = name;
+            p.Value = value;
+            write.Parameters.Add(p);
+        }
+
+        await write.ExecuteNonQueryAsync();
+    }
+
     /// <summary>Replaces the body of subscription 'all' directly in the SQLite file (with a new version and a journal record, as a write would); returns the old body.</summary>
     private async Task<string> SetBodyAsync(string body)
     {
@@ -265,7 +333,7 @@ internal sealed class PausableJournal(IChangeJournal inner, PausableJournal.Swit
 {
     public async Task<JournalTail> ReadAsync(ServiceRef? service, long after, int max, CancellationToken ct)
     {
-        if (faults.Fail)
+        if (faults.Fail || (faults.FailAfterReads >= 0 && faults.FailAfterReads-- == 0))
         {
             throw new InvalidOperationException("Injected fault: the journal cannot be read.");
         }
@@ -288,5 +356,8 @@ internal sealed class PausableJournal(IChangeJournal inner, PausableJournal.Swit
         public bool Paused { get; set; }
 
         public bool Fail { get; set; }
+
+        /// <summary>Reads that succeed before one fails (-1: none fails).</summary>
+        public int FailAfterReads { get; set; } = -1;
     }
 }

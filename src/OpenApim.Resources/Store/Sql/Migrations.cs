@@ -120,6 +120,7 @@ internal static class Migrations
         ALTER TABLE journal_meta ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE journal_meta ADD COLUMN trimmed INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE journal_meta ADD COLUMN counted INTEGER NOT NULL DEFAULT 0;
+        INSERT INTO journal_meta (id, seq) VALUES (2, 0);
         CREATE TABLE journal_readers (reader TEXT NOT NULL PRIMARY KEY, seq INTEGER NOT NULL, seen_at TEXT NOT NULL);
         """,
     ];
@@ -234,6 +235,7 @@ internal static class Migrations
         ALTER TABLE journal_meta ADD COLUMN bytes BIGINT NOT NULL DEFAULT 0;
         ALTER TABLE journal_meta ADD COLUMN trimmed BIGINT NOT NULL DEFAULT 0;
         ALTER TABLE journal_meta ADD COLUMN counted BIGINT NOT NULL DEFAULT 0;
+        INSERT INTO journal_meta (id, seq) VALUES (2, 0);
         CREATE TABLE journal_readers (reader TEXT COLLATE "C" NOT NULL PRIMARY KEY, seq BIGINT NOT NULL, seen_at TIMESTAMPTZ NOT NULL);
         """,
     ];

@@ -15,6 +15,9 @@ public sealed class PostgresDialect(string connectionString) : SqlDialect, IAsyn
 {
     private readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(WithDefaults(connectionString));
 
+    // The LISTEN connection idles for hours: TCP keepalives notice a peer that vanished (the listener then reconnects).
+    private readonly string _listen = new NpgsqlConnectionStringBuilder(WithDefaults(connectionString)) { KeepAlive = 15, Pooling = false }.ConnectionString;
+
     /// <summary>
     /// Statements the store runs on every write are prepared once per connection (Npgsql's automatic preparation), unless
     /// the connection string says otherwise: parsing and planning them again each time cost more than running them.
@@ -127,7 +130,8 @@ public sealed class PostgresDialect(string connectionString) : SqlDialect, IAsyn
 
     public override async Task ListenForJournalAsync(CancellationToken ct)
     {
-        await using var c = await _source.OpenConnectionAsync(ct);
+        await using var c = new NpgsqlConnection(_listen);
+        await c.OpenAsync(ct);
         c.Notification += (_, _) => JournalCommitted.Notify();
         await using (var listen = ResourceSql.Command(c, null, $"LISTEN {JournalChannel}"))
         {

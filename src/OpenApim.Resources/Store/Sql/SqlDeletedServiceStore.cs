@@ -37,8 +37,7 @@ internal sealed class SqlDeletedServiceStore(SqlDialect dialect, TimeProvider ti
             await SqlJournal.AppendAsync(dialect, c, tx, [Change(deleted, ChangeOperation.Purge)], time.GetUtcNow(), ct);
         }
 
-        await tx.CommitAsync(ct);
-        dialect.JournalCommitted.Notify();
+        await dialect.CommitAsync(tx, purged, ct);
         return purged;
     }
 
@@ -63,8 +62,7 @@ internal sealed class SqlDeletedServiceStore(SqlDialect dialect, TimeProvider ti
             await SqlJournal.AppendAsync(dialect, c, tx, [Change(deleted, ChangeOperation.Undelete)], time.GetUtcNow(), ct);
         }
 
-        await tx.CommitAsync(ct);
-        dialect.JournalCommitted.Notify();
+        await dialect.CommitAsync(tx, restored, ct);
         return restored;
     }
 

@@ -73,8 +73,7 @@ internal sealed class SqlDirectoryStore(SqlDialect dialect, TimeProvider time) :
         }
 
         await SqlJournal.AppendAsync(dialect, c, tx, [Change(kind, id, ChangeOperation.Upsert)], time.GetUtcNow(), ct);
-        await tx.CommitAsync(ct);
-        dialect.JournalCommitted.Notify();
+        await dialect.CommitAsync(tx, journaled: true, ct);
         return next;
     }
 
@@ -124,8 +123,7 @@ internal sealed class SqlDirectoryStore(SqlDialect dialect, TimeProvider time) :
             await SqlJournal.AppendAsync(dialect, c, tx, changes, time.GetUtcNow(), ct);
         }
 
-        await tx.CommitAsync(ct);
-        dialect.JournalCommitted.Notify();
+        await dialect.CommitAsync(tx, changes is not null, ct);
         return changes is not null;
     }
 

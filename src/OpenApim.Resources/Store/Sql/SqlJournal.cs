@@ -105,8 +105,7 @@ internal sealed class SqlJournal(SqlDialect dialect, TimeProvider time) : IChang
         await using var c = await dialect.OpenAsync(ct);
         await using var tx = await dialect.BeginWriteAsync(c, ct);
         await AppendAsync(dialect, c, tx, [change], time.GetUtcNow(), ct);
-        await tx.CommitAsync(ct);
-        dialect.JournalCommitted.Notify();
+        await dialect.CommitAsync(tx, journaled: true, ct);
     }
 
     private const string Columns = "seq, service_id, kind, rel_id, op, body, version, at, actor";
@@ -149,14 +148,9 @@ internal sealed class SqlJournal(SqlDialect dialect, TimeProvider time) : IChang
 
     public async Task<JournalTail> ReadAsync(ServiceRef? service, long after, int max, CancellationToken ct)
     {
-        // The floor first: records it reports trimmed are gone before the read, so a reader behind it always notices.
+        // The records first, the floor after: a compaction that commits in between raises the floor, so the reader starts over
+        // (at worst needlessly), whereas the other order could miss deleted records behind a floor read too early.
         await using var c = await dialect.OpenAsync(ct);
-        long trimmed;
-        await using (var meta = ResourceSql.Command(c, null, "SELECT trimmed FROM journal_meta WHERE id = 1"))
-        {
-            trimmed = Convert.ToInt64(await meta.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
-        }
-
         await using var cmd = ResourceSql.Command(c, null,
             $"SELECT {Columns} FROM journal WHERE seq > @after" + (service is null ? "" : " AND service_key = @key") + " ORDER BY seq LIMIT @max");
         SqlDialect.Param(cmd, "@after", after);
@@ -166,7 +160,10 @@ internal sealed class SqlJournal(SqlDialect dialect, TimeProvider time) : IChang
             SqlDialect.Param(cmd, "@key", service.Key);
         }
 
-        return new JournalTail(await ReadEntriesAsync(cmd, ct), trimmed);
+        var entries = await ReadEntriesAsync(cmd, ct);
+        await using var meta = ResourceSql.Command(c, null, "SELECT trimmed FROM journal_meta WHERE id = 2");
+        var trimmed = Convert.ToInt64(await meta.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+        return new JournalTail(entries, trimmed);
     }
 
     public async Task ReportPositionAsync(string reader, long position, CancellationToken ct)
@@ -187,13 +184,14 @@ internal sealed class SqlJournal(SqlDialect dialect, TimeProvider time) : IChang
         await using var tx = await dialect.BeginWriteAsync(c, ct);
         if (dialect.CompactionLockSql is { } lockSql)
         {
-            // Nodes compact one at a time; writers are not held up (they only touch the counter row, updated last below).
+            // Nodes compact one at a time. On PostgreSQL writers are not held up: they lock the counter row (id 1), compaction's
+            // state is another row (id 2). SQLite's one write lock is held for the run, which is why a run is bounded.
             await using var take = ResourceSql.Command(c, tx, lockSql);
             await take.ExecuteNonQueryAsync(ct);
         }
 
         long bytes, trimmed, counted;
-        await using (var meta = ResourceSql.Command(c, tx, "SELECT bytes, trimmed, counted FROM journal_meta WHERE id = 1"))
+        await using (var meta = ResourceSql.Command(c, tx, "SELECT bytes, trimmed, counted FROM journal_meta WHERE id = 2"))
         await using (var r = await meta.ExecuteReaderAsync(ct))
         {
             await r.ReadAsync(ct);
@@ -202,7 +200,7 @@ internal sealed class SqlJournal(SqlDialect dialect, TimeProvider time) : IChang
 
         // The size of what was appended since the last compaction; the newest record is never deleted (it anchors the sequence).
         var newest = await ScalarAsync(c, tx, "SELECT MAX(seq) FROM journal", ct) ?? trimmed;
-        bytes += await ScalarAsync(c, tx, $"SELECT SUM({SizeSql}) FROM journal WHERE seq > @counted", ct, ("@counted", counted)) ?? 0;
+        bytes += await ScalarAsync(c, tx, $"SELECT SUM({SizeSql}) FROM journal WHERE seq > @counted AND seq <= @newest", ct, ("@counted", counted), ("@newest", newest)) ?? 0;
         counted = Math.Max(counted, newest);
 
         // Old enough by age, or the oldest beyond the size limit, read from the oldest on (sequence order is time order) ...
@@ -242,7 +240,7 @@ internal sealed class SqlJournal(SqlDialect dialect, TimeProvider time) : IChang
         }
 
         bytes = Math.Max(0, bytes);
-        await using (var update = ResourceSql.Command(c, tx, "UPDATE journal_meta SET trimmed = @trimmed, bytes = @bytes, counted = @counted WHERE id = 1"))
+        await using (var update = ResourceSql.Command(c, tx, "UPDATE journal_meta SET trimmed = @trimmed, bytes = @bytes, counted = @counted WHERE id = 2"))
         {
             SqlDialect.Param(update, "@trimmed", trimmed);
             SqlDialect.Param(update, "@bytes", bytes);
@@ -270,7 +268,7 @@ internal sealed class SqlJournal(SqlDialect dialect, TimeProvider time) : IChang
     {
         await using var c = await dialect.OpenAsync(ct);
         // The newest record is never compacted away, so the largest sequence is the last one committed (0: nothing yet).
-        await using var cmd = ResourceSql.Command(c, null, "SELECT COALESCE((SELECT MAX(seq) FROM journal), (SELECT trimmed FROM journal_meta WHERE id = 1))");
+        await using var cmd = ResourceSql.Command(c, null, "SELECT COALESCE((SELECT MAX(seq) FROM journal), (SELECT trimmed FROM journal_meta WHERE id = 2))");
         return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
     }
 }

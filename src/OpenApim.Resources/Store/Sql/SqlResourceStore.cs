@@ -63,8 +63,7 @@ internal sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : 
         var writer = new SqlResourceWriter(dialect, c, tx, service, serviceId, epoch, time);
         var result = await work(writer);
         await SqlJournal.AppendAsync(dialect, c, tx, writer.Changes, time.GetUtcNow(), ct);
-        await tx.CommitAsync(ct);
-        dialect.JournalCommitted.Notify();
+        await dialect.CommitAsync(tx, writer.Changes.Count > 0, ct);
         return result;
     }
 
@@ -142,8 +141,7 @@ internal sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : 
         // A restore is one marked change set, not a record per row: readers reload the service.
         await SqlJournal.AppendAsync(dialect, c, tx, [new PendingChange(service.Key, service.Id, ResourceKind.Service.Path, "", ChangeOperation.Restore,
             new JsonObject { ["deleted"] = deleted, ["inserted"] = inserted, ["kinds"] = new JsonArray([.. replacedKinds.Select(k => (JsonNode)k.Path)]) }, version)], time.GetUtcNow(), ct);
-        await tx.CommitAsync(ct);
-        dialect.JournalCommitted.Notify();
+        await dialect.CommitAsync(tx, journaled: true, ct);
         return new RestoreCounts(deleted, inserted, epoch);
     }
 
