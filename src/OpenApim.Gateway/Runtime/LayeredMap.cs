@@ -33,7 +33,8 @@ internal sealed class LayeredMap<TValue>
 
     public bool TryGetValue(string key, out TValue value)
     {
-        if (_overlay.TryGetValue(key, out var changed))
+        // The overlay is empty right after a load or a merge: skip hashing the key twice then.
+        if (_overlay.Count > 0 && _overlay.TryGetValue(key, out var changed))
         {
             value = changed!;
             return changed is not null;
