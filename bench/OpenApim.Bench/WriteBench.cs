@@ -35,7 +35,8 @@ internal static class WriteBench
             var with = new List<double>();
             var without = new List<double>();
             long journalBytes = 0, journalWrites = 0;
-            for (var round = 0; round < rounds * 2; round++)
+            // Two warm-up rounds (JIT, connection pool, page cache) are not counted: the first measured round would pay for them.
+            for (var round = -2; round < rounds * 2; round++)
             {
                 var journal = round % 2 == 0;
                 dialect.RecordsJournal = journal;
@@ -50,6 +51,11 @@ internal static class WriteBench
                     }
                 })));
                 var rate = count / clock.Elapsed.TotalSeconds;
+                if (round < 0)
+                {
+                    continue;
+                }
+
                 (journal ? with : without).Add(rate);
                 if (journal)
                 {
