@@ -79,12 +79,14 @@ internal sealed class ServiceCache(ServiceRef service, Deployment deployment)
 
         foreach (var row in subscriptions)
         {
-            Set(row.Path, row.HasProperties ? GatewayRecord.Subscription(NameOf(row), row.Values) : Unreadable(row.Path));
+            Set(row.Path, row.HasProperties ? GatewayRecord.Subscription(NameOf(row.RelativeId), row.Values) : Unreadable(row.Path));
         }
 
         foreach (var row in users)
         {
-            Set(row.Path, row.HasProperties ? GatewayRecord.User(NameOf(row), row.Values[0]) : Unreadable(row.Path) ?? GatewayRecord.User(NameOf(row), UnreadableState));
+            Set(row.Path, row.HasProperties
+                ? GatewayRecord.User(NameOf(row.RelativeId), row.Values[0])
+                : Unreadable(row.Path, GatewayRecord.User(NameOf(row.RelativeId), UnreadableState)));
         }
 
         Runtime = _config.ContainsKey("")
@@ -233,20 +235,21 @@ internal sealed class ServiceCache(ServiceRef service, Deployment deployment)
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or IndexOutOfRangeException)
         {
-            // Fail closed: what this row granted (a subscription's keys) is gone, and a user it holds is refused, until it is rewritten.
-            _unreadable.Add(row.Path);
-            return row.Kind == KindCatalog.Users ? GatewayRecord.User(row.RelativeId[(row.RelativeId.IndexOf('/', StringComparison.Ordinal) + 1)..], UnreadableState) : null;
+            return Unreadable(row.Path, row.Kind == KindCatalog.Users ? GatewayRecord.User(NameOf(row.RelativeId), UnreadableState) : null);
         }
     }
 
-    /// <summary>The entity's name in its original case (<c>subscriptions/{name}</c>).</summary>
-    private static string NameOf(ProjectedRow row) => row.RelativeId[(row.RelativeId.IndexOf('/', StringComparison.Ordinal) + 1)..];
+    /// <summary>A top-level entity's name in its original case (<c>subscriptions/{name}</c>).</summary>
+    private static string NameOf(string relativeId) => relativeId[(relativeId.IndexOf('/', StringComparison.Ordinal) + 1)..];
 
-    /// <summary>Fail closed: a row without properties grants nothing and is counted until it is rewritten.</summary>
-    private GatewayRecord? Unreadable(string path)
+    /// <summary>
+    /// Fail closed: a row that cannot be read is counted until it is rewritten and grants nothing; <paramref name="instead"/>
+    /// is what stands in for it (an unreadable user, whose subscriptions are refused).
+    /// </summary>
+    private GatewayRecord? Unreadable(string path, GatewayRecord? instead = null)
     {
         _unreadable.Add(path);
-        return null;
+        return instead;
     }
 
     private void Set(string path, GatewayRecord? record)
