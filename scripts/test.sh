@@ -98,7 +98,7 @@ run_clients() {
   if ! start_server "clients-$name" "30.00:00:00" "$@"; then FAILED=$((FAILED + 1)); return; fi
   local client
   for client in test_azure_cli test_python_sdk; do
-    (cd tests/clients && OPENAPIM_ENDPOINTS="$SERVER_DATA/endpoints.json" AZURITE_URL="$AZURITE_URL" /usr/bin/python3 openapim.py "$client") \
+    (cd tests/clients && TMPDIR="$WORK" OPENAPIM_ENDPOINTS="$SERVER_DATA/endpoints.json" AZURITE_URL="$AZURITE_URL" /usr/bin/python3 openapim.py "$client") \
       >"$WORK/$client-$name.log" 2>&1
     cat "$WORK/$client-$name.log"
     count "$WORK/$client-$name.log" "$client ($name)" || tail -50 "$WORK/server-clients-$name.log"

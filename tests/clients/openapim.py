@@ -1,7 +1,9 @@
 """Shared set-up for the client suites: the server under test (endpoints.json), Azurite, an echo backend, and the az CLI."""
 
+import atexit
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 import threading
@@ -78,6 +80,8 @@ class AzCli:
 
     def __init__(self):
         self.config = tempfile.mkdtemp(prefix="openapim-az-")
+        # It holds the CLI's token cache: removed when the run ends, never left behind in /tmp.
+        atexit.register(shutil.rmtree, self.config, ignore_errors=True)
         self.env = dict(os.environ, AZURE_CONFIG_DIR=self.config, REQUESTS_CA_BUNDLE=CA, AZURE_CORE_COLLECT_TELEMETRY="no",
                         AZURE_CORE_ONLY_SHOW_ERRORS="true", AZURE_CORE_NO_COLOR="true")
 
