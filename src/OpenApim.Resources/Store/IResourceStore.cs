@@ -40,9 +40,6 @@ public interface IResourceStore
         Func<JsonObject, JsonObject> updateService,
         CancellationToken ct);
 
-    /// <summary>The path and version of every row of the given kinds in a service (the gateway's change detection).</summary>
-    Task<IReadOnlyDictionary<string, long>> ReadVersionsAsync(ServiceRef service, IReadOnlyCollection<ResourceKind> kinds, CancellationToken ct);
-
     /// <summary>The rows of the given kinds written after <paramref name="afterVersion"/>.</summary>
     IAsyncEnumerable<VersionedResource> ReadChangedAsync(ServiceRef service, IReadOnlyCollection<ResourceKind> kinds, long afterVersion, CancellationToken ct);
 

@@ -291,8 +291,6 @@ internal sealed class FlakyStore(IResourceStore inner, FlakyStore.Switch faults)
     public Task<RestoreCounts> ReplaceServiceContentAsync(ServiceRef service, OperationClaim? holder, IReadOnlyCollection<ResourceKind> replacedKinds, IAsyncEnumerable<RawResource> rows,
         Func<JsonObject, JsonObject> updateService, CancellationToken ct) => inner.ReplaceServiceContentAsync(service, holder, replacedKinds, rows, updateService, ct);
 
-    public Task<IReadOnlyDictionary<string, long>> ReadVersionsAsync(ServiceRef service, IReadOnlyCollection<ResourceKind> kinds, CancellationToken ct) => inner.ReadVersionsAsync(service, kinds, ct);
-
     public IAsyncEnumerable<VersionedResource> ReadChangedAsync(ServiceRef service, IReadOnlyCollection<ResourceKind> kinds, long afterVersion, CancellationToken ct) =>
         Flaky(inner.ReadChangedAsync(service, kinds, afterVersion, ct));
 

@@ -145,22 +145,6 @@ internal sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : 
         return new RestoreCounts(deleted, inserted, epoch);
     }
 
-    public async Task<IReadOnlyDictionary<string, long>> ReadVersionsAsync(ServiceRef service, IReadOnlyCollection<ResourceKind> kinds, CancellationToken ct)
-    {
-        await using var c = await dialect.OpenAsync(ct);
-        await using var cmd = ResourceSql.Command(c, null, "");
-        cmd.CommandText = $"SELECT r.path, r.version FROM resources r JOIN services s ON s.service_id = r.service_id AND s.deleted_at IS NULL WHERE s.key = @s AND r.kind IN ({SqlDialect.InList(cmd, "k", kinds.Select(k => k.Path))})";
-        SqlDialect.Param(cmd, "@s", service.Key);
-        var result = new Dictionary<string, long>(StringComparer.Ordinal);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct))
-        {
-            result[r.GetString(0)] = r.GetInt64(1);
-        }
-
-        return result;
-    }
-
     public IAsyncEnumerable<VersionedResource> ReadChangedAsync(ServiceRef service, IReadOnlyCollection<ResourceKind> kinds, long afterVersion, CancellationToken ct) =>
         ReadVersionedAsync(service, cmd => $"r.version > @after AND r.kind IN ({SqlDialect.InList(cmd, "k", kinds.Select(k => k.Path))})", afterVersion, ct);
 
