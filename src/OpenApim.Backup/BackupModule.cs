@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenApim.Backup.Jobs;
+using OpenApim.Backup.Replication;
 using OpenApim.Backup.Storage;
 using OpenApim.Resources.Hosting;
 using OpenApim.Resources.Operations;
@@ -27,6 +28,8 @@ public static class BackupModule
         services.AddSingleton<IOperationHandler>(sp => Restore(sp, preview: false));
         services.AddSingleton<IOperationHandler>(sp => Restore(sp, preview: true));
         services.AddHostedService<WorkFolderCleanup>();
+        services.AddSingleton<ReplicationBoard>();
+        services.AddHostedService<ReplicationShipper>();
         return services;
     }
 

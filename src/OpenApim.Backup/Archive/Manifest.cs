@@ -31,6 +31,9 @@ internal sealed record Manifest(
     /// <summary>The first version whose encrypted backups carry a manifest seal.</summary>
     public static readonly Version Sealed = new(1, 1);
 
+    /// <summary>The journal sequence the snapshot holds every change up to (a replication's base continues after it); null before 1.1 bases.</summary>
+    public long? JournalPosition { get; init; }
+
     public IReadOnlyDictionary<string, long> Counts => Parts.Where(p => p.Kind != ResourceKind.Service.Path).ToDictionary(p => p.Kind, p => p.Count);
 
     public JsonObject ToJson() => new()
@@ -47,7 +50,7 @@ internal sealed record Manifest(
         },
         ["createdAt"] = Time(CreatedAt),
         ["expiresAt"] = Time(ExpiresAt),
-        ["snapshot"] = new JsonObject { ["epoch"] = SnapshotEpoch, ["takenAt"] = Time(SnapshotTakenAt) },
+        ["snapshot"] = new JsonObject { ["epoch"] = SnapshotEpoch, ["takenAt"] = Time(SnapshotTakenAt), ["journalPosition"] = JournalPosition },
         ["encryption"] = Encryption is null ? null : new JsonObject { ["algorithm"] = Encryption.Algorithm, ["keyId"] = Encryption.KeyId, ["covers"] = "secret property values" },
         ["counts"] = new JsonObject(Counts.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
         ["parts"] = new JsonArray(Parts.Select(p => (JsonNode)new JsonObject
@@ -98,7 +101,10 @@ internal sealed record Manifest(
                 p["count"]!.GetValue<long>(),
                 p["bytes"]!.GetValue<long>(),
                 p["sha256"]!.GetValue<string>()))],
-            encryption is null ? null : new EncryptionInfo(encryption["algorithm"]!.GetValue<string>(), encryption["keyId"]!.GetValue<string>()));
+            encryption is null ? null : new EncryptionInfo(encryption["algorithm"]!.GetValue<string>(), encryption["keyId"]!.GetValue<string>()))
+        {
+            JournalPosition = o["snapshot"]!["journalPosition"]?.GetValue<long>(),
+        };
     }
 
     public static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);

@@ -5,9 +5,6 @@ using OpenApim.Backup.Archive;
 using OpenApim.Backup.Requests;
 using OpenApim.Backup.Storage;
 using OpenApim.Resources.Arm;
-using OpenApim.Resources.Hosting;
-using OpenApim.Resources.Kinds.Service;
-using OpenApim.Resources.Model;
 using OpenApim.Resources.Operations;
 using OpenApim.Resources.Store;
 
@@ -75,58 +72,8 @@ internal sealed partial class BackupJob(IResourceStore store, BlobTargets target
         };
     }
 
-    private async Task<(Manifest Manifest, long Rows)> WriteArchiveAsync(ServiceRef service, string file, OperationContext context)
-    {
-        var ct = context.Cancellation;
-        var cipher = options.EncryptionKey is { } key ? new SecretCipher(key) : null;
-        await using var snapshot = await store.OpenSnapshotAsync(service, ct);
-        await using var output = LocalFiles.CreateSecret(file, FileMode.CreateNew, 1 << 16);
-        await using var writer = new ArchiveWriter(output, cipher);
-        JsonObject? serviceDocument = null;
-        long rows = 0;
-        await foreach (var row in snapshot.ReadAllAsync(ct))
-        {
-            if (row.Kind == ResourceKind.Service)
-            {
-                serviceDocument = JsonNode.Parse(row.Body)!.AsObject();
-                await writer.WriteServiceAsync(ServiceBackup.ForArchive(serviceDocument), ct);
-                continue;
-            }
-
-            var kind = row.Kind;
-            if (kind.Backup == BackupScope.Excluded)
-            {
-                continue;
-            }
-
-            await writer.WriteRowAsync(kind, row.RelativeId, row.CreatedAt, row.UpdatedAt, row.Body, ct);
-            if (++rows % 20_000 == 0)
-            {
-                context.Report(new JsonObject { ["phase"] = "reading", ["rows"] = rows });
-            }
-        }
-
-        if (serviceDocument is null)
-        {
-            throw ArmErrors.BackupFailed("ServiceNotFound", $"The service '{service.Name}' was deleted before the backup could read it.");
-        }
-
-        var createdAt = time.GetUtcNow();
-        Manifest? manifest = null;
-        await writer.FinishAsync(parts => manifest = new Manifest(
-            Manifest.Current,
-            $"OpenApim {typeof(BackupJob).Assembly.GetName().Version?.ToString(3)}",
-            new SourceService(service.Id, service.Name, serviceDocument["location"]?.GetValue<string>() ?? "",
-                ServiceKind.Sku(serviceDocument), serviceDocument["sku"]?["capacity"]?.GetValue<int>() ?? 0),
-            createdAt,
-            createdAt + options.Lifetime,
-            snapshot.Epoch,
-            snapshot.TakenAt,
-            parts,
-            cipher is null ? null : new EncryptionInfo(SecretCipher.Algorithm, cipher.KeyId)), ct);
-        await output.FlushAsync(ct);
-        return (manifest!, rows);
-    }
+    private Task<(Manifest Manifest, long Rows)> WriteArchiveAsync(ServiceRef service, string file, OperationContext context) =>
+        SnapshotArchive.WriteAsync(store, service, file, options, time, rows => context.Report(new JsonObject { ["phase"] = "reading", ["rows"] = rows }), context.Cancellation);
 
     private static ArmException Fail(string problem, string message) => ArmErrors.BackupFailed(problem, message);
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using OpenApim.Backup.Archive;
+using OpenApim.Backup.Replication;
 using OpenApim.Backup.Requests;
 using OpenApim.Backup.Storage;
 using OpenApim.Backup.Validation;
@@ -37,13 +38,7 @@ internal sealed partial class RestoreJob(
         try
         {
             var target = targets.Open(request, service);
-            context.Report(new JsonObject { ["phase"] = "downloading" });
-            var blob = await target.DownloadAsync(request.BackupName, file, ct);
-            if (blob.Metadata.TryGetValue("openapim_sha256", out var expected) && expected != blob.Sha256)
-            {
-                throw Fail("BackupCorrupted", "The backup is corrupted: the blob's content does not match the checksum recorded when it was written.");
-            }
-
+            var replayed = await FetchAsync(target, request, service, PointInTime.FromJson(op.Request!["pointInTime"]), file, context);
             var downloaded = time.GetUtcNow();
             using var archive = ArchiveReader.Open(file, options.EncryptionKey);
             var current = await store.RequireServiceAsync(service, ct);
@@ -55,7 +50,7 @@ internal sealed partial class RestoreJob(
             {
                 var report = await PreviewReport.BuildAsync(store, service, archive, archivedService, current.Body, scope, ct);
                 phases["compare"] = Ms(time.GetUtcNow() - verified);
-                return new JsonObject { ["summary"] = Summary(archive.Manifest, scope, null, started, phases), ["body"] = report };
+                return new JsonObject { ["summary"] = Summary(archive.Manifest, scope, null, started, phases, replayed), ["body"] = report };
             }
 
             context.Report(new JsonObject { ["phase"] = "replacing" });
@@ -64,7 +59,7 @@ internal sealed partial class RestoreJob(
             var elapsed = time.GetUtcNow() - started;
             phases["replace"] = Ms(time.GetUtcNow() - verified);
             LogRestored(logger, service.Name, request, counts.Inserted, counts.Deleted, elapsed.TotalMilliseconds);
-            return new JsonObject { ["summary"] = Summary(archive.Manifest, scope, counts, started, phases) };
+            return new JsonObject { ["summary"] = Summary(archive.Manifest, scope, counts, started, phases, replayed) };
         }
         catch (ArchiveException e)
         {
@@ -74,6 +69,26 @@ internal sealed partial class RestoreJob(
         {
             throw Fail("BackupCorrupted", $"The backup is corrupted: its content cannot be decompressed ({e.Message}).");
         }
+    }
+
+    /// <summary>
+    /// The archive to restore, in the work file: the backup blob (checked against the checksum written with it), or for a
+    /// point-in-time restore the service as it was then, replayed from a replication stream.
+    /// </summary>
+    private async Task<StreamReplay.Result?> FetchAsync(IBlobTarget target, StorageRequest request, ServiceRef service, ReplayTarget? point, string file, OperationContext context)
+    {
+        var ct = context.Cancellation;
+        if (point is not null)
+        {
+            context.Report(new JsonObject { ["phase"] = "replaying", ["stream"] = point.Stream });
+            return await new StreamReplay(target, options, time).WriteArchiveAsync(service, point, file, ct);
+        }
+
+        context.Report(new JsonObject { ["phase"] = "downloading" });
+        var blob = await target.DownloadAsync(request.BackupName, file, ct);
+        return blob.Metadata.TryGetValue("openapim_sha256", out var expected) && expected != blob.Sha256
+            ? throw Fail("BackupCorrupted", "The backup is corrupted: the blob's content does not match the checksum recorded when it was written.")
+            : null;
     }
 
     /// <summary>
@@ -138,7 +153,7 @@ internal sealed partial class RestoreJob(
 
     private static long Ms(TimeSpan t) => (long)t.TotalMilliseconds;
 
-    private JsonObject Summary(Manifest manifest, RestoreScope scope, RestoreCounts? counts, DateTimeOffset started, JsonObject phases)
+    private JsonObject Summary(Manifest manifest, RestoreScope scope, RestoreCounts? counts, DateTimeOffset started, JsonObject phases, StreamReplay.Result? replayed)
     {
         var summary = new JsonObject
         {
@@ -149,6 +164,18 @@ internal sealed partial class RestoreJob(
             ["durationMs"] = (long)(time.GetUtcNow() - started).TotalMilliseconds,
             ["phasesMs"] = phases,
         };
+        if (replayed is not null)
+        {
+            summary["pointInTime"] = new JsonObject
+            {
+                ["reachedAt"] = Manifest.Time(replayed.ReachedAt),
+                ["journalPosition"] = replayed.ReachedPosition,
+                ["baseIndex"] = replayed.BaseIndex,
+                ["segments"] = replayed.Segments,
+                ["records"] = replayed.Records,
+            };
+        }
+
         if (counts is not null)
         {
             summary["entitiesRestored"] = counts.Inserted;

@@ -19,9 +19,15 @@ internal sealed class StorageAction(string name, IResourceStore store, Operation
 
     public async Task<OperationRecord> StartAsync(ServiceActionRequest request, CancellationToken ct)
     {
-        var storage = StorageRequest.Parse(request.Body, request.ApiVersion);
+        var point = name == OperationKinds.Backup ? null : PointInTime.Parse(request.Body);
+        var storage = StorageRequest.Parse(request.Body, request.ApiVersion, point?.Stream);
         var id = Guid.NewGuid().ToString("N");
         var stored = new JsonObject { ["storage"] = storage.ToStoredJson() };
+        if (point is not null)
+        {
+            stored["pointInTime"] = PointInTime.ToJson(point);
+        }
+
         if (storage.AccessKey is { } accessKey)
         {
             stored[OperationSecrets.RequestMember] = new JsonObject { ["accessKey"] = secrets.Seal(id, accessKey) };

@@ -12,7 +12,8 @@ namespace OpenApim.Backup.Requests;
 /// </summary>
 internal sealed partial record StorageRequest(string StorageAccount, string ContainerName, string BackupName, AccessType AccessType, string? AccessKey, string? ClientId)
 {
-    public static StorageRequest Parse(JsonObject body, string apiVersion)
+    /// <summary>Validates the body; <paramref name="blobName"/> stands in for <c>backupName</c> when the source is not one blob (a replication stream).</summary>
+    public static StorageRequest Parse(JsonObject body, string apiVersion, string? blobName = null)
     {
         var problems = new List<ArmErrorDetail>();
         var identityAware = ApiVersions.AtLeast(apiVersion, ApiVersions.ManagedIdentityBackup);
@@ -47,7 +48,7 @@ internal sealed partial record StorageRequest(string StorageAccount, string Cont
 
         var account = Text("storageAccount", true);
         var container = Text("containerName", true);
-        var blob = Text("backupName", true);
+        var blob = blobName ?? Text("backupName", true);
         var typeText = Text("accessType", false);
         var clientId = Text("clientId", false);
         var accessType = AccessType.AccessKey;

@@ -4,6 +4,7 @@ using Azure.Core;
 using Azure.Storage;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 using OpenApim.Backup.Archive;
 using OpenApim.Resources.Hosting;
 
@@ -71,6 +72,85 @@ internal sealed class AzureBlobTarget : IBlobTarget
             return new BlobInfo(output.Sha256(), properties.Value.Metadata.AsReadOnly());
         }, blobName, whole: false, ct);
     }
+
+    public Task<IReadOnlyList<StoredBlob>> ListAsync(string prefix, CancellationToken ct) => Call<IReadOnlyList<StoredBlob>>(async token =>
+    {
+        var found = new List<StoredBlob>();
+        await foreach (var item in _container.GetBlobsAsync(new GetBlobsOptions { Traits = BlobTraits.Metadata, Prefix = prefix }, token))
+        {
+            found.Add(new StoredBlob(item.Name, item.Properties.ContentLength ?? 0, item.Metadata.AsReadOnly()));
+        }
+
+        return found;
+    }, null, whole: false, ct);
+
+    public Task<bool> CreateAsync(string blobName, ReadOnlyMemory<byte> content, IReadOnlyDictionary<string, string> metadata, CancellationToken ct) => Call(async token =>
+    {
+        try
+        {
+            await _container.GetBlobClient(blobName).UploadAsync(BinaryData.FromBytes(content), new BlobUploadOptions
+            {
+                Metadata = metadata.ToDictionary(),
+                Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+            }, token);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            return false;
+        }
+    }, blobName, whole: true, ct);
+
+    public Task<byte[]> ReadAsync(string blobName, long maxBytes, CancellationToken ct) => Call(async token =>
+    {
+        var result = await _container.GetBlobClient(blobName).DownloadContentAsync(token);
+        var bytes = result.Value.Content.ToMemory();
+        return bytes.Length <= maxBytes
+            ? bytes.ToArray()
+            : throw new StorageException(StorageProblem.StorageError, $"The blob '{blobName}' is larger ({bytes.Length} bytes) than such a blob can be ({maxBytes}).");
+    }, blobName, whole: true, ct);
+
+    public Task DeleteAsync(string blobName, CancellationToken ct) => Call(async token =>
+    {
+        await _container.GetBlobClient(blobName).DeleteIfExistsAsync(cancellationToken: token);
+        return 0;
+    }, blobName, whole: true, ct);
+
+    public Task<string?> LeaseAsync(string blobName, string? leaseId, TimeSpan duration, CancellationToken ct) => Call(async token =>
+    {
+        var blob = _container.GetBlobClient(blobName);
+        if (leaseId is not null)
+        {
+            try
+            {
+                await blob.GetBlobLeaseClient(leaseId).RenewAsync(cancellationToken: token);
+                return leaseId;
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412)
+            {
+                // Lost (it expired and someone else took it, or the blob was replaced): try to take it again below.
+            }
+        }
+
+        try
+        {
+            await blob.UploadAsync(BinaryData.Empty, new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, token);
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            // It exists (and may be leased): that is the normal case.
+        }
+
+        try
+        {
+            var id = leaseId ?? Guid.NewGuid().ToString();
+            return (string?)(await blob.GetBlobLeaseClient(id).AcquireAsync(duration, cancellationToken: token)).Value.LeaseId;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return null;
+        }
+    }, blobName, whole: true, ct);
 
     private static StorageSharedKeyCredential Credential(string account, string key)
     {

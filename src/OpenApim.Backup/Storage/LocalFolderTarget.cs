@@ -78,6 +78,115 @@ internal sealed class LocalFolderTarget(string root, string account, string cont
         return new BlobInfo(sha256, metadata);
     }
 
+    public async Task<IReadOnlyList<StoredBlob>> ListAsync(string prefix, CancellationToken ct)
+    {
+        await CheckContainerAsync(ct);
+        var root = Path.GetFullPath(ContainerPath);
+        var found = new List<StoredBlob>();
+        foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
+        {
+            var name = Path.GetRelativePath(root, file).Replace(Path.DirectorySeparatorChar, '/');
+            if (Path.GetFileName(file).StartsWith('.') || !name.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var metadata = File.Exists(MetadataPath(file))
+                ? JsonSerializer.Deserialize<Dictionary<string, string>>(await File.ReadAllTextAsync(MetadataPath(file), ct)) ?? []
+                : [];
+            found.Add(new StoredBlob(name, new FileInfo(file).Length, metadata));
+        }
+
+        found.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        return found;
+    }
+
+    public async Task<bool> CreateAsync(string blobName, ReadOnlyMemory<byte> content, IReadOnlyDictionary<string, string> metadata, CancellationToken ct)
+    {
+        await CheckContainerAsync(ct);
+        var target = BlobPath(blobName);
+        CreateFolders(Path.GetDirectoryName(target)!);
+        var temp = Path.Combine(Path.GetDirectoryName(target)!, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.partial");
+        await using (var copy = LocalFiles.CreateSecret(temp, FileMode.CreateNew))
+        {
+            await copy.WriteAsync(content, ct);
+        }
+
+        try
+        {
+            // Only the writer whose rename succeeds owns the name; its metadata follows (a listing shows none until then).
+            File.Move(temp, target, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(target))
+        {
+            File.Delete(temp);
+            return false;
+        }
+
+        await using (var meta = LocalFiles.CreateSecret(temp + ".meta", FileMode.CreateNew))
+        {
+            await JsonSerializer.SerializeAsync(meta, metadata, cancellationToken: ct);
+        }
+
+        File.Move(temp + ".meta", MetadataPath(target), overwrite: true);
+        return true;
+    }
+
+    public async Task<byte[]> ReadAsync(string blobName, long maxBytes, CancellationToken ct)
+    {
+        await CheckContainerAsync(ct);
+        var source = BlobPath(blobName);
+        if (!File.Exists(source))
+        {
+            throw new StorageException(StorageProblem.BlobNotFound, $"The blob '{blobName}' does not exist in container '{container}' of storage account '{account}'.");
+        }
+
+        var length = new FileInfo(source).Length;
+        return length <= maxBytes
+            ? await File.ReadAllBytesAsync(source, ct)
+            : throw new StorageException(StorageProblem.StorageError, $"The blob '{blobName}' is larger ({length} bytes) than such a blob can be ({maxBytes}).");
+    }
+
+    public async Task DeleteAsync(string blobName, CancellationToken ct)
+    {
+        await CheckContainerAsync(ct);
+        var path = BlobPath(blobName);
+        File.Delete(path);
+        File.Delete(MetadataPath(path));
+    }
+
+    public async Task<string?> LeaseAsync(string blobName, string? leaseId, TimeSpan duration, CancellationToken ct)
+    {
+        await CheckContainerAsync(ct);
+        var path = BlobPath(blobName);
+        CreateFolders(Path.GetDirectoryName(path)!);
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                // The open file, shared with nobody, makes the read-compare-write one step across processes on this machine.
+                await using var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                var held = file.Length == 0 ? null : await JsonSerializer.DeserializeAsync<LocalLease>(file, cancellationToken: ct);
+                var now = DateTimeOffset.UtcNow;
+                if (held is not null && held.Until > now && held.Id != leaseId)
+                {
+                    return null;
+                }
+
+                var lease = new LocalLease(leaseId ?? Guid.NewGuid().ToString(), now + duration);
+                file.SetLength(0);
+                await JsonSerializer.SerializeAsync(file, lease, cancellationToken: ct);
+                return lease.Id;
+            }
+            catch (IOException) when (attempt < 50)
+            {
+                await Task.Delay(20, ct);
+            }
+        }
+    }
+
+    private sealed record LocalLease(string Id, DateTimeOffset Until);
+
     /// <summary>The folders of a blob name ('a/b/c.zip'), owner-only like the account's folder.</summary>
     private void CreateFolders(string folder)
     {

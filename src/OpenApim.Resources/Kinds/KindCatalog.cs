@@ -15,6 +15,7 @@ public static class KindCatalog
         .. UserKinds.All,
         .. ConfigurationKinds.All,
         .. PortalKinds.All,
+        .. ReplicationKinds.All,
     ];
 
     private static readonly Dictionary<string, ResourceKind> ByPath = Index();
@@ -62,6 +63,8 @@ public static class KindCatalog
     public static ResourceKind Tags => ConfigurationKinds.Tags;
 
     public static ResourceKind ServicePolicies => ConfigurationKinds.ServicePolicies;
+
+    public static ResourceKind Replications => ReplicationKinds.Replications;
 
     public static ResourceKind Get(string path) =>
         ByPath.TryGetValue(path, out var kind) ? kind : throw new KeyNotFoundException($"No resource kind '{path}'.");

@@ -108,6 +108,9 @@ public sealed record EntityCase(
             new("openidConnectProviders", (_, s) => At($"{s}/openidConnectProviders/{Unique("oidc")}"),
                 Props(("displayName", "Contoso OIDC"), ("metadataEndpoint", "https://login.example/.well-known/openid-configuration"), ("clientId", "c1"), ("clientSecret", "oidc-secret")),
                 Props(("description", "oidc")), ["clientSecret"]),
+            new("replications", (_, s) => At($"{s}/replications/{Unique("r")}"),
+                Props(("storageAccount", "devstoreaccount1"), ("containerName", "no-such-container"), ("accessKey", "replication-account-key")),
+                Props(("retentionDays", 3)), ["accessKey"], IfMatchOnDelete: false),
             new("contentTypes", (_, s) => At($"{s}/contentTypes/c-{Unique("ct")}"), Props(("name", "Page"), ("schema", new JsonObject { ["type"] = "object" })), IfMatchOnDelete: false),
             new("contentTypes/contentItems", async (arm, s) =>
                 {

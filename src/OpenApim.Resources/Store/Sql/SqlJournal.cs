@@ -264,11 +264,13 @@ internal sealed class SqlJournal(SqlDialect dialect, TimeProvider time) : IChang
         return result is null or DBNull ? null : Convert.ToInt64(result, CultureInfo.InvariantCulture);
     }
 
+    /// <summary>The newest record is never compacted away, so the largest sequence is the last one committed (0: nothing yet).</summary>
+    internal const string LastSequenceSql = "SELECT COALESCE((SELECT MAX(seq) FROM journal), (SELECT trimmed FROM journal_meta WHERE id = 2))";
+
     public async Task<long> LastSequenceAsync(CancellationToken ct)
     {
         await using var c = await dialect.OpenAsync(ct);
-        // The newest record is never compacted away, so the largest sequence is the last one committed (0: nothing yet).
-        await using var cmd = ResourceSql.Command(c, null, "SELECT COALESCE((SELECT MAX(seq) FROM journal), (SELECT trimmed FROM journal_meta WHERE id = 2))");
+        await using var cmd = ResourceSql.Command(c, null, LastSequenceSql);
         return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
     }
 }

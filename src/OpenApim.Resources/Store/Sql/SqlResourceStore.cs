@@ -84,7 +84,11 @@ internal sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : 
                 }
             }
 
-            return new SqlSnapshot(dialect, c, tx, serviceId, epoch, time.GetUtcNow());
+            // Records commit in sequence order (the counter row serialises them), so the snapshot holds exactly the changes up to
+            // the largest sequence it sees: a base taken here continues with the records after that position.
+            await using var position = ResourceSql.Command(c, tx, SqlJournal.LastSequenceSql);
+            var journalPosition = Convert.ToInt64(await position.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
+            return new SqlSnapshot(dialect, c, tx, serviceId, epoch, journalPosition, time.GetUtcNow());
         }
         catch
         {
@@ -230,9 +234,11 @@ internal sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : 
         return Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private sealed class SqlSnapshot(SqlDialect dialect, DbConnection c, DbTransaction tx, long serviceId, long epoch, DateTimeOffset takenAt) : IResourceSnapshot
+    private sealed class SqlSnapshot(SqlDialect dialect, DbConnection c, DbTransaction tx, long serviceId, long epoch, long journalPosition, DateTimeOffset takenAt) : IResourceSnapshot
     {
         public long Epoch => epoch;
+
+        public long JournalPosition => journalPosition;
 
         public DateTimeOffset TakenAt => takenAt;
 

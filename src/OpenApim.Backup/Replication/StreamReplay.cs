@@ -1,0 +1,193 @@
+using System.Text.Json.Nodes;
+using OpenApim.Backup.Archive;
+using OpenApim.Backup.Jobs;
+using OpenApim.Backup.Storage;
+using OpenApim.Resources.Arm;
+using OpenApim.Resources.Kinds;
+using OpenApim.Resources.Kinds.Schema;
+using OpenApim.Resources.Model;
+using OpenApim.Resources.Store.Journal;
+
+namespace OpenApim.Backup.Replication;
+
+/// <summary>
+/// Rebuilds a service as it was at a <see cref="ReplayTarget"/> from a stream: the newest base at or before it, then every
+/// segment after that base, verified link by link (index, positions, the previous segment's SHA-256, each segment's own
+/// checksum and seal), applying records up to the target. The result is an ordinary archive file, so a point-in-time restore
+/// then runs every check of a restore. A break in the chain before the target fails the replay; it is never skipped.
+/// </summary>
+internal sealed class StreamReplay(IBlobTarget target, JobOptions options, TimeProvider time)
+{
+    /// <summary>What the replay reached: the archive written, the last change applied (time and sequence), and how much it read.</summary>
+    public sealed record Result(Manifest Manifest, DateTimeOffset ReachedAt, long ReachedPosition, long BaseIndex, int Segments, long Records);
+
+    public async Task<Result> WriteArchiveAsync(ServiceRef service, ReplayTarget point, string file, CancellationToken ct)
+    {
+        var stream = new StreamAddress(point.Stream);
+        var listing = await StreamListing.ReadAsync(target, stream, ct);
+        var chosen = listing.Bases.LastOrDefault(b => point.Allows(b, listing.TakenAt(b)))
+            ?? throw Fail("PointNotRecoverable", listing.Bases.Count == 0
+                ? $"The replication stream '{point.Stream}' holds no base; nothing can be restored from it."
+                : $"The replication stream '{point.Stream}' holds no base at or before {point}: the oldest restorable point is {OldestPoint(listing)}.");
+
+        var baseFile = file + ".base";
+        try
+        {
+            var blob = await target.DownloadAsync(chosen.Blob, baseFile, ct);
+            if (blob.Metadata.TryGetValue(MetadataNames.Sha256, out var expected) && expected != blob.Sha256)
+            {
+                throw Fail("BackupCorrupted", $"The base {chosen.Blob} is corrupted: its content does not match its checksum.");
+            }
+
+            using var archive = ArchiveReader.Open(baseFile, options.EncryptionKey);
+            var state = new ReplayState(archive);
+            var (reachedAt, reached, segments, records) = await ReplayAsync(listing, chosen, point, state, archive.Manifest.SnapshotTakenAt, ct);
+            var manifest = archive.Manifest;
+            var (written, _) = await SnapshotArchive.WriteRowsAsync(service, state.Rows(), new SnapshotArchive.Point(manifest.SnapshotEpoch, reachedAt, reached, manifest.CreatedAt, manifest.Source),
+                file, options, time, _ => { }, ct);
+            return new Result(written, reachedAt, reached, chosen.Index, segments, records);
+        }
+        finally
+        {
+            File.Delete(baseFile);
+        }
+    }
+
+    private async Task<(DateTimeOffset At, long Position, int Segments, long Records)> ReplayAsync(
+        StreamListing listing, BaseRef start, ReplayTarget point, ReplayState state, DateTimeOffset baseTakenAt, CancellationToken ct)
+    {
+        var (at, position, index) = (baseTakenAt, start.Position, start.Index);
+        string? previous = null;
+        var (segments, records) = (0, 0L);
+        foreach (var listed in listing.Segments.Where(s => s.Index >= start.Index))
+        {
+            if (listed.Index != index || listed.From != position)
+            {
+                throw Fail("ReplicationChainBroken",
+                    $"The replication stream breaks after journal position {position}: the next segment is {listed.Index} from position {listed.From}, not {index} from {position}. " +
+                    $"The latest restorable point of this chain is {Archive.Manifest.Time(at)} (position {position}).");
+            }
+
+            var segment = SegmentCodec.Decode(await target.ReadAsync(listed.Blob, SegmentCodec.MaxBytes, ct), listed, point.Stream, options.EncryptionKey);
+            if (previous is not null && segment.Header.Previous != previous)
+            {
+                throw Fail("ReplicationChainBroken", $"Segment {listed.Index} does not follow segment {listed.Index - 1}: its previous checksum differs (a segment was replaced).");
+            }
+
+            segments++;
+            foreach (var record in segment.Records)
+            {
+                if (!point.Includes(record))
+                {
+                    return (at, position, segments, records);
+                }
+
+                state.Apply(record);
+                (at, position) = (record.At, record.Sequence);
+                records++;
+            }
+
+            // Every change of the segment is in: the state holds up to its end (even past the last record's sequence).
+            if (point.Position is not { } p || segment.Header.Through <= p)
+            {
+                position = segment.Header.Through;
+            }
+
+            previous = segment.Sha256;
+            index++;
+        }
+
+        return (at, position, segments, records);
+    }
+
+    private static string OldestPoint(StreamListing listing) =>
+        listing.TakenAt(listing.Bases[0]) is { } at ? $"{Archive.Manifest.Time(at)} (position {listing.Bases[0].Position})" : $"position {listing.Bases[0].Position}";
+
+    private static ArmException Fail(string problem, string message) => ArmErrors.RestoreFailed(problem, message);
+
+    /// <summary>The rows being replayed: the base's, then each record applied in order.</summary>
+    private sealed class ReplayState
+    {
+        private readonly SortedDictionary<string, Row> _rows = new(StringComparer.Ordinal);
+        private JsonObject _service;
+
+        public ReplayState(ArchiveReader archive)
+        {
+            _service = archive.ReadService();
+            foreach (var part in archive.EntityParts)
+            {
+                var kind = KindCatalog.Find(part.Kind);
+                if (kind is null)
+                {
+                    continue;
+                }
+
+                foreach (var row in archive.ReadPart(part))
+                {
+                    _rows[row.Path.ToLowerInvariant()] = new Row(kind, row.Path, row.Created, row.Updated, row.Body, row.DisplayName);
+                }
+            }
+        }
+
+        public void Apply(SegmentRecord record)
+        {
+            switch (record.Operation)
+            {
+                case ChangeOperation.Upsert when record.Path.Length == 0:
+                    _service = JsonNode.Parse(record.Body!)!.AsObject();
+                    break;
+                case ChangeOperation.Upsert:
+                    Upsert(record);
+                    break;
+                case ChangeOperation.Delete:
+                    var path = record.Path.ToLowerInvariant();
+                    foreach (var key in _rows.Keys.Where(k => k == path || k.StartsWith(path + "/", StringComparison.Ordinal)).ToList())
+                    {
+                        _rows.Remove(key);
+                    }
+
+                    break;
+                case ChangeOperation.Restore or ChangeOperation.Undelete:
+                    throw Fail("PointNotRecoverable", $"The service's content was replaced at journal position {record.Sequence} ({Archive.Manifest.Time(record.At)}); " +
+                        "the base written right after it holds the new content: choose a point after that base.");
+                case ChangeOperation.SoftDelete or ChangeOperation.Purge:
+                    throw Fail("PointNotRecoverable", $"The service was deleted at journal position {record.Sequence} ({Archive.Manifest.Time(record.At)}); choose a point before that.");
+            }
+        }
+
+        private void Upsert(SegmentRecord record)
+        {
+            var kind = KindCatalog.Find(record.Kind);
+            if (kind is null || record.Body is null)
+            {
+                return;
+            }
+
+            var key = record.Path.ToLowerInvariant();
+            var body = JsonNode.Parse(record.Body)!.AsObject();
+            _rows.TryGetValue(key, out var existing);
+            if (existing is not null && body["properties"] is JsonObject properties && JsonNode.Parse(existing.Body)?["properties"] is JsonObject before)
+            {
+                // A record shipped after its row was gone carries no secret values: they did not change, the row before holds them.
+                Secrets.Fill(properties, before, kind.Properties);
+            }
+
+            var display = body["properties"]?["displayName"] is JsonValue v && v.TryGetValue<string>(out var d) ? d : null;
+            _rows[key] = new Row(kind, record.Path, existing?.Created ?? record.At, record.At, body.ToJsonString(), display);
+        }
+
+        /// <summary>The service row, then every row grouped by kind (an archive's order).</summary>
+        public async IAsyncEnumerable<RawResource> Rows()
+        {
+            yield return RawResource.FromRelativeId("", ResourceKind.Service, null, _service.ToJsonString(), default, default);
+            foreach (var row in _rows.Values.OrderBy(r => r.Kind.Path, StringComparer.Ordinal).ThenBy(r => r.Path, StringComparer.Ordinal))
+            {
+                yield return RawResource.FromRelativeId(row.Path, row.Kind, row.DisplayName, row.Body, row.Created, row.Updated);
+            }
+
+            await Task.CompletedTask;
+        }
+
+        private sealed record Row(ResourceKind Kind, string Path, DateTimeOffset Created, DateTimeOffset Updated, string Body, string? DisplayName);
+    }
+}

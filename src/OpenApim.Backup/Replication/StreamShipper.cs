@@ -1,0 +1,334 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
+using OpenApim.Backup.Archive;
+using OpenApim.Backup.Jobs;
+using OpenApim.Backup.Storage;
+using OpenApim.Resources.Hosting;
+using OpenApim.Resources.Kinds;
+using OpenApim.Resources.Kinds.Schema;
+using OpenApim.Resources.Kinds.Service;
+using OpenApim.Resources.Model;
+using OpenApim.Resources.Store;
+using OpenApim.Resources.Store.Journal;
+
+namespace OpenApim.Backup.Replication;
+
+/// <summary>
+/// Ships one service's journal into one stream while it holds the stream's lease: a base (the backup archive format, with the
+/// journal position its snapshot holds), then a segment whenever records arrive, at most one per seal interval. Each segment
+/// continues exactly where the one before ended (its <c>from</c> is the previous <c>through</c>, its <c>previous</c> the previous
+/// one's SHA-256). Before a base, a segment closes the chain up to the base's position, so a restore from an older base can
+/// replay through it. A restore, undelete or lost journal records start a new base.
+/// </summary>
+internal sealed partial class StreamShipper(
+    ReplicationConfig config,
+    IBlobTarget target,
+    IResourceStore store,
+    IChangeJournal journal,
+    JournalSignal signal,
+    JobOptions jobs,
+    ReplicationBoard board,
+    TimeProvider time,
+    ILogger logger)
+{
+    private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(10);
+    private const int BatchSize = 2000;
+
+    private readonly StreamAddress _stream = config.Stream;
+    private string? _lease;
+    private long _leasedAt;
+    private long _position;
+    private long _nextIndex;
+    private string? _previous;
+    private DateTimeOffset? _lastBase;
+    private long _lastSeal;
+
+    private string Reader => $"replication:{config.Key}";
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        var delay = TimeSpan.FromSeconds(1);
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await target.CheckContainerAsync(ct);
+                _lease = await target.LeaseAsync(_stream.Lease, null, LeaseDuration, ct);
+                if (_lease is null)
+                {
+                    board.Set(config.Key, s => s with { State = "standingBy", Message = "Another node holds the stream's lease and ships it." });
+                    await Task.Delay(TimeSpan.FromSeconds(5), time, ct);
+                    continue;
+                }
+
+                _leasedAt = time.GetTimestamp();
+                await SyncAsync(ct);
+                await ShipLoopAsync(ct);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                // Storage unreachable, a key rotated, a conflicting writer: the recovery point ages (visibly) and shipping retries.
+                board.Set(config.Key, s => s with { State = "retrying", Message = e.Message, Failures = s.Failures + 1 });
+                LogShippingFailed(logger, e, config.Service.Name, config.Name, delay.TotalSeconds);
+                await Task.Delay(delay, time, ct);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+                continue;
+            }
+
+            delay = TimeSpan.FromSeconds(1);
+        }
+    }
+
+    /// <summary>Where the stream in storage ends: the position, index and hash the next segment continues from.</summary>
+    private async Task SyncAsync(CancellationToken ct)
+    {
+        var listing = await StreamListing.ReadAsync(target, _stream, ct);
+        var lastSegment = listing.Segments.Count > 0 ? listing.Segments[^1] : null;
+        var lastBase = listing.Bases.Count > 0 ? listing.Bases[^1] : null;
+        _lastBase = lastBase is null ? null : listing.TakenAt(lastBase);
+        _position = Math.Max(lastSegment?.Through ?? 0, lastBase?.Position ?? 0);
+        _nextIndex = Math.Max(lastSegment is null ? 0 : lastSegment.Index + 1, lastBase?.Index ?? 0);
+        _previous = lastSegment is null ? null : Convert.ToHexStringLower(SHA256.HashData(await target.ReadAsync(lastSegment.Blob, SegmentCodec.MaxBytes, ct)));
+        if (lastBase is null)
+        {
+            await WriteBaseAsync("the stream has no base yet", ct, startsChain: true);
+        }
+    }
+
+    private async Task ShipLoopAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            var seen = signal.Generation;
+            await RenewLeaseAsync(ct);
+            var shipped = await ShipAsync(long.MaxValue, ct);
+            if (_lastBase is { } at && time.GetUtcNow() - at >= config.BaseInterval)
+            {
+                await WriteBaseAsync("the base interval passed", ct);
+            }
+
+            if (shipped)
+            {
+                // At most one segment per seal interval: a busy primary batches, an idle one answers its next commit at once.
+                var wait = config.SealInterval - time.GetElapsedTime(_lastSeal);
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, time, ct);
+                }
+
+                continue;
+            }
+
+            board.Set(config.Key, s => s with { State = "shipping", Message = null, CaughtUpAt = time.GetUtcNow(), Position = _position });
+            await signal.WaitAsync(seen, TimeSpan.FromSeconds(1), time, ct);
+        }
+    }
+
+    private async Task RenewLeaseAsync(CancellationToken ct)
+    {
+        if (time.GetElapsedTime(_leasedAt) < RenewEvery)
+        {
+            return;
+        }
+
+        _lease = await target.LeaseAsync(_stream.Lease, _lease, LeaseDuration, ct)
+            ?? throw new InvalidOperationException($"The lease on stream {_stream.Path} was lost to another node; shipping stops here until it is free.");
+        _leasedAt = time.GetTimestamp();
+    }
+
+    /// <summary>Ships one segment of the records after the position up to <paramref name="limit"/>; false when there were none.</summary>
+    private async Task<bool> ShipAsync(long limit, CancellationToken ct)
+    {
+        var tail = await journal.ReadAsync(config.Service, _position, BatchSize, ct);
+        if (tail.TrimmedThrough > _position)
+        {
+            // Compaction passed this stream's position (it stopped reporting for longer than readers are kept): the records in
+            // between are gone, so the chain breaks here and a new base starts a new one. Restores detect the break.
+            LogChainBroken(logger, config.Service.Name, config.Name, _position, tail.TrimmedThrough);
+            _position = tail.TrimmedThrough;
+            if (limit == long.MaxValue)
+            {
+                await WriteBaseAsync("journal records were compacted before they were shipped", ct);
+            }
+
+            return true;
+        }
+
+        var entries = tail.Entries.Where(e => e.Sequence <= limit).ToList();
+        if (entries.Count == 0)
+        {
+            return false;
+        }
+
+        var wholesale = entries.FindIndex(e => e.Operation is ChangeOperation.Restore or ChangeOperation.Undelete);
+        if (wholesale >= 0 && limit == long.MaxValue)
+        {
+            // The service's content was replaced in one change set: the next base holds it (and closes the chain up to it).
+            await WriteBaseAsync($"the service was {(entries[wholesale].Operation == ChangeOperation.Restore ? "restored" : "undeleted")}", ct);
+            return true;
+        }
+
+        await SealAsync(await RecordsAsync(entries, ct), entries[^1].Sequence, ct);
+        await journal.ReportPositionAsync(Reader, _position, ct);
+        return true;
+    }
+
+    private async Task SealAsync(IReadOnlyList<SegmentRecord> records, long through, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var header = new SegmentHeader(_stream.Path, 1, _nextIndex, _position, through, _previous, now, config.Service.Id);
+        var content = SegmentCodec.Encode(header, records, jobs.EncryptionKey);
+        var sha = Convert.ToHexStringLower(SHA256.HashData(content));
+        var metadata = new Dictionary<string, string> { [MetadataNames.SealedAt] = Manifest.Time(now), [MetadataNames.Sha256] = sha };
+        if (!await target.CreateAsync(_stream.Segment(_nextIndex, _position, through), content, metadata, ct))
+        {
+            // Another writer sealed this index (a node that still thought it held the lease): continue after what it wrote.
+            await SyncAsync(ct);
+            throw new InvalidOperationException($"Segment {_nextIndex} of stream {_stream.Path} was written by another node; continuing after it.");
+        }
+
+        _position = through;
+        _previous = sha;
+        _nextIndex++;
+        _lastSeal = time.GetTimestamp();
+        var last = records.Count > 0 ? records[^1].At : (DateTimeOffset?)null;
+        board.Set(config.Key, s => s with
+        {
+            State = "shipping",
+            Message = null,
+            Position = through,
+            LastSealedAt = now,
+            LastShippedChangeAt = last ?? s.LastShippedChangeAt,
+            Segments = s.Segments + 1,
+            Bytes = s.Bytes + content.Length,
+            Records = s.Records + records.Count,
+        });
+    }
+
+    /// <summary>The records with their rows as they were: the journal's row (no secrets) completed with the current row's secret values.</summary>
+    private async Task<IReadOnlyList<SegmentRecord>> RecordsAsync(IReadOnlyList<JournalEntry> entries, CancellationToken ct)
+    {
+        var paths = entries.Where(e => e.Operation == ChangeOperation.Upsert && e.RelativeId.Length > 0 && KindCatalog.Find(e.Kind) is { } k && Secrets.Any(k.Properties))
+            .Select(e => e.RelativeId.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
+        var current = new Dictionary<string, VersionedResource>(StringComparer.Ordinal);
+        if (paths.Count > 0)
+        {
+            await foreach (var row in store.ReadRowsAsync(config.Service, paths, ct))
+            {
+                current[row.Row.Path] = row;
+            }
+        }
+
+        return [.. entries.Select(e => new SegmentRecord(e.Sequence, e.At, e.Kind, e.RelativeId, e.Operation, e.Version, Body(e, current)))];
+    }
+
+    private static string? Body(JournalEntry e, Dictionary<string, VersionedResource> current)
+    {
+        if (e.Body is null || e.Operation != ChangeOperation.Upsert)
+        {
+            return null;
+        }
+
+        if (e.RelativeId.Length == 0)
+        {
+            return ServiceBackup.ForArchive(e.Body).ToJsonString();
+        }
+
+        if (!current.TryGetValue(e.RelativeId.ToLowerInvariant(), out var row))
+        {
+            return e.Body.ToJsonString();
+        }
+
+        if (row.Version == e.Version)
+        {
+            return row.Row.Body;
+        }
+
+        // The row changed again since: this record's own properties, with the secret values the row holds now.
+        var body = (JsonObject)e.Body.DeepClone();
+        if (body["properties"] is JsonObject properties && JsonNode.Parse(row.Row.Body)?["properties"] is JsonObject now)
+        {
+            Secrets.Fill(properties, now, KindCatalog.Get(e.Kind).Properties);
+        }
+
+        return body.ToJsonString();
+    }
+
+    /// <summary>
+    /// Writes a base: the archive of one snapshot, after a segment that ships every record up to the snapshot's position
+    /// (empty when there were none), so the chain has no hole before it; the first base of a stream starts the chain instead.
+    /// Then applies retention.
+    /// </summary>
+    private async Task WriteBaseAsync(string reason, CancellationToken ct, bool startsChain = false)
+    {
+        LocalFiles.CreatePrivateDirectory(jobs.WorkDirectory);
+        var file = Path.Combine(jobs.WorkDirectory, $"replication-{Guid.NewGuid():N}.zip");
+        try
+        {
+            var (manifest, rows) = await SnapshotArchive.WriteAsync(store, config.Service, file, jobs, time, _ => { }, ct);
+            var position = manifest.JournalPosition!.Value;
+            if (startsChain)
+            {
+                // The first base of a stream: what came before it is in it, nothing needs replaying up to it.
+                _position = position;
+            }
+
+            while (_position < position)
+            {
+                var before = _position;
+                await RenewLeaseAsync(ct);
+                if (!await ShipAsync(position, ct) && _position == before)
+                {
+                    await SealAsync([], position, ct);
+                }
+            }
+
+            await target.UploadAsync(_stream.Base(_nextIndex, position), file, new Dictionary<string, string>
+            {
+                [MetadataNames.SnapshotAt] = Manifest.Time(manifest.SnapshotTakenAt),
+                [MetadataNames.Position] = position.ToString(CultureInfo.InvariantCulture),
+                ["openapim_format"] = manifest.FormatVersion.ToString(2),
+                ["openapim_created_at"] = Manifest.Time(manifest.CreatedAt),
+            }, ct);
+            _lastBase = manifest.SnapshotTakenAt;
+            LogBaseWritten(logger, config.Service.Name, config.Name, _nextIndex, position, rows, reason);
+            board.Set(config.Key, s => s with { Bases = s.Bases + 1, LastBaseAt = manifest.SnapshotTakenAt, Position = _position });
+            await journal.ReportPositionAsync(Reader, _position, ct);
+            await ApplyRetentionAsync(ct);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    /// <summary>Deletes what no restore point inside the retention window needs: everything before the newest base older than the window.</summary>
+    private async Task ApplyRetentionAsync(CancellationToken ct)
+    {
+        var listing = await StreamListing.ReadAsync(target, _stream, ct);
+        var windowStart = time.GetUtcNow() - config.Retention;
+        var keep = listing.Bases.LastOrDefault(b => listing.TakenAt(b) is { } at && at <= windowStart);
+        if (keep is null)
+        {
+            return;
+        }
+
+        foreach (var blob in listing.Bases.Where(b => b.Index < keep.Index || (b.Index == keep.Index && b.Position < keep.Position)).Select(b => b.Blob)
+            .Concat(listing.Segments.Where(s => s.Index < keep.Index).Select(s => s.Blob)))
+        {
+            await target.DeleteAsync(blob, ct);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Replication {Replication} of service {Service} could not ship; retrying in {Seconds} s")]
+    private static partial void LogShippingFailed(ILogger logger, Exception e, string service, string replication, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Replication {Replication} of service {Service}: the journal was compacted past position {Position} (now {Trimmed}); the chain breaks and a new base starts")]
+    private static partial void LogChainBroken(ILogger logger, string service, string replication, long position, long trimmed);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Replication {Replication} of service {Service}: base {Index} at journal position {Position} ({Rows} entities) because {Reason}")]
+    private static partial void LogBaseWritten(ILogger logger, string service, string replication, long index, long position, long rows, string reason);
+}

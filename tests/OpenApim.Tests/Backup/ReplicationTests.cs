@@ -1,0 +1,232 @@
+using System.IO.Compression;
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Azure.Storage.Blobs.Models;
+using OpenApim.Resources.Store.Journal;
+using OpenApim.Tests.Infrastructure;
+
+namespace OpenApim.Tests.Backup;
+
+/// <summary>
+/// Continuous protection: a replication ships a base and chained segments to Azurite as changes commit, and a point-in-time
+/// restore replays them into another service, reproducing the state at the chosen moment exactly.
+/// </summary>
+public abstract class ReplicationTests(BackupFixture fixture)
+{
+    private ArmClient Arm => fixture.Arm;
+
+    private IChangeJournal Journal => fixture.Server.Service<IChangeJournal>();
+
+    private static string Name(string servicePath) => servicePath.Split('/')[^1];
+
+    private static JsonObject Replication(string container, int sealMs = 200) => new()
+    {
+        ["properties"] = new JsonObject
+        {
+            ["storageAccount"] = Azurite.Account,
+            ["containerName"] = container,
+            ["accessKey"] = Azurite.Key,
+            ["sealIntervalMilliseconds"] = sealMs,
+        },
+    };
+
+    private static JsonObject PointInTimeBody(string container, string primary, JsonObject point)
+    {
+        var body = Azurite.StorageBody(container, "unused");
+        body.Remove("backupName");
+        body["replication"] = $"{Name(primary)}/r1";
+        foreach (var (key, value) in point)
+        {
+            body[key] = value?.DeepClone();
+        }
+
+        return body;
+    }
+
+    private static async Task<List<string>> BlobsAsync(string container, string prefix)
+    {
+        var names = new List<string>();
+        await foreach (var item in Azurite.Client.GetBlobContainerClient(container).GetBlobsAsync(BlobTraits.None, BlobStates.None, prefix, CancellationToken.None))
+        {
+            names.Add(item.Name);
+        }
+
+        return names;
+    }
+
+    /// <summary>Waits until the stream's segments reach the journal's current end: every change so far is durable in storage.</summary>
+    private async Task<List<string>> WaitShippedAsync(string container, string primary)
+    {
+        var end = await Journal.LastSequenceAsync(CancellationToken.None);
+        var prefix = $"replications/{Name(primary).ToLowerInvariant()}/r1/";
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var blobs = await BlobsAsync(container, prefix);
+            var segments = blobs.Where(b => b.Contains("/segments/", StringComparison.Ordinal)).ToList();
+            var through = segments.Select(s => long.Parse(s.Split('/')[^1].Split('-')[2].Split('.')[0], System.Globalization.CultureInfo.InvariantCulture)).DefaultIfEmpty(0).Max();
+            var bases = blobs.Where(b => b.Contains("/bases/", StringComparison.Ordinal)).ToList();
+            var basePosition = bases.Select(b => long.Parse(b.Split('/')[^1].Split('-')[1].Split('.')[0], System.Globalization.CultureInfo.InvariantCulture)).DefaultIfEmpty(-1).Max();
+            // Records of other services do not go into this stream: shipped means nothing of this service is left after the end.
+            var pending = (await Journal.ReadAsync(Resources.Arm.ServiceRef.FromId(primary), Math.Max(through, basePosition), 10, CancellationToken.None)).Entries;
+            if (basePosition >= 0 && pending.Count == 0 && Math.Max(through, basePosition) > 0)
+            {
+                return blobs;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"the stream did not catch up with position {end}: {string.Join(", ", blobs)}");
+            await Task.Delay(100);
+        }
+    }
+
+    [Fact]
+    public async Task A_point_in_time_restore_replays_the_stream_and_reproduces_the_state_before_a_bad_change()
+    {
+        var primary = await Arm.CreateServiceAsync();
+        var container = await Azurite.NewContainerAsync();
+        await Arm.CreateAsync($"{primary}/apis/orders", new JsonObject { ["path"] = "orders" });
+        Assert.Equal(HttpStatusCode.Created, (await Arm.PutAsync($"{primary}/replications/r1", Replication(container))).Status);
+        var shown = await Arm.GetAsync($"{primary}/replications/r1");
+        Assert.Null(shown.Properties["accessKey"]);
+        Assert.Equal($"replications/{Name(primary).ToLowerInvariant()}/r1", shown.Properties["streamPath"]!.GetValue<string>());
+        await WaitShippedAsync(container, primary);
+
+        // Changes after the base: they reach the standby only through segments.
+        await Arm.CreateAsync($"{primary}/apis/orders/operations/get", new JsonObject { ["displayName"] = "Get", ["method"] = "GET", ["urlTemplate"] = "/{id}", ["templateParameters"] = new JsonArray(new JsonObject { ["name"] = "id", ["type"] = "string", ["required"] = true }) });
+        await Arm.CreateAsync($"{primary}/namedValues/token", new JsonObject { ["displayName"] = "token", ["value"] = "before-the-mistake", ["secret"] = true });
+        await Arm.CreateAsync($"{primary}/subscriptions/s1", new JsonObject { ["displayName"] = "s1", ["scope"] = "/apis", ["primaryKey"] = "replicated-primary-key-1" });
+        var good = await ServiceDump.ReadAsync(Arm, primary);
+        await WaitShippedAsync(container, primary);
+        await Task.Delay(50);
+        var goodMoment = DateTimeOffset.UtcNow;
+        await Task.Delay(50);
+
+        // The mistake, within the same second: the API goes, the secret and the key change.
+        Assert.Equal(HttpStatusCode.OK, (await Arm.DeleteAsync($"{primary}/apis/orders")).Status);
+        await Arm.PatchAsync($"{primary}/namedValues/token", new JsonObject { ["properties"] = new JsonObject { ["value"] = "after-the-mistake" } });
+        await Arm.PostAsync($"{primary}/subscriptions/s1/regeneratePrimaryKey");
+        var bad = await ServiceDump.ReadAsync(Arm, primary);
+        var blobs = await WaitShippedAsync(container, primary);
+        Assert.NotEqual(good, bad);
+
+        var segments = blobs.Where(b => b.Contains("/segments/", StringComparison.Ordinal)).ToList();
+        Assert.True(segments.Count >= 2, string.Join(", ", blobs));
+        Assert.Equal(Enumerable.Range(0, segments.Count).Select(i => i.ToString("D10", System.Globalization.CultureInfo.InvariantCulture)), segments.Select(s => s.Split('/')[^1][..10]));
+        var text = await SegmentTextAsync(container, segments[^1]);
+        Assert.Contains("\"op\":\"delete\"", text, StringComparison.Ordinal);
+        Assert.StartsWith("{\"format\":\"openapim-segment\"", text, StringComparison.Ordinal);
+
+        // An idle service ships nothing.
+        await Task.Delay(1500);
+        Assert.Equal(segments, (await BlobsAsync(container, $"replications/{Name(primary).ToLowerInvariant()}/r1/segments/")));
+
+        var standby = await Arm.CreateServiceAsync();
+        await Arm.CreateAsync($"{standby}/apis/standby-only", new JsonObject { ["path"] = "standby-only" });
+        var (accepted, restore) = await Arm.RunAsync($"{standby}/restore", PointInTimeBody(container, primary, new JsonObject { ["pointInTime"] = goodMoment.ToString("O") }));
+        Assert.Equal(HttpStatusCode.Accepted, accepted.Status);
+        Assert.True(restore.Status == HttpStatusCode.OK, restore.ToString());
+        Assert.Equal(good, await ServiceDump.ReadAsync(Arm, standby));
+
+        // The latest point is the primary as it is now.
+        var latest = await Arm.CreateServiceAsync();
+        Assert.True((await Arm.RunAsync($"{latest}/restore", PointInTimeBody(container, primary, []))).Final.Status == HttpStatusCode.OK);
+        Assert.Equal(bad, await ServiceDump.ReadAsync(Arm, latest));
+
+        // Before the first base there is nothing to go back to: said so, and nothing changes.
+        var early = (await Arm.RunAsync($"{latest}/restore", PointInTimeBody(container, primary, new JsonObject { ["pointInTime"] = goodMoment.AddHours(-1).ToString("O") }))).Final;
+        Assert.True(early.ErrorCode == "RestoreFailed", early.ToString());
+        Assert.Equal("PointNotRecoverable", early.Json["error"]!["details"]![0]!["code"]!.GetValue<string>());
+        Assert.Equal(bad, await ServiceDump.ReadAsync(Arm, latest));
+    }
+
+    [Fact]
+    public async Task A_corrupted_or_missing_segment_stops_the_replay_with_its_reason_and_changes_nothing()
+    {
+        var primary = await Arm.CreateServiceAsync();
+        var container = await Azurite.NewContainerAsync();
+        Assert.Equal(HttpStatusCode.Created, (await Arm.PutAsync($"{primary}/replications/r1", Replication(container))).Status);
+        await WaitShippedAsync(container, primary);
+        await Arm.CreateAsync($"{primary}/apis/a", new JsonObject { ["path"] = "a" });
+        await WaitShippedAsync(container, primary);
+        await Arm.CreateAsync($"{primary}/apis/b", new JsonObject { ["path"] = "b" });
+        var blobs = await WaitShippedAsync(container, primary);
+        await Arm.DeleteAsync($"{primary}/replications/r1");
+        var segments = blobs.Where(b => b.Contains("/segments/", StringComparison.Ordinal)).ToList();
+        Assert.True(segments.Count >= 2, string.Join(", ", blobs));
+
+        var target = await Arm.CreateServiceAsync();
+        await Arm.CreateAsync($"{target}/apis/keep", new JsonObject { ["path"] = "keep" });
+        var before = await ServiceDump.ReadAsync(Arm, target);
+
+        var original = await Azurite.DownloadAsync(container, segments[0]);
+        var text = Encoding.UTF8.GetString(Gunzip(original)).Replace("\"path\":\"apis/a\"", "\"path\":\"apis/z\"", StringComparison.Ordinal);
+        await Azurite.UploadAsync(container, segments[0], Gzip(Encoding.UTF8.GetBytes(text)));
+        var edited = (await Arm.RunAsync($"{target}/restore", PointInTimeBody(container, primary, []))).Final;
+        Assert.True(edited.ErrorCode == "RestoreFailed", edited.ToString());
+        Assert.Equal("BackupCorrupted", edited.Json["error"]!["details"]![0]!["code"]!.GetValue<string>());
+        Assert.Equal(before, await ServiceDump.ReadAsync(Arm, target));
+
+        await Azurite.UploadAsync(container, segments[0], original);
+        await Azurite.Client.GetBlobContainerClient(container).DeleteBlobAsync(segments[0]);
+        var missing = (await Arm.RunAsync($"{target}/restore", PointInTimeBody(container, primary, []))).Final;
+        Assert.True(missing.ErrorCode == "RestoreFailed", missing.ToString());
+        Assert.Equal("ReplicationChainBroken", missing.Json["error"]!["details"]![0]!["code"]!.GetValue<string>());
+        Assert.Equal(before, await ServiceDump.ReadAsync(Arm, target));
+    }
+
+    [Theory]
+    [InlineData("""{"replication":"../etc"}""", "replication")]
+    [InlineData("""{"replication":"svc/r1/x"}""", "replication")]
+    [InlineData("""{"replication":"svc/r1","pointInTime":"yesterday"}""", "pointInTime")]
+    [InlineData("""{"replication":"svc/r1","journalPosition":-1}""", "journalPosition")]
+    [InlineData("""{"replication":"svc/r1","journalPosition":5,"pointInTime":"2026-12-01T00:00:00Z"}""", "pointInTime")]
+    [InlineData("""{"pointInTime":"2026-12-01T00:00:00Z","backupName":"b"}""", "replication")]
+    public async Task Malformed_point_in_time_requests_are_rejected_at_once(string extension, string target)
+    {
+        var service = await Arm.CreateServiceAsync();
+        var body = JsonNode.Parse(extension)!.AsObject();
+        body["storageAccount"] = Azurite.Account;
+        body["containerName"] = "ccc";
+        body["accessKey"] = "k";
+        var answer = await Arm.PostAsync($"{service}/restore", body);
+        Assert.True(answer.Status == HttpStatusCode.BadRequest, answer.ToString());
+        Assert.Contains(target, answer.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_replication_needs_a_credential_and_valid_storage_names()
+    {
+        var service = await Arm.CreateServiceAsync();
+        var noKey = await Arm.PutAsync($"{service}/replications/r1", new JsonObject { ["properties"] = new JsonObject { ["storageAccount"] = "acct", ["containerName"] = "ccc" } });
+        Assert.Equal(HttpStatusCode.BadRequest, noKey.Status);
+        Assert.Contains("accessKey", noKey.ToString(), StringComparison.Ordinal);
+        var badName = await Arm.PutAsync($"{service}/replications/r1", new JsonObject { ["properties"] = new JsonObject { ["storageAccount"] = "../x", ["containerName"] = "ccc", ["accessKey"] = "k" } });
+        Assert.Equal(HttpStatusCode.BadRequest, badName.Status);
+    }
+
+    private static async Task<string> SegmentTextAsync(string container, string blob) => Encoding.UTF8.GetString(Gunzip(await Azurite.DownloadAsync(container, blob)));
+
+    private static byte[] Gunzip(byte[] content)
+    {
+        using var input = new GZipStream(new MemoryStream(content), CompressionMode.Decompress);
+        using var output = new MemoryStream();
+        input.CopyTo(output);
+        return output.ToArray();
+    }
+
+    private static byte[] Gzip(byte[] content)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(content);
+        }
+
+        return output.ToArray();
+    }
+}
+
+public sealed class ReplicationTestsOnSqlite(SqliteBackupServer fixture) : ReplicationTests(fixture), IClassFixture<SqliteBackupServer>;
+
+public sealed class ReplicationTestsOnPostgres(PostgresBackupServer fixture) : ReplicationTests(fixture), IClassFixture<PostgresBackupServer>;
