@@ -29,7 +29,9 @@ public static class BackupModule
         services.AddSingleton<IOperationHandler>(sp => Restore(sp, preview: true));
         services.AddHostedService<WorkFolderCleanup>();
         services.AddSingleton<ReplicationBoard>();
-        services.AddHostedService<ReplicationShipper>();
+        services.AddSingleton<IServiceAction, Promotion.Action>();
+        services.AddSingleton<IOperationHandler, Promotion>();
+        services.AddHostedService<ReplicationHost>();
         return services;
     }
 

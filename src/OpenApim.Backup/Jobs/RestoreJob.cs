@@ -95,12 +95,16 @@ internal sealed partial class RestoreJob(
     /// Every check before anything changes: expiry, SKU, a full read of every part against its checksum, and the content
     /// of every part this restore writes against the management API's rules (<see cref="ArchiveValidator"/>).
     /// </summary>
-    private JsonObject Verify(ArchiveReader archive, JsonObject current, RestoreScope scope, OperationContext context)
+    private JsonObject Verify(ArchiveReader archive, JsonObject current, RestoreScope scope, OperationContext context) =>
+        Verify(archive, current, scope, options.Lifetime, time.GetUtcNow(), context.Report, context.Cancellation);
+
+    /// <summary>The checks of <see cref="Verify(ArchiveReader, JsonObject, RestoreScope, OperationContext)"/>, for whoever applies an archive (a standby its base).</summary>
+    internal static JsonObject Verify(ArchiveReader archive, JsonObject current, RestoreScope scope, TimeSpan lifetime, DateTimeOffset now, Action<JsonObject> report, CancellationToken ct)
     {
         var manifest = archive.Manifest;
-        if (time.GetUtcNow() > manifest.CreatedAt + options.Lifetime)
+        if (now > manifest.CreatedAt + lifetime)
         {
-            throw ArmErrors.BackupExpired(manifest.CreatedAt, options.Lifetime);
+            throw ArmErrors.BackupExpired(manifest.CreatedAt, lifetime);
         }
 
         var currentSku = ServiceKind.Sku(current);
@@ -109,7 +113,7 @@ internal sealed partial class RestoreJob(
             throw ArmErrors.SkuMismatch(currentSku, manifest.Source.Sku);
         }
 
-        context.Report(new JsonObject { ["phase"] = "verifying" });
+        report(new JsonObject { ["phase"] = "verifying" });
         var validator = new ArchiveValidator();
         var archivedService = archive.ReadService();
         validator.Service(archivedService);
@@ -127,8 +131,8 @@ internal sealed partial class RestoreJob(
 
                 if (++rows % 20_000 == 0)
                 {
-                    context.Cancellation.ThrowIfCancellationRequested();
-                    context.Report(new JsonObject { ["phase"] = "verifying", ["rows"] = rows });
+                    ct.ThrowIfCancellationRequested();
+                    report(new JsonObject { ["phase"] = "verifying", ["rows"] = rows });
                 }
             }
         }
@@ -141,7 +145,7 @@ internal sealed partial class RestoreJob(
     /// The archive's rows for the kinds this restore replaces, decompressed and parsed on another thread
     /// while the database inserts the previous ones.
     /// </summary>
-    private static IAsyncEnumerable<RawResource> Rows(ArchiveReader archive, RestoreScope scope, CancellationToken ct) =>
+    internal static IAsyncEnumerable<RawResource> Rows(ArchiveReader archive, RestoreScope scope, CancellationToken ct) =>
         Prefetch.Run(archive.EntityParts
             .Select(part => (Part: part, Kind: KindCatalog.Get(part.Kind)))
             .Where(p => RestoreScopes.Replaces(scope, p.Kind))

@@ -8,7 +8,7 @@ namespace OpenApim.Backup.Replication;
 
 /// <summary>One replication resource as the shipper uses it: its service, its stream, where and how often to ship.</summary>
 internal sealed record ReplicationConfig(
-    ServiceRef Service, string Name, string ETag, StorageRequest Storage, StreamAddress Stream, TimeSpan SealInterval, TimeSpan BaseInterval, TimeSpan Retention)
+    ServiceRef Service, string Name, string Mode, string ETag, StorageRequest Storage, StreamAddress Stream, TimeSpan SealInterval, TimeSpan BaseInterval, TimeSpan Retention)
 {
     /// <summary>Identifies the stream across configuration changes (a changed resource restarts its shipper).</summary>
     public string Key => $"{Service.Key}/{Name.ToLowerInvariant()}";
@@ -17,7 +17,7 @@ internal sealed record ReplicationConfig(
     {
         var p = resource.Body["properties"]!.AsObject();
         var service = resource.Address.Service;
-        var stream = new StreamAddress(ReplicationKinds.StreamPath(service.Name, resource.Address.Name));
+        var stream = new StreamAddress(Text(p, "streamPath") ?? ReplicationKinds.StreamPath(service.Name, resource.Address.Name));
         var storage = new StorageRequest(
             Text(p, "storageAccount")!,
             Text(p, "containerName")!,
@@ -28,11 +28,12 @@ internal sealed record ReplicationConfig(
         return new ReplicationConfig(
             service,
             resource.Address.Name,
+            Text(p, "mode") ?? ReplicationKinds.Primary,
             resource.ETag,
             storage,
             stream,
-            TimeSpan.FromMilliseconds(Number(p, "sealIntervalMilliseconds", 1000)),
-            TimeSpan.FromHours(Number(p, "baseIntervalHours", 24)),
+            TimeSpan.FromMilliseconds(Number(p, "sealIntervalMilliseconds", 500)),
+            TimeSpan.FromHours(Number(p, "baseIntervalHours", 6)),
             TimeSpan.FromDays(Number(p, "retentionDays", 7)));
     }
 

@@ -68,6 +68,13 @@ internal sealed partial class StreamShipper(
                 await SyncAsync(ct);
                 await ShipLoopAsync(ct);
             }
+            catch (StreamFencedException e)
+            {
+                // A standby was promoted on this stream: appending now would fork it. Shipping stops until the replication changes.
+                board.Set(config.Key, s => s with { State = "fenced", Message = e.Message });
+                LogFenced(logger, config.Service.Name, config.Name, e.Message);
+                return;
+            }
             catch (Exception e) when (!ct.IsCancellationRequested)
             {
                 // Storage unreachable, a key rotated, a conflicting writer: the recovery point ages (visibly) and shipping retries.
@@ -183,6 +190,7 @@ internal sealed partial class StreamShipper(
         var content = SegmentCodec.Encode(header, records, jobs.EncryptionKey);
         var sha = Convert.ToHexStringLower(SHA256.HashData(content));
         var metadata = new Dictionary<string, string> { [MetadataNames.SealedAt] = Manifest.Time(now), [MetadataNames.Sha256] = sha };
+        await CheckFenceAsync(ct);
         if (!await target.CreateAsync(_stream.Segment(_nextIndex, _position, through), content, metadata, ct))
         {
             // Another writer sealed this index (a node that still thought it held the lease): continue after what it wrote.
@@ -286,6 +294,7 @@ internal sealed partial class StreamShipper(
                 }
             }
 
+            await CheckFenceAsync(ct);
             await target.UploadAsync(_stream.Base(_nextIndex, position), file, new Dictionary<string, string>
             {
                 [MetadataNames.SnapshotAt] = Manifest.Time(manifest.SnapshotTakenAt),
@@ -305,6 +314,19 @@ internal sealed partial class StreamShipper(
         }
     }
 
+    /// <summary>Refuses to write once the stream has a generation after the first: a standby was promoted on it.</summary>
+    private async Task CheckFenceAsync(CancellationToken ct)
+    {
+        var generation = await StreamGenerations.HighestAsync(target, _stream, ct);
+        if (generation > 1)
+        {
+            throw new StreamFencedException($"Stream {_stream.Path} was promoted to generation {generation} by its standby; this service no longer ships into it " +
+                "(fail back with a new replication from the promoted service).");
+        }
+    }
+
+    private sealed class StreamFencedException(string message) : Exception(message);
+
     /// <summary>Deletes what no restore point inside the retention window needs: everything before the newest base older than the window.</summary>
     private async Task ApplyRetentionAsync(CancellationToken ct)
     {
@@ -322,6 +344,9 @@ internal sealed partial class StreamShipper(
             await target.DeleteAsync(blob, ct);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Replication {Replication} of service {Service} stopped shipping: {Reason}")]
+    private static partial void LogFenced(ILogger logger, string service, string replication, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Replication {Replication} of service {Service} could not ship; retrying in {Seconds} s")]
     private static partial void LogShippingFailed(ILogger logger, Exception e, string service, string replication, double seconds);

@@ -133,6 +133,10 @@ public static class ArmErrors
     public static ArmException ServiceBusy(string serviceName, string operationKind, string operationId) => new(HttpStatusCode.Conflict, "ServiceBusy",
         $"The service '{serviceName}' is busy with a {operationKind} operation ({operationId}); retry when it has finished.");
 
+    public static ArmException ServiceFollowing(string serviceName, string replication) => new(HttpStatusCode.Conflict, "ServiceIsFollowingReplication",
+        $"The service '{serviceName}' is a standby following replication '{replication}' and accepts no management writes; " +
+        $"promote it (POST .../service/{serviceName}/promote) or delete the replication to make it writable.");
+
     public static ArmException NotSupported(string feature) => new(HttpStatusCode.NotImplemented, "FeatureNotSupported",
         $"{feature} is not supported by OpenApim (see docs/differences-from-azure.md).");
 

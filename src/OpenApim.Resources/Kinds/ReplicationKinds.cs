@@ -11,6 +11,16 @@ namespace OpenApim.Resources.Kinds;
 public static class ReplicationKinds
 {
     public const string AccessKey = "AccessKey";
+
+    /// <summary>Ships this service's journal into the stream (the default).</summary>
+    public const string Primary = "Primary";
+
+    /// <summary>Follows another service's stream: applies it continuously and refuses management writes.</summary>
+    public const string Standby = "Standby";
+
+    /// <summary>Was a standby, promoted: writable, follows nothing, ships nothing.</summary>
+    public const string Promoted = "Promoted";
+
     public const string UserAssigned = "UserAssignedManagedIdentity";
 
     public static readonly ResourceKind Replications = new()
@@ -26,10 +36,14 @@ public static class ReplicationKinds
             P.Enum("accessType", AccessKey, "SystemAssignedManagedIdentity", UserAssigned).Default(AccessKey),
             P.Str("accessKey").Len(1, 512).Secret(),
             P.Str("clientId").Len(1, 64),
-            P.Int("sealIntervalMilliseconds").Range(100, 60_000).Default(1000),
-            P.Int("baseIntervalHours").Range(1, 24 * 30).Default(24),
+            P.Enum("mode", Primary, Standby, Promoted).Default(Primary),
+            P.Str("source").Len(3, 120).Match("^[a-zA-Z](?:[a-zA-Z0-9-]{0,48}[a-zA-Z0-9])?/[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"),
+            P.Int("sealIntervalMilliseconds").Range(100, 60_000).Default(500),
+            P.Int("baseIntervalHours").Range(1, 24 * 30).Default(6),
             P.Int("retentionDays").Range(1, 30).Default(7),
             P.Str("streamPath").RO(),
+            P.Obj("follower").RO(),
+            P.Obj("status").RO(),
             P.Str("provisioningState").RO(),
         ],
         Hooks = new KindHooks
@@ -47,8 +61,26 @@ public static class ReplicationKinds
                     ctx.Problem("properties.clientId", "'clientId' is required when accessType is UserAssignedManagedIdentity.");
                 }
 
-                // Where in the container the stream lives: named by service and replication, so several share a container.
-                ctx.Properties["streamPath"] = StreamPath(ctx.Address.Service.Name, ctx.Address.Name);
+                var mode = ctx.Properties["mode"]?.GetValue<string>() ?? Primary;
+                var source = ctx.Properties["source"]?.GetValue<string>();
+                if (mode == Standby && source is null)
+                {
+                    ctx.Problem("properties.source", "'source' (\"{service}/{replication}\": the stream to follow) is required when mode is Standby.");
+                }
+
+                if (mode == Promoted && ctx.Existing?["mode"]?.GetValue<string>() is not (Standby or Promoted))
+                {
+                    ctx.Problem("properties.mode", "A replication becomes Promoted by POST .../promote on its standby service, not by a write.");
+                }
+
+                // Where in the container the stream lives: this service's own for a primary, the followed one's for a standby.
+                var slash = source?.IndexOf('/', StringComparison.Ordinal) ?? -1;
+                ctx.Properties["streamPath"] = mode == Primary || slash < 0
+                    ? StreamPath(ctx.Address.Service.Name, ctx.Address.Name)
+                    : StreamPath(source![..slash], source[(slash + 1)..]);
+
+                // What the follower applied is kept across writes of the settings (a PUT cannot reset or forge it).
+                ctx.Properties["follower"] = ctx.Existing?["follower"]?.DeepClone();
                 return Task.CompletedTask;
             },
             Render = p => p["provisioningState"] = "Succeeded",

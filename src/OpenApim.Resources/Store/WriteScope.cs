@@ -8,4 +8,7 @@ public enum WriteScope
 
     /// <summary>Service-level changes (SKU, hostnames, delete): refused while any backup or restore runs.</summary>
     Service,
+
+    /// <summary>A standby applying the stream it follows: the only writes a following service accepts.</summary>
+    Replication,
 }

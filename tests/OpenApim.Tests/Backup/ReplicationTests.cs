@@ -175,6 +175,76 @@ public abstract class ReplicationTests(BackupFixture fixture)
         Assert.Equal(before, await ServiceDump.ReadAsync(Arm, target));
     }
 
+    [Fact]
+    public async Task A_standby_follows_the_stream_serves_the_primarys_keys_refuses_writes_and_after_promote_is_writable_and_fences_the_primary()
+    {
+        await using var backend = await EchoBackend.StartAsync();
+        var primary = await Arm.CreateServiceAsync();
+        var container = await Azurite.NewContainerAsync();
+        await Arm.CreateAsync($"{primary}/apis/orders", new JsonObject { ["path"] = "orders", ["serviceUrl"] = backend.Url });
+        await Arm.CreateAsync($"{primary}/apis/orders/operations/get", new JsonObject { ["displayName"] = "get", ["method"] = "GET", ["urlTemplate"] = "/{id}",
+            ["templateParameters"] = new JsonArray(new JsonObject { ["name"] = "id", ["type"] = "string" }) });
+        await Arm.CreateAsync($"{primary}/subscriptions/s1", new JsonObject { ["displayName"] = "s1", ["scope"] = "/apis", ["state"] = "active", ["primaryKey"] = "standby-key-1" });
+        Assert.Equal(HttpStatusCode.Created, (await Arm.PutAsync($"{primary}/replications/r1", Replication(container))).Status);
+
+        var standbyName = Names.Unique("standby");
+        var standby = await Arm.CreateServiceAsync(standbyName);
+        var follow = Replication(container);
+        follow["properties"]!["mode"] = "Standby";
+        follow["properties"]!["source"] = $"{Name(primary)}/r1";
+        Assert.Equal(HttpStatusCode.Created, (await Arm.PutAsync($"{standby}/replications/follow", follow)).Status);
+        await EventuallyAsync(async () => await GatewayAsync(standbyName, "standby-key-1") == HttpStatusCode.OK, "the standby serves the primary's key");
+
+        var refused = await Arm.PutAsync($"{standby}/apis/local", new JsonObject { ["properties"] = new JsonObject { ["path"] = "local", ["displayName"] = "local", ["protocols"] = new JsonArray("https") } });
+        Assert.Equal(HttpStatusCode.Conflict, refused.Status);
+        Assert.Equal("ServiceIsFollowingReplication", refused.ErrorCode);
+        Assert.Contains("follow", refused.ToString(), StringComparison.Ordinal);
+
+        // Changes on the primary reach the standby's gateway: a new key works, a suspended one stops working.
+        await Arm.CreateAsync($"{primary}/subscriptions/s2", new JsonObject { ["displayName"] = "s2", ["scope"] = "/apis", ["state"] = "active", ["primaryKey"] = "standby-key-2" });
+        await Arm.PatchAsync($"{primary}/subscriptions/s1", new JsonObject { ["properties"] = new JsonObject { ["state"] = "suspended" } });
+        await EventuallyAsync(async () => await GatewayAsync(standbyName, "standby-key-2") == HttpStatusCode.OK && await GatewayAsync(standbyName, "standby-key-1") != HttpStatusCode.OK,
+            "the standby enforces the primary's new and suspended keys");
+        await WaitShippedAsync(container, primary);
+        var expected = await ServiceDump.ReadAsync(Arm, primary);
+        await EventuallyAsync(async () => (await ServiceDump.ReadAsync(Arm, standby)).SequenceEqual(expected), "the standby holds what the primary holds");
+
+        var (accepted, promoted) = await Arm.RunAsync($"{standby}/promote", new JsonObject());
+        Assert.Equal(HttpStatusCode.Accepted, accepted.Status);
+        Assert.True(promoted.Status == HttpStatusCode.OK, promoted.ToString());
+        Assert.Equal(expected, await ServiceDump.ReadAsync(Arm, standby));
+        Assert.Equal("Promoted", (await Arm.GetAsync($"{standby}/replications/follow")).Properties["mode"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.Created, (await Arm.CreateAsync($"{standby}/apis/local", new JsonObject { ["path"] = "local" })).Status);
+
+        // The old primary is fenced: its next change is not appended to the promoted stream.
+        var segments = await BlobsAsync(container, $"replications/{Name(primary).ToLowerInvariant()}/r1/segments/");
+        Assert.True(await Azurite.ExistsAsync(container, $"replications/{Name(primary).ToLowerInvariant()}/r1/generations/0000000002.json"));
+        await Arm.CreateAsync($"{primary}/apis/after-failover", new JsonObject { ["path"] = "after-failover" });
+        await Task.Delay(2000);
+        Assert.Equal(segments, await BlobsAsync(container, $"replications/{Name(primary).ToLowerInvariant()}/r1/segments/"));
+    }
+
+    private async Task<HttpStatusCode> GatewayAsync(string service, string key)
+    {
+        await fixture.Server.App.Services.RefreshGatewayAsync();
+        using var gateway = new HttpClient { BaseAddress = new Uri(fixture.Server.Endpoints["gatewayUrl"]!.GetValue<string>()) };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/orders/42");
+        request.Headers.Host = $"{service}.localhost";
+        request.Headers.Add("Ocp-Apim-Subscription-Key", key);
+        using var response = await gateway.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}");
+            await Task.Delay(100);
+        }
+    }
+
     [Theory]
     [InlineData("""{"replication":"../etc"}""", "replication")]
     [InlineData("""{"replication":"svc/r1/x"}""", "replication")]

@@ -60,7 +60,7 @@ internal sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : 
             throw ArmErrors.ServiceBusy(service.Name, op.Kind, op.Id);
         }
 
-        var writer = new SqlResourceWriter(dialect, c, tx, service, serviceId, epoch, time);
+        var writer = new SqlResourceWriter(dialect, c, tx, service, serviceId, epoch, time, guardFollowing: scope != WriteScope.Replication);
         var result = await work(writer);
         await SqlJournal.AppendAsync(dialect, c, tx, writer.Changes, time.GetUtcNow(), ct);
         await dialect.CommitAsync(tx, writer.Changes.Count > 0, ct);

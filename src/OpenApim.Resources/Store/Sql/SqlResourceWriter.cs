@@ -10,8 +10,11 @@ using OpenApim.Resources.Store.Journal;
 namespace OpenApim.Resources.Store.Sql;
 
 /// <summary>Reads and writes on the connection and transaction of one <see cref="SqlResourceStore.WriteAsync{T}"/>.</summary>
-internal sealed class SqlResourceWriter(SqlDialect dialect, DbConnection c, DbTransaction tx, ServiceRef service, long serviceId, long epoch, TimeProvider time) : IResourceWriter
+internal sealed class SqlResourceWriter(
+    SqlDialect dialect, DbConnection c, DbTransaction tx, ServiceRef service, long serviceId, long epoch, TimeProvider time, bool guardFollowing) : IResourceWriter
 {
+    private bool _checkedFollowing;
+
     public ServiceRef Service => service;
 
     /// <summary>What this transaction changed, for the journal (appended just before the commit).</summary>
@@ -31,6 +34,7 @@ internal sealed class SqlResourceWriter(SqlDialect dialect, DbConnection c, DbTr
     {
         var address = row.Address;
         Own(address);
+        await GuardFollowingAsync(address, ct);
         var existing = await GetAsync(address, ct);
         if (ifMatch is not null && (existing is null || !ETag.Matches(ifMatch, existing.ETag)))
         {
@@ -78,12 +82,34 @@ internal sealed class SqlResourceWriter(SqlDialect dialect, DbConnection c, DbTr
 
     public async Task SoftDeleteServiceAsync(CancellationToken ct)
     {
+        await GuardFollowingAsync(EntityAddress.ForService(service), ct);
         // A tombstone key frees the live key for nothing (the name stays unique through the service row) and matches no lookup.
         await using var cmd = ResourceSql.Command(c, tx, "UPDATE services SET key = '#deleted/' || CAST(service_id AS TEXT), deleted_at = @now WHERE service_id = @service");
         SqlDialect.Param(cmd, "@now", time.GetUtcNow());
         SqlDialect.Param(cmd, "@service", serviceId);
         await cmd.ExecuteNonQueryAsync(ct);
         Changes.Add(new PendingChange(service.Key, service.Id, ResourceKind.Service.Path, "", ChangeOperation.SoftDelete, null, null));
+    }
+
+    /// <summary>
+    /// A standby that follows a replication stream takes changes only from it: every other write is refused (409), except to
+    /// its replications themselves (to stop following). Checked once per transaction, at its first write.
+    /// </summary>
+    private async Task GuardFollowingAsync(EntityAddress address, CancellationToken ct)
+    {
+        if (!guardFollowing || _checkedFollowing || address.Kind == KindCatalog.Replications)
+        {
+            return;
+        }
+
+        _checkedFollowing = true;
+        await using var cmd = ResourceSql.Command(c, tx,
+            $"SELECT r.name FROM resources r WHERE r.service_id = @service AND r.kind = '{KindCatalog.Replications.Path}' AND {dialect.JsonPropertyText("mode")} = '{ReplicationKinds.Standby}'");
+        SqlDialect.Param(cmd, "@service", serviceId);
+        if (await cmd.ExecuteScalarAsync(ct) is string replication)
+        {
+            throw ArmErrors.ServiceFollowing(service.Name, replication);
+        }
     }
 
     /// <summary>The row as the journal keeps it: without the values its kind declares secret (they stay in the table only).</summary>
@@ -106,6 +132,7 @@ internal sealed class SqlResourceWriter(SqlDialect dialect, DbConnection c, DbTr
     public async Task<int> DeleteTreeAsync(EntityAddress address, CancellationToken ct)
     {
         Own(address);
+        await GuardFollowingAsync(address, ct);
         await using var cmd = ResourceSql.Command(c, tx, address.IsService
             ? "DELETE FROM resources WHERE service_id = @service"
             : "DELETE FROM resources WHERE service_id = @service AND (path = @path OR (path >= @low AND path < @high))");

@@ -10,10 +10,12 @@ using OpenApim.Resources.Store.Journal;
 namespace OpenApim.Backup.Replication;
 
 /// <summary>
-/// Runs a <see cref="StreamShipper"/> for every replication resource of every service, every node alike: each stream's
-/// lease in storage decides which node ships it. Looks for new, changed and deleted replications every few seconds.
+/// Runs a <see cref="StreamShipper"/> for every primary replication and a <see cref="StreamFollower"/> for every standby one,
+/// of every service, every node alike: a stream's lease in storage decides which node ships it, and a follower's state,
+/// checked in each apply transaction, keeps two nodes from applying a segment twice. Looks for new, changed and deleted
+/// replications every few seconds; a shipper that stopped because the stream was promoted elsewhere stays stopped.
 /// </summary>
-internal sealed partial class ReplicationShipper(
+internal sealed partial class ReplicationHost(
     IResourceStore store,
     IChangeJournal journal,
     JournalSignal signal,
@@ -24,7 +26,7 @@ internal sealed partial class ReplicationShipper(
     ILoggerFactory loggers) : BackgroundService
 {
     private static readonly TimeSpan DiscoverEvery = TimeSpan.FromSeconds(2);
-    private readonly ILogger _logger = loggers.CreateLogger<ReplicationShipper>();
+    private readonly ILogger _logger = loggers.CreateLogger<ReplicationHost>();
     private readonly Dictionary<string, Running> _running = new(StringComparer.Ordinal);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -72,7 +74,7 @@ internal sealed partial class ReplicationShipper(
 
         foreach (var (key, running) in _running.ToList())
         {
-            if (!wanted.TryGetValue(key, out var config) || config.ETag != running.Config.ETag || running.Task.IsCompleted)
+            if (!wanted.TryGetValue(key, out var config) || config.ETag != running.Config.ETag)
             {
                 await StopAsync(key);
             }
@@ -90,13 +92,16 @@ internal sealed partial class ReplicationShipper(
     private void Start(ReplicationConfig config)
     {
         var cts = new CancellationTokenSource();
-        var logger = loggers.CreateLogger<StreamShipper>();
         Task task;
         try
         {
             var target = targets.Open(config.Storage, config.Service);
-            var shipper = new StreamShipper(config, target, store, journal, signal, jobs, board, time, logger);
-            task = Task.Run(() => shipper.RunAsync(cts.Token));
+            task = config.Mode switch
+            {
+                ReplicationKinds.Primary => Task.Run(() => new StreamShipper(config, target, store, journal, signal, jobs, board, time, loggers.CreateLogger<StreamShipper>()).RunAsync(cts.Token)),
+                ReplicationKinds.Standby => Task.Run(() => new StreamFollower(config, target, store, jobs, board, time, loggers.CreateLogger<StreamFollower>()).RunAsync(cts.Token)),
+                _ => Task.CompletedTask,
+            };
         }
         catch (Exception e) when (e is StorageException or InvalidOperationException)
         {
