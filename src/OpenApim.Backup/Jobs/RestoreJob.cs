@@ -46,6 +46,12 @@ internal sealed partial class RestoreJob(
             var verified = time.GetUtcNow();
             var phases = new JsonObject { ["download"] = Ms(downloaded - started), ["verify"] = Ms(verified - downloaded) };
 
+            var entities = op.Request["entities"]?.AsArray().Select(e => e!.GetValue<string>()).ToList();
+            if (entities is not null)
+            {
+                return await UndeleteAsync(job, archive, entities, phases, replayed);
+            }
+
             if (preview)
             {
                 var report = await PreviewReport.BuildAsync(store, service, archive, archivedService, current.Body, scope, ct);
@@ -69,6 +75,22 @@ internal sealed partial class RestoreJob(
         {
             throw Fail("BackupCorrupted", $"The backup is corrupted: its content cannot be decompressed ({e.Message}).");
         }
+    }
+
+    /// <summary>Restores (or previews) only the chosen entities, each with its subtree, leaving the rest of the service as it is.</summary>
+    private async Task<JsonObject> UndeleteAsync(StorageJob job, ArchiveReader archive, IReadOnlyList<string> entities, JsonObject phases, StreamReplay.Result? replayed)
+    {
+        var summary = Summary(archive.Manifest, RestoreScope.All, null, job.Started, phases, replayed);
+        summary["entities"] = new JsonArray([.. entities.Select(e => (JsonNode)e)]);
+        if (preview)
+        {
+            return new JsonObject { ["summary"] = summary, ["body"] = await RestoredEntities.PreviewAsync(store, job.Service, archive, entities, job.Cancellation) };
+        }
+
+        job.Context.Report(new JsonObject { ["phase"] = "restoring entities" });
+        summary["entitiesRestored"] = await RestoredEntities.RestoreAsync(store, job.Service, archive, entities, job.Cancellation);
+        summary["durationMs"] = (long)(time.GetUtcNow() - job.Started).TotalMilliseconds;
+        return new JsonObject { ["summary"] = summary };
     }
 
     /// <summary>

@@ -36,6 +36,10 @@ internal sealed class StorageAction(string name, IResourceStore store, Operation
         if (name != OperationKinds.Backup)
         {
             stored["scope"] = ParseScope(request.Body).ToString();
+            if (RestoredEntities.Parse(request.Body) is { } entities)
+            {
+                stored["entities"] = new JsonArray([.. entities.Select(e => (JsonNode)e)]);
+            }
         }
 
         var service = await store.RequireServiceAsync(request.Service, ct);

@@ -11,4 +11,7 @@ public enum WriteScope
 
     /// <summary>A standby applying the stream it follows: the only writes a following service accepts.</summary>
     Replication,
+
+    /// <summary>A restore's own entity writes (an undelete of chosen entities): passes the check for a running restore, which is itself.</summary>
+    Restore,
 }

@@ -224,6 +224,55 @@ public abstract class ReplicationTests(BackupFixture fixture)
         Assert.Equal(segments, await BlobsAsync(container, $"replications/{Name(primary).ToLowerInvariant()}/r1/segments/"));
     }
 
+    [Fact]
+    public async Task Undelete_brings_back_an_API_with_its_operations_and_policy_as_it_was_and_leaves_everything_else()
+    {
+        var primary = await Arm.CreateServiceAsync();
+        var container = await Azurite.NewContainerAsync();
+        Assert.Equal(HttpStatusCode.Created, (await Arm.PutAsync($"{primary}/replications/r1", Replication(container))).Status);
+        await WaitShippedAsync(container, primary);
+        await Arm.CreateAsync($"{primary}/apis/orders", new JsonObject { ["path"] = "orders" });
+        await Arm.CreateAsync($"{primary}/apis/orders/operations/get", new JsonObject { ["displayName"] = "Get", ["method"] = "GET", ["urlTemplate"] = "/" });
+        Assert.Equal(HttpStatusCode.Created, (await Arm.PutAsync($"{primary}/apis/orders/policies/policy", new JsonObject { ["properties"] = new JsonObject
+        {
+            ["format"] = "xml", ["value"] = "<policies><inbound><base /><set-header name=\"x-undeleted\" exists-action=\"override\"><value>yes</value></set-header></inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>",
+        } })).Status);
+        await Arm.CreateAsync($"{primary}/apis/billing", new JsonObject { ["path"] = "billing" });
+        var api = await ServiceDump.ReadAsync(Arm, primary, k => k.Path.StartsWith("apis", StringComparison.Ordinal));
+        await WaitShippedAsync(container, primary);
+        await Task.Delay(50);
+        var beforeMistake = DateTimeOffset.UtcNow;
+        await Task.Delay(50);
+
+        Assert.Equal(HttpStatusCode.OK, (await Arm.DeleteAsync($"{primary}/apis/orders")).Status);
+        await Arm.PatchAsync($"{primary}/apis/billing", new JsonObject { ["properties"] = new JsonObject { ["displayName"] = "Billing, changed after" } });
+        await Arm.CreateAsync($"{primary}/apis/after", new JsonObject { ["path"] = "after" });
+        await WaitShippedAsync(container, primary);
+        var untouched = await ServiceDump.ReadAsync(Arm, primary, k => k.Path.StartsWith("apis", StringComparison.Ordinal));
+
+        var body = PointInTimeBody(container, primary, new JsonObject { ["pointInTime"] = beforeMistake.ToString("O"), ["entities"] = new JsonArray("apis/orders") });
+        var preview = (await Arm.RunAsync($"{primary}/previewRestore", body)).Final;
+        Assert.True(preview.Status == HttpStatusCode.OK, preview.ToString());
+        Assert.Equal(3, preview.Json["entities"]![0]!["rows"]!.GetValue<int>());
+        Assert.False(preview.Json["entities"]![0]!["existsNow"]!.GetValue<bool>());
+
+        var started = DateTime.UtcNow;
+        var undeleted = (await Arm.RunAsync($"{primary}/restore", body)).Final;
+        Assert.True(undeleted.Status == HttpStatusCode.OK, undeleted.ToString());
+        var after = await ServiceDump.ReadAsync(Arm, primary, k => k.Path.StartsWith("apis", StringComparison.Ordinal));
+        var expected = new SortedDictionary<string, string>(untouched.Where(kv => !kv.Key.StartsWith("apis/orders", StringComparison.Ordinal)).Concat(api.Where(kv => kv.Key.StartsWith("apis/orders", StringComparison.Ordinal)))
+            .ToDictionary(), StringComparer.Ordinal);
+        Assert.Equal(expected, after);
+        Assert.Contains(after.Keys, k => k == "apis/orders/operations/get");
+        Assert.Contains(after.Keys, k => k == "apis/orders/policies/policy");
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(30));
+
+        var missing = (await Arm.RunAsync($"{primary}/restore", PointInTimeBody(container, primary, new JsonObject { ["pointInTime"] = beforeMistake.ToString("O"), ["entities"] = new JsonArray("apis/after") }))).Final;
+        Assert.Equal("EntityNotInBackup", missing.Json["error"]!["details"]![0]!["code"]!.GetValue<string>());
+        var nested = await Arm.PostAsync($"{primary}/restore", PointInTimeBody(container, primary, new JsonObject { ["entities"] = new JsonArray("apis/orders/operations/get") }));
+        Assert.Equal(HttpStatusCode.BadRequest, nested.Status);
+    }
+
     private async Task<HttpStatusCode> GatewayAsync(string service, string key)
     {
         await fixture.Server.App.Services.RefreshGatewayAsync();

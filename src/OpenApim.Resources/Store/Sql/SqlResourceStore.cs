@@ -55,7 +55,7 @@ internal sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : 
         await using var tx = await dialect.BeginWriteAsync(c, ct);
         var (serviceId, epoch) = await ResourceSql.LockServiceAsync(c, tx, service.Key, ct);
         var busy = await SqlOperationStore.ActiveAsync(c, tx, service.Key, ct);
-        if (busy is { } op && (scope == WriteScope.Service || op.Kind == OperationKinds.Restore))
+        if (busy is { } op && scope != WriteScope.Restore && (scope == WriteScope.Service || op.Kind == OperationKinds.Restore))
         {
             throw ArmErrors.ServiceBusy(service.Name, op.Kind, op.Id);
         }
