@@ -5,6 +5,7 @@ using OpenApim.Backup.Jobs;
 using OpenApim.Backup.Replication;
 using OpenApim.Backup.Storage;
 using OpenApim.Resources.Hosting;
+using OpenApim.Resources.Model;
 using OpenApim.Resources.Operations;
 using OpenApim.Resources.Store;
 
@@ -30,6 +31,7 @@ public static class BackupModule
         services.AddHostedService<WorkFolderCleanup>();
         services.AddSingleton<ReplicationBoard>();
         services.AddSingleton<IServiceAction, Promotion.Action>();
+        services.AddSingleton<IEntityStatus, ReplicationStatusSource>();
         services.AddSingleton<IOperationHandler, Promotion>();
         services.AddHostedService<ReplicationHost>();
         return services;

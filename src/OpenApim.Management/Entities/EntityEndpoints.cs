@@ -17,7 +17,7 @@ namespace OpenApim.Management.Entities;
 /// Every entity path below a service, for every kind: one dispatcher that parses the path through
 /// the kind catalogue and answers with ARM's status codes for the requested api-version.
 /// </summary>
-internal sealed class EntityEndpoints(EntityService entities, IResourceStore store, ApiSpecifications specifications, ApiRevisions revisions)
+internal sealed class EntityEndpoints(EntityService entities, IResourceStore store, ApiSpecifications specifications, ApiRevisions revisions, IEnumerable<IEntityStatus> statuses)
 {
     public static void Map(RouteGroupBuilder services) =>
         services.Map("/{serviceName}/{**path}", (HttpContext c, string subscriptionId, string resourceGroup, string serviceName, string path, EntityEndpoints h) =>
@@ -134,7 +134,13 @@ internal sealed class EntityEndpoints(EntityService entities, IResourceStore sto
             return;
         }
 
-        await c.Response.JsonAsync(200, EntityRendering.Render(address, row), row.ETag);
+        var rendered = EntityRendering.Render(address, row);
+        if (statuses.FirstOrDefault(s => s.Kind == address.Kind) is { } status && rendered["properties"] is JsonObject properties)
+        {
+            properties["status"] = await status.GetAsync(row, c.RequestAborted);
+        }
+
+        await c.Response.JsonAsync(200, rendered, row.ETag);
     }
 
     private async Task PutAsync(HttpContext c, EntityAddress address)

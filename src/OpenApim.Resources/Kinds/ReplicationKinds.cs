@@ -28,7 +28,6 @@ public static class ReplicationKinds
         Path = "replications",
         Names = NameRule.Max(63),
         Backup = BackupScope.Excluded,
-        IfMatchRequired = false,
         Properties =
         [
             P.Str("storageAccount").Req().Match("^[a-z0-9]{3,24}$"),

@@ -110,7 +110,7 @@ public sealed record EntityCase(
                 Props(("description", "oidc")), ["clientSecret"]),
             new("replications", (_, s) => At($"{s}/replications/{Unique("r")}"),
                 Props(("storageAccount", "devstoreaccount1"), ("containerName", "no-such-container"), ("accessKey", "replication-account-key")),
-                Props(("retentionDays", 3)), ["accessKey"], IfMatchOnDelete: false),
+                Props(("retentionDays", 3)), ["accessKey"]),
             new("contentTypes", (_, s) => At($"{s}/contentTypes/c-{Unique("ct")}"), Props(("name", "Page"), ("schema", new JsonObject { ["type"] = "object" })), IfMatchOnDelete: false),
             new("contentTypes/contentItems", async (arm, s) =>
                 {
