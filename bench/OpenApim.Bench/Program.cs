@@ -1,7 +1,8 @@
 using Yarp.ReverseProxy.Configuration;
 
 // bench helpers: `backend PORT` answers "Hello, World!" to everything; `yarp PORT DESTINATION` is bare YARP with one route;
-// `writes STORE N ROUNDS` and `propagation ENDPOINTS SERVICE ROUNDS PATH` (see WriteBench and PropagationProbe).
+// `writes STORE N ROUNDS`, `propagation ENDPOINTS SERVICE ROUNDS PATH` and
+// `replication PRIMARY_ENDPOINTS STANDBY_ENDPOINTS AZURITE_URL CONTAINER SECONDS RATE PATH` (WriteBench, PropagationProbe, ReplicationBench).
 var mode = args.Length > 0 ? args[0] : "";
 if (mode == "writes")
 {
@@ -11,6 +12,12 @@ if (mode == "writes")
 if (mode == "propagation")
 {
     return await OpenApim.Bench.PropagationProbe.RunAsync(args[1], args[2], int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture), args[4]);
+}
+
+if (mode == "replication")
+{
+    var number = (int i) => int.Parse(args[i], System.Globalization.CultureInfo.InvariantCulture);
+    return await OpenApim.Bench.ReplicationBench.RunAsync(args[1], args[2], args[3], args[4], number(5), number(6), args[7]);
 }
 
 var port = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 0;

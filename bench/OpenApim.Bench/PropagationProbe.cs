@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 
 namespace OpenApim.Bench;
@@ -20,27 +18,9 @@ internal static class PropagationProbe
 
     public static async Task<int> RunAsync(string endpointsPath, string serviceName, int rounds, string path)
     {
-        var endpoints = JsonNode.Parse(await File.ReadAllTextAsync(endpointsPath))!;
-        string S(JsonNode node, string name) => node[name]!.GetValue<string>();
-        using var certificate = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(S(endpoints, "certificatePath")));
-        var thumbprint = certificate.Thumbprint;
-        using var management = new HttpClient(new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, c, _, _) => c?.Thumbprint == thumbprint })
-        {
-            BaseAddress = new Uri(S(endpoints, "managementUrl")),
-        };
-        var credentials = JsonNode.Parse(await File.ReadAllTextAsync(S(endpoints, "bootstrapCredentialsPath")))!;
-        using (var token = await management.PostAsync(S(endpoints, "tokenUrl"), new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = S(credentials, "clientId"),
-            ["client_secret"] = S(credentials, "clientSecret"),
-            ["scope"] = S(endpoints, "managementUrl") + "/.default",
-        })))
-        {
-            var accessToken = S((await token.Content.ReadFromJsonAsync<JsonNode>())!, "access_token");
-            management.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
-        }
-
+        var (client, endpoints) = await ManagementClient.CreateAsync(endpointsPath);
+        using var management = client;
+        string S(JsonNode node, string name) => ManagementClient.Text(node, name);
         using var gateway = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1 }) { BaseAddress = new Uri(S(endpoints, "gatewayUrl")) };
         var service = $"/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg1/providers/Microsoft.ApiManagement/service/{serviceName}";
         var samples = new Dictionary<string, List<double>> { ["create"] = [], ["suspend"] = [], ["regenerate"] = [], ["delete"] = [] };
@@ -109,15 +89,9 @@ internal static class PropagationProbe
         foreach (var (change, values) in samples.Append(new("all", [.. samples.Values.SelectMany(v => v)])))
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"RESULT change={change} n={values.Count} p50_ms={Percentile(values, 0.50):F1} p99_ms={Percentile(values, 0.99):F1} max_ms={values.Max():F1}"));
+                $"RESULT change={change} n={values.Count} p50_ms={ManagementClient.Percentile(values, 0.50):F1} p99_ms={ManagementClient.Percentile(values, 0.99):F1} max_ms={values.Max():F1}"));
         }
 
         return 0;
-    }
-
-    private static double Percentile(List<double> values, double p)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
     }
 }

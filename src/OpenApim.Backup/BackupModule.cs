@@ -30,6 +30,7 @@ public static class BackupModule
         services.AddSingleton<IOperationHandler>(sp => Restore(sp, preview: true));
         services.AddHostedService<WorkFolderCleanup>();
         services.AddSingleton<ReplicationBoard>();
+        services.AddSingleton<IPointInTimeReplay, StreamReplay>();
         services.AddSingleton<IServiceAction, Promotion.Action>();
         services.AddSingleton<IEntityStatus, ReplicationStatusSource>();
         services.AddSingleton<IOperationHandler, Promotion>();
@@ -40,6 +41,7 @@ public static class BackupModule
     private static RestoreJob Restore(IServiceProvider sp, bool preview) => new(
         sp.GetRequiredService<IResourceStore>(),
         sp.GetRequiredService<BlobTargets>(),
+        sp.GetRequiredService<IPointInTimeReplay>(),
         sp.GetRequiredService<JobOptions>(),
         sp.GetRequiredService<OperationSecrets>(),
         sp.GetRequiredService<TimeProvider>(),

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using OpenApim.Backup.Jobs;
 using OpenApim.Resources.Arm;
 using OpenApim.Resources.Hosting;
 using OpenApim.Resources.Kinds.Service;
@@ -14,6 +13,9 @@ namespace OpenApim.Backup.Archive;
 /// </summary>
 internal static class SnapshotArchive
 {
+    /// <summary>What an archive is written with: the key for secret values (null: in clear) and how long it may be restored.</summary>
+    public sealed record ArchiveSettings(byte[]? EncryptionKey, TimeSpan Lifetime);
+
     /// <summary>
     /// The point an archive captures: the service epoch, when the read began, and the journal position it holds. A replayed
     /// archive keeps its base's source service and creation time (<paramref name="Source"/>, <paramref name="CreatedAt"/>), so
@@ -22,17 +24,17 @@ internal static class SnapshotArchive
     public sealed record Point(long Epoch, DateTimeOffset TakenAt, long JournalPosition, DateTimeOffset? CreatedAt = null, SourceService? Source = null);
 
     public static async Task<(Manifest Manifest, long Rows)> WriteAsync(
-        IResourceStore store, ServiceRef service, string file, JobOptions options, TimeProvider time, Action<long> progress, CancellationToken ct)
+        IResourceStore store, ServiceRef service, string file, ArchiveSettings settings, TimeProvider time, Action<long> progress, CancellationToken ct)
     {
         await using var snapshot = await store.OpenSnapshotAsync(service, ct);
-        return await WriteRowsAsync(service, snapshot.ReadAllAsync(ct), new Point(snapshot.Epoch, snapshot.TakenAt, snapshot.JournalPosition), file, options, time, progress, ct);
+        return await WriteRowsAsync(service, snapshot.ReadAllAsync(ct), new Point(snapshot.Epoch, snapshot.TakenAt, snapshot.JournalPosition), file, settings, time, progress, ct);
     }
 
     /// <summary>Writes <paramref name="rows"/> (the service row among them, the others grouped by kind) as an archive of <paramref name="service"/>.</summary>
     public static async Task<(Manifest Manifest, long Rows)> WriteRowsAsync(
-        ServiceRef service, IAsyncEnumerable<RawResource> rows, Point point, string file, JobOptions options, TimeProvider time, Action<long> progress, CancellationToken ct)
+        ServiceRef service, IAsyncEnumerable<RawResource> rows, Point point, string file, ArchiveSettings settings, TimeProvider time, Action<long> progress, CancellationToken ct)
     {
-        var cipher = options.EncryptionKey is { } key ? new SecretCipher(key) : null;
+        var cipher = settings.EncryptionKey is { } key ? new SecretCipher(key) : null;
         await using var output = LocalFiles.CreateSecret(file, FileMode.CreateNew, 1 << 16);
         await using var writer = new ArchiveWriter(output, cipher);
         JsonObject? serviceDocument = null;
@@ -71,7 +73,7 @@ internal static class SnapshotArchive
             point.Source ?? new SourceService(service.Id, service.Name, serviceDocument["location"]?.GetValue<string>() ?? "",
                 ServiceKind.Sku(serviceDocument), serviceDocument["sku"]?["capacity"]?.GetValue<int>() ?? 0),
             createdAt,
-            createdAt + options.Lifetime,
+            createdAt + settings.Lifetime,
             point.Epoch,
             point.TakenAt,
             parts,

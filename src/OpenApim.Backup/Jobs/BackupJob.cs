@@ -73,7 +73,7 @@ internal sealed partial class BackupJob(IResourceStore store, BlobTargets target
     }
 
     private Task<(Manifest Manifest, long Rows)> WriteArchiveAsync(ServiceRef service, string file, OperationContext context) =>
-        SnapshotArchive.WriteAsync(store, service, file, options, time, rows => context.Report(new JsonObject { ["phase"] = "reading", ["rows"] = rows }), context.Cancellation);
+        SnapshotArchive.WriteAsync(store, service, file, options.Archives, time, rows => context.Report(new JsonObject { ["phase"] = "reading", ["rows"] = rows }), context.Cancellation);
 
     private static ArmException Fail(string problem, string message) => ArmErrors.BackupFailed(problem, message);
 

@@ -12,6 +12,9 @@ public sealed record JobOptions
     /// <summary>AES-256 key for secret values in archives; null writes them in clear (the archive is then a secret itself).</summary>
     public byte[]? EncryptionKey { get; init; }
 
+    /// <summary>The settings archives are written with.</summary>
+    internal Archive.SnapshotArchive.ArchiveSettings Archives => new(EncryptionKey, Lifetime);
+
     /// <summary>Reads a base64 AES-256 key.</summary>
     public static byte[] ParseKey(string base64)
     {

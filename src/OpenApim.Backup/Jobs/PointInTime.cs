@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using OpenApim.Backup.Replication;
 using OpenApim.Resources.Arm;
 using OpenApim.Resources.Kinds;
 

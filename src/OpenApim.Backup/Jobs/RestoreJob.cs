@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using OpenApim.Backup.Archive;
-using OpenApim.Backup.Replication;
 using OpenApim.Backup.Requests;
 using OpenApim.Backup.Storage;
 using OpenApim.Backup.Validation;
@@ -21,7 +20,8 @@ namespace OpenApim.Backup.Jobs;
 /// reports what would change, without changing anything.
 /// </summary>
 internal sealed partial class RestoreJob(
-    IResourceStore store, BlobTargets targets, JobOptions options, OperationSecrets secrets, TimeProvider time, ILogger<RestoreJob> logger, bool preview) : IOperationHandler
+    IResourceStore store, BlobTargets targets, IPointInTimeReplay replay, JobOptions options, OperationSecrets secrets, TimeProvider time, ILogger<RestoreJob> logger, bool preview)
+    : IOperationHandler
 {
     public const string PreviewKind = "previewRestore";
 
@@ -78,7 +78,7 @@ internal sealed partial class RestoreJob(
     }
 
     /// <summary>Restores (or previews) only the chosen entities, each with its subtree, leaving the rest of the service as it is.</summary>
-    private async Task<JsonObject> UndeleteAsync(StorageJob job, ArchiveReader archive, IReadOnlyList<string> entities, JsonObject phases, StreamReplay.Result? replayed)
+    private async Task<JsonObject> UndeleteAsync(StorageJob job, ArchiveReader archive, IReadOnlyList<string> entities, JsonObject phases, ReplayResult? replayed)
     {
         var summary = Summary(archive.Manifest, RestoreScope.All, null, job.Started, phases, replayed);
         summary["entities"] = new JsonArray([.. entities.Select(e => (JsonNode)e)]);
@@ -97,13 +97,13 @@ internal sealed partial class RestoreJob(
     /// The archive to restore, in the work file: the backup blob (checked against the checksum written with it), or for a
     /// point-in-time restore the service as it was then, replayed from a replication stream.
     /// </summary>
-    private async Task<StreamReplay.Result?> FetchAsync(IBlobTarget target, StorageRequest request, ServiceRef service, ReplayTarget? point, string file, OperationContext context)
+    private async Task<ReplayResult?> FetchAsync(IBlobTarget target, StorageRequest request, ServiceRef service, ReplayTarget? point, string file, OperationContext context)
     {
         var ct = context.Cancellation;
         if (point is not null)
         {
             context.Report(new JsonObject { ["phase"] = "replaying", ["stream"] = point.Stream });
-            return await new StreamReplay(target, options, time).WriteArchiveAsync(service, point, file, ct);
+            return await replay.WriteArchiveAsync(target, service, point, file, ct);
         }
 
         context.Report(new JsonObject { ["phase"] = "downloading" });
@@ -179,7 +179,7 @@ internal sealed partial class RestoreJob(
 
     private static long Ms(TimeSpan t) => (long)t.TotalMilliseconds;
 
-    private JsonObject Summary(Manifest manifest, RestoreScope scope, RestoreCounts? counts, DateTimeOffset started, JsonObject phases, StreamReplay.Result? replayed)
+    private JsonObject Summary(Manifest manifest, RestoreScope scope, RestoreCounts? counts, DateTimeOffset started, JsonObject phases, ReplayResult? replayed)
     {
         var summary = new JsonObject
         {

@@ -16,16 +16,13 @@ namespace OpenApim.Backup.Replication;
 /// checksum and seal), applying records up to the target. The result is an ordinary archive file, so a point-in-time restore
 /// then runs every check of a restore. A break in the chain before the target fails the replay; it is never skipped.
 /// </summary>
-internal sealed class StreamReplay(IBlobTarget target, JobOptions options, TimeProvider time)
+internal sealed class StreamReplay(JobOptions options, TimeProvider time) : IPointInTimeReplay
 {
-    /// <summary>What the replay reached: the archive written, the last change applied (time and sequence), and how much it read.</summary>
-    public sealed record Result(Manifest Manifest, DateTimeOffset ReachedAt, long ReachedPosition, long BaseIndex, int Segments, long Records);
-
-    public async Task<Result> WriteArchiveAsync(ServiceRef service, ReplayTarget point, string file, CancellationToken ct)
+    public async Task<ReplayResult> WriteArchiveAsync(IBlobTarget target, ServiceRef service, ReplayTarget point, string file, CancellationToken ct)
     {
         var stream = new StreamAddress(point.Stream);
         var listing = await StreamListing.ReadAsync(target, stream, ct);
-        var chosen = listing.Bases.LastOrDefault(b => point.Allows(b, listing.TakenAt(b)))
+        var chosen = listing.Bases.LastOrDefault(b => Allows(point, b, listing.TakenAt(b)))
             ?? throw Fail("PointNotRecoverable", listing.Bases.Count == 0
                 ? $"The replication stream '{point.Stream}' holds no base; nothing can be restored from it."
                 : $"The replication stream '{point.Stream}' holds no base at or before {point}: the oldest restorable point is {OldestPoint(listing)}.");
@@ -41,11 +38,11 @@ internal sealed class StreamReplay(IBlobTarget target, JobOptions options, TimeP
 
             using var archive = ArchiveReader.Open(baseFile, options.EncryptionKey);
             var state = new ReplayState(archive);
-            var (reachedAt, reached, segments, records) = await ReplayAsync(listing, chosen, point, state, archive.Manifest.SnapshotTakenAt, ct);
+            var (reachedAt, reached, segments, records) = await ReplayAsync(target, listing, chosen, point, state, archive.Manifest.SnapshotTakenAt, ct);
             var manifest = archive.Manifest;
             var (written, _) = await SnapshotArchive.WriteRowsAsync(service, state.Rows(), new SnapshotArchive.Point(manifest.SnapshotEpoch, reachedAt, reached, manifest.CreatedAt, manifest.Source),
-                file, options, time, _ => { }, ct);
-            return new Result(written, reachedAt, reached, chosen.Index, segments, records);
+                file, options.Archives, time, _ => { }, ct);
+            return new ReplayResult(written, reachedAt, reached, chosen.Index, segments, records);
         }
         finally
         {
@@ -54,6 +51,7 @@ internal sealed class StreamReplay(IBlobTarget target, JobOptions options, TimeP
     }
 
     private async Task<(DateTimeOffset At, long Position, int Segments, long Records)> ReplayAsync(
+        IBlobTarget target,
         StreamListing listing, BaseRef start, ReplayTarget point, ReplayState state, DateTimeOffset baseTakenAt, CancellationToken ct)
     {
         var (at, position, index) = (baseTakenAt, start.Position, start.Index);
@@ -77,7 +75,7 @@ internal sealed class StreamReplay(IBlobTarget target, JobOptions options, TimeP
             segments++;
             foreach (var record in segment.Records)
             {
-                if (!point.Includes(record))
+                if (!point.Includes(record.At, record.Sequence))
                 {
                     return (at, position, segments, records);
                 }
@@ -99,6 +97,10 @@ internal sealed class StreamReplay(IBlobTarget target, JobOptions options, TimeP
 
         return (at, position, segments, records);
     }
+
+    /// <summary>A base the replay may start from: at or before the moment.</summary>
+    private static bool Allows(ReplayTarget point, BaseRef b, DateTimeOffset? takenAt) =>
+        (point.Position is not { } p || b.Position <= p) && (point.Time is not { } t || (takenAt is { } at && at <= t));
 
     private static string OldestPoint(StreamListing listing) =>
         listing.TakenAt(listing.Bases[0]) is { } at ? $"{Archive.Manifest.Time(at)} (position {listing.Bases[0].Position})" : $"position {listing.Bases[0].Position}";

@@ -276,7 +276,8 @@ internal sealed partial class StreamShipper(
         var file = Path.Combine(jobs.WorkDirectory, $"replication-{Guid.NewGuid():N}.zip");
         try
         {
-            var (manifest, rows) = await SnapshotArchive.WriteAsync(store, config.Service, file, jobs, time, _ => { }, ct);
+            var started = time.GetTimestamp();
+            var (manifest, rows) = await SnapshotArchive.WriteAsync(store, config.Service, file, jobs.Archives, time, _ => { }, ct);
             var position = manifest.JournalPosition!.Value;
             if (startsChain)
             {
@@ -303,7 +304,8 @@ internal sealed partial class StreamShipper(
                 ["openapim_created_at"] = Manifest.Time(manifest.CreatedAt),
             }, ct);
             _lastBase = manifest.SnapshotTakenAt;
-            LogBaseWritten(logger, config.Service.Name, config.Name, _nextIndex, position, rows, reason);
+            var milliseconds = (long)time.GetElapsedTime(started).TotalMilliseconds;
+            LogBaseWritten(logger, config.Service.Name, config.Name, _nextIndex, position, rows, milliseconds, reason);
             board.Set(config.Key, s => s with { Bases = s.Bases + 1, LastBaseAt = manifest.SnapshotTakenAt, Position = _position });
             await journal.ReportPositionAsync(Reader, _position, ct);
             await ApplyRetentionAsync(ct);
@@ -354,6 +356,6 @@ internal sealed partial class StreamShipper(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Replication {Replication} of service {Service}: the journal was compacted past position {Position} (now {Trimmed}); the chain breaks and a new base starts")]
     private static partial void LogChainBroken(ILogger logger, string service, string replication, long position, long trimmed);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Replication {Replication} of service {Service}: base {Index} at journal position {Position} ({Rows} entities) because {Reason}")]
-    private static partial void LogBaseWritten(ILogger logger, string service, string replication, long index, long position, long rows, string reason);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Replication {Replication} of service {Service}: base {Index} at journal position {Position} ({Rows} entities) in {Milliseconds} ms because {Reason}")]
+    private static partial void LogBaseWritten(ILogger logger, string service, string replication, long index, long position, long rows, long milliseconds, string reason);
 }
