@@ -7,6 +7,7 @@
 #     point-in-time restore of it from the stream, and the undelete of one API.
 # Prints a markdown report and writes it to bench/results/.
 #   bench/replication.sh [scale] [seconds] [rate]      (scale 1 = the reference service)
+#   STORES="sqlite postgres" (default) picks the stores; KEEP_WORK=1 keeps the servers' logs in the work directory.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -15,7 +16,7 @@ SCALE=${1:-1}
 SECONDS_=${2:-60}
 RATE=${3:-50}
 WORK=$(mktemp -d -t openapim-replication.XXXXXX)
-add_cleanup "rm -rf $WORK"
+[ "${KEEP_WORK:-}" = 1 ] && echo "work directory: $WORK" || add_cleanup "rm -rf $WORK"
 trap run_cleanups EXIT
 
 (cd tests/conformance && [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error)
@@ -53,8 +54,20 @@ arm() {
   mgmt=$(json o.managementUrl <"$ep"); ca=$(json o.certificatePath <"$ep"); cred=$(json o.bootstrapCredentialsPath <"$ep")
   token=$(curl -s --cacert "$ca" "$(json o.tokenUrl <"$ep")" -d grant_type=client_credentials -d client_id="$(json o.clientId <"$cred")" \
     --data-urlencode client_secret="$(json o.clientSecret <"$cred")" --data-urlencode scope="$mgmt/.default" | json o.access_token)
-  curl -s --cacert "$ca" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' -H 'If-Match: *' -X "$2" \
-    "$mgmt/subscriptions/$SUB/resourceGroups/rg1/providers/Microsoft.ApiManagement/service/$3${3//[^?]/}?api-version=2024-05-01" ${4:+-d "$4"} -D "$WORK/headers"
+  local match=(); [ "$2" = PATCH ] || [ "$2" = DELETE ] && match=(-H 'If-Match: *')
+  curl -s --cacert "$ca" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' "${match[@]}" -X "$2" \
+    "$mgmt/subscriptions/$SUB/resourceGroups/rg1/providers/Microsoft.ApiManagement/service/$3?api-version=2024-05-01" ${4:+-d "$4"} -D "$WORK/headers"
+}
+
+# create_service NODE NAME: PUT a Developer service and wait until it is provisioned.
+create_service() {
+  arm "$1" PUT "$2" '{"location":"North Europe","sku":{"name":"Developer","capacity":1},"properties":{"publisherEmail":"a@b.c","publisherName":"Bench"}}' >/dev/null
+  local i
+  for i in $(seq 1 300); do
+    [ "$(arm "$1" GET "$2" | json 'o.properties?.provisioningState')" = Succeeded ] && return 0
+    sleep 0.2
+  done
+  echo "service $2 on $1 was not provisioned" >&2; return 1
 }
 
 # run_op NAME PATH BODY: POST a long-running action, poll it; prints the final body.
@@ -78,7 +91,7 @@ bench_store() {
   start primary "$@"
   wait_for_line "$WORK/primary.log" "Gateway loaded" "$PID_primary" 180
   start standby "${standby_args[@]}"
-  arm standby PUT standby '{"location":"North Europe","sku":{"name":"Developer","capacity":1},"properties":{"publisherEmail":"a@b.c","publisherName":"Standby"}}' >/dev/null
+  create_service standby standby
   local container="repl-$store-$RANDOM"
   dotnet "$BENCH" replication "$WORK/primary/endpoints.json" "$WORK/standby/endpoints.json" "$AZURITE_URL" "$container" "$SECONDS_" "$RATE" "$API_PATH" | tee "$WORK/$store.txt"
   local rpo lag load promote first
@@ -89,16 +102,16 @@ bench_store() {
   # 2. Full restore against point-in-time restore of the same service, undelete of one API.
   local storage="\"storageAccount\":\"$ACCOUNT\",\"containerName\":\"$container\",\"accessKey\":\"$STORAGE_KEY\""
   run_op primary ref/backup "{$storage,\"backupName\":\"ref.apimbackup\"}" >/dev/null
-  arm primary PUT full '{"location":"West Europe","sku":{"name":"Developer","capacity":1},"properties":{"publisherEmail":"a@b.c","publisherName":"Full"}}' >/dev/null
-  arm primary PUT pitr '{"location":"West Europe","sku":{"name":"Developer","capacity":1},"properties":{"publisherEmail":"a@b.c","publisherName":"PITR"}}' >/dev/null
+  create_service primary full
+  create_service primary pitr
   local full pitr undelete
-  full=$(run_op primary full/restore "{$storage,\"backupName\":\"ref.apimbackup\"}" | json 'o.properties?.summary?.durationMs ?? JSON.stringify(o)')
+  full=$(run_op primary full/restore "{$storage,\"backupName\":\"ref.apimbackup\"}" | json 'o.properties?.durationMs ?? JSON.stringify(o)')
   local moment; moment=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)
   sleep 1
-  pitr=$(run_op primary pitr/restore "{$storage,\"replication\":\"ref/r1\",\"pointInTime\":\"$moment\"}" | json 'o.properties?.summary?.durationMs ?? JSON.stringify(o)')
+  pitr=$(run_op primary pitr/restore "{$storage,\"replication\":\"ref/r1\",\"pointInTime\":\"$moment\"}" | json 'o.properties?.durationMs ?? JSON.stringify(o)')
   arm primary DELETE ref/apis/api-0003 >/dev/null
   sleep 1
-  undelete=$(run_op primary ref/restore "{$storage,\"replication\":\"ref/r1\",\"pointInTime\":\"$moment\",\"entities\":[\"apis/api-0003\"]}" | json 'o.properties?.summary?.durationMs ?? JSON.stringify(o)')
+  undelete=$(run_op primary ref/restore "{$storage,\"replication\":\"ref/r1\",\"pointInTime\":\"$moment\",\"entities\":[\"apis/api-0003\"]}" | json 'o.properties?.durationMs ?? JSON.stringify(o)')
   local dump_ms="n/a"
   if [ "$store" = postgres ]; then
     local t0; t0=$(date +%s%3N)
@@ -112,9 +125,14 @@ bench_store() {
 }
 
 RANDOM_DB=$RANDOM
-bench_store sqlite
-psql "CREATE DATABASE replication_primary" >/dev/null
-bench_store postgres --postgres "Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=replication_primary"
+for store in ${STORES:-sqlite postgres}; do
+  if [ "$store" = postgres ]; then
+    psql "CREATE DATABASE replication_primary" >/dev/null
+    bench_store postgres --postgres "Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=replication_primary"
+  else
+    bench_store sqlite
+  fi
+done
 
 mkdir -p bench/results
 OUT="bench/results/replication-$(date -u +%Y%m%dT%H%M%SZ).md"

@@ -15,8 +15,11 @@ internal sealed record ReplayTarget(string Stream, DateTimeOffset? Time, long? P
 /// <summary>What a replay reached: the archive written, the last change applied (time and sequence), and how much it read.</summary>
 internal sealed record ReplayResult(Archive.Manifest Manifest, DateTimeOffset ReachedAt, long ReachedPosition, long BaseIndex, int Segments, long Records);
 
-/// <summary>Rebuilds a service as it was at a moment into an archive file, from a replication stream in the target container.</summary>
+/// <summary>
+/// Rebuilds a service as it was at a moment into an archive file, from a replication stream in the target container; for an
+/// undelete, only the given entity subtrees (top-level paths such as <c>apis/orders</c>), reading only their parts.
+/// </summary>
 internal interface IPointInTimeReplay
 {
-    Task<ReplayResult> WriteArchiveAsync(Storage.IBlobTarget target, Resources.Arm.ServiceRef service, ReplayTarget point, string file, CancellationToken ct);
+    Task<ReplayResult> WriteArchiveAsync(Storage.IBlobTarget target, Resources.Arm.ServiceRef service, ReplayTarget point, string file, IReadOnlyList<string>? only, CancellationToken ct);
 }

@@ -38,19 +38,21 @@ internal sealed partial class RestoreJob(
         try
         {
             var target = targets.Open(request, service);
-            var replayed = await FetchAsync(target, request, service, PointInTime.FromJson(op.Request!["pointInTime"]), file, context);
+            var entities = op.Request!["entities"]?.AsArray().Select(e => e!.GetValue<string>()).ToList();
+            var replayed = await FetchAsync(target, request, service, PointInTime.FromJson(op.Request!["pointInTime"]), file, entities, context);
             var downloaded = time.GetUtcNow();
             using var archive = ArchiveReader.Open(file, options.EncryptionKey);
             var current = await store.RequireServiceAsync(service, ct);
+            if (entities is not null)
+            {
+                // Only the chosen entities are read (each part against its checksum as it is read) and written.
+                CheckManifest(archive.Manifest, current.Body, options.Lifetime, time.GetUtcNow());
+                return await UndeleteAsync(job, archive, entities, new JsonObject { ["download"] = Ms(downloaded - started) }, replayed);
+            }
+
             var archivedService = Verify(archive, current.Body, scope, context);
             var verified = time.GetUtcNow();
             var phases = new JsonObject { ["download"] = Ms(downloaded - started), ["verify"] = Ms(verified - downloaded) };
-
-            var entities = op.Request["entities"]?.AsArray().Select(e => e!.GetValue<string>()).ToList();
-            if (entities is not null)
-            {
-                return await UndeleteAsync(job, archive, entities, phases, replayed);
-            }
 
             if (preview)
             {
@@ -97,13 +99,14 @@ internal sealed partial class RestoreJob(
     /// The archive to restore, in the work file: the backup blob (checked against the checksum written with it), or for a
     /// point-in-time restore the service as it was then, replayed from a replication stream.
     /// </summary>
-    private async Task<ReplayResult?> FetchAsync(IBlobTarget target, StorageRequest request, ServiceRef service, ReplayTarget? point, string file, OperationContext context)
+    private async Task<ReplayResult?> FetchAsync(
+        IBlobTarget target, StorageRequest request, ServiceRef service, ReplayTarget? point, string file, IReadOnlyList<string>? entities, OperationContext context)
     {
         var ct = context.Cancellation;
         if (point is not null)
         {
             context.Report(new JsonObject { ["phase"] = "replaying", ["stream"] = point.Stream });
-            return await replay.WriteArchiveAsync(target, service, point, file, ct);
+            return await replay.WriteArchiveAsync(target, service, point, file, entities, ct);
         }
 
         context.Report(new JsonObject { ["phase"] = "downloading" });
@@ -123,17 +126,7 @@ internal sealed partial class RestoreJob(
     /// <summary>The checks of <see cref="Verify(ArchiveReader, JsonObject, RestoreScope, OperationContext)"/>, for whoever applies an archive (a standby its base).</summary>
     internal static JsonObject Verify(ArchiveReader archive, JsonObject current, RestoreScope scope, TimeSpan lifetime, DateTimeOffset now, Action<JsonObject> report, CancellationToken ct)
     {
-        var manifest = archive.Manifest;
-        if (now > manifest.CreatedAt + lifetime)
-        {
-            throw ArmErrors.BackupExpired(manifest.CreatedAt, lifetime);
-        }
-
-        var currentSku = ServiceKind.Sku(current);
-        if (!currentSku.Equals(manifest.Source.Sku, StringComparison.OrdinalIgnoreCase))
-        {
-            throw ArmErrors.SkuMismatch(currentSku, manifest.Source.Sku);
-        }
+        CheckManifest(archive.Manifest, current, lifetime, now);
 
         report(new JsonObject { ["phase"] = "verifying" });
         var validator = new ArchiveValidator();
@@ -161,6 +154,21 @@ internal sealed partial class RestoreJob(
 
         var problems = validator.Finish();
         return problems.Count > 0 ? throw ArmErrors.BackupInvalid(problems) : archivedService;
+    }
+
+    /// <summary>Expiry (from the manifest, never the blob) and the target's SKU: what even an undelete checks first.</summary>
+    private static void CheckManifest(Manifest manifest, JsonObject current, TimeSpan lifetime, DateTimeOffset now)
+    {
+        if (now > manifest.CreatedAt + lifetime)
+        {
+            throw ArmErrors.BackupExpired(manifest.CreatedAt, lifetime);
+        }
+
+        var currentSku = ServiceKind.Sku(current);
+        if (!currentSku.Equals(manifest.Source.Sku, StringComparison.OrdinalIgnoreCase))
+        {
+            throw ArmErrors.SkuMismatch(currentSku, manifest.Source.Sku);
+        }
     }
 
     /// <summary>

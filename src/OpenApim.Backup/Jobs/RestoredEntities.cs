@@ -49,11 +49,18 @@ internal static class RestoredEntities
     /// <summary>Replaces each entity's subtree in the service with the archive's, in one transaction; fails before any change when one is not in the archive.</summary>
     public static async Task<long> RestoreAsync(IResourceStore store, ServiceRef service, ArchiveReader archive, IReadOnlyList<string> entities, CancellationToken ct)
     {
-        var rows = Rows(archive, entities);
+        var validator = new Validation.ArchiveValidator();
+        var rows = Rows(archive, entities, validator);
         var missing = entities.Where(e => !rows.Any(r => r.Path.Equals(e, StringComparison.OrdinalIgnoreCase))).ToList();
         if (missing.Count > 0)
         {
             throw ArmErrors.RestoreFailed("EntityNotInBackup", $"The backup holds no {string.Join(", ", missing.Select(m => $"'{m}'"))} at the point it captured; nothing was restored.");
+        }
+
+        // Every row by the management API's rules (names, JSON, schema) before anything changes.
+        if (validator.RowProblems.Count > 0)
+        {
+            throw ArmErrors.BackupInvalid(validator.RowProblems);
         }
 
         return await store.WriteAsync(service, WriteScope.Restore, async writer =>
@@ -94,14 +101,26 @@ internal static class RestoredEntities
         return new JsonObject { ["entities"] = items };
     }
 
-    /// <summary>The archive's rows of the entities and everything below them, parents first.</summary>
-    private static List<RawResource> Rows(ArchiveReader archive, IReadOnlyList<string> entities)
+    /// <summary>True when <paramref name="path"/> (lower case) is one of <paramref name="entities"/> or below one.</summary>
+    public static bool Within(string path, IReadOnlyList<string> entities) =>
+        entities.Any(e => path.Equals(e, StringComparison.OrdinalIgnoreCase) || (path.Length > e.Length && path[e.Length] == '/' && path.StartsWith(e, StringComparison.OrdinalIgnoreCase)));
+
+    /// <summary>True when rows of <paramref name="kind"/> can lie below one of <paramref name="entities"/> (only those parts need reading).</summary>
+    public static bool MayHold(ResourceKind kind, IReadOnlyList<string> entities) =>
+        entities.Any(e =>
+        {
+            var top = e[..e.IndexOf('/', StringComparison.Ordinal)];
+            return kind.Path.Equals(top, StringComparison.OrdinalIgnoreCase) || kind.Path.StartsWith(top + "/", StringComparison.OrdinalIgnoreCase);
+        });
+
+    /// <summary>The archive's rows of the entities and everything below them, parents first; parts of other kinds are not read.</summary>
+    private static List<RawResource> Rows(ArchiveReader archive, IReadOnlyList<string> entities, Validation.ArchiveValidator? validator = null)
     {
         var wanted = entities.Select(e => e.ToLowerInvariant()).ToList();
         var rows = new List<RawResource>();
         foreach (var part in archive.EntityParts)
         {
-            if (KindCatalog.Find(part.Kind) is not { } kind)
+            if (KindCatalog.Find(part.Kind) is not { } kind || !MayHold(kind, entities))
             {
                 continue;
             }
@@ -111,6 +130,7 @@ internal static class RestoredEntities
                 var path = row.Path.ToLowerInvariant();
                 if (wanted.Any(w => path == w || path.StartsWith(w + "/", StringComparison.Ordinal)))
                 {
+                    validator?.Row(kind, row);
                     rows.Add(RestoreJob.ToRow(kind, row));
                 }
             }

@@ -44,6 +44,11 @@ internal sealed class StorageAction(string name, IResourceStore store, Operation
 
         var service = await store.RequireServiceAsync(request.Service, ct);
         BlobTargets.CheckIdentity(storage, request.Service, service.Body);
+        if (name == OperationKinds.Restore && await FollowedReplicationAsync(request.Service, ct) is { } following)
+        {
+            // A standby takes its content from the stream it follows; a restore on top would diverge from it unnoticed.
+            throw ArmErrors.ServiceFollowing(request.Service.Name, following);
+        }
 
         return await runner.StartAsync(new OperationRecord
         {
@@ -59,6 +64,10 @@ internal sealed class StorageAction(string name, IResourceStore store, Operation
             Resumable = true,
         }, ct);
     }
+
+    private async Task<string?> FollowedReplicationAsync(Resources.Arm.ServiceRef service, CancellationToken ct) =>
+        (await store.ListAsync(Resources.Model.ListQuery.InService(Resources.Kinds.KindCatalog.Replications, service), ct)).Items
+            .FirstOrDefault(r => r.Body["properties"]?["mode"]?.GetValue<string>() == Resources.Kinds.ReplicationKinds.Standby)?.Address.Name;
 
     /// <summary>OpenApim extension: <c>"restoreScope": "All" | "Configuration"</c> in the restore body.</summary>
     private static RestoreScope ParseScope(JsonObject body)

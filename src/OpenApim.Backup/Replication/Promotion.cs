@@ -65,7 +65,7 @@ internal sealed partial class Promotion(IResourceStore store, BlobTargets target
         {
             state = await follower.CatchUpAsync(new OperationClaim(op.Id, op.Owner!), ct);
         }
-        catch (Exception e) when (e is ArmException or ArchiveException)
+        catch (Exception e) when (e is ArmException or ArchiveException or StorageException)
         {
             // Promote anyway, at the last good point: a standby that cannot read further is exactly what failover is for.
             stoppedBecause = e.Message;
@@ -78,7 +78,17 @@ internal sealed partial class Promotion(IResourceStore store, BlobTargets target
         }
 
         context.Report(new JsonObject { ["phase"] = "fencing" });
-        var generation = await StreamGenerations.AdvanceAsync(target, config.Stream, service.Id, state.Position, time.GetUtcNow(), ct);
+        long? generation = null;
+        try
+        {
+            generation = await StreamGenerations.AdvanceAsync(target, config.Stream, service.Id, state.Position, time.GetUtcNow(), ct);
+        }
+        catch (StorageException e)
+        {
+            // The region's storage is gone too: promote anyway (that is what failover is for), unfenced, and say so.
+            stoppedBecause = $"{stoppedBecause} The stream could not be fenced ({e.Message}): delete the old primary's replication before it comes back.".Trim();
+        }
+
         await store.WriteAsync(service, WriteScope.Replication, async writer =>
         {
             var current = await writer.GetAsync(row.Address, ct) ?? throw ArmErrors.EntityNotFound(row.Address.RelativeId);
@@ -101,6 +111,7 @@ internal sealed partial class Promotion(IResourceStore store, BlobTargets target
                 ["recoveryPoint"] = state.AppliedThrough is { } at ? Manifest.Time(at) : null,
                 ["journalPosition"] = state.Position,
                 ["generation"] = generation,
+                ["fenced"] = generation is not null,
                 ["stoppedBecause"] = stoppedBecause,
                 ["durationMs"] = (long)(time.GetUtcNow() - started).TotalMilliseconds,
             },
@@ -124,5 +135,5 @@ internal sealed partial class Promotion(IResourceStore store, BlobTargets target
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Standby {Service} promoted on stream {Stream} at journal position {Position}; the stream is now at generation {Generation}")]
-    private static partial void LogPromoted(ILogger logger, string service, string stream, long position, long generation);
+    private static partial void LogPromoted(ILogger logger, string service, string stream, long position, long? generation);
 }

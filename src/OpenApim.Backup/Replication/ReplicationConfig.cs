@@ -6,9 +6,12 @@ using OpenApim.Resources.Model;
 
 namespace OpenApim.Backup.Replication;
 
-/// <summary>One replication resource as the shipper uses it: its service, its stream, where and how often to ship.</summary>
+/// <summary>
+/// One replication resource as the shipper or follower uses it: its service, its stream, where and how often to ship. Equal
+/// settings compare equal, so what a follower writes into the resource (its position) does not restart it.
+/// </summary>
 internal sealed record ReplicationConfig(
-    ServiceRef Service, string Name, string Mode, string ETag, StorageRequest Storage, StreamAddress Stream, TimeSpan SealInterval, TimeSpan BaseInterval, TimeSpan Retention)
+    ServiceRef Service, string Name, string Mode, StorageRequest Storage, StreamAddress Stream, TimeSpan SealInterval, TimeSpan BaseInterval, TimeSpan Retention)
 {
     /// <summary>Identifies the stream across configuration changes (a changed resource restarts its shipper).</summary>
     public string Key => $"{Service.Key}/{Name.ToLowerInvariant()}";
@@ -29,7 +32,6 @@ internal sealed record ReplicationConfig(
             service,
             resource.Address.Name,
             Text(p, "mode") ?? ReplicationKinds.Primary,
-            resource.ETag,
             storage,
             stream,
             TimeSpan.FromMilliseconds(Number(p, "sealIntervalMilliseconds", 500)),

@@ -74,7 +74,7 @@ internal sealed partial class ReplicationHost(
 
         foreach (var (key, running) in _running.ToList())
         {
-            if (!wanted.TryGetValue(key, out var config) || config.ETag != running.Config.ETag)
+            if (!wanted.TryGetValue(key, out var config) || config != running.Config)
             {
                 await StopAsync(key);
             }

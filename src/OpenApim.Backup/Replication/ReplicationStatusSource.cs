@@ -33,7 +33,8 @@ internal sealed class ReplicationStatusSource(IChangeJournal journal, BlobTarget
             return status;
         }
 
-        var durable = local is { State: not "starting" } ? local.Position : await StoredPositionAsync(config, ct);
+        // Only the node that ships knows its position first-hand; any other reads where the stream in storage ends.
+        var durable = local is { State: "shipping" } ? local.Position : await StoredPositionAsync(config, ct);
         var now = time.GetUtcNow();
         var pending = durable is { } position ? (await journal.ReadAsync(config.Service, position, 1, ct)).Entries : [];
         var oldest = pending.Count > 0 ? pending[0].At : (DateTimeOffset?)null;

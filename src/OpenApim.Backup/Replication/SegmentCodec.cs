@@ -20,9 +20,9 @@ internal static class SegmentCodec
     public const string Format = "openapim-segment";
     public const string FormatVersion = "1.0";
 
-    /// <summary>Compressed and uncompressed size limits: a segment holds at most a few thousand records.</summary>
+    /// <summary>Compressed and uncompressed size limits (64 and 128 MiB): a segment holds at most a few thousand records.</summary>
     public const long MaxBytes = 64L << 20;
-    private const long MaxUncompressed = 512L << 20;
+    private const long MaxUncompressed = 128L << 20;
 
     public static byte[] Encode(SegmentHeader header, IReadOnlyList<SegmentRecord> records, byte[]? key)
     {

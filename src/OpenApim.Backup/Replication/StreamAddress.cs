@@ -24,6 +24,10 @@ internal sealed record StreamAddress(string Path)
 
     public string Generation(long generation) => $"{GenerationPrefix}{generation:D10}.json";
 
+    /// <summary>The lease of the one node that applies this stream to the standby service <paramref name="standbyKey"/>.</summary>
+    public string FollowerLease(string standbyKey) =>
+        $"{Path}/followers/{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(standbyKey)))[..16]}";
+
     public static BaseRef? ParseBase(string blob, string prefix) =>
         Numbers(blob, prefix, ".zip", 2) is [var index, var position] ? new BaseRef(blob, index, position) : null;
 

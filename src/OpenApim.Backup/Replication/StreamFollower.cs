@@ -31,12 +31,29 @@ internal sealed partial class StreamFollower(
     public async Task RunAsync(CancellationToken ct)
     {
         var delay = TimeSpan.FromSeconds(1);
+        string? lease = null;
+        var leasedAt = 0L;
         while (!ct.IsCancellationRequested)
         {
             try
             {
+                // One node applies the stream to this standby (the others stand by): no two apply the same base at once.
+                if (lease is null || time.GetElapsedTime(leasedAt) >= TimeSpan.FromSeconds(10))
+                {
+                    lease = await target.LeaseAsync(config.Stream.FollowerLease(config.Service.Key), lease, TimeSpan.FromSeconds(30), ct);
+                    leasedAt = time.GetTimestamp();
+                    if (lease is null)
+                    {
+                        board.Set(config.Key, s => s with { State = "standingBy", Message = "Another node applies the stream to this standby." });
+                        await Task.Delay(TimeSpan.FromSeconds(5), time, ct);
+                        continue;
+                    }
+                }
+
                 var state = await CatchUpAsync(null, ct);
-                board.Set(config.Key, s => s with { State = "following", Message = null, Position = state?.Position ?? 0, CaughtUpAt = time.GetUtcNow(), LastShippedChangeAt = state?.AppliedThrough });
+                board.Set(config.Key, s => state is null
+                    ? s with { Position = 0 }
+                    : s with { State = "following", Message = null, Position = state.Position, CaughtUpAt = time.GetUtcNow(), LastShippedChangeAt = state.AppliedThrough });
                 delay = TimeSpan.FromSeconds(1);
                 await Task.Delay(PollEvery, time, ct);
             }
@@ -73,17 +90,25 @@ internal sealed partial class StreamFollower(
                 continue;
             }
 
-            var listed = (await target.ListAsync($"{config.Stream.SegmentPrefix}{state.NextIndex:D10}", ct))
-                .Select(b => StreamAddress.ParseSegment(b.Name, config.Stream.SegmentPrefix)).OfType<SegmentRef>().FirstOrDefault();
+            var listed = await SegmentAtAsync(state.NextIndex, ct);
             if (listed is null)
             {
-                return state;
+                // Nothing next; but a later segment (or, for a promote, anything later) means one is missing: a gap, not the end.
+                var later = await SegmentAtAsync(state.NextIndex + 1, ct) is not null
+                    || (holder is not null && (await StreamListing.ReadAsync(target, config.Stream, ct)).Segments.Any(s => s.Index > state.NextIndex));
+                if (!later)
+                {
+                    return state;
+                }
+
+                state = await RebaseAfterGapAsync(state, $"segment {state.NextIndex} is missing", ct);
+                continue;
             }
 
             if (listed.From != state.Position)
             {
-                throw ArmErrors.RestoreFailed("ReplicationChainBroken",
-                    $"The stream breaks after journal position {state.Position}: segment {listed.Index} starts at position {listed.From}. The standby stays at {state.Position}.");
+                state = await RebaseAfterGapAsync(state, $"segment {listed.Index} starts at journal position {listed.From}, not {state.Position}", ct);
+                continue;
             }
 
             var segment = SegmentCodec.Decode(await target.ReadAsync(listed.Blob, SegmentCodec.MaxBytes, ct), listed, config.Stream.Path, jobs.EncryptionKey);
@@ -94,6 +119,27 @@ internal sealed partial class StreamFollower(
 
             state = await ApplySegmentAsync(segment, state, ct) ?? await ReadStateAsync(ct);
         }
+    }
+
+    private async Task<SegmentRef?> SegmentAtAsync(long index, CancellationToken ct) =>
+        (await target.ListAsync($"{config.Stream.SegmentPrefix}{index:D10}", ct))
+            .Select(b => StreamAddress.ParseSegment(b.Name, config.Stream.SegmentPrefix)).OfType<SegmentRef>().FirstOrDefault();
+
+    /// <summary>
+    /// The chain breaks before the next segment: a base after the break holds everything up to its position, so the standby
+    /// starts again from it (said in the log). Without one the standby stops at the last good point and says why.
+    /// </summary>
+    private async Task<FollowerState> RebaseAfterGapAsync(FollowerState state, string reason, CancellationToken ct)
+    {
+        var listing = await StreamListing.ReadAsync(target, config.Stream, ct);
+        if (!listing.Bases.Any(b => b.Index > state.NextIndex || (b.Index == state.NextIndex && b.Position > state.Position)))
+        {
+            throw ArmErrors.RestoreFailed("ReplicationChainBroken",
+                $"The stream {config.Stream.Path} breaks after journal position {state.Position}: {reason}, and no base follows the break. The standby stays at {state.Position}.");
+        }
+
+        LogRebasing(logger, config.Service.Name, config.Stream.Path, state.Position, reason);
+        return state with { NeedsBase = true };
     }
 
     private async Task<FollowerState?> ReadStateAsync(CancellationToken ct)
@@ -109,7 +155,8 @@ internal sealed partial class StreamFollower(
     private async Task<FollowerState?> ApplyBaseAsync(FollowerState? state, OperationClaim? holder, CancellationToken ct)
     {
         var listing = await StreamListing.ReadAsync(target, config.Stream, ct);
-        var chosen = state is null ? (listing.Bases.Count > 0 ? listing.Bases[^1] : null) : listing.Bases.LastOrDefault(b => b.Index == state.NextIndex && b.Position == state.Position);
+        // The newest base at or after where the standby stands (the one after a restore, or after a break in the chain).
+        var chosen = listing.Bases.LastOrDefault(b => state is null || (b.Index >= state.NextIndex && b.Position >= state.Position));
         if (chosen is null)
         {
             board.Set(config.Key, s => s with { State = "waitingForBase", Message = $"The stream {config.Stream.Path} holds no base to start from yet." });
@@ -231,6 +278,9 @@ internal sealed partial class StreamFollower(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Standby {Service} could not follow replication {Replication}: {Reason}")]
     private static partial void LogFollowFailed(ILogger logger, Exception e, string service, string replication, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Standby {Service}: the stream {Stream} breaks after journal position {Position} ({Reason}); starting again from the next base")]
+    private static partial void LogRebasing(ILogger logger, string service, string stream, long position, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Standby {Service} applied base {Index} of stream {Stream} (journal position {Position})")]
     private static partial void LogBaseApplied(ILogger logger, string service, string stream, long index, long position);

@@ -18,7 +18,7 @@ namespace OpenApim.Backup.Replication;
 /// </summary>
 internal sealed class StreamReplay(JobOptions options, TimeProvider time) : IPointInTimeReplay
 {
-    public async Task<ReplayResult> WriteArchiveAsync(IBlobTarget target, ServiceRef service, ReplayTarget point, string file, CancellationToken ct)
+    public async Task<ReplayResult> WriteArchiveAsync(IBlobTarget target, ServiceRef service, ReplayTarget point, string file, IReadOnlyList<string>? only, CancellationToken ct)
     {
         var stream = new StreamAddress(point.Stream);
         var listing = await StreamListing.ReadAsync(target, stream, ct);
@@ -27,7 +27,8 @@ internal sealed class StreamReplay(JobOptions options, TimeProvider time) : IPoi
                 ? $"The replication stream '{point.Stream}' holds no base; nothing can be restored from it."
                 : $"The replication stream '{point.Stream}' holds no base at or before {point}: the oldest restorable point is {OldestPoint(listing)}.");
 
-        var baseFile = file + ".base";
+        // A .zip name, so the start-up cleanup of the work folder removes it too if the process dies (it may hold secrets).
+        var baseFile = Path.ChangeExtension(file, ".base.zip");
         try
         {
             var blob = await target.DownloadAsync(chosen.Blob, baseFile, ct);
@@ -37,7 +38,7 @@ internal sealed class StreamReplay(JobOptions options, TimeProvider time) : IPoi
             }
 
             using var archive = ArchiveReader.Open(baseFile, options.EncryptionKey);
-            var state = new ReplayState(archive);
+            var state = new ReplayState(archive, only);
             var (reachedAt, reached, segments, records) = await ReplayAsync(target, listing, chosen, point, state, archive.Manifest.SnapshotTakenAt, ct);
             var manifest = archive.Manifest;
             var (written, _) = await SnapshotArchive.WriteRowsAsync(service, state.Rows(), new SnapshotArchive.Point(manifest.SnapshotEpoch, reachedAt, reached, manifest.CreatedAt, manifest.Source),
@@ -85,11 +86,13 @@ internal sealed class StreamReplay(JobOptions options, TimeProvider time) : IPoi
                 records++;
             }
 
-            // Every change of the segment is in: the state holds up to its end (even past the last record's sequence).
-            if (point.Position is not { } p || segment.Header.Through <= p)
+            // Every change of the segment up to the target is in; a target inside the segment (past its last record) ends here.
+            if (point.Position is { } p && segment.Header.Through >= p)
             {
-                position = segment.Header.Through;
+                return (at, p, segments, records);
             }
+
+            position = segment.Header.Through;
 
             previous = segment.Sha256;
             index++;
@@ -111,28 +114,39 @@ internal sealed class StreamReplay(JobOptions options, TimeProvider time) : IPoi
     private sealed class ReplayState
     {
         private readonly SortedDictionary<string, Row> _rows = new(StringComparer.Ordinal);
+        private readonly IReadOnlyList<string>? _only;
         private JsonObject _service;
 
-        public ReplayState(ArchiveReader archive)
+        /// <summary>The base's rows; with <paramref name="only"/>, just those subtrees (their parts alone are read).</summary>
+        public ReplayState(ArchiveReader archive, IReadOnlyList<string>? only)
         {
+            _only = only;
             _service = archive.ReadService();
             foreach (var part in archive.EntityParts)
             {
                 var kind = KindCatalog.Find(part.Kind);
-                if (kind is null)
+                if (kind is null || (only is not null && !RestoredEntities.MayHold(kind, only)))
                 {
                     continue;
                 }
 
                 foreach (var row in archive.ReadPart(part))
                 {
-                    _rows[row.Path.ToLowerInvariant()] = new Row(kind, row.Path, row.Created, row.Updated, row.Body, row.DisplayName);
+                    if (only is null || RestoredEntities.Within(row.Path, only))
+                    {
+                        _rows[row.Path.ToLowerInvariant()] = new Row(kind, row.Path, row.Created, row.Updated, row.Body, row.DisplayName);
+                    }
                 }
             }
         }
 
         public void Apply(SegmentRecord record)
         {
+            if (_only is not null && record.Path.Length > 0 && !RestoredEntities.Within(record.Path, _only))
+            {
+                return;
+            }
+
             switch (record.Operation)
             {
                 case ChangeOperation.Upsert when record.Path.Length == 0:

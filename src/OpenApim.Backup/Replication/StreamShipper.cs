@@ -35,6 +35,8 @@ internal sealed partial class StreamShipper(
 {
     private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan RenewBeforeWrite = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan ReportEvery = TimeSpan.FromSeconds(5);
     private const int BatchSize = 2000;
 
     private readonly StreamAddress _stream = config.Stream;
@@ -45,6 +47,7 @@ internal sealed partial class StreamShipper(
     private string? _previous;
     private DateTimeOffset? _lastBase;
     private long _lastSeal;
+    private long _reportedAt;
 
     private string Reader => $"replication:{config.Key}";
 
@@ -98,10 +101,17 @@ internal sealed partial class StreamShipper(
         _lastBase = lastBase is null ? null : listing.TakenAt(lastBase);
         _position = Math.Max(lastSegment?.Through ?? 0, lastBase?.Position ?? 0);
         _nextIndex = Math.Max(lastSegment is null ? 0 : lastSegment.Index + 1, lastBase?.Index ?? 0);
-        _previous = lastSegment is null ? null : Convert.ToHexStringLower(SHA256.HashData(await target.ReadAsync(lastSegment.Blob, SegmentCodec.MaxBytes, ct)));
+        var content = lastSegment is null ? null : await target.ReadAsync(lastSegment.Blob, SegmentCodec.MaxBytes, ct);
+        _previous = content is null ? null : Convert.ToHexStringLower(SHA256.HashData(content));
         if (lastBase is null)
         {
             await WriteBaseAsync("the stream has no base yet", ct, startsChain: true);
+        }
+        else if (lastSegment is not null && lastSegment.Index >= lastBase.Index
+            && SegmentCodec.Decode(content!, lastSegment, _stream.Path, jobs.EncryptionKey).Records.Any(r => r.Operation is ChangeOperation.Restore or ChangeOperation.Undelete))
+        {
+            // The base that follows a restore was not written (this node stopped between the two): write it now.
+            await WriteBaseAsync("the base after a restore was missing", ct);
         }
     }
 
@@ -130,13 +140,24 @@ internal sealed partial class StreamShipper(
             }
 
             board.Set(config.Key, s => s with { State = "shipping", Message = null, CaughtUpAt = time.GetUtcNow(), Position = _position });
+            await ReportAsync(ct);
             await signal.WaitAsync(seen, TimeSpan.FromSeconds(1), time, ct);
         }
     }
 
-    private async Task RenewLeaseAsync(CancellationToken ct)
+    /// <summary>Tells compaction where this stream stands every few seconds, idle or not, so it keeps every record not yet shipped.</summary>
+    private async Task ReportAsync(CancellationToken ct)
     {
-        if (time.GetElapsedTime(_leasedAt) < RenewEvery)
+        if (time.GetElapsedTime(_reportedAt) >= ReportEvery)
+        {
+            await journal.ReportPositionAsync(Reader, _position, ct);
+            _reportedAt = time.GetTimestamp();
+        }
+    }
+
+    private async Task RenewLeaseAsync(CancellationToken ct, TimeSpan? every = null)
+    {
+        if (time.GetElapsedTime(_leasedAt) < (every ?? RenewEvery))
         {
             return;
         }
@@ -191,6 +212,8 @@ internal sealed partial class StreamShipper(
         var sha = Convert.ToHexStringLower(SHA256.HashData(content));
         var metadata = new Dictionary<string, string> { [MetadataNames.SealedAt] = Manifest.Time(now), [MetadataNames.Sha256] = sha };
         await CheckFenceAsync(ct);
+        // Renewed right before the write: no other node can have taken the stream over since (the lease lasts 30 s).
+        await RenewLeaseAsync(ct, RenewBeforeWrite);
         if (!await target.CreateAsync(_stream.Segment(_nextIndex, _position, through), content, metadata, ct))
         {
             // Another writer sealed this index (a node that still thought it held the lease): continue after what it wrote.
@@ -230,8 +253,11 @@ internal sealed partial class StreamShipper(
             }
         }
 
-        return [.. entries.Select(e => new SegmentRecord(e.Sequence, e.At, e.Kind, e.RelativeId, e.Operation, e.Version, Body(e, current)))];
+        // Excluded kinds (portal content, replications with their storage keys) are never restored, so never shipped.
+        return [.. entries.Where(Shipped).Select(e => new SegmentRecord(e.Sequence, e.At, e.Kind, e.RelativeId, e.Operation, e.Version, Body(e, current)))];
     }
+
+    private static bool Shipped(JournalEntry e) => e.RelativeId.Length == 0 || KindCatalog.Find(e.Kind) is { Backup: not BackupScope.Excluded };
 
     private static string? Body(JournalEntry e, Dictionary<string, VersionedResource> current)
     {
@@ -277,7 +303,7 @@ internal sealed partial class StreamShipper(
         try
         {
             var started = time.GetTimestamp();
-            var (manifest, rows) = await SnapshotArchive.WriteAsync(store, config.Service, file, jobs.Archives, time, _ => { }, ct);
+            var (manifest, rows) = await WhileLeasedAsync(() => SnapshotArchive.WriteAsync(store, config.Service, file, jobs.Archives, time, _ => { }, ct), ct);
             var position = manifest.JournalPosition!.Value;
             if (startsChain)
             {
@@ -296,12 +322,17 @@ internal sealed partial class StreamShipper(
             }
 
             await CheckFenceAsync(ct);
-            await target.UploadAsync(_stream.Base(_nextIndex, position), file, new Dictionary<string, string>
+            await RenewLeaseAsync(ct, RenewBeforeWrite);
+            await WhileLeasedAsync(async () =>
             {
-                [MetadataNames.SnapshotAt] = Manifest.Time(manifest.SnapshotTakenAt),
-                [MetadataNames.Position] = position.ToString(CultureInfo.InvariantCulture),
-                ["openapim_format"] = manifest.FormatVersion.ToString(2),
-                ["openapim_created_at"] = Manifest.Time(manifest.CreatedAt),
+                await target.UploadAsync(_stream.Base(_nextIndex, position), file, new Dictionary<string, string>
+                {
+                    [MetadataNames.SnapshotAt] = Manifest.Time(manifest.SnapshotTakenAt),
+                    [MetadataNames.Position] = position.ToString(CultureInfo.InvariantCulture),
+                    ["openapim_format"] = manifest.FormatVersion.ToString(2),
+                    ["openapim_created_at"] = Manifest.Time(manifest.CreatedAt),
+                }, ct);
+                return 0;
             }, ct);
             _lastBase = manifest.SnapshotTakenAt;
             var milliseconds = (long)time.GetElapsedTime(started).TotalMilliseconds;
@@ -313,6 +344,32 @@ internal sealed partial class StreamShipper(
         finally
         {
             File.Delete(file);
+        }
+    }
+
+    /// <summary>Runs long work (a base's snapshot or upload) while renewing the lease beside it, so no other node takes the stream meanwhile.</summary>
+    private async Task<T> WhileLeasedAsync<T>(Func<Task<T>> work, CancellationToken ct)
+    {
+        using var done = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var renewal = Task.Run(async () =>
+        {
+            while (!done.IsCancellationRequested)
+            {
+                await Task.Delay(RenewEvery, time, done.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+                if (!done.IsCancellationRequested)
+                {
+                    await RenewLeaseAsync(done.Token, RenewEvery);
+                }
+            }
+        }, CancellationToken.None);
+        try
+        {
+            return await work();
+        }
+        finally
+        {
+            await done.CancelAsync();
+            await renewal.ContinueWith(_ => { }, TaskScheduler.Default);
         }
     }
 

@@ -103,11 +103,16 @@ internal sealed class AzureBlobTarget : IBlobTarget
 
     public Task<byte[]> ReadAsync(string blobName, long maxBytes, CancellationToken ct) => Call(async token =>
     {
-        var result = await _container.GetBlobClient(blobName).DownloadContentAsync(token);
-        var bytes = result.Value.Content.ToMemory();
-        return bytes.Length <= maxBytes
-            ? bytes.ToArray()
-            : throw new StorageException(StorageProblem.StorageError, $"The blob '{blobName}' is larger ({bytes.Length} bytes) than such a blob can be ({maxBytes}).");
+        // The size first: a blob larger than such a blob can be is refused before a byte of it is read.
+        var blob = _container.GetBlobClient(blobName);
+        var properties = await blob.GetPropertiesAsync(cancellationToken: token);
+        if (properties.Value.ContentLength > maxBytes)
+        {
+            throw new StorageException(StorageProblem.StorageError, $"The blob '{blobName}' is larger ({properties.Value.ContentLength} bytes) than such a blob can be ({maxBytes}).");
+        }
+
+        var result = await blob.DownloadContentAsync(new BlobDownloadOptions { Conditions = new BlobRequestConditions { IfMatch = properties.Value.ETag } }, token);
+        return result.Value.Content.ToArray();
     }, blobName, whole: true, ct);
 
     public Task DeleteAsync(string blobName, CancellationToken ct) => Call(async token =>

@@ -83,7 +83,15 @@ internal sealed class LocalFolderTarget(string root, string account, string cont
         await CheckContainerAsync(ct);
         var root = Path.GetFullPath(ContainerPath);
         var found = new List<StoredBlob>();
-        foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
+        // Only the folder the prefix names is walked (a stream's segments, not the whole container).
+        var slash = prefix.LastIndexOf('/');
+        var folder = slash > 0 ? Path.GetDirectoryName(BlobPath(prefix[..slash] + "/x"))! : root;
+        if (!Directory.Exists(folder))
+        {
+            return found;
+        }
+
+        foreach (var file in Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories))
         {
             var name = Path.GetRelativePath(root, file).Replace(Path.DirectorySeparatorChar, '/');
             if (Path.GetFileName(file).StartsWith('.') || !name.StartsWith(prefix, StringComparison.Ordinal))

@@ -32,6 +32,9 @@ internal sealed class ArchiveValidator
 
     public int ProblemCount => _problems.Count;
 
+    /// <summary>The problems of the rows seen so far on their own (names, JSON, schemas), before the whole-archive checks of <see cref="Finish"/>.</summary>
+    public IReadOnlyList<ArmErrorDetail> RowProblems => _problems;
+
     public void Service(JsonObject archived) => Add(ServiceBackup.Validate(archived));
 
     public void Row(ResourceKind kind, ArchiveRow row)

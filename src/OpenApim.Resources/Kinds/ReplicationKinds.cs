@@ -67,7 +67,7 @@ public static class ReplicationKinds
                     ctx.Problem("properties.source", "'source' (\"{service}/{replication}\": the stream to follow) is required when mode is Standby.");
                 }
 
-                if (mode == Promoted && ctx.Existing?["mode"]?.GetValue<string>() is not (Standby or Promoted))
+                if (mode == Promoted && ctx.Existing?["mode"]?.GetValue<string>() != Promoted)
                 {
                     ctx.Problem("properties.mode", "A replication becomes Promoted by POST .../promote on its standby service, not by a write.");
                 }
@@ -78,8 +78,11 @@ public static class ReplicationKinds
                     ? StreamPath(ctx.Address.Service.Name, ctx.Address.Name)
                     : StreamPath(source![..slash], source[(slash + 1)..]);
 
-                // What the follower applied is kept across writes of the settings (a PUT cannot reset or forge it).
-                ctx.Properties["follower"] = ctx.Existing?["follower"]?.DeepClone();
+                // What the follower applied is kept across writes of the settings (a PUT cannot forge it), unless the stream changes.
+                var sameStream = ctx.Existing is { } before && before["streamPath"]?.GetValue<string>() == ctx.Properties["streamPath"]!.GetValue<string>()
+                    && before["storageAccount"]?.GetValue<string>() == ctx.Properties["storageAccount"]?.GetValue<string>()
+                    && before["containerName"]?.GetValue<string>() == ctx.Properties["containerName"]?.GetValue<string>();
+                ctx.Properties["follower"] = sameStream ? ctx.Existing!["follower"]?.DeepClone() : null;
                 return Task.CompletedTask;
             },
             Render = p => p["provisioningState"] = "Succeeded",

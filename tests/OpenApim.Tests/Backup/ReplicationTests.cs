@@ -92,6 +92,9 @@ public abstract class ReplicationTests(BackupFixture fixture)
         Assert.Equal($"replications/{Name(primary).ToLowerInvariant()}/r1", shown.Properties["streamPath"]!.GetValue<string>());
         await WaitShippedAsync(container, primary);
 
+        // A change to the replication itself (an excluded kind, holding an account key) is never shipped.
+        Assert.Equal(HttpStatusCode.OK, (await Arm.PatchAsync($"{primary}/replications/r1", new JsonObject { ["properties"] = new JsonObject { ["retentionDays"] = 3 } })).Status);
+
         // Changes after the base: they reach the standby only through segments.
         await Arm.CreateAsync($"{primary}/apis/orders/operations/get", new JsonObject { ["displayName"] = "Get", ["method"] = "GET", ["urlTemplate"] = "/{id}", ["templateParameters"] = new JsonArray(new JsonObject { ["name"] = "id", ["type"] = "string", ["required"] = true }) });
         await Arm.CreateAsync($"{primary}/namedValues/token", new JsonObject { ["displayName"] = "token", ["value"] = "before-the-mistake", ["secret"] = true });
@@ -115,6 +118,8 @@ public abstract class ReplicationTests(BackupFixture fixture)
         Assert.Equal(Enumerable.Range(0, segments.Count).Select(i => i.ToString("D10", System.Globalization.CultureInfo.InvariantCulture)), segments.Select(s => s.Split('/')[^1][..10]));
         var text = string.Concat(await Task.WhenAll(segments.Select(s => SegmentTextAsync(container, s))));
         Assert.Contains("\"op\":\"delete\"", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(Azurite.Key, text, StringComparison.Ordinal);
+        Assert.DoesNotContain("replications/r1", text, StringComparison.Ordinal);
         Assert.StartsWith("{\"format\":\"openapim-segment\"", text, StringComparison.Ordinal);
 
         // An idle service ships nothing.
@@ -128,10 +133,15 @@ public abstract class ReplicationTests(BackupFixture fixture)
         Assert.True(restore.Status == HttpStatusCode.OK, restore.ToString());
         Assert.Equal(good, await ServiceDump.ReadAsync(Arm, standby));
 
-        // The latest point is the primary as it is now.
+        // The latest point is the primary as it is now; so is the journal position the last segment ends at.
         var latest = await Arm.CreateServiceAsync();
         Assert.True((await Arm.RunAsync($"{latest}/restore", PointInTimeBody(container, primary, []))).Final.Status == HttpStatusCode.OK);
         Assert.Equal(bad, await ServiceDump.ReadAsync(Arm, latest));
+        var through = long.Parse(segments[^1].Split('/')[^1].Split('-')[2].Split('.')[0], System.Globalization.CultureInfo.InvariantCulture);
+        var byPosition = await Arm.CreateServiceAsync();
+        var positioned = (await Arm.RunAsync($"{byPosition}/restore", PointInTimeBody(container, primary, new JsonObject { ["journalPosition"] = through }))).Final;
+        Assert.True(positioned.Status == HttpStatusCode.OK, positioned.ToString());
+        Assert.Equal(bad, await ServiceDump.ReadAsync(Arm, byPosition));
 
         // Before the first base there is nothing to go back to: said so, and nothing changes.
         var early = (await Arm.RunAsync($"{latest}/restore", PointInTimeBody(container, primary, new JsonObject { ["pointInTime"] = goodMoment.AddHours(-1).ToString("O") }))).Final;
@@ -199,6 +209,12 @@ public abstract class ReplicationTests(BackupFixture fixture)
         Assert.Equal(HttpStatusCode.Conflict, refused.Status);
         Assert.Equal("ServiceIsFollowingReplication", refused.ErrorCode);
         Assert.Contains("follow", refused.ToString(), StringComparison.Ordinal);
+        var restoreOnTop = await Arm.PostAsync($"{standby}/restore", PointInTimeBody(container, primary, []));
+        Assert.Equal("ServiceIsFollowingReplication", restoreOnTop.ErrorCode);
+        var selfPromoted = Replication(container);
+        selfPromoted["properties"]!["mode"] = "Promoted";
+        selfPromoted["properties"]!["source"] = $"{Name(primary)}/r1";
+        Assert.Equal(HttpStatusCode.BadRequest, (await Arm.PutAsync($"{standby}/replications/follow", selfPromoted)).Status);
 
         // Changes on the primary reach the standby's gateway: a new key works, a suspended one stops working.
         await Arm.CreateAsync($"{primary}/subscriptions/s2", new JsonObject { ["displayName"] = "s2", ["scope"] = "/apis", ["state"] = "active", ["primaryKey"] = "standby-key-2" });

@@ -51,6 +51,8 @@ public sealed class PostgresDialect(string connectionString) : SqlDialect, IAsyn
 
     public override string NextVersionSql => "SELECT nextval('resource_version')";
 
+    public override string AnalyzeAfterBulkSql => "ANALYZE resources";
+
     public override string JsonPropertyText(string field) => $"(r.body->'properties'->>'{field}')";
 
     public override string JsonPropertyString(string field) =>

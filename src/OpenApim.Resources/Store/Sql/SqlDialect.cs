@@ -102,6 +102,12 @@ public abstract class SqlDialect
     public virtual string? NotifyJournalSql => null;
 
     /// <summary>
+    /// Refreshes the planner's statistics after a bulk replace (a restore, a standby's base): PostgreSQL otherwise plans the
+    /// next queries over hundreds of thousands of new rows with the statistics of the table before, until autovacuum runs.
+    /// </summary>
+    public virtual string? AnalyzeAfterBulkSql => null;
+
+    /// <summary>
     /// Relays other nodes' journal notifications to <see cref="JournalCommitted"/> until <paramref name="ct"/> ends; returns at once
     /// where there are no other nodes. Throws when the connection fails (the caller retries and polls meanwhile).
     /// </summary>

@@ -97,6 +97,9 @@ internal sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : 
         }
     }
 
+    /// <summary>Rows a replace must touch before the planner's statistics are refreshed (<see cref="SqlDialect.AnalyzeAfterBulkSql"/>).</summary>
+    private const long BulkAnalyzeRows = 10_000;
+
     public async Task<RestoreCounts> ReplaceServiceContentAsync(
         ServiceRef service,
         OperationClaim? holder,
@@ -146,6 +149,12 @@ internal sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : 
         await SqlJournal.AppendAsync(dialect, c, tx, [new PendingChange(service.Key, service.Id, ResourceKind.Service.Path, "", ChangeOperation.Restore,
             new JsonObject { ["deleted"] = deleted, ["inserted"] = inserted, ["kinds"] = new JsonArray([.. replacedKinds.Select(k => (JsonNode)k.Path)]) }, version)], time.GetUtcNow(), ct);
         await dialect.CommitAsync(tx, journaled: true, ct);
+        if (dialect.AnalyzeAfterBulkSql is { } analyze && deleted + inserted >= BulkAnalyzeRows)
+        {
+            await using var stats = ResourceSql.Command(c, null, analyze);
+            await stats.ExecuteNonQueryAsync(ct);
+        }
+
         return new RestoreCounts(deleted, inserted, epoch);
     }
 
