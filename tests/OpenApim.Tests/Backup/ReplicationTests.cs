@@ -241,6 +241,42 @@ public abstract class ReplicationTests(BackupFixture fixture)
     }
 
     [Fact]
+    public async Task A_standby_stops_at_a_corrupted_segment_says_why_and_keeps_the_last_good_state()
+    {
+        var primary = await Arm.CreateServiceAsync();
+        var container = await Azurite.NewContainerAsync();
+        Assert.Equal(HttpStatusCode.Created, (await Arm.PutAsync($"{primary}/replications/r1", Replication(container))).Status);
+        await WaitShippedAsync(container, primary);
+        await Arm.CreateAsync($"{primary}/apis/good", new JsonObject { ["path"] = "good" });
+        await WaitShippedAsync(container, primary);
+        var goodSegments = await BlobsAsync(container, $"replications/{Name(primary).ToLowerInvariant()}/r1/segments/");
+        await Arm.CreateAsync($"{primary}/apis/bad", new JsonObject { ["path"] = "bad" });
+        var blobs = await WaitShippedAsync(container, primary);
+        var corrupted = blobs.Where(b => b.Contains("/segments/", StringComparison.Ordinal)).Except(goodSegments).First();
+        var bytes = await Azurite.DownloadAsync(container, corrupted);
+        bytes[bytes.Length / 2] ^= 0x5A;
+        await Azurite.UploadAsync(container, corrupted, bytes);
+
+        var standby = await Arm.CreateServiceAsync();
+        var follow = Replication(container);
+        follow["properties"]!["mode"] = "Standby";
+        follow["properties"]!["source"] = $"{Name(primary)}/r1";
+        Assert.Equal(HttpStatusCode.Created, (await Arm.PutAsync($"{standby}/replications/follow", follow)).Status);
+        await EventuallyAsync(async () => (await Arm.GetAsync($"{standby}/replications/follow")).Properties["status"]?["state"]?.GetValue<string>() == "stopped",
+            "the standby stops at the corrupted segment");
+        var status = (await Arm.GetAsync($"{standby}/replications/follow")).Properties["status"]!;
+        Assert.Contains("corrupted", status["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await Arm.GetAsync($"{standby}/apis/good")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await Arm.GetAsync($"{standby}/apis/bad")).Status);
+
+        // Promote anyway: at the last good point, saying why it stopped there.
+        var promoted = (await Arm.RunAsync($"{standby}/promote", new JsonObject())).Final;
+        Assert.True(promoted.Status == HttpStatusCode.OK, promoted.ToString());
+        Assert.Equal(HttpStatusCode.NotFound, (await Arm.GetAsync($"{standby}/apis/bad")).Status);
+        Assert.Equal(HttpStatusCode.Created, (await Arm.CreateAsync($"{standby}/apis/after", new JsonObject { ["path"] = "after" })).Status);
+    }
+
+    [Fact]
     public async Task Undelete_brings_back_an_API_with_its_operations_and_policy_as_it_was_and_leaves_everything_else()
     {
         var primary = await Arm.CreateServiceAsync();
