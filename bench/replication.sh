@@ -41,6 +41,7 @@ EXTRA=()
 # start NAME [flags...]: a server on its own data directory; sets PID_<NAME>.
 start() {
   local name=$1; shift
+  rm -f "$WORK/$name.log"   # the previous store's log says "ready" too: wait for this server's own line
   OPENAPIM_BLOB_ENDPOINT_TEMPLATE="$AZURITE_URL/{account}" dotnet "$SERVER" --data-dir "$WORK/$name" --management-port 0 --gateway-port 0 "$@" >"$WORK/$name.log" 2>&1 &
   local pid=$!
   add_cleanup "kill $pid 2>/dev/null"
@@ -48,12 +49,18 @@ start() {
   eval "PID_$name=$pid"
 }
 
+# login NAME: sets MGMT, CA and TOKEN for server NAME's bootstrap administrator.
+login() {
+  local ep="$WORK/$1/endpoints.json" cred
+  MGMT=$(json o.managementUrl <"$ep"); CA=$(json o.certificatePath <"$ep"); cred=$(json o.bootstrapCredentialsPath <"$ep")
+  TOKEN=$(curl -s --cacert "$CA" "$(json o.tokenUrl <"$ep")" -d grant_type=client_credentials -d client_id="$(json o.clientId <"$cred")" \
+    --data-urlencode client_secret="$(json o.clientSecret <"$cred")" --data-urlencode scope="$MGMT/.default" | json o.access_token)
+}
+
 # arm NAME METHOD PATH [BODY]: one management call to server NAME as its bootstrap administrator.
 arm() {
-  local ep="$WORK/$1/endpoints.json" mgmt ca cred token
-  mgmt=$(json o.managementUrl <"$ep"); ca=$(json o.certificatePath <"$ep"); cred=$(json o.bootstrapCredentialsPath <"$ep")
-  token=$(curl -s --cacert "$ca" "$(json o.tokenUrl <"$ep")" -d grant_type=client_credentials -d client_id="$(json o.clientId <"$cred")" \
-    --data-urlencode client_secret="$(json o.clientSecret <"$cred")" --data-urlencode scope="$mgmt/.default" | json o.access_token)
+  login "$1"
+  local mgmt=$MGMT ca=$CA token=$TOKEN
   local match=(); [ "$2" = PATCH ] || [ "$2" = DELETE ] && match=(-H 'If-Match: *')
   curl -s --cacert "$ca" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' "${match[@]}" -X "$2" \
     "$mgmt/subscriptions/$SUB/resourceGroups/rg1/providers/Microsoft.ApiManagement/service/$3?api-version=2024-05-01" ${4:+-d "$4"} -D "$WORK/headers"
@@ -74,12 +81,9 @@ create_service() {
 run_op() {
   arm "$1" POST "$2" "$3" >/dev/null
   local location; location=$(awk -F': ' 'tolower($1)=="location" {print $2}' "$WORK/headers" | tr -d '\r')
-  local ep="$WORK/$1/endpoints.json" ca mgmt cred token
-  mgmt=$(json o.managementUrl <"$ep"); ca=$(json o.certificatePath <"$ep"); cred=$(json o.bootstrapCredentialsPath <"$ep")
-  token=$(curl -s --cacert "$ca" "$(json o.tokenUrl <"$ep")" -d grant_type=client_credentials -d client_id="$(json o.clientId <"$cred")" \
-    --data-urlencode client_secret="$(json o.clientSecret <"$cred")" --data-urlencode scope="$mgmt/.default" | json o.access_token)
-  while [ "$(curl -s -o "$WORK/op.json" -w '%{http_code}' --cacert "$ca" -H "Authorization: Bearer $token" "$location")" = 202 ]; do sleep 0.1; done
-  curl -s --cacert "$ca" -H "Authorization: Bearer $token" "$location&asyncResponse=1"
+  login "$1"
+  while [ "$(curl -s -o "$WORK/op.json" -w '%{http_code}' --cacert "$CA" -H "Authorization: Bearer $TOKEN" "$location")" = 202 ]; do sleep 0.1; done
+  curl -s --cacert "$CA" -H "Authorization: Bearer $TOKEN" "$location&asyncResponse=1"
 }
 
 bench_store() {

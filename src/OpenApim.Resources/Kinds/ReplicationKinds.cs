@@ -31,7 +31,7 @@ public static class ReplicationKinds
         Properties =
         [
             P.Str("storageAccount").Req().Match("^[a-z0-9]{3,24}$"),
-            P.Str("containerName").Req().Match("^(?=.{3,63}$)[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9]))*$"),
+            P.Str("containerName").Req().Len(3, 63).Match("^[a-z0-9](?:-?[a-z0-9])*$"),
             P.Enum("accessType", AccessKey, "SystemAssignedManagedIdentity", UserAssigned).Default(AccessKey),
             P.Str("accessKey").Len(1, 512).Secret(),
             P.Str("clientId").Len(1, 64),

@@ -31,6 +31,25 @@ public abstract class ReplicationTests(BackupFixture fixture)
         },
     };
 
+    /// <summary>A new service shipping to a new container as <c>r1</c>, its first base written.</summary>
+    private async Task<(string Primary, string Container)> ShippingServiceAsync()
+    {
+        var primary = await Arm.CreateServiceAsync();
+        var container = await Azurite.NewContainerAsync();
+        Assert.Equal(HttpStatusCode.Created, (await Arm.PutAsync($"{primary}/replications/r1", Replication(container))).Status);
+        await WaitShippedAsync(container, primary);
+        return (primary, container);
+    }
+
+    /// <summary>A standby replication following <paramref name="primary"/>'s <c>r1</c>.</summary>
+    private static JsonObject Following(string container, string primary)
+    {
+        var follow = Replication(container);
+        follow["properties"]!["mode"] = "Standby";
+        follow["properties"]!["source"] = $"{Name(primary)}/r1";
+        return follow;
+    }
+
     private static JsonObject PointInTimeBody(string container, string primary, JsonObject point)
     {
         var body = Azurite.StorageBody(container, "unused");
@@ -153,10 +172,7 @@ public abstract class ReplicationTests(BackupFixture fixture)
     [Fact]
     public async Task A_corrupted_or_missing_segment_stops_the_replay_with_its_reason_and_changes_nothing()
     {
-        var primary = await Arm.CreateServiceAsync();
-        var container = await Azurite.NewContainerAsync();
-        Assert.Equal(HttpStatusCode.Created, (await Arm.PutAsync($"{primary}/replications/r1", Replication(container))).Status);
-        await WaitShippedAsync(container, primary);
+        var (primary, container) = await ShippingServiceAsync();
         await Arm.CreateAsync($"{primary}/apis/a", new JsonObject { ["path"] = "a" });
         await WaitShippedAsync(container, primary);
         await Arm.CreateAsync($"{primary}/apis/b", new JsonObject { ["path"] = "b" });
@@ -199,10 +215,7 @@ public abstract class ReplicationTests(BackupFixture fixture)
 
         var standbyName = Names.Unique("standby");
         var standby = await Arm.CreateServiceAsync(standbyName);
-        var follow = Replication(container);
-        follow["properties"]!["mode"] = "Standby";
-        follow["properties"]!["source"] = $"{Name(primary)}/r1";
-        Assert.Equal(HttpStatusCode.Created, (await Arm.PutAsync($"{standby}/replications/follow", follow)).Status);
+        Assert.Equal(HttpStatusCode.Created, (await Arm.PutAsync($"{standby}/replications/follow", Following(container, primary))).Status);
         await EventuallyAsync(async () => await GatewayAsync(standbyName, "standby-key-1") == HttpStatusCode.OK, "the standby serves the primary's key");
 
         var refused = await Arm.PutAsync($"{standby}/apis/local", new JsonObject { ["properties"] = new JsonObject { ["path"] = "local", ["displayName"] = "local", ["protocols"] = new JsonArray("https") } });
@@ -211,9 +224,8 @@ public abstract class ReplicationTests(BackupFixture fixture)
         Assert.Contains("follow", refused.ToString(), StringComparison.Ordinal);
         var restoreOnTop = await Arm.PostAsync($"{standby}/restore", PointInTimeBody(container, primary, []));
         Assert.Equal("ServiceIsFollowingReplication", restoreOnTop.ErrorCode);
-        var selfPromoted = Replication(container);
+        var selfPromoted = Following(container, primary);
         selfPromoted["properties"]!["mode"] = "Promoted";
-        selfPromoted["properties"]!["source"] = $"{Name(primary)}/r1";
         Assert.Equal(HttpStatusCode.BadRequest, (await Arm.PutAsync($"{standby}/replications/follow", selfPromoted)).Status);
 
         // Changes on the primary reach the standby's gateway: a new key works, a suspended one stops working.
@@ -243,10 +255,7 @@ public abstract class ReplicationTests(BackupFixture fixture)
     [Fact]
     public async Task A_standby_stops_at_a_corrupted_segment_says_why_and_keeps_the_last_good_state()
     {
-        var primary = await Arm.CreateServiceAsync();
-        var container = await Azurite.NewContainerAsync();
-        Assert.Equal(HttpStatusCode.Created, (await Arm.PutAsync($"{primary}/replications/r1", Replication(container))).Status);
-        await WaitShippedAsync(container, primary);
+        var (primary, container) = await ShippingServiceAsync();
         await Arm.CreateAsync($"{primary}/apis/good", new JsonObject { ["path"] = "good" });
         await WaitShippedAsync(container, primary);
         var goodSegments = await BlobsAsync(container, $"replications/{Name(primary).ToLowerInvariant()}/r1/segments/");
@@ -258,10 +267,7 @@ public abstract class ReplicationTests(BackupFixture fixture)
         await Azurite.UploadAsync(container, corrupted, bytes);
 
         var standby = await Arm.CreateServiceAsync();
-        var follow = Replication(container);
-        follow["properties"]!["mode"] = "Standby";
-        follow["properties"]!["source"] = $"{Name(primary)}/r1";
-        Assert.Equal(HttpStatusCode.Created, (await Arm.PutAsync($"{standby}/replications/follow", follow)).Status);
+        Assert.Equal(HttpStatusCode.Created, (await Arm.PutAsync($"{standby}/replications/follow", Following(container, primary))).Status);
         await EventuallyAsync(async () => (await Arm.GetAsync($"{standby}/replications/follow")).Properties["status"]?["state"]?.GetValue<string>() == "stopped",
             "the standby stops at the corrupted segment");
         var status = (await Arm.GetAsync($"{standby}/replications/follow")).Properties["status"]!;
@@ -279,10 +285,7 @@ public abstract class ReplicationTests(BackupFixture fixture)
     [Fact]
     public async Task Undelete_brings_back_an_API_with_its_operations_and_policy_as_it_was_and_leaves_everything_else()
     {
-        var primary = await Arm.CreateServiceAsync();
-        var container = await Azurite.NewContainerAsync();
-        Assert.Equal(HttpStatusCode.Created, (await Arm.PutAsync($"{primary}/replications/r1", Replication(container))).Status);
-        await WaitShippedAsync(container, primary);
+        var (primary, container) = await ShippingServiceAsync();
         await Arm.CreateAsync($"{primary}/apis/orders", new JsonObject { ["path"] = "orders" });
         await Arm.CreateAsync($"{primary}/apis/orders/operations/get", new JsonObject { ["displayName"] = "Get", ["method"] = "GET", ["urlTemplate"] = "/" });
         Assert.Equal(HttpStatusCode.Created, (await Arm.PutAsync($"{primary}/apis/orders/policies/policy", new JsonObject { ["properties"] = new JsonObject

@@ -53,9 +53,15 @@ internal static class P
 
     public static Prop Default(this Prop p, JsonNode value) => p with { Default = value };
 
+    /// <summary>
+    /// A declared pattern runs on the non-backtracking engine: linear in the input, so no hostile value can make it slow, and
+    /// no timeout (a timeout turned a GC pause on a busy machine into a 500 for a seven-character name). Declared patterns
+    /// therefore may not use lookarounds or backreferences; the constructor refuses them at start-up.
+    /// </summary>
     public static Prop Match(this Prop p, string pattern) => p with
     {
         PatternText = pattern,
-        Pattern = new System.Text.RegularExpressions.Regex(pattern, System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100)),
+        Pattern = new System.Text.RegularExpressions.Regex(pattern,
+            System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.NonBacktracking),
     };
 }
