@@ -16,8 +16,8 @@ internal sealed class ReplicationBoard
 }
 
 /// <summary>
-/// One stream's shipping state. The recovery point is the time up to which every change is durable in storage: while the
-/// stream is caught up, the last time it found nothing left to ship; otherwise the commit time of the last change shipped.
+/// One stream's state on the node that ships or follows it (what <c>properties.status</c> shows besides what it computes from
+/// the journal): what it is doing, why it is not, where it stands and what it has written.
 /// </summary>
 internal sealed record ReplicationStatus
 {
@@ -28,10 +28,6 @@ internal sealed record ReplicationStatus
     public long Position { get; init; }
 
     public DateTimeOffset? LastSealedAt { get; init; }
-
-    public DateTimeOffset? LastShippedChangeAt { get; init; }
-
-    public DateTimeOffset? CaughtUpAt { get; init; }
 
     public DateTimeOffset? LastBaseAt { get; init; }
 
@@ -44,6 +40,4 @@ internal sealed record ReplicationStatus
     public long Bytes { get; init; }
 
     public long Failures { get; init; }
-
-    public DateTimeOffset? RecoveryPoint => CaughtUpAt is { } caughtUp && caughtUp >= (LastSealedAt ?? DateTimeOffset.MinValue) ? caughtUp : LastShippedChangeAt;
 }

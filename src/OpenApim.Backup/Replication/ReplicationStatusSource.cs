@@ -46,6 +46,7 @@ internal sealed class ReplicationStatusSource(IChangeJournal journal, BlobTarget
             status["lastSealedAt"] = local.LastSealedAt is { } sealedAt ? Manifest.Time(sealedAt) : null;
             status["lastBaseAt"] = local.LastBaseAt is { } baseAt ? Manifest.Time(baseAt) : null;
             status["segmentsShipped"] = local.Segments;
+            status["basesWritten"] = local.Bases;
             status["bytesShipped"] = local.Bytes;
             status["recordsShipped"] = local.Records;
             status["failures"] = local.Failures;

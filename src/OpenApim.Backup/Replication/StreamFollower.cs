@@ -53,7 +53,7 @@ internal sealed partial class StreamFollower(
                 var state = await CatchUpAsync(null, ct);
                 board.Set(config.Key, s => state is null
                     ? s with { Position = 0 }
-                    : s with { State = "following", Message = null, Position = state.Position, CaughtUpAt = time.GetUtcNow(), LastShippedChangeAt = state.AppliedThrough });
+                    : s with { State = "following", Message = null, Position = state.Position });
                 delay = TimeSpan.FromSeconds(1);
                 await Task.Delay(PollEvery, time, ct);
             }

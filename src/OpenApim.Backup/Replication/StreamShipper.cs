@@ -1,15 +1,10 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using OpenApim.Backup.Archive;
 using OpenApim.Backup.Jobs;
 using OpenApim.Backup.Storage;
 using OpenApim.Resources.Hosting;
-using OpenApim.Resources.Kinds;
-using OpenApim.Resources.Kinds.Schema;
-using OpenApim.Resources.Kinds.Service;
-using OpenApim.Resources.Model;
 using OpenApim.Resources.Store;
 using OpenApim.Resources.Store.Journal;
 
@@ -139,7 +134,7 @@ internal sealed partial class StreamShipper(
                 continue;
             }
 
-            board.Set(config.Key, s => s with { State = "shipping", Message = null, CaughtUpAt = time.GetUtcNow(), Position = _position });
+            board.Set(config.Key, s => s with { State = "shipping", Message = null, Position = _position });
             await ReportAsync(ct);
             await signal.WaitAsync(seen, TimeSpan.FromSeconds(1), time, ct);
         }
@@ -199,7 +194,7 @@ internal sealed partial class StreamShipper(
             return true;
         }
 
-        await SealAsync(await RecordsAsync(entries, ct), entries[^1].Sequence, ct);
+        await SealAsync(await SegmentRecords.ReadAsync(store, config.Service, entries, ct), entries[^1].Sequence, ct);
         await journal.ReportPositionAsync(Reader, _position, ct);
         return true;
     }
@@ -225,70 +220,16 @@ internal sealed partial class StreamShipper(
         _previous = sha;
         _nextIndex++;
         _lastSeal = time.GetTimestamp();
-        var last = records.Count > 0 ? records[^1].At : (DateTimeOffset?)null;
         board.Set(config.Key, s => s with
         {
             State = "shipping",
             Message = null,
             Position = through,
             LastSealedAt = now,
-            LastShippedChangeAt = last ?? s.LastShippedChangeAt,
             Segments = s.Segments + 1,
             Bytes = s.Bytes + content.Length,
             Records = s.Records + records.Count,
         });
-    }
-
-    /// <summary>The records with their rows as they were: the journal's row (no secrets) completed with the current row's secret values.</summary>
-    private async Task<IReadOnlyList<SegmentRecord>> RecordsAsync(IReadOnlyList<JournalEntry> entries, CancellationToken ct)
-    {
-        var paths = entries.Where(e => e.Operation == ChangeOperation.Upsert && e.RelativeId.Length > 0 && KindCatalog.Find(e.Kind) is { } k && Secrets.Any(k.Properties))
-            .Select(e => e.RelativeId.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
-        var current = new Dictionary<string, VersionedResource>(StringComparer.Ordinal);
-        if (paths.Count > 0)
-        {
-            await foreach (var row in store.ReadRowsAsync(config.Service, paths, ct))
-            {
-                current[row.Row.Path] = row;
-            }
-        }
-
-        // Excluded kinds (portal content, replications with their storage keys) are never restored, so never shipped.
-        return [.. entries.Where(Shipped).Select(e => new SegmentRecord(e.Sequence, e.At, e.Kind, e.RelativeId, e.Operation, e.Version, Body(e, current)))];
-    }
-
-    private static bool Shipped(JournalEntry e) => e.RelativeId.Length == 0 || KindCatalog.Find(e.Kind) is { Backup: not BackupScope.Excluded };
-
-    private static string? Body(JournalEntry e, Dictionary<string, VersionedResource> current)
-    {
-        if (e.Body is null || e.Operation != ChangeOperation.Upsert)
-        {
-            return null;
-        }
-
-        if (e.RelativeId.Length == 0)
-        {
-            return ServiceBackup.ForArchive(e.Body).ToJsonString();
-        }
-
-        if (!current.TryGetValue(e.RelativeId.ToLowerInvariant(), out var row))
-        {
-            return e.Body.ToJsonString();
-        }
-
-        if (row.Version == e.Version)
-        {
-            return row.Row.Body;
-        }
-
-        // The row changed again since: this record's own properties, with the secret values the row holds now.
-        var body = (JsonObject)e.Body.DeepClone();
-        if (body["properties"] is JsonObject properties && JsonNode.Parse(row.Row.Body)?["properties"] is JsonObject now)
-        {
-            Secrets.Fill(properties, now, KindCatalog.Get(e.Kind).Properties);
-        }
-
-        return body.ToJsonString();
     }
 
     /// <summary>
