@@ -31,24 +31,20 @@ internal sealed partial class StreamFollower(
     public async Task RunAsync(CancellationToken ct)
     {
         var delay = TimeSpan.FromSeconds(1);
-        string? lease = null;
-        var leasedAt = 0L;
+        var lease = new StreamLease(target, config.Stream.FollowerLease(config.Service.Key), time);
         while (!ct.IsCancellationRequested)
         {
             try
             {
                 // One node applies the stream to this standby (the others stand by): no two apply the same base at once.
-                if (lease is null || time.GetElapsedTime(leasedAt) >= TimeSpan.FromSeconds(10))
+                if (!lease.Held && !await lease.TryTakeAsync(ct))
                 {
-                    lease = await target.LeaseAsync(config.Stream.FollowerLease(config.Service.Key), lease, TimeSpan.FromSeconds(30), ct);
-                    leasedAt = time.GetTimestamp();
-                    if (lease is null)
-                    {
-                        board.Set(config.Key, s => s with { State = "standingBy", Message = "Another node applies the stream to this standby." });
-                        await Task.Delay(TimeSpan.FromSeconds(5), time, ct);
-                        continue;
-                    }
+                    board.Set(config.Key, s => s with { State = "standingBy", Message = "Another node applies the stream to this standby." });
+                    await Task.Delay(TimeSpan.FromSeconds(5), time, ct);
+                    continue;
                 }
+
+                await lease.RenewAsync(StreamLease.RenewEvery, ct);
 
                 var state = await CatchUpAsync(null, ct);
                 board.Set(config.Key, s => state is null

@@ -28,15 +28,12 @@ internal sealed partial class StreamShipper(
     TimeProvider time,
     ILogger logger)
 {
-    private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan RenewBeforeWrite = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan ReportEvery = TimeSpan.FromSeconds(5);
     private const int BatchSize = 2000;
 
     private readonly StreamAddress _stream = config.Stream;
-    private string? _lease;
-    private long _leasedAt;
+    private readonly StreamLease _lease = new(target, config.Stream.Lease, time);
     private long _position;
     private long _nextIndex;
     private string? _previous;
@@ -54,15 +51,13 @@ internal sealed partial class StreamShipper(
             try
             {
                 await target.CheckContainerAsync(ct);
-                _lease = await target.LeaseAsync(_stream.Lease, null, LeaseDuration, ct);
-                if (_lease is null)
+                if (!await _lease.TryTakeAsync(ct))
                 {
                     board.Set(config.Key, s => s with { State = "standingBy", Message = "Another node holds the stream's lease and ships it." });
                     await Task.Delay(TimeSpan.FromSeconds(5), time, ct);
                     continue;
                 }
 
-                _leasedAt = time.GetTimestamp();
                 await SyncAsync(ct);
                 await ShipLoopAsync(ct);
             }
@@ -115,7 +110,7 @@ internal sealed partial class StreamShipper(
         while (!ct.IsCancellationRequested)
         {
             var seen = signal.Generation;
-            await RenewLeaseAsync(ct);
+            await _lease.RenewAsync(StreamLease.RenewEvery, ct);
             var shipped = await ShipAsync(long.MaxValue, ct);
             if (_lastBase is { } at && time.GetUtcNow() - at >= config.BaseInterval)
             {
@@ -141,25 +136,13 @@ internal sealed partial class StreamShipper(
     }
 
     /// <summary>Tells compaction where this stream stands every few seconds, idle or not, so it keeps every record not yet shipped.</summary>
-    private async Task ReportAsync(CancellationToken ct)
+    private async Task ReportAsync(CancellationToken ct, bool force = false)
     {
-        if (time.GetElapsedTime(_reportedAt) >= ReportEvery)
+        if (force || time.GetElapsedTime(_reportedAt) >= ReportEvery)
         {
             await journal.ReportPositionAsync(Reader, _position, ct);
             _reportedAt = time.GetTimestamp();
         }
-    }
-
-    private async Task RenewLeaseAsync(CancellationToken ct, TimeSpan? every = null)
-    {
-        if (time.GetElapsedTime(_leasedAt) < (every ?? RenewEvery))
-        {
-            return;
-        }
-
-        _lease = await target.LeaseAsync(_stream.Lease, _lease, LeaseDuration, ct)
-            ?? throw new InvalidOperationException($"The lease on stream {_stream.Path} was lost to another node; shipping stops here until it is free.");
-        _leasedAt = time.GetTimestamp();
     }
 
     /// <summary>Ships one segment of the records after the position up to <paramref name="limit"/>; false when there were none.</summary>
@@ -195,7 +178,7 @@ internal sealed partial class StreamShipper(
         }
 
         await SealAsync(await SegmentRecords.ReadAsync(store, config.Service, entries, ct), entries[^1].Sequence, ct);
-        await journal.ReportPositionAsync(Reader, _position, ct);
+        await ReportAsync(ct);
         return true;
     }
 
@@ -208,7 +191,7 @@ internal sealed partial class StreamShipper(
         var metadata = new Dictionary<string, string> { [MetadataNames.SealedAt] = Manifest.Time(now), [MetadataNames.Sha256] = sha };
         await CheckFenceAsync(ct);
         // Renewed right before the write: no other node can have taken the stream over since (the lease lasts 30 s).
-        await RenewLeaseAsync(ct, RenewBeforeWrite);
+        await _lease.RenewAsync(RenewBeforeWrite, ct);
         if (!await target.CreateAsync(_stream.Segment(_nextIndex, _position, through), content, metadata, ct))
         {
             // Another writer sealed this index (a node that still thought it held the lease): continue after what it wrote.
@@ -255,7 +238,7 @@ internal sealed partial class StreamShipper(
             while (_position < position)
             {
                 var before = _position;
-                await RenewLeaseAsync(ct);
+                await _lease.RenewAsync(StreamLease.RenewEvery, ct);
                 if (!await ShipAsync(position, ct) && _position == before)
                 {
                     await SealAsync([], position, ct);
@@ -263,7 +246,7 @@ internal sealed partial class StreamShipper(
             }
 
             await CheckFenceAsync(ct);
-            await RenewLeaseAsync(ct, RenewBeforeWrite);
+            await _lease.RenewAsync(RenewBeforeWrite, ct);
             await WhileLeasedAsync(async () =>
             {
                 await target.UploadAsync(_stream.Base(_nextIndex, position), file, new Dictionary<string, string>
@@ -279,7 +262,7 @@ internal sealed partial class StreamShipper(
             var milliseconds = (long)time.GetElapsedTime(started).TotalMilliseconds;
             LogBaseWritten(logger, config.Service.Name, config.Name, _nextIndex, position, rows, milliseconds, reason);
             board.Set(config.Key, s => s with { Bases = s.Bases + 1, LastBaseAt = manifest.SnapshotTakenAt, Position = _position });
-            await journal.ReportPositionAsync(Reader, _position, ct);
+            await ReportAsync(ct, force: true);
             await ApplyRetentionAsync(ct);
         }
         finally
@@ -296,10 +279,10 @@ internal sealed partial class StreamShipper(
         {
             while (!done.IsCancellationRequested)
             {
-                await Task.Delay(RenewEvery, time, done.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+                await Task.Delay(StreamLease.RenewEvery, time, done.Token).ContinueWith(_ => { }, TaskScheduler.Default);
                 if (!done.IsCancellationRequested)
                 {
-                    await RenewLeaseAsync(done.Token, RenewEvery);
+                    await _lease.RenewAsync(StreamLease.RenewEvery, done.Token);
                 }
             }
         }, CancellationToken.None);

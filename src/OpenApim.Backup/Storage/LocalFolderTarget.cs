@@ -46,12 +46,7 @@ internal sealed class LocalFolderTarget(string root, string account, string cont
             await source.CopyToAsync(copy, ct);
         }
 
-        await using (var meta = LocalFiles.CreateSecret(temp + ".meta", FileMode.CreateNew))
-        {
-            await JsonSerializer.SerializeAsync(meta, metadata, cancellationToken: ct);
-        }
-
-        File.Move(temp + ".meta", MetadataPath(target), overwrite: true);
+        await WriteMetadataAsync(target, temp, metadata, ct);
         File.Move(temp, target, overwrite: true);
     }
 
@@ -131,12 +126,7 @@ internal sealed class LocalFolderTarget(string root, string account, string cont
             return false;
         }
 
-        await using (var meta = LocalFiles.CreateSecret(temp + ".meta", FileMode.CreateNew))
-        {
-            await JsonSerializer.SerializeAsync(meta, metadata, cancellationToken: ct);
-        }
-
-        File.Move(temp + ".meta", MetadataPath(target), overwrite: true);
+        await WriteMetadataAsync(target, temp, metadata, ct);
         return true;
     }
 
@@ -194,6 +184,17 @@ internal sealed class LocalFolderTarget(string root, string account, string cont
     }
 
     private sealed record LocalLease(string Id, DateTimeOffset Until);
+
+    /// <summary>The blob's metadata file, written beside it and renamed into place.</summary>
+    private static async Task WriteMetadataAsync(string target, string temp, IReadOnlyDictionary<string, string> metadata, CancellationToken ct)
+    {
+        await using (var meta = LocalFiles.CreateSecret(temp + ".meta", FileMode.CreateNew))
+        {
+            await JsonSerializer.SerializeAsync(meta, metadata, cancellationToken: ct);
+        }
+
+        File.Move(temp + ".meta", MetadataPath(target), overwrite: true);
+    }
 
     /// <summary>The folders of a blob name ('a/b/c.zip'), owner-only like the account's folder.</summary>
     private void CreateFolders(string folder)
