@@ -11,7 +11,7 @@ namespace OpenApim.Backup.Replication;
 /// settings compare equal, so what a follower writes into the resource (its position) does not restart it.
 /// </summary>
 internal sealed record ReplicationConfig(
-    ServiceRef Service, string Name, string Mode, StorageRequest Storage, StreamAddress Stream, TimeSpan SealInterval, TimeSpan BaseInterval, TimeSpan Retention)
+    ServiceRef Service, string Name, string Mode, StorageRequest Storage, StreamAddress Stream, TimeSpan SealInterval, TimeSpan BaseInterval, long BaseThresholdBytes, TimeSpan Retention)
 {
     /// <summary>Identifies the stream across configuration changes (a changed resource restarts its shipper).</summary>
     public string Key => $"{Service.Key}/{Name.ToLowerInvariant()}";
@@ -36,6 +36,7 @@ internal sealed record ReplicationConfig(
             stream,
             TimeSpan.FromMilliseconds(Number(p, "sealIntervalMilliseconds", 500)),
             TimeSpan.FromHours(Number(p, "baseIntervalHours", 6)),
+            Number(p, "baseSizeThresholdMegabytes", 256) << 20,
             TimeSpan.FromDays(Number(p, "retentionDays", 7)));
     }
 

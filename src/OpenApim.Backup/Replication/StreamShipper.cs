@@ -38,6 +38,7 @@ internal sealed partial class StreamShipper(
     private long _nextIndex;
     private string? _previous;
     private DateTimeOffset? _lastBase;
+    private long _bytesSinceBase;
     private long _lastSeal;
     private long _reportedAt;
 
@@ -89,6 +90,7 @@ internal sealed partial class StreamShipper(
         var lastSegment = listing.Segments.Count > 0 ? listing.Segments[^1] : null;
         var lastBase = listing.Bases.Count > 0 ? listing.Bases[^1] : null;
         _lastBase = lastBase is null ? null : listing.TakenAt(lastBase);
+        _bytesSinceBase = listing.Segments.Where(s => lastBase is null || s.Index >= lastBase.Index).Sum(s => listing.Blobs[s.Blob].Bytes);
         _position = Math.Max(lastSegment?.Through ?? 0, lastBase?.Position ?? 0);
         _nextIndex = Math.Max(lastSegment is null ? 0 : lastSegment.Index + 1, lastBase?.Index ?? 0);
         var content = lastSegment is null ? null : await target.ReadAsync(lastSegment.Blob, SegmentCodec.MaxBytes, ct);
@@ -115,6 +117,11 @@ internal sealed partial class StreamShipper(
             if (_lastBase is { } at && time.GetUtcNow() - at >= config.BaseInterval)
             {
                 await WriteBaseAsync("the base interval passed", ct);
+            }
+            else if (_bytesSinceBase >= config.BaseThresholdBytes)
+            {
+                // A restore replays every segment after its base: past the threshold, a new base costs less than the replay.
+                await WriteBaseAsync("the segments since the last base passed the size threshold", ct);
             }
 
             if (shipped)
@@ -202,6 +209,7 @@ internal sealed partial class StreamShipper(
         _position = through;
         _previous = sha;
         _nextIndex++;
+        _bytesSinceBase += content.Length;
         _lastSeal = time.GetTimestamp();
         board.Set(config.Key, s => s with
         {
@@ -259,6 +267,7 @@ internal sealed partial class StreamShipper(
                 return 0;
             }, ct);
             _lastBase = manifest.SnapshotTakenAt;
+            _bytesSinceBase = 0;
             var milliseconds = (long)time.GetElapsedTime(started).TotalMilliseconds;
             LogBaseWritten(logger, config.Service.Name, config.Name, _nextIndex, position, rows, milliseconds, reason);
             board.Set(config.Key, s => s with { Bases = s.Bases + 1, LastBaseAt = manifest.SnapshotTakenAt, Position = _position });

@@ -39,6 +39,7 @@ public static class ReplicationKinds
             P.Str("source").Len(3, 120).Match("^[a-zA-Z](?:[a-zA-Z0-9-]{0,48}[a-zA-Z0-9])?/[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"),
             P.Int("sealIntervalMilliseconds").Range(100, 60_000).Default(500),
             P.Int("baseIntervalHours").Range(1, 24 * 30).Default(6),
+            P.Int("baseSizeThresholdMegabytes").Range(1, 64 * 1024).Default(256),
             P.Int("retentionDays").Range(1, 30).Default(7),
             P.Str("streamPath").RO(),
             P.Obj("follower").RO(),

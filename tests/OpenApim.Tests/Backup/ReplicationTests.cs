@@ -328,6 +328,36 @@ public abstract class ReplicationTests(BackupFixture fixture)
         Assert.Equal(HttpStatusCode.BadRequest, nested.Status);
     }
 
+    [Fact]
+    public async Task Segments_past_the_size_threshold_start_a_new_base_so_a_restore_replays_little()
+    {
+        var primary = await Arm.CreateServiceAsync();
+        var container = await Azurite.NewContainerAsync();
+        var replication = Replication(container);
+        replication["properties"]!["baseSizeThresholdMegabytes"] = 1;
+        Assert.Equal(HttpStatusCode.Created, (await Arm.PutAsync($"{primary}/replications/r1", replication)).Status);
+        await WaitShippedAsync(container, primary);
+        var prefix = $"replications/{Name(primary).ToLowerInvariant()}/r1/bases/";
+        Assert.Single(await BlobsAsync(container, prefix));
+
+        // Random values do not compress: about 1.2 MiB of segments, past the 1 MiB threshold.
+        await Parallel.ForEachAsync(Enumerable.Range(0, 400), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, _) =>
+        {
+            var value = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3000));
+            await Arm.CreateAsync($"{primary}/namedValues/nv{i}", new JsonObject { ["displayName"] = $"nv{i}", ["value"] = value });
+        });
+        await EventuallyAsync(async () => (await BlobsAsync(container, prefix)).Count >= 2, "a second base was written");
+        var status = (await Arm.GetAsync($"{primary}/replications/r1")).Properties["status"]!;
+        Assert.True(status["basesWritten"]!.GetValue<long>() >= 2, status.ToJsonString());
+        Assert.True(status["bytesShipped"]!.GetValue<long>() >= 1 << 20, status.ToJsonString());
+
+        // The stream still restores exactly: the new base and the segments after it hold every value.
+        await WaitShippedAsync(container, primary);
+        var standby = await Arm.CreateServiceAsync();
+        await Arm.RunAsync($"{standby}/restore", PointInTimeBody(container, primary, []));
+        Assert.Equal(400, (await Arm.ListAllAsync($"{standby}/namedValues")).Count);
+    }
+
     private async Task<HttpStatusCode> GatewayAsync(string service, string key)
     {
         await fixture.Server.App.Services.RefreshGatewayAsync();

@@ -118,6 +118,20 @@ public sealed class ArmClient(HttpClient http) : IDisposable
 
     private static string Quote(string etag) => etag == "*" ? "*" : $"\"{etag}\"";
 
+    /// <summary>Every item of a collection, following <c>nextLink</c> page by page.</summary>
+    public async Task<List<JsonNode>> ListAllAsync(string path)
+    {
+        var items = new List<JsonNode>();
+        for (var page = await GetAsync(path); ; page = await SendAsync(HttpMethod.Get, new Uri(page.Json["nextLink"]!.GetValue<string>()).PathAndQuery, apiVersion: null))
+        {
+            items.AddRange(page.Json["value"]!.AsArray().Select(i => i!));
+            if (page.Json["nextLink"] is null)
+            {
+                return items;
+            }
+        }
+    }
+
     public void Dispose() => http.Dispose();
 }
 
