@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using OpenApim.Backup.Jobs;
 using OpenApim.Backup.Replication;
 using OpenApim.Backup.Storage;
+using OpenApim.Backup.Telemetry;
 using OpenApim.Resources.Hosting;
 using OpenApim.Resources.Model;
 using OpenApim.Resources.Operations;
@@ -19,6 +20,8 @@ public static class BackupModule
         services.AddSingleton(options.Storage);
         services.AddSingleton(options.Jobs);
         services.AddSingleton<BlobTargets>();
+        services.AddMetrics();
+        services.AddSingleton<BackupMetrics>();
         foreach (var name in new[] { OperationKinds.Backup, OperationKinds.Restore, RestoreJob.PreviewKind })
         {
             services.AddSingleton<IServiceAction>(sp => new StorageAction(name, sp.GetRequiredService<IResourceStore>(), sp.GetRequiredService<OperationRunner>(),
@@ -44,6 +47,7 @@ public static class BackupModule
         sp.GetRequiredService<IPointInTimeReplay>(),
         sp.GetRequiredService<JobOptions>(),
         sp.GetRequiredService<OperationSecrets>(),
+        sp.GetRequiredService<BackupMetrics>(),
         sp.GetRequiredService<TimeProvider>(),
         sp.GetRequiredService<ILogger<RestoreJob>>(),
         preview);

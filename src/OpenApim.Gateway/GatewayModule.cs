@@ -4,6 +4,7 @@ using OpenApim.Gateway.Configuration;
 using OpenApim.Gateway.Policies;
 using OpenApim.Gateway.Proxy;
 using OpenApim.Gateway.Runtime;
+using OpenApim.Gateway.Telemetry;
 using OpenApim.Gateway.Usage;
 
 namespace OpenApim.Gateway;
@@ -24,6 +25,8 @@ public static class GatewayModule
         services.AddHostedService(sp => sp.GetRequiredService<ConfigWatcher>());
         services.AddSingleton<UsageRecorder>();
         services.AddHostedService(sp => sp.GetRequiredService<UsageRecorder>());
+        services.AddMetrics();
+        services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<GatewayMiddleware>();
         return services;
     }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using OpenApim.Backup.Archive;
 using OpenApim.Backup.Requests;
 using OpenApim.Backup.Storage;
+using OpenApim.Backup.Telemetry;
 using OpenApim.Resources.Arm;
 using OpenApim.Resources.Operations;
 using OpenApim.Resources.Store;
@@ -14,12 +15,12 @@ namespace OpenApim.Backup.Jobs;
 /// Backs a service up: one consistent snapshot read (one database transaction) streamed into an
 /// archive in the work folder, then uploaded as one blob (committed only when complete).
 /// </summary>
-internal sealed partial class BackupJob(IResourceStore store, BlobTargets targets, JobOptions options, OperationSecrets secrets, TimeProvider time, ILogger<BackupJob> logger) : IOperationHandler
+internal sealed partial class BackupJob(IResourceStore store, BlobTargets targets, JobOptions options, OperationSecrets secrets, BackupMetrics metrics, TimeProvider time, ILogger<BackupJob> logger) : IOperationHandler
 {
     public string Kind => OperationKinds.Backup;
 
     public Task<JsonObject?> RunAsync(OperationContext context) =>
-        StorageJob.RunAsync(context, secrets, options, time, Fail, BackupAsync);
+        StorageJob.RunAsync(context, secrets, options, metrics, time, Fail, BackupAsync);
 
     private async Task<JsonObject?> BackupAsync(StorageJob job)
     {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using OpenApim.Backup.Archive;
 using OpenApim.Backup.Requests;
 using OpenApim.Backup.Storage;
+using OpenApim.Backup.Telemetry;
 using OpenApim.Backup.Validation;
 using OpenApim.Resources.Arm;
 using OpenApim.Resources.Kinds;
@@ -20,7 +21,7 @@ namespace OpenApim.Backup.Jobs;
 /// reports what would change, without changing anything.
 /// </summary>
 internal sealed partial class RestoreJob(
-    IResourceStore store, BlobTargets targets, IPointInTimeReplay replay, JobOptions options, OperationSecrets secrets, TimeProvider time, ILogger<RestoreJob> logger, bool preview)
+    IResourceStore store, BlobTargets targets, IPointInTimeReplay replay, JobOptions options, OperationSecrets secrets, BackupMetrics metrics, TimeProvider time, ILogger<RestoreJob> logger, bool preview)
     : IOperationHandler
 {
     public const string PreviewKind = "previewRestore";
@@ -28,7 +29,7 @@ internal sealed partial class RestoreJob(
     public string Kind => preview ? PreviewKind : OperationKinds.Restore;
 
     public Task<JsonObject?> RunAsync(OperationContext context) =>
-        StorageJob.RunAsync(context, secrets, options, time, Fail, RestoreAsync);
+        StorageJob.RunAsync(context, secrets, options, metrics, time, Fail, RestoreAsync);
 
     private async Task<JsonObject?> RestoreAsync(StorageJob job)
     {

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using OpenApim.Backup.Requests;
 using OpenApim.Backup.Storage;
+using OpenApim.Backup.Telemetry;
 using OpenApim.Resources.Arm;
 using OpenApim.Resources.Hosting;
 using OpenApim.Resources.Operations;
@@ -22,25 +24,48 @@ internal sealed record StorageJob(OperationContext Context, StorageRequest Reque
         OperationContext context,
         OperationSecrets secrets,
         JobOptions options,
+        BackupMetrics metrics,
         TimeProvider time,
         Func<string, string, ArmException> fail,
         Func<StorageJob, Task<JsonObject?>> work)
     {
         var op = context.Operation;
-        var request = StorageRequest.FromOperation(op, secrets);
+        var service = ServiceRef.FromId(op.ServiceId);
+        using var activity = BackupMetrics.Activities.StartActivity($"{op.Kind} {service.Name}");
+        activity?.SetTag("openapim.operation.id", op.Id);
+        var started = time.GetTimestamp();
+        JsonObject? result = null;
+        string? errorCode = "Interrupted";
         LocalFiles.CreatePrivateDirectory(options.WorkDirectory);
         var file = Path.Combine(options.WorkDirectory, $"{op.Kind}-{op.Id}.zip");
         try
         {
-            return await work(new StorageJob(context, request, ServiceRef.FromId(op.ServiceId), file, time.GetUtcNow()));
+            var request = StorageRequest.FromOperation(op, secrets);
+            result = await work(new StorageJob(context, request, service, file, time.GetUtcNow()));
+            errorCode = null;
+            return result;
         }
         catch (StorageException e)
         {
-            throw fail(e.Problem.ToString(), e.Message);
+            var failure = fail(e.Problem.ToString(), e.Message);
+            errorCode = failure.Code;
+            throw failure;
+        }
+        catch (ArmException e)
+        {
+            errorCode = e.Code;
+            throw;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            errorCode = "InternalError";
+            throw;
         }
         finally
         {
             File.Delete(file);
+            metrics.Job(op.Kind, service.Name, time.GetElapsedTime(started), result, errorCode);
+            activity?.SetStatus(errorCode is null ? ActivityStatusCode.Ok : ActivityStatusCode.Error, errorCode);
         }
     }
 }

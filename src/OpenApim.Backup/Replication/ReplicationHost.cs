@@ -92,6 +92,7 @@ internal sealed partial class ReplicationHost(
     private void Start(ReplicationConfig config)
     {
         var cts = new CancellationTokenSource();
+        board.Start(config);
         Task task;
         try
         {

@@ -155,6 +155,7 @@ internal sealed partial class StreamShipper(
     /// <summary>Ships one segment of the records after the position up to <paramref name="limit"/>; false when there were none.</summary>
     private async Task<bool> ShipAsync(long limit, CancellationToken ct)
     {
+        var readAt = time.GetUtcNow();
         var tail = await journal.ReadAsync(config.Service, _position, BatchSize, ct);
         if (tail.TrimmedThrough > _position)
         {
@@ -171,8 +172,14 @@ internal sealed partial class StreamShipper(
         }
 
         var entries = tail.Entries.Where(e => e.Sequence <= limit).ToList();
+        var reachesEnd = tail.Entries.Count < BatchSize && entries.Count == tail.Entries.Count;
         if (entries.Count == 0)
         {
+            if (reachesEnd)
+            {
+                board.Set(config.Key, s => s with { RecoveryPoint = readAt });
+            }
+
             return false;
         }
 
@@ -185,6 +192,12 @@ internal sealed partial class StreamShipper(
         }
 
         await SealAsync(await SegmentRecords.ReadAsync(store, config.Service, entries, ct), entries[^1].Sequence, ct);
+        if (reachesEnd)
+        {
+            // Everything committed before the read is now durable.
+            board.Set(config.Key, s => s with { RecoveryPoint = readAt });
+        }
+
         await ReportAsync(ct);
         return true;
     }

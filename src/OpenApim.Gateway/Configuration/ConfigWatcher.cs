@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenApim.Gateway.Runtime;
+using OpenApim.Gateway.Telemetry;
 using OpenApim.Resources.Arm;
 using OpenApim.Resources.Hosting;
 using OpenApim.Resources.Store;
@@ -20,7 +21,7 @@ namespace OpenApim.Gateway.Configuration;
 /// </summary>
 internal sealed partial class ConfigWatcher(
     IResourceStore store, IChangeJournal journal, JournalSignal signal, GatewayState state, GatewayHealth health, Deployment deployment, GatewayOptions options,
-    TimeProvider time, ILogger<ConfigWatcher> logger) : BackgroundService
+    GatewayMetrics metrics, TimeProvider time, ILogger<ConfigWatcher> logger) : BackgroundService
 {
     private static readonly TimeSpan ReportEvery = TimeSpan.FromSeconds(5);
 
@@ -192,6 +193,11 @@ internal sealed partial class ConfigWatcher(
                     {
                         _unpublished = true;
                         Loaded(cache);
+                        var now = time.GetUtcNow();
+                        foreach (var entry in group)
+                        {
+                            metrics.Applied(group.Key.Name, now - entry.At);
+                        }
                     }
                     else
                     {

@@ -42,5 +42,8 @@ internal sealed class GatewayContext(HttpContext http, ServiceRuntime service, A
     /// <summary>An outbound policy's replacement of the backend's response.</summary>
     public GatewayResponse? ReplacedResponse { get; set; }
 
+    /// <summary>When the gateway answered with its own error: the policy or step that raised it (the rejection's reason in the metrics).</summary>
+    public string? Rejection { get; set; }
+
     public string ClientIp => Http.Connection.RemoteIpAddress?.ToString() ?? "";
 }

@@ -5,6 +5,7 @@ using OpenApim.Gateway.Configuration;
 using OpenApim.Gateway.Policies;
 using OpenApim.Gateway.Routing;
 using OpenApim.Gateway.Runtime;
+using OpenApim.Gateway.Telemetry;
 using OpenApim.Gateway.Usage;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -15,7 +16,7 @@ namespace OpenApim.Gateway.Proxy;
 /// template, subscription key, inbound and backend policies, then YARP's forwarder (outbound policies
 /// run on the way back), and a usage record at the end.
 /// </summary>
-internal sealed class GatewayMiddleware(GatewayState state, PolicyCompiler compiler, IHttpForwarder forwarder, UsageRecorder usage, GatewayOptions options, TimeProvider time) : IDisposable
+internal sealed class GatewayMiddleware(GatewayState state, PolicyCompiler compiler, IHttpForwarder forwarder, UsageRecorder usage, GatewayMetrics metrics, GatewayOptions options, TimeProvider time) : IDisposable
 {
     private readonly HttpMessageInvoker _client = new(new SocketsHttpHandler
     {
@@ -36,7 +37,7 @@ internal sealed class GatewayMiddleware(GatewayState state, PolicyCompiler compi
         var request = http.Request;
         if (RequestPath.Problem(http) is { } problem)
         {
-            await GatewayResponses.WriteAsync(http, null, problem == "too long" ? GatewayResponses.UriTooLong() : GatewayResponses.BadPath(problem));
+            await UnroutedAsync(http, null, problem == "too long" ? GatewayResponses.UriTooLong() : GatewayResponses.BadPath(problem), started);
             return;
         }
 
@@ -44,7 +45,7 @@ internal sealed class GatewayMiddleware(GatewayState state, PolicyCompiler compi
         var match = service is null ? null : RequestMatcher.MatchApi(service, request);
         if (service is null || match is null)
         {
-            await GatewayResponses.WriteAsync(http, null, GatewayResponses.NotFound());
+            await UnroutedAsync(http, service, GatewayResponses.NotFound(), started);
             return;
         }
 
@@ -55,7 +56,7 @@ internal sealed class GatewayMiddleware(GatewayState state, PolicyCompiler compi
         var operation = RequestMatcher.MatchOperation(api, rest, method, values);
         if (operation is null)
         {
-            await GatewayResponses.WriteAsync(http, null, GatewayResponses.NotFound());
+            await UnroutedAsync(http, service, GatewayResponses.NotFound(), started);
             return;
         }
 
@@ -74,6 +75,7 @@ internal sealed class GatewayMiddleware(GatewayState state, PolicyCompiler compi
             if (Authorize(context, time.GetUtcNow()) is { } denied)
             {
                 blocked = true;
+                context.Rejection = denied.ErrorSource;
                 await GatewayResponses.WriteAsync(http, null, denied);
                 return;
             }
@@ -113,10 +115,25 @@ internal sealed class GatewayMiddleware(GatewayState state, PolicyCompiler compi
         }
         finally
         {
+            var elapsed = time.GetElapsedTime(started);
+            metrics.Request(service.Name, api.Name, request.Method, http.Response.StatusCode, elapsed);
+            if (context.Rejection is { } rejection)
+            {
+                metrics.Rejected(service.Name, rejection, http.Response.StatusCode);
+            }
+
             usage.Record(service.Key, api.Name, operation.Name, context.Product?.Name, context.Subscription?.Name, context.Subscription?.UserId,
                 http.Response.StatusCode, blocked, (request.ContentLength ?? 0) + (http.Response.ContentLength ?? 0),
-                time.GetElapsedTime(started).TotalMilliseconds, serviceMs);
+                elapsed.TotalMilliseconds, serviceMs);
         }
+    }
+
+    /// <summary>Answers a request that reached no operation (no usage record: it belongs to no API).</summary>
+    private async Task UnroutedAsync(HttpContext http, ServiceRuntime? service, GatewayResponse response, long started)
+    {
+        await GatewayResponses.WriteAsync(http, null, response);
+        metrics.Request(service?.Name, null, http.Request.Method, response.Status, time.GetElapsedTime(started));
+        metrics.Rejected(service?.Name, response.ErrorSource ?? "routing", response.Status);
     }
 
     /// <summary>Checks the subscription key: present when required, known, active, unexpired, and covering this API.</summary>
@@ -199,6 +216,7 @@ internal sealed class GatewayMiddleware(GatewayState state, PolicyCompiler compi
     {
         if (response.IsError)
         {
+            context.Rejection = response.ErrorSource ?? "policy";
             response = await RunAsync(pipeline.OnError, context) ?? response;
         }
 

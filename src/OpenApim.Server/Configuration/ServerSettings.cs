@@ -42,6 +42,9 @@ internal sealed record ServerSettings
         new("OPENAPIM_BACKUP_ENCRYPTION_KEY", null, null, "Base64 AES-256 key; when set, secret values inside backups are encrypted (AES-GCM) and restores need the same key."),
         new("OPENAPIM_STORAGE_TIMEOUT", null, "00:00:15", "How long Azure Blob Storage may take to answer a metadata call, or stall a transfer, before a backup or restore fails with AccountUnreachable (a .NET TimeSpan)."),
         new("OPENAPIM_OPERATION_LEASE", null, "00:00:30", "How long a node owns a running backup/restore without renewing it; after that another node ends or resumes it."),
+        new("OPENAPIM_METRICS_PATH", null, "/metrics", "Path of the Prometheus scrape endpoint on the management listener (anonymous, like /health; it names services and APIs, never keys or secrets); off: no endpoint."),
+        new("OPENAPIM_OTLP_ENDPOINT", null, null, "OpenTelemetry collector to export metrics and traces to over OTLP, e.g. http://127.0.0.1:4317; unset: no export."),
+        new("OPENAPIM_OTLP_PROTOCOL", null, "grpc", "OTLP protocol: grpc, or http/protobuf (the endpoint is then the collector's base URL, e.g. http://127.0.0.1:4318)."),
     ];
 
     public required string DataDirectory { get; init; }
@@ -106,6 +109,14 @@ internal sealed record ServerSettings
 
     public required TimeSpan StorageTimeout { get; init; }
 
+    /// <summary>Path of the Prometheus scrape endpoint, or null when off.</summary>
+    public string? MetricsPath { get; init; }
+
+    public Uri? OtlpEndpoint { get; init; }
+
+    /// <summary>OTLP over HTTP (protobuf) instead of gRPC.</summary>
+    public bool OtlpHttp { get; init; }
+
     /// <summary>Maps each flag to its environment variable name, so flags and variables share configuration keys.</summary>
     public static IDictionary<string, string> SwitchMappings =>
         All.Where(s => s.Flag is not null).ToDictionary(s => s.Flag!, s => s.Env, StringComparer.OrdinalIgnoreCase);
@@ -159,6 +170,18 @@ internal sealed record ServerSettings
             BackupEncryptionKey = Get("OPENAPIM_BACKUP_ENCRYPTION_KEY"),
             OperationLease = Duration(Require("OPENAPIM_OPERATION_LEASE"), "OPENAPIM_OPERATION_LEASE"),
             StorageTimeout = Duration(Require("OPENAPIM_STORAGE_TIMEOUT"), "OPENAPIM_STORAGE_TIMEOUT"),
+            MetricsPath = ParseMetricsPath(Require("OPENAPIM_METRICS_PATH")),
+            OtlpEndpoint = Get("OPENAPIM_OTLP_ENDPOINT") is { } otlp
+                ? Uri.TryCreate(otlp, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+                    ? uri
+                    : throw new InvalidOperationException($"OPENAPIM_OTLP_ENDPOINT must be an http or https URL, not '{otlp}'.")
+                : null,
+            OtlpHttp = Require("OPENAPIM_OTLP_PROTOCOL") switch
+            {
+                "grpc" => false,
+                "http/protobuf" => true,
+                var other => throw new InvalidOperationException($"OPENAPIM_OTLP_PROTOCOL is 'grpc' or 'http/protobuf', not '{other}'."),
+            },
         };
 
         if (!Guid.TryParse(settings.TenantId, out _))
@@ -189,6 +212,13 @@ internal sealed record ServerSettings
             throw new InvalidOperationException(e.Message, e);
         }
     }
+
+    private static string? ParseMetricsPath(string value) => value switch
+    {
+        "off" => null,
+        ['/', ..] when value.Length < 200 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '-' or '_' or '.') && !value.Contains("..", StringComparison.Ordinal) => value,
+        _ => throw new InvalidOperationException($"OPENAPIM_METRICS_PATH must be a path such as /metrics (letters, digits, / - _ .) or 'off', not '{value}'."),
+    };
 
     private static TimeSpan Duration(string value, string name) =>
         TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var t) && t > TimeSpan.Zero

@@ -96,6 +96,7 @@ internal static class OpenApimHost
         services.AddManagement(new ApiImportOptions { LinkHosts = settings.ImportLinkHosts });
         services.AddBackup(BackupSettings(settings));
         services.AddGateway(new GatewayOptions { PollInterval = settings.GatewayPollInterval });
+        services.AddTelemetry(settings);
         overrides?.Invoke(services);
 
         var app = builder.Build();
@@ -136,6 +137,7 @@ internal static class OpenApimHost
         app.MapIdentity();
         app.MapManagement(IdentityModule.Policy);
         app.MapHealth();
+        app.MapTelemetry(settings);
         app.MapFallback(context => throw ArmErrors.RouteNotFound(context.Request.Method, context.Request.Path));
 
         app.Lifetime.ApplicationStarted.Register(() => ReadyAnnouncer.Announce(

@@ -36,6 +36,7 @@ internal static class ReadyAnnouncer
             ["gatewayUrl"] = listeners.Gateway is null ? null : $"http://{UrlHost(settings.PublicHost)}:{listeners.GatewayPort}",
             ["gatewayHttpsUrl"] = listeners.GatewayHttpsPort is { } https ? $"https://{UrlHost(settings.PublicHost)}:{https}" : null,
             ["gatewayHostPattern"] = deployment.GatewayHostPattern,
+            ["metricsUrl"] = settings.MetricsPath is { } metrics ? managementUrl + metrics : null,
             ["storeProvider"] = storeProvider,
             ["dataDirectory"] = settings.DataDirectory,
             ["processId"] = Environment.ProcessId,
@@ -56,6 +57,7 @@ internal static class ReadyAnnouncer
               Trust this CA   {certificatePath}   (NODE_EXTRA_CA_CERTS / SSL_CERT_FILE / curl --cacert)
               Token endpoint  {tokenUrl}
               Get a token     POST grant_type=client_credentials, scope={managementUrl}/.default with {credentials}
+              Metrics         {doc["metricsUrl"] ?? "(off)"}  (Prometheus)
               Endpoints file  {path}
             OpenApim ready
             """);
