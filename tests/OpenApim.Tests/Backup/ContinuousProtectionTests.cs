@@ -37,17 +37,25 @@ public abstract class ContinuousProtectionTests(StoreKind store) : IAsyncLifetim
         }
     }
 
+    private readonly Dictionary<string, string[]> _nodeArgs = [];
+
+    /// <summary>Starts a node with its own data directory (and its own database on PostgreSQL); again with the same name: the same node restarted.</summary>
     private async Task<ServerProcess> StartNodeAsync(string name)
     {
-        string[] storeArgs = [];
-        if (store == StoreKind.Postgres)
+        if (!_nodeArgs.TryGetValue(name, out var args))
         {
-            var database = await PostgresDatabase.CreateAsync();
-            _databases.Add(database);
-            storeArgs = ["--postgres", database.ConnectionString];
+            string[] storeArgs = [];
+            if (store == StoreKind.Postgres)
+            {
+                var database = await PostgresDatabase.CreateAsync();
+                _databases.Add(database);
+                storeArgs = ["--postgres", database.ConnectionString];
+            }
+
+            _nodeArgs[name] = args = [.. storeArgs, .. _azurite!.ServerArgs, "--OPENAPIM_STORAGE_TIMEOUT", "00:00:02"];
         }
 
-        return await ServerProcess.StartAsync(Path.Combine(_root, name), [.. storeArgs, .. _azurite!.ServerArgs, "--OPENAPIM_STORAGE_TIMEOUT", "00:00:02"]);
+        return await ServerProcess.StartAsync(Path.Combine(_root, name), args);
     }
 
     private static JsonObject Storage(string container) => new()
@@ -151,6 +159,81 @@ public abstract class ContinuousProtectionTests(StoreKind store) : IAsyncLifetim
         var pitr = (await standbyArm.RunAsync($"{replica}/restore", FromStream(container, new JsonObject { ["pointInTime"] = momentBefore.ToString("O") }))).Final;
         Assert.True(pitr.Status == HttpStatusCode.OK, pitr.ToString());
         Assert.Equal(beforeMistake, await ServiceDump.ReadAsync(standbyArm, replica));
+    }
+
+    [Fact]
+    public async Task A_standby_killed_while_it_applies_a_busy_stream_resumes_where_it_was_and_applies_nothing_twice()
+    {
+        var container = "cp-" + Guid.NewGuid().ToString("N")[..12];
+        await _azurite!.Client.CreateBlobContainerAsync(container);
+        await using var primaryNode = await StartNodeAsync("primary");
+        var standbyNode = await StartNodeAsync("standby");
+        using var primaryArm = await primaryNode.CreateArmClientAsync();
+        var primary = ArmClient.ServicePath("primary");
+        var standby = ArmClient.ServicePath("standby");
+        Assert.Equal(HttpStatusCode.Created, (await primaryArm.PutAsync(primary, ArmClient.ServiceBody())).Status);
+        await primaryArm.CreateAsync($"{primary}/namedValues/counter", new JsonObject { ["displayName"] = "counter", ["value"] = "0" });
+        Assert.Equal(HttpStatusCode.Created, (await primaryArm.PutAsync($"{primary}/replications/r1", Replication(container))).Status);
+        using (var standbyArm = await standbyNode.CreateArmClientAsync())
+        {
+            Assert.Equal(HttpStatusCode.Created, (await standbyArm.PutAsync(standby, ArmClient.ServiceBody())).Status);
+            Assert.Equal(HttpStatusCode.Created, (await standbyArm.PutAsync($"{standby}/replications/follow", Replication(container, "Standby", "primary/r1"))).Status);
+            await EventuallyAsync(async () => await CounterAsync(standbyArm, standby) == 0, "the standby applied the base", standbyNode);
+        }
+
+        // The primary counts to 300, one commit per value; the standby dies (SIGKILL) part way through applying the stream.
+        const int last = 300;
+        var writer = Task.Run(async () =>
+        {
+            for (var i = 1; i <= last; i++)
+            {
+                var written = await primaryArm.PatchAsync($"{primary}/namedValues/counter", new JsonObject { ["properties"] = new JsonObject { ["value"] = i.ToString(System.Globalization.CultureInfo.InvariantCulture) } });
+                Assert.Equal(HttpStatusCode.OK, written.Status);
+            }
+        });
+        using (var standbyArm = await standbyNode.CreateArmClientAsync())
+        {
+            await EventuallyAsync(async () => await CounterAsync(standbyArm, standby) >= 40, "the standby applies the busy stream", standbyNode);
+        }
+
+        await standbyNode.KillAsync();
+        await standbyNode.DisposeAsync();
+        await writer;
+
+        await using var restarted = await StartNodeAsync("standby");
+        using var arm = await restarted.CreateArmClientAsync();
+        await EventuallyAsync(async () => await CounterAsync(arm, standby) == last, "the restarted standby catches up", restarted);
+
+        // Every value the standby ever held, in order: each once and rising, so no record was applied twice and none went back.
+        var values = new List<int>();
+        var rebases = 0;
+        for (var page = await arm.GetAsync($"{standby}/changes?from=0&$top=1000"); ; page = await arm.SendAsync(HttpMethod.Get, new Uri(page.Json["nextLink"]!.GetValue<string>()).PathAndQuery, apiVersion: null))
+        {
+            foreach (var change in page.Json["value"]!.AsArray())
+            {
+                rebases += change!["operation"]!.GetValue<string>() == "restore" ? 1 : 0;
+                if (change["resourceId"]!.GetValue<string>().EndsWith("/namedValues/counter", StringComparison.OrdinalIgnoreCase) && change["properties"]?["value"] is { } value)
+                {
+                    values.Add(int.Parse(value.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture));
+                }
+            }
+
+            if (page.Json["nextLink"] is null)
+            {
+                break;
+            }
+        }
+
+        Assert.Equal(1, rebases);
+        Assert.Equal(last, values[^1]);
+        Assert.True(values.Zip(values.Skip(1)).All(p => p.Second > p.First), $"the counter's values on the standby went back or repeated: {string.Join(",", values)}");
+        Assert.Equal(await ServiceDump.ReadAsync(primaryArm, primary), await ServiceDump.ReadAsync(arm, standby));
+    }
+
+    private static async Task<int?> CounterAsync(ArmClient arm, string service)
+    {
+        var counter = await arm.GetAsync($"{service}/namedValues/counter");
+        return counter.Status == HttpStatusCode.OK ? int.Parse(counter.Properties["value"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture) : null;
     }
 
     private static async Task<HttpStatusCode> GatewayAsync(ServerProcess node, string key)
