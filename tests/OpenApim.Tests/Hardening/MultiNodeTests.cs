@@ -121,12 +121,7 @@ public sealed class MultiNodeTests : IAsyncLifetime
         // Polling an hour apart: only LISTEN/NOTIFY can wake the other node's gateway in time.
         string[] args = [.. ServerArgs, "--OPENAPIM_GATEWAY_POLL_INTERVAL", "01:00:00"];
         await using var backend = await EchoBackend.StartAsync();
-        if (!Directory.Exists(Path.Combine(NodeA, "keys")))
-        {
-            await using var first = await ServerProcess.StartAsync(NodeA, Bootstrap, args);
-        }
-
-        CopyDirectory(Path.Combine(NodeA, "keys"), Path.Combine(NodeB, "keys"));
+        await ServerProcess.ShareKeysAsync(NodeA, NodeB, Bootstrap, args);
         await using var a = await ServerProcess.StartAsync(NodeA, Bootstrap, args);
         await using var b = await ServerProcess.StartAsync(NodeB, Bootstrap, args);
         using var armA = await ClientAsync(a);
@@ -153,28 +148,12 @@ public sealed class MultiNodeTests : IAsyncLifetime
     /// <summary>Node A starts once to create the keys, which node B gets a copy of (docs/operations.md); returns node B running.</summary>
     private async Task<ServerProcess> StartNodesAsync()
     {
-        if (!Directory.Exists(Path.Combine(NodeA, "keys")))
-        {
-            await using var first = await ServerProcess.StartAsync(NodeA, Bootstrap, ServerArgs);
-        }
-
-        CopyDirectory(Path.Combine(NodeA, "keys"), Path.Combine(NodeB, "keys"));
+        await ServerProcess.ShareKeysAsync(NodeA, NodeB, Bootstrap, ServerArgs);
         return await ServerProcess.StartAsync(NodeB, Bootstrap, ServerArgs);
     }
 
     private static Task<ArmClient> ClientAsync(ServerProcess node) =>
         node.CreateArmClientAsync(Bootstrap["OPENAPIM_BOOTSTRAP_CLIENT_ID"], Bootstrap["OPENAPIM_BOOTSTRAP_CLIENT_SECRET"]);
-
-    private static void CopyDirectory(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target, overwrite: true);
-        }
-    }
 
     private static string Service(string name) => $"/subscriptions/{Subscription}/resourceGroups/rg1/providers/Microsoft.ApiManagement/service/{name}";
 }

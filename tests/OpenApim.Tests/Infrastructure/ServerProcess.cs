@@ -66,6 +66,26 @@ public sealed class ServerProcess : IAsyncDisposable
         return server;
     }
 
+    /// <summary>
+    /// Makes <paramref name="to"/> a second node of <paramref name="from"/>'s deployment (docs/operations.md): it gets a copy of
+    /// the keys folder (data protection, signing and operation keys); a node that has not run yet is started once to create them.
+    /// </summary>
+    public static async Task ShareKeysAsync(string from, string to, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    {
+        var keys = Path.Combine(from, "keys");
+        if (!Directory.Exists(keys))
+        {
+            await using var first = await StartAsync(from, environment, args);
+        }
+
+        foreach (var file in Directory.EnumerateFiles(keys, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, "keys", Path.GetRelativePath(keys, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target, overwrite: true);
+        }
+    }
+
     /// <summary>SIGKILL: no shutdown hooks, no flushing, exactly like a crash.</summary>
     public async Task KillAsync()
     {
