@@ -7,7 +7,7 @@ using OpenApim.Resources.Model;
 namespace OpenApim.Backup.Archive;
 
 /// <summary>
-/// Reads an archive from a local file: the manifest first (rejecting newer major versions, checking the seal of an
+/// Reads an archive from a local file (or a seekable remote stream): the manifest first (rejecting newer major versions, checking the seal of an
 /// encrypted one), then parts as streams of rows, each checked against the manifest's count, size and SHA-256. No
 /// entry is read past the size its manifest declares or past <see cref="ArchiveLimits"/>, so a crafted archive is
 /// refused before memory grows.
@@ -26,15 +26,20 @@ internal sealed class ArchiveReader : IDisposable
 
     public Manifest Manifest { get; }
 
-    public static ArchiveReader Open(string path, byte[]? key)
+    public static ArchiveReader Open(string path, byte[]? key) => Open(File.OpenRead(path), key);
+
+    /// <summary>Reads an archive from a seekable stream (owned from here on): only the entries asked for are read from it.</summary>
+    public static ArchiveReader Open(Stream content, byte[]? key)
     {
         ZipArchive zip;
         try
         {
-            zip = new ZipArchive(File.OpenRead(path), ZipArchiveMode.Read);
+            zip = new ZipArchive(content, ZipArchiveMode.Read);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or ArgumentException or EndOfStreamException)
         {
+            // A blob too short for a zip's directory makes a remote stream refuse the seek (ArgumentException).
+            content.Dispose();
             throw new ArchiveException("BackupCorrupted", "The backup is corrupted: it is not a readable OpenApim archive (zip).", e);
         }
 

@@ -27,6 +27,14 @@ internal sealed class StreamReplay(JobOptions options, TimeProvider time) : IPoi
                 ? $"The replication stream '{point.Stream}' holds no base; nothing can be restored from it."
                 : $"The replication stream '{point.Stream}' holds no base at or before {point}: the oldest restorable point is {OldestPoint(listing)}.");
 
+        if (only is not null)
+        {
+            // An undelete needs a few entities: it reads the base's directory and the parts that may hold them, checked part by
+            // part against the manifest's checksums, not the whole blob (most of a base is subscriptions and users).
+            using var remote = ArchiveReader.Open(await target.OpenReadAsync(chosen.Blob, ct), options.EncryptionKey);
+            return await ReplayIntoAsync(target, service, listing, chosen, point, remote, only, file, ct);
+        }
+
         // A .zip name, so the start-up cleanup of the work folder removes it too if the process dies (it may hold secrets).
         var baseFile = Path.ChangeExtension(file, ".base.zip");
         try
@@ -38,17 +46,24 @@ internal sealed class StreamReplay(JobOptions options, TimeProvider time) : IPoi
             }
 
             using var archive = ArchiveReader.Open(baseFile, options.EncryptionKey);
-            var state = new ReplayState(archive, only);
-            var (reachedAt, reached, segments, records) = await ReplayAsync(target, listing, chosen, point, state, archive.Manifest.SnapshotTakenAt, ct);
-            var manifest = archive.Manifest;
-            var (written, _) = await SnapshotArchive.WriteRowsAsync(service, state.Rows(), new SnapshotArchive.Point(manifest.SnapshotEpoch, reachedAt, reached, manifest.CreatedAt, manifest.Source),
-                file, options.Archives, time, _ => { }, ct);
-            return new ReplayResult(written, reachedAt, reached, chosen.Index, segments, records);
+            return await ReplayIntoAsync(target, service, listing, chosen, point, archive, null, file, ct);
         }
         finally
         {
             File.Delete(baseFile);
         }
+    }
+
+    /// <summary>The base's rows (or the chosen subtrees of them), the segments replayed onto them, written as an archive.</summary>
+    private async Task<ReplayResult> ReplayIntoAsync(
+        IBlobTarget target, ServiceRef service, StreamListing listing, BaseRef chosen, ReplayTarget point, ArchiveReader archive, IReadOnlyList<string>? only, string file, CancellationToken ct)
+    {
+        var state = new ReplayState(archive, only);
+        var (reachedAt, reached, segments, records) = await ReplayAsync(target, listing, chosen, point, state, archive.Manifest.SnapshotTakenAt, ct);
+        var manifest = archive.Manifest;
+        var (written, _) = await SnapshotArchive.WriteRowsAsync(service, state.Rows(), new SnapshotArchive.Point(manifest.SnapshotEpoch, reachedAt, reached, manifest.CreatedAt, manifest.Source),
+            file, options.Archives, time, _ => { }, ct);
+        return new ReplayResult(written, reachedAt, reached, chosen.Index, segments, records);
     }
 
     private async Task<(DateTimeOffset At, long Position, int Segments, long Records)> ReplayAsync(
@@ -58,7 +73,7 @@ internal sealed class StreamReplay(JobOptions options, TimeProvider time) : IPoi
         var (at, position, index) = (baseTakenAt, start.Position, start.Index);
         string? previous = null;
         var (segments, records) = (0, 0L);
-        foreach (var listed in listing.Segments.Where(s => s.Index >= start.Index))
+        await foreach (var (listed, content) in SegmentPrefetch.ReadAsync(target, listing, listing.Segments.Where(s => s.Index >= start.Index).ToList(), ct))
         {
             if (listed.Index != index || listed.From != position)
             {
@@ -67,7 +82,7 @@ internal sealed class StreamReplay(JobOptions options, TimeProvider time) : IPoi
                     $"The latest restorable point of this chain is {Archive.Manifest.Time(at)} (position {position}).");
             }
 
-            var segment = SegmentCodec.Decode(await target.ReadAsync(listed.Blob, SegmentCodec.MaxBytes, ct), listed, point.Stream, options.EncryptionKey);
+            var segment = SegmentCodec.Decode(content, listed, point.Stream, options.EncryptionKey);
             if (previous is not null && segment.Header.Previous != previous)
             {
                 throw Fail("ReplicationChainBroken", $"Segment {listed.Index} does not follow segment {listed.Index - 1}: its previous checksum differs (a segment was replaced).");

@@ -115,6 +115,18 @@ internal sealed class AzureBlobTarget : IBlobTarget
         return result.Value.Content.ToArray();
     }, blobName, whole: true, ct);
 
+    public Task<Stream> OpenReadAsync(string blobName, CancellationToken ct) => Call<Stream>(async token =>
+    {
+        // The SDK's stream downloads a range per buffer as it is read; a blob changed meanwhile fails the read (412).
+        var stream = await _container.GetBlobClient(blobName).OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = 4 << 20 }, token);
+        return new RangedReadStream(stream, e => e switch
+        {
+            RequestFailedException failed => Translate(failed, blobName),
+            HttpRequestException or IOException or SocketException or AggregateException => Unreachable(e),
+            _ => null,
+        });
+    }, blobName, whole: true, ct);
+
     public Task DeleteAsync(string blobName, CancellationToken ct) => Call(async token =>
     {
         await _container.GetBlobClient(blobName).DeleteIfExistsAsync(cancellationToken: token);

@@ -25,6 +25,12 @@ internal interface IBlobTarget
     /// <summary>A whole small blob; fails <see cref="StorageProblem.StorageError"/> past <paramref name="maxBytes"/>.</summary>
     Task<byte[]> ReadAsync(string blobName, long maxBytes, CancellationToken ct);
 
+    /// <summary>
+    /// A seekable stream over the blob that reads the ranges asked for (a zip's directory and chosen entries, not the whole
+    /// blob); failures while reading surface as <see cref="StorageException"/>.
+    /// </summary>
+    Task<Stream> OpenReadAsync(string blobName, CancellationToken ct);
+
     /// <summary>Deletes the blob when it exists.</summary>
     Task DeleteAsync(string blobName, CancellationToken ct);
 

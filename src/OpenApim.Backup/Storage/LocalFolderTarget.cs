@@ -145,6 +145,15 @@ internal sealed class LocalFolderTarget(string root, string account, string cont
             : throw new StorageException(StorageProblem.StorageError, $"The blob '{blobName}' is larger ({length} bytes) than such a blob can be ({maxBytes}).");
     }
 
+    public async Task<Stream> OpenReadAsync(string blobName, CancellationToken ct)
+    {
+        await CheckContainerAsync(ct);
+        var source = BlobPath(blobName);
+        return File.Exists(source)
+            ? File.OpenRead(source)
+            : throw new StorageException(StorageProblem.BlobNotFound, $"The blob '{blobName}' does not exist in container '{container}' of storage account '{account}'.");
+    }
+
     public async Task DeleteAsync(string blobName, CancellationToken ct)
     {
         await CheckContainerAsync(ct);

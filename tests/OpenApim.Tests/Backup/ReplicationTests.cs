@@ -202,6 +202,62 @@ public abstract class ReplicationTests(BackupFixture fixture)
     }
 
     [Fact]
+    public async Task An_undelete_reads_only_the_parts_it_needs_yet_refuses_a_base_that_is_not_an_archive_or_whose_part_was_altered()
+    {
+        var primary = await Arm.CreateServiceAsync();
+        var container = await Azurite.NewContainerAsync();
+        await Arm.CreateAsync($"{primary}/apis/orders", new JsonObject { ["path"] = "orders" });
+        await Arm.CreateAsync($"{primary}/apis/orders/operations/get", new JsonObject { ["displayName"] = "get", ["method"] = "GET", ["urlTemplate"] = "/" });
+        Assert.Equal(HttpStatusCode.Created, (await Arm.PutAsync($"{primary}/replications/r1", Replication(container))).Status);
+        var blobs = await WaitShippedAsync(container, primary);
+        await Arm.DeleteAsync($"{primary}/replications/r1");
+        var moment = DateTimeOffset.UtcNow;
+        Assert.Equal(HttpStatusCode.OK, (await Arm.DeleteAsync($"{primary}/apis/orders")).Status);
+        var baseBlob = blobs.Single(b => b.Contains("/bases/", StringComparison.Ordinal));
+        var original = await Azurite.DownloadAsync(container, baseBlob);
+        var client = Azurite.Client.GetBlobContainerClient(container).GetBlobClient(baseBlob);
+        var metadata = (await client.GetPropertiesAsync()).Value.Metadata;
+        async Task ReplaceBaseAsync(byte[] content) => await client.UploadAsync(new BinaryData(content), new BlobUploadOptions { Metadata = metadata });
+        var undelete = PointInTimeBody(container, primary, new JsonObject { ["pointInTime"] = moment.ToString("O"), ["entities"] = new JsonArray("apis/orders") });
+
+        await ReplaceBaseAsync(Encoding.UTF8.GetBytes("not a zip at all"));
+        var garbage = (await Arm.RunAsync($"{primary}/restore", undelete)).Final;
+        Assert.True(garbage.ErrorCode == "RestoreFailed", garbage.ToString());
+        Assert.Equal("BackupCorrupted", garbage.Json["error"]!["details"]![0]!["code"]!.GetValue<string>());
+
+        // The operations part says something else than its checksum in the manifest.
+        using (var edited = new MemoryStream())
+        {
+            edited.Write(original);
+            using (var zip = new ZipArchive(edited, ZipArchiveMode.Update, leaveOpen: true))
+            {
+                var entry = zip.GetEntry("parts/apis.operations.ndjson")!;
+                string rows;
+                using (var reader = new StreamReader(entry.Open()))
+                {
+                    rows = await reader.ReadToEndAsync();
+                }
+
+                entry.Delete();
+                await using var writer = new StreamWriter(zip.CreateEntry("parts/apis.operations.ndjson").Open());
+                await writer.WriteAsync(rows.Replace("\"GET\"", "\"PUT\"", StringComparison.Ordinal));
+            }
+
+            await ReplaceBaseAsync(edited.ToArray());
+        }
+
+        var altered = (await Arm.RunAsync($"{primary}/restore", undelete)).Final;
+        Assert.True(altered.ErrorCode == "RestoreFailed", altered.ToString());
+        Assert.Equal("BackupCorrupted", altered.Json["error"]!["details"]![0]!["code"]!.GetValue<string>());
+        Assert.Equal(HttpStatusCode.NotFound, (await Arm.GetAsync($"{primary}/apis/orders")).Status);
+
+        await ReplaceBaseAsync(original);
+        var restored = (await Arm.RunAsync($"{primary}/restore", undelete)).Final;
+        Assert.True(restored.Status == HttpStatusCode.OK, restored.ToString());
+        Assert.Equal("GET", (await Arm.GetAsync($"{primary}/apis/orders/operations/get")).Properties["method"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task A_standby_follows_the_stream_serves_the_primarys_keys_refuses_writes_and_after_promote_is_writable_and_fences_the_primary()
     {
         await using var backend = await EchoBackend.StartAsync();
