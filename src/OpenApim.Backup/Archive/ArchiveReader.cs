@@ -29,7 +29,16 @@ internal sealed class ArchiveReader : IDisposable
     public static ArchiveReader Open(string path, byte[]? key) => Open(File.OpenRead(path), key);
 
     /// <summary>Reads an archive from a seekable stream (owned from here on): only the entries asked for are read from it.</summary>
-    public static ArchiveReader Open(Stream content, byte[]? key)
+    public static ArchiveReader Open(Stream content, byte[]? key) => Open(content, key, manifestOnly: false);
+
+    /// <summary>Just the manifest (an encrypted archive's too, without its key): for listing what a container holds.</summary>
+    public static Manifest ReadManifest(Stream content)
+    {
+        using var reader = Open(content, null, manifestOnly: true);
+        return reader.Manifest;
+    }
+
+    private static ArchiveReader Open(Stream content, byte[]? key, bool manifestOnly)
     {
         ZipArchive zip;
         try
@@ -59,7 +68,7 @@ internal sealed class ArchiveReader : IDisposable
 
             var manifest = Manifest.Parse(json);
             CheckSizes(manifest);
-            return new ArchiveReader(zip, manifest, Cipher(manifest, json, key));
+            return new ArchiveReader(zip, manifest, manifestOnly ? null : Cipher(manifest, json, key));
         }
         catch (Exception e) when (e is JsonException or FormatException or KeyNotFoundException or NullReferenceException or InvalidOperationException
             or InvalidDataException or ArgumentException or OverflowException)

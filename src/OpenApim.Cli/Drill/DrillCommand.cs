@@ -1,0 +1,249 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using OpenApim.Backup.Catalog;
+using OpenApim.Cli.Apim;
+using OpenApim.Cli.Common;
+using Spectre.Console;
+
+namespace OpenApim.Cli.Drill;
+
+/// <summary>
+/// <c>openapim drill</c>: proves recovery in one command. Back up the primary (or take the newest good backup of it, or a
+/// named one), restore it into the standby (created with the primary's SKU when missing), compare every entity, send smoke
+/// requests with a real subscription key through both gateways, and report the recovery point (the age of what was
+/// restored when the standby served it) and the recovery time (start to the standby serving). Exit 0 only when it passed.
+/// </summary>
+internal static class DrillCommand
+{
+    public static Command Build()
+    {
+        var standbyGroup = CommonOptions.Required("--standby-resource-group", "Resource group of the standby.");
+        var standbyName = CommonOptions.Required("--standby-name", "The standby service (created with the primary's SKU when missing).");
+        var standbyLocation = CommonOptions.Optional("--standby-location", "Location of a standby the drill creates (default: the primary's).");
+        var storage = new StorageOptions(backupNameRequired: false);
+        storage.BackupName.Description = "Restore this existing backup instead of taking a new one.";
+        var useLatest = CommonOptions.Flag("--use-latest", "Restore the newest good backup of the primary in the container (by its manifest), instead of taking a new one.");
+        var blobEndpoint = CommonOptions.Optional("--blob-endpoint", "The account's blob endpoint for --use-latest, e.g. http://127.0.0.1:10000/devstoreaccount1 (default https://{account}.blob.core.windows.net).");
+        var report = CommonOptions.Optional("--report", "Also write a self-contained HTML report with the timeline to this file.");
+        var primaryGateway = CommonOptions.Optional("--primary-gateway-url", "The primary's gateway (default: its gatewayUrl).");
+        var standbyGateway = CommonOptions.Optional("--standby-gateway-url", "The standby's gateway (default: its gatewayUrl).");
+        var command = new Command("drill", """
+            Prove recovery: back up, restore into the standby, compare every entity, smoke-test the standby's gateway, report RPO and RTO.
+
+            Example:
+              openapim drill -g rg1 -n contoso --standby-resource-group rg2 --standby-name contoso-dr --storage-account-name devstoreaccount1 --storage-account-key KEY --storage-account-container backups --output json
+            """)
+        {
+            ApimCommands.Group, ApimCommands.Name, standbyGroup, standbyName, standbyLocation, useLatest, blobEndpoint, report, primaryGateway, standbyGateway,
+        };
+        storage.AddTo(command);
+        command.SetAction((parse, ct) => CliApp.RunWithExitCodeAsync((parse, ct), context => RunAsync(context, new Settings(
+            context.Get(ApimCommands.Group), context.Get(ApimCommands.Name), context.Get(standbyGroup), context.Get(standbyName), context.Get(standbyLocation),
+            storage, context.Get(useLatest), context.Get(blobEndpoint), context.Get(report), context.Get(primaryGateway), context.Get(standbyGateway)))));
+        return command;
+    }
+
+    private sealed record Settings(
+        string Group, string Name, string StandbyGroup, string StandbyName, string? StandbyLocation, StorageOptions Storage, bool UseLatest, string? BlobEndpoint,
+        string? Report, string? PrimaryGateway, string? StandbyGateway);
+
+    private static async Task<int> RunAsync(CliContext context, Settings settings)
+    {
+        var ct = context.Cancellation;
+        var arm = await context.ArmAsync();
+        var timeline = new Timeline(context);
+        var primary = arm.Service(settings.Group, settings.Name);
+        var standby = arm.Service(settings.StandbyGroup, settings.StandbyName);
+        var storage = settings.Storage.Body(context);
+        var primaryService = await timeline.StepAsync("read the primary", () => arm.GetAsync(primary, ct));
+
+        // 1. What to restore: a new backup, the newest good one, or the one named.
+        string backupName;
+        if (settings.UseLatest)
+        {
+            backupName = await timeline.StepAsync("find the newest good backup", () => NewestAsync(context, settings, storage));
+        }
+        else if (storage["backupName"]?.GetValue<string>() is { } named)
+        {
+            backupName = named;
+        }
+        else
+        {
+            backupName = $"drill-{settings.Name}-{DateTimeOffset.UtcNow:yyyyMMddTHHmmssZ}.apimbackup";
+            var body = storage.DeepClone().AsObject();
+            body["backupName"] = backupName;
+            await timeline.StepAsync("back up the primary", () => arm.RunAsync($"{primary}/backup", body, wait: true, null, ct));
+        }
+
+        // 2. The standby, with the primary's SKU.
+        var existing = await arm.FindAsync(standby, ct);
+        if (existing is null)
+        {
+            await timeline.StepAsync("create the standby", async () =>
+            {
+                await arm.SendAsync(HttpMethod.Put, standby, new JsonObject
+                {
+                    ["location"] = settings.StandbyLocation ?? primaryService?["location"]?.GetValue<string>(),
+                    ["sku"] = primaryService?["sku"]?.DeepClone(),
+                    ["properties"] = new JsonObject
+                    {
+                        ["publisherEmail"] = primaryService?["properties"]?["publisherEmail"]?.DeepClone(),
+                        ["publisherName"] = primaryService?["properties"]?["publisherName"]?.DeepClone(),
+                    },
+                }, ct);
+                return await arm.WaitProvisionedAsync(standby, ct);
+            });
+        }
+
+        // 3. Restore.
+        var restoreBody = storage.DeepClone().AsObject();
+        restoreBody["backupName"] = backupName;
+        var restored = await timeline.StepAsync("restore into the standby", () => arm.RunAsync($"{standby}/restore", restoreBody, wait: true, null, ct));
+        var restoredAt = DateTimeOffset.UtcNow;
+        var snapshotAt = restored.Summary?["snapshot"]?["takenAt"]?.GetValue<string>() is { } taken ? DateTimeOffset.Parse(taken, CultureInfo.InvariantCulture) : (DateTimeOffset?)null;
+
+        // 4. Compare every entity.
+        var differences = await timeline.StepAsync("compare every entity", async () =>
+        {
+            var (before, after) = (await ServiceSnapshot.ReadAsync(arm, primary, ct), await ServiceSnapshot.ReadAsync(arm, standby, ct));
+            timeline.Note($"{before.Count} entities on the primary, {after.Count} on the standby");
+            return before.Differences(after);
+        });
+
+        // 5. Smoke requests through the standby's gateway, with a real key; retried while the gateway picks the restore up.
+        var standbyService = await arm.GetAsync(standby, ct);
+        var smoke = await timeline.StepAsync("smoke-test the standby's gateway", () => SmokeAsync(context, arm, settings, primary, primaryService, standbyService));
+        var serving = smoke.Requests.Count > 0 && smoke.Requests.All(r => r.Passed);
+        var servedAt = DateTimeOffset.UtcNow;
+
+        var passed = differences.Count == 0 && (serving || smoke.Requests.Count == 0);
+        var result = new JsonObject
+        {
+            ["passed"] = passed,
+            ["primary"] = primary,
+            ["standby"] = standby,
+            ["backupName"] = backupName,
+            ["snapshotTakenAt"] = snapshotAt?.ToUniversalTime().ToString("O"),
+            ["recoveryPointSeconds"] = snapshotAt is { } at ? Math.Round((servedAt - at).TotalSeconds, 3) : null,
+            ["recoveryTimeSeconds"] = Math.Round(timeline.Elapsed.TotalSeconds, 3),
+            ["restoreSeconds"] = Math.Round((restoredAt - timeline.Started).TotalSeconds, 3),
+            ["differences"] = new JsonArray([.. differences.Select(d => (JsonNode)d)]),
+            ["smoke"] = new JsonArray([.. smoke.Requests.Select(r => (JsonNode)new JsonObject
+            {
+                ["api"] = r.Api, ["method"] = r.Method, ["path"] = r.Path, ["primaryStatus"] = r.PrimaryStatus, ["standbyStatus"] = r.StandbyStatus, ["passed"] = r.Passed, ["detail"] = r.Detail,
+            })]),
+            ["smokeNote"] = smoke.Why,
+            ["timeline"] = timeline.ToJson(),
+        };
+        if (settings.Report is { } file)
+        {
+            await File.WriteAllTextAsync(file, DrillReport.Html(result), ct);
+            result["report"] = Path.GetFullPath(file);
+        }
+
+        context.Write(result, () => Summary(result, differences, smoke.Requests));
+        if (!passed)
+        {
+            await context.Error.WriteLineAsync($"ERROR: DrillFailed: {(differences.Count > 0 ? $"{differences.Count} differences, first: {differences[0]}" : "a smoke request failed: " + smoke.Requests.First(r => !r.Passed).Detail)}");
+        }
+
+        return passed ? ExitCodes.Success : ExitCodes.Failed;
+    }
+
+    private static async Task<(List<SmokeRequest> Requests, string? Why)> SmokeAsync(CliContext context, ArmSession arm, Settings settings, string primary, JsonNode? primaryService, JsonNode? standbyService)
+    {
+        var ct = context.Cancellation;
+        var plan = await SmokeTest.PlanAsync(arm, primary, ct);
+        if (plan.Requests.Count == 0)
+        {
+            return ([], $"no smoke request: {plan.Why}");
+        }
+
+        var standbyGateway = settings.StandbyGateway ?? standbyService?["properties"]?["gatewayUrl"]?.GetValue<string>()
+            ?? throw new CliFailure("NoGateway", "The standby has no gatewayUrl: pass --standby-gateway-url.");
+        var primaryGateway = settings.PrimaryGateway ?? primaryService?["properties"]?["gatewayUrl"]?.GetValue<string>();
+        using var http = Trust.Client(context.Get(CommonOptions.CaFile), TimeSpan.FromSeconds(15));
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            var results = new List<SmokeRequest>();
+            foreach (var request in plan.Requests)
+            {
+                results.Add(await SmokeTest.SendAsync(http, primaryGateway, standbyGateway, plan.Key, request, ct));
+            }
+
+            if (results.All(r => r.Passed) || watch.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                return (results, null);
+            }
+
+            await Task.Delay(250, ct);
+        }
+    }
+
+    private static async Task<string> NewestAsync(CliContext context, Settings settings, JsonObject storage)
+    {
+        var account = storage["storageAccount"]!.GetValue<string>();
+        var key = storage["accessKey"]?.GetValue<string>() ?? throw CliFailure.Usage("--use-latest reads the container itself: it needs --storage-account-key.");
+        var endpoint = new Uri((settings.BlobEndpoint ?? "https://{account}.blob.core.windows.net").Replace("{account}", account, StringComparison.Ordinal));
+        var catalog = BackupCatalog.Open(endpoint, account, key, storage["containerName"]!.GetValue<string>(), null, TimeSpan.FromSeconds(30), TimeProvider.System);
+        CatalogListing listing;
+        try
+        {
+            listing = await catalog.ListAsync(context.Cancellation);
+        }
+        catch (CatalogException e)
+        {
+            throw new CliFailure(e.Code, e.Message);
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        return listing.Archives.FirstOrDefault(a => a.Problem is null && !a.Expired(now) && string.Equals(a.SourceService, settings.Name, StringComparison.OrdinalIgnoreCase))?.Name
+            ?? throw new CliFailure("NoBackup", $"The container holds no readable, unexpired backup of {settings.Name}.");
+    }
+
+    private static Table Summary(JsonObject result, List<string> differences, List<SmokeRequest> smoke)
+    {
+        var table = CliContext.Fields(
+            ("Passed", result["passed"]!.GetValue<bool>() ? "yes" : "NO"),
+            ("Backup", result["backupName"]?.ToString()),
+            ("Recovery point", $"{result["recoveryPointSeconds"]} s (age of what was restored when the standby served it)"),
+            ("Recovery time", $"{result["recoveryTimeSeconds"]} s (start to the standby serving)"),
+            ("Differences", differences.Count == 0 ? "none" : string.Join("\n", differences.Take(10))),
+            ("Smoke requests", smoke.Count == 0 ? result["smokeNote"]?.ToString() : string.Join("\n", smoke.Select(s => $"{(s.Passed ? "ok" : "FAILED")} GET {s.Path}: {s.Detail}"))));
+        foreach (var step in result["timeline"]!.AsArray())
+        {
+            table.AddRow(Markup.Escape($"  {step!["step"]}"), Markup.Escape($"{step["seconds"]} s"));
+        }
+
+        return table;
+    }
+}
+
+/// <summary>The drill's steps with their start and duration, shown live on stderr.</summary>
+internal sealed class Timeline(CliContext context)
+{
+    private readonly Stopwatch _watch = Stopwatch.StartNew();
+    private readonly JsonArray _steps = [];
+
+    public DateTimeOffset Started { get; } = DateTimeOffset.UtcNow;
+
+    public TimeSpan Elapsed => _watch.Elapsed;
+
+    public async Task<T> StepAsync<T>(string step, Func<Task<T>> work)
+    {
+        context.Error.WriteLine($"drill: {step} ...");
+        var start = _watch.Elapsed;
+        var result = await work();
+        var seconds = Math.Round((_watch.Elapsed - start).TotalSeconds, 3);
+        _steps.Add(new JsonObject { ["step"] = step, ["startSeconds"] = Math.Round(start.TotalSeconds, 3), ["seconds"] = seconds });
+        context.Error.WriteLine($"drill: {step}: {seconds} s");
+        return result;
+    }
+
+    public void Note(string note) => context.Error.WriteLine($"drill:   {note}");
+
+    public JsonArray ToJson() => (JsonArray)_steps.DeepClone();
+}
