@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenApim.Backup.Jobs;
 using OpenApim.Backup.Replication;
+using OpenApim.Backup.Schedules;
 using OpenApim.Backup.Storage;
 using OpenApim.Backup.Telemetry;
 using OpenApim.Resources.Hosting;
@@ -38,6 +39,9 @@ public static class BackupModule
         services.AddSingleton<IEntityStatus, ReplicationStatusSource>();
         services.AddSingleton<IOperationHandler, Promotion>();
         services.AddHostedService<ReplicationHost>();
+        services.AddSingleton<ScheduleHost>();
+        services.AddHostedService(sp => sp.GetRequiredService<ScheduleHost>());
+        services.AddSingleton<IEntityStatus, ScheduleStatusSource>();
         return services;
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using OpenApim.Backup.Archive;
 using OpenApim.Backup.Requests;
+using OpenApim.Backup.Schedules;
 using OpenApim.Backup.Storage;
 using OpenApim.Backup.Telemetry;
 using OpenApim.Resources.Arm;
@@ -39,6 +40,12 @@ internal sealed partial class BackupJob(IResourceStore store, BlobTargets target
             ["openapim_expires_at"] = Manifest.Time(manifest.ExpiresAt),
             ["openapim_sha256"] = await Sha256Async(file, ct),
         };
+        if (context.Operation.Request?["schedule"]?.GetValue<string>() is { } schedule)
+        {
+            // Retention deletes only what its schedule made: it finds them by this, never by name or blob timestamp.
+            metadata[BackupSchedule.MetadataName] = schedule;
+        }
+
         context.Report(new JsonObject { ["phase"] = "uploading", ["rows"] = rows });
         // A node whose lease another node took over must not commit a second blob.
         await context.ConfirmOwnershipAsync();

@@ -28,6 +28,11 @@ internal sealed class StorageAction(string name, IResourceStore store, Operation
             stored["pointInTime"] = PointInTime.ToJson(point);
         }
 
+        if (request.Schedule is { } schedule)
+        {
+            stored["schedule"] = schedule;
+        }
+
         if (storage.AccessKey is { } accessKey)
         {
             stored[OperationSecrets.RequestMember] = new JsonObject { ["accessKey"] = secrets.Seal(id, accessKey) };

@@ -16,6 +16,7 @@ public static class KindCatalog
         .. ConfigurationKinds.All,
         .. PortalKinds.All,
         .. ReplicationKinds.All,
+        .. ScheduleKinds.All,
     ];
 
     private static readonly Dictionary<string, ResourceKind> ByPath = Index();
@@ -65,6 +66,8 @@ public static class KindCatalog
     public static ResourceKind ServicePolicies => ConfigurationKinds.ServicePolicies;
 
     public static ResourceKind Replications => ReplicationKinds.Replications;
+
+    public static ResourceKind BackupSchedules => ScheduleKinds.BackupSchedules;
 
     public static ResourceKind Get(string path) =>
         ByPath.TryGetValue(path, out var kind) ? kind : throw new KeyNotFoundException($"No resource kind '{path}'.");

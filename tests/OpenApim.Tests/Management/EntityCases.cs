@@ -111,6 +111,9 @@ public sealed record EntityCase(
             new("replications", (_, s) => At($"{s}/replications/{Unique("r")}"),
                 Props(("storageAccount", "devstoreaccount1"), ("containerName", "no-such-container"), ("accessKey", "replication-account-key")),
                 Props(("retentionDays", 3)), ["accessKey"]),
+            new("backupSchedules", (_, s) => At($"{s}/backupSchedules/{Unique("b")}"),
+                Props(("cron", "0 3 * * *"), ("storageAccount", "devstoreaccount1"), ("containerName", "no-such-container"), ("accessKey", "schedule-account-key")),
+                Props(("retentionCount", 3)), ["accessKey"]),
             new("contentTypes", (_, s) => At($"{s}/contentTypes/c-{Unique("ct")}"), Props(("name", "Page"), ("schema", new JsonObject { ["type"] = "object" })), IfMatchOnDelete: false),
             new("contentTypes/contentItems", async (arm, s) =>
                 {
