@@ -5,6 +5,7 @@ using OpenApim.Cli.Common;
 using OpenApim.Cli.Drill;
 using OpenApim.Cli.Entities;
 using OpenApim.Cli.Login;
+using OpenApim.Cli.Protection;
 
 namespace OpenApim.Cli;
 
@@ -30,6 +31,11 @@ internal static class CliApp
         }
 
         root.Subcommands.Add(BackupCommands.Build());
+        foreach (var command in ProtectionCommands.Build())
+        {
+            root.Subcommands.Add(command);
+        }
+
         root.Subcommands.Add(DrillCommand.Build());
         return root;
     }

@@ -22,6 +22,7 @@ internal sealed class ArchiveWriter : IAsyncDisposable
 
     private readonly ZipArchive _zip;
     private readonly SecretCipher? _cipher;
+    private readonly CompressionLevel _compression;
     private readonly List<ManifestPart> _parts = [];
     private readonly Channel<Chunk> _chunks = Channel.CreateBounded<Chunk>(new BoundedChannelOptions(8) { SingleReader = true, SingleWriter = true });
     private readonly Task _consumer;
@@ -30,10 +31,11 @@ internal sealed class ArchiveWriter : IAsyncDisposable
     private ResourceKind? _kind;
     private long _rows;
 
-    public ArchiveWriter(Stream output, SecretCipher? cipher)
+    public ArchiveWriter(Stream output, SecretCipher? cipher, CompressionLevel compression = CompressionLevel.Optimal)
     {
         _zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
         _cipher = cipher;
+        _compression = compression;
         _json = new Utf8JsonWriter(_buffer);
         _consumer = Task.Run(ConsumeAsync);
     }
@@ -121,7 +123,7 @@ internal sealed class ArchiveWriter : IAsyncDisposable
                 if (chunk.Kind is null)
                 {
                     Close(ref open);
-                    using var stream = new HashingStream(_zip.CreateEntry(PartNames.Service, CompressionLevel.Optimal).Open());
+                    using var stream = new HashingStream(_zip.CreateEntry(PartNames.Service, _compression).Open());
                     stream.Write(chunk.Data, 0, chunk.Length);
                     _parts.Add(new ManifestPart(PartNames.Service, ResourceKind.Service.Path, BackupScope.Configuration, 1, stream.Bytes, stream.Sha256()));
                     continue;
@@ -130,7 +132,7 @@ internal sealed class ArchiveWriter : IAsyncDisposable
                 if (open?.Kind != chunk.Kind)
                 {
                     Close(ref open);
-                    open = new OpenPart(chunk.Kind, new HashingStream(_zip.CreateEntry(PartNames.For(chunk.Kind.Path), CompressionLevel.Optimal).Open()));
+                    open = new OpenPart(chunk.Kind, new HashingStream(_zip.CreateEntry(PartNames.For(chunk.Kind.Path), _compression).Open()));
                 }
 
                 open.Stream.Write(chunk.Data, 0, chunk.Length);

@@ -12,8 +12,17 @@ internal sealed record ReplayTarget(string Stream, DateTimeOffset? Time, long? P
     public override string ToString() => Time is { } t ? Archive.Manifest.Time(t) : Position is { } p ? $"journal position {p}" : "the latest point";
 }
 
-/// <summary>What a replay reached: the archive written, the last change applied (time and sequence), and how much it read.</summary>
-internal sealed record ReplayResult(Archive.Manifest Manifest, DateTimeOffset ReachedAt, long ReachedPosition, long BaseIndex, int Segments, long Records);
+/// <summary>What a replay reached: the archive written, the last change applied (time and sequence), how much it read and how long each part took.</summary>
+internal sealed record ReplayResult(Archive.Manifest Manifest, DateTimeOffset ReachedAt, long ReachedPosition, long BaseIndex, int Segments, long Records)
+{
+    public long ListMs { get; init; }
+
+    public long BaseMs { get; init; }
+
+    public long SegmentsMs { get; init; }
+
+    public long WriteMs { get; init; }
+}
 
 /// <summary>
 /// Rebuilds a service as it was at a moment into an archive file, from a replication stream in the target container; for an

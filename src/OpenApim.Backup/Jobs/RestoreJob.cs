@@ -208,6 +208,7 @@ internal sealed partial class RestoreJob(
                 ["baseIndex"] = replayed.BaseIndex,
                 ["segments"] = replayed.Segments,
                 ["records"] = replayed.Records,
+                ["phasesMs"] = new JsonObject { ["list"] = replayed.ListMs, ["base"] = replayed.BaseMs, ["segments"] = replayed.SegmentsMs, ["write"] = replayed.WriteMs },
             };
         }
 

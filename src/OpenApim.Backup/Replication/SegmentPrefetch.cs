@@ -10,7 +10,7 @@ namespace OpenApim.Backup.Replication;
 /// </summary>
 internal static class SegmentPrefetch
 {
-    public const int Parallelism = 8;
+    public const int Parallelism = 16;
     public const long MaxBytesAhead = 64L << 20;
 
     public static async IAsyncEnumerable<(SegmentRef Listed, byte[] Content)> ReadAsync(

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Text.Json.Nodes;
 using OpenApim.Backup.Archive;
 using OpenApim.Backup.Jobs;
@@ -21,7 +22,9 @@ internal sealed class StreamReplay(JobOptions options, TimeProvider time) : IPoi
     public async Task<ReplayResult> WriteArchiveAsync(IBlobTarget target, ServiceRef service, ReplayTarget point, string file, IReadOnlyList<string>? only, CancellationToken ct)
     {
         var stream = new StreamAddress(point.Stream);
+        var started = time.GetTimestamp();
         var listing = await StreamListing.ReadAsync(target, stream, ct);
+        var listMs = (long)time.GetElapsedTime(started).TotalMilliseconds;
         var chosen = listing.Bases.LastOrDefault(b => Allows(point, b, listing.TakenAt(b)))
             ?? throw Fail("PointNotRecoverable", listing.Bases.Count == 0
                 ? $"The replication stream '{point.Stream}' holds no base; nothing can be restored from it."
@@ -32,21 +35,24 @@ internal sealed class StreamReplay(JobOptions options, TimeProvider time) : IPoi
             // An undelete needs a few entities: it reads the base's directory and the parts that may hold them, checked part by
             // part against the manifest's checksums, not the whole blob (most of a base is subscriptions and users).
             using var remote = ArchiveReader.Open(await target.OpenReadAsync(chosen.Blob, ct), options.EncryptionKey);
-            return await ReplayIntoAsync(target, service, listing, chosen, point, remote, only, file, ct);
+            return await ReplayIntoAsync(target, service, listing, chosen, point, remote, only, file, ct) with { ListMs = listMs };
         }
 
         // A .zip name, so the start-up cleanup of the work folder removes it too if the process dies (it may hold secrets).
         var baseFile = Path.ChangeExtension(file, ".base.zip");
         try
         {
+            var downloading = time.GetTimestamp();
             var blob = await target.DownloadAsync(chosen.Blob, baseFile, ct);
             if (blob.Metadata.TryGetValue(MetadataNames.Sha256, out var expected) && expected != blob.Sha256)
             {
                 throw Fail("BackupCorrupted", $"The base {chosen.Blob} is corrupted: its content does not match its checksum.");
             }
 
+            var downloadMs = (long)time.GetElapsedTime(downloading).TotalMilliseconds;
             using var archive = ArchiveReader.Open(baseFile, options.EncryptionKey);
-            return await ReplayIntoAsync(target, service, listing, chosen, point, archive, null, file, ct);
+            var result = await ReplayIntoAsync(target, service, listing, chosen, point, archive, null, file, ct);
+            return result with { ListMs = listMs, BaseMs = downloadMs + result.BaseMs };
         }
         finally
         {
@@ -58,12 +64,20 @@ internal sealed class StreamReplay(JobOptions options, TimeProvider time) : IPoi
     private async Task<ReplayResult> ReplayIntoAsync(
         IBlobTarget target, ServiceRef service, StreamListing listing, BaseRef chosen, ReplayTarget point, ArchiveReader archive, IReadOnlyList<string>? only, string file, CancellationToken ct)
     {
+        var started = time.GetTimestamp();
         var state = new ReplayState(archive, only);
+        var based = time.GetTimestamp();
         var (reachedAt, reached, segments, records) = await ReplayAsync(target, listing, chosen, point, state, archive.Manifest.SnapshotTakenAt, ct);
+        var replayed = time.GetTimestamp();
         var manifest = archive.Manifest;
         var (written, _) = await SnapshotArchive.WriteRowsAsync(service, state.Rows(), new SnapshotArchive.Point(manifest.SnapshotEpoch, reachedAt, reached, manifest.CreatedAt, manifest.Source),
-            file, options.Archives, time, _ => { }, ct);
-        return new ReplayResult(written, reachedAt, reached, chosen.Index, segments, records);
+            file, options.Archives with { Compression = CompressionLevel.Fastest }, time, _ => { }, ct);
+        return new ReplayResult(written, reachedAt, reached, chosen.Index, segments, records)
+        {
+            BaseMs = (long)time.GetElapsedTime(started, based).TotalMilliseconds,
+            SegmentsMs = (long)time.GetElapsedTime(based, replayed).TotalMilliseconds,
+            WriteMs = (long)time.GetElapsedTime(replayed).TotalMilliseconds,
+        };
     }
 
     private async Task<(DateTimeOffset At, long Position, int Segments, long Records)> ReplayAsync(

@@ -103,16 +103,23 @@ internal sealed class AzureBlobTarget : IBlobTarget
 
     public Task<byte[]> ReadAsync(string blobName, long maxBytes, CancellationToken ct) => Call(async token =>
     {
-        // The size first: a blob larger than such a blob can be is refused before a byte of it is read.
-        var blob = _container.GetBlobClient(blobName);
-        var properties = await blob.GetPropertiesAsync(cancellationToken: token);
-        if (properties.Value.ContentLength > maxBytes)
+        // One round trip (a replay reads hundreds of segments): at most one byte past the limit is asked for, so a blob larger
+        // than such a blob can be is refused without reading it whole.
+        var limit = maxBytes < long.MaxValue ? new HttpRange(0, maxBytes + 1) : default;
+        Response<BlobDownloadResult> result;
+        try
         {
-            throw new StorageException(StorageProblem.StorageError, $"The blob '{blobName}' is larger ({properties.Value.ContentLength} bytes) than such a blob can be ({maxBytes}).");
+            result = await _container.GetBlobClient(blobName).DownloadContentAsync(new BlobDownloadOptions { Range = limit }, token);
+        }
+        catch (RequestFailedException e) when (e.Status == 416)
+        {
+            return []; // an empty blob has no range to read
         }
 
-        var result = await blob.DownloadContentAsync(new BlobDownloadOptions { Conditions = new BlobRequestConditions { IfMatch = properties.Value.ETag } }, token);
-        return result.Value.Content.ToArray();
+        var content = result.Value.Content.ToArray();
+        return content.LongLength <= maxBytes
+            ? content
+            : throw new StorageException(StorageProblem.StorageError, $"The blob '{blobName}' is larger ({result.Value.Details.ContentRange ?? $"{content.LongLength}+"} bytes) than such a blob can be ({maxBytes}).");
     }, blobName, whole: true, ct);
 
     public Task<Stream> OpenReadAsync(string blobName, CancellationToken ct) => Call<Stream>(async token =>

@@ -25,6 +25,7 @@ internal static class DrillCommand
         var storage = new StorageOptions(backupNameRequired: false);
         storage.BackupName.Description = "Restore this existing backup instead of taking a new one.";
         var useLatest = CommonOptions.Flag("--use-latest", "Restore the newest good backup of the primary in the container (by its manifest), instead of taking a new one.");
+        var promote = CommonOptions.Flag("--promote", "The standby follows the primary through a replication: promote it instead of backing up and restoring (it then stops following and the primary's stream is fenced).");
         var blobEndpoint = CommonOptions.Optional("--blob-endpoint", "The account's blob endpoint for --use-latest, e.g. http://127.0.0.1:10000/devstoreaccount1 (default https://{account}.blob.core.windows.net).");
         var report = CommonOptions.Optional("--report", "Also write a self-contained HTML report with the timeline to this file.");
         var primaryGateway = CommonOptions.Optional("--primary-gateway-url", "The primary's gateway (default: its gatewayUrl).");
@@ -36,17 +37,17 @@ internal static class DrillCommand
               openapim drill -g rg1 -n contoso --standby-resource-group rg2 --standby-name contoso-dr --storage-account-name devstoreaccount1 --storage-account-key KEY --storage-account-container backups --output json
             """)
         {
-            ApimCommands.Group, ApimCommands.Name, standbyGroup, standbyName, standbyLocation, useLatest, blobEndpoint, report, primaryGateway, standbyGateway,
+            ApimCommands.Group, ApimCommands.Name, standbyGroup, standbyName, standbyLocation, useLatest, promote, blobEndpoint, report, primaryGateway, standbyGateway,
         };
         storage.AddTo(command);
         command.SetAction((parse, ct) => CliApp.RunWithExitCodeAsync((parse, ct), context => RunAsync(context, new Settings(
             context.Get(ApimCommands.Group), context.Get(ApimCommands.Name), context.Get(standbyGroup), context.Get(standbyName), context.Get(standbyLocation),
-            storage, context.Get(useLatest), context.Get(blobEndpoint), context.Get(report), context.Get(primaryGateway), context.Get(standbyGateway)))));
+            storage, context.Get(useLatest), context.Get(promote), context.Get(blobEndpoint), context.Get(report), context.Get(primaryGateway), context.Get(standbyGateway)))));
         return command;
     }
 
     private sealed record Settings(
-        string Group, string Name, string StandbyGroup, string StandbyName, string? StandbyLocation, StorageOptions Storage, bool UseLatest, string? BlobEndpoint,
+        string Group, string Name, string StandbyGroup, string StandbyName, string? StandbyLocation, StorageOptions Storage, bool UseLatest, bool Promote, string? BlobEndpoint,
         string? Report, string? PrimaryGateway, string? StandbyGateway);
 
     private static async Task<int> RunAsync(CliContext context, Settings settings)
@@ -59,50 +60,26 @@ internal static class DrillCommand
         var storage = settings.Storage.Body(context);
         var primaryService = await timeline.StepAsync("read the primary", () => arm.GetAsync(primary, ct));
 
-        // 1. What to restore: a new backup, the newest good one, or the one named.
-        string backupName;
-        if (settings.UseLatest)
+        string? backupName = null;
+        DateTimeOffset? snapshotAt;
+        DateTimeOffset restoredAt;
+        if (settings.Promote)
         {
-            backupName = await timeline.StepAsync("find the newest good backup", () => NewestAsync(context, settings, storage));
-        }
-        else if (storage["backupName"]?.GetValue<string>() is { } named)
-        {
-            backupName = named;
+            // 1-3. The standby already holds everything durable from the stream: promoting it is the failover.
+            var promoted = await timeline.StepAsync("promote the standby", () => arm.RunAsync($"{standby}/promote", new JsonObject(), wait: true, null, ct));
+            restoredAt = DateTimeOffset.UtcNow;
+            snapshotAt = Time(promoted.Summary?["recoveryPoint"]);
         }
         else
         {
-            backupName = $"drill-{settings.Name}-{DateTimeOffset.UtcNow:yyyyMMddTHHmmssZ}.apimbackup";
-            var body = storage.DeepClone().AsObject();
-            body["backupName"] = backupName;
-            await timeline.StepAsync("back up the primary", () => arm.RunAsync($"{primary}/backup", body, wait: true, null, ct));
+            backupName = await BackUpAsync(context, arm, timeline, settings, primary, storage);
+            await EnsureStandbyAsync(arm, timeline, settings, standby, primaryService, ct);
+            var restoreBody = storage.DeepClone().AsObject();
+            restoreBody["backupName"] = backupName;
+            var restored = await timeline.StepAsync("restore into the standby", () => arm.RunAsync($"{standby}/restore", restoreBody, wait: true, null, ct));
+            restoredAt = DateTimeOffset.UtcNow;
+            snapshotAt = Time(restored.Summary?["snapshot"]?["takenAt"]);
         }
-
-        // 2. The standby, with the primary's SKU.
-        var existing = await arm.FindAsync(standby, ct);
-        if (existing is null)
-        {
-            await timeline.StepAsync("create the standby", async () =>
-            {
-                await arm.SendAsync(HttpMethod.Put, standby, new JsonObject
-                {
-                    ["location"] = settings.StandbyLocation ?? primaryService?["location"]?.GetValue<string>(),
-                    ["sku"] = primaryService?["sku"]?.DeepClone(),
-                    ["properties"] = new JsonObject
-                    {
-                        ["publisherEmail"] = primaryService?["properties"]?["publisherEmail"]?.DeepClone(),
-                        ["publisherName"] = primaryService?["properties"]?["publisherName"]?.DeepClone(),
-                    },
-                }, ct);
-                return await arm.WaitProvisionedAsync(standby, ct);
-            });
-        }
-
-        // 3. Restore.
-        var restoreBody = storage.DeepClone().AsObject();
-        restoreBody["backupName"] = backupName;
-        var restored = await timeline.StepAsync("restore into the standby", () => arm.RunAsync($"{standby}/restore", restoreBody, wait: true, null, ct));
-        var restoredAt = DateTimeOffset.UtcNow;
-        var snapshotAt = restored.Summary?["snapshot"]?["takenAt"]?.GetValue<string>() is { } taken ? DateTimeOffset.Parse(taken, CultureInfo.InvariantCulture) : (DateTimeOffset?)null;
 
         // 4. Compare every entity.
         var differences = await timeline.StepAsync("compare every entity", async () =>
@@ -150,6 +127,53 @@ internal static class DrillCommand
         }
 
         return passed ? ExitCodes.Success : ExitCodes.Failed;
+    }
+
+    private static DateTimeOffset? Time(JsonNode? node) =>
+        node?.GetValue<string>() is { } text ? DateTimeOffset.Parse(text, CultureInfo.InvariantCulture) : null;
+
+    /// <summary>What to restore: a new backup of the primary, the newest good one in the container, or the one named.</summary>
+    private static async Task<string> BackUpAsync(CliContext context, ArmSession arm, Timeline timeline, Settings settings, string primary, JsonObject storage)
+    {
+        if (settings.UseLatest)
+        {
+            return await timeline.StepAsync("find the newest good backup", () => NewestAsync(context, settings, storage));
+        }
+
+        if (storage["backupName"]?.GetValue<string>() is { } named)
+        {
+            return named;
+        }
+
+        var name = $"drill-{settings.Name}-{DateTimeOffset.UtcNow:yyyyMMddTHHmmssZ}.apimbackup";
+        var body = storage.DeepClone().AsObject();
+        body["backupName"] = name;
+        await timeline.StepAsync("back up the primary", () => arm.RunAsync($"{primary}/backup", body, wait: true, null, context.Cancellation));
+        return name;
+    }
+
+    /// <summary>The standby, created with the primary's SKU (and its location unless told otherwise) when it does not exist.</summary>
+    private static async Task EnsureStandbyAsync(ArmSession arm, Timeline timeline, Settings settings, string standby, JsonNode? primaryService, CancellationToken ct)
+    {
+        if (await arm.FindAsync(standby, ct) is not null)
+        {
+            return;
+        }
+
+        await timeline.StepAsync("create the standby", async () =>
+        {
+            await arm.SendAsync(HttpMethod.Put, standby, new JsonObject
+            {
+                ["location"] = settings.StandbyLocation ?? primaryService?["location"]?.GetValue<string>(),
+                ["sku"] = primaryService?["sku"]?.DeepClone(),
+                ["properties"] = new JsonObject
+                {
+                    ["publisherEmail"] = primaryService?["properties"]?["publisherEmail"]?.DeepClone(),
+                    ["publisherName"] = primaryService?["properties"]?["publisherName"]?.DeepClone(),
+                },
+            }, ct);
+            return await arm.WaitProvisionedAsync(standby, ct);
+        });
     }
 
     private static async Task<(List<SmokeRequest> Requests, string? Why)> SmokeAsync(CliContext context, ArmSession arm, Settings settings, string primary, JsonNode? primaryService, JsonNode? standbyService)

@@ -14,13 +14,13 @@ internal static class EntityCommands
     public static IEnumerable<Command> Build()
     {
         var apiId = CommonOptions.Required("--api-id", "API id (its name in the URL).");
-        var api = Family("api", "APIs of a service.", "apis", apiId, [("Id", "name"), ("Display name", "properties.displayName"), ("Path", "properties.path"), ("Backend", "properties.serviceUrl")]);
+        var api = ResourceCommands.Family("api", "APIs of a service.", "apis", apiId, [("Id", "name"), ("Display name", "properties.displayName"), ("Path", "properties.path"), ("Backend", "properties.serviceUrl")]);
         var path = CommonOptions.Required("--path", "URL suffix the gateway serves the API at.");
         var display = CommonOptions.Optional("--display-name", "Display name (default: the id).");
         var serviceUrl = CommonOptions.Optional("--service-url", "Backend URL.");
         var protocols = new Option<string[]>("--protocols") { Description = "http and/or https (default https).", AllowMultipleArgumentsPerToken = true };
         var keyRequired = new Option<bool?>("--subscription-required") { Description = "Whether callers need a subscription key: true (default) or false." };
-        api.Subcommands.Add(CreateCommand("create", "Create or replace an API.", "apis", apiId, [path, display, serviceUrl, protocols, keyRequired], context => new JsonObject
+        api.Subcommands.Add(ResourceCommands.Put("create", "Create or replace an API.", "apis", apiId, [path, display, serviceUrl, protocols, keyRequired], context => new JsonObject
         {
             ["displayName"] = context.Get(display) ?? context.Get(apiId),
             ["path"] = context.Get(path),
@@ -31,11 +31,11 @@ internal static class EntityCommands
         api.Subcommands.Add(ImportCommand(apiId, path, display, serviceUrl));
 
         var productId = CommonOptions.Required("--product-id", "Product id.");
-        var product = Family("product", "Products of a service.", "products", productId, [("Id", "name"), ("Display name", "properties.displayName"), ("State", "properties.state"), ("Key required", "properties.subscriptionRequired")]);
+        var product = ResourceCommands.Family("product", "Products of a service.", "products", productId, [("Id", "name"), ("Display name", "properties.displayName"), ("State", "properties.state"), ("Key required", "properties.subscriptionRequired")]);
         var productName = CommonOptions.Optional("--product-name", "Display name (default: the id).");
         var state = new Option<string>("--state") { Description = "published or notPublished.", DefaultValueFactory = _ => "published" };
         state.AcceptOnlyFromAmong("published", "notPublished");
-        product.Subcommands.Add(CreateCommand("create", "Create or replace a product.", "products", productId, [productName, state, keyRequired], context => new JsonObject
+        product.Subcommands.Add(ResourceCommands.Put("create", "Create or replace a product.", "products", productId, [productName, state, keyRequired], context => new JsonObject
         {
             ["displayName"] = context.Get(productName) ?? context.Get(productId),
             ["state"] = context.Get(state),
@@ -54,23 +54,23 @@ internal static class EntityCommands
         product.Subcommands.Add(productApi);
 
         var userId = CommonOptions.Required("--user-id", "User id.");
-        var user = Family("user", "Users of a service.", "users", userId, [("Id", "name"), ("Email", "properties.email"), ("First name", "properties.firstName"), ("Last name", "properties.lastName"), ("State", "properties.state")]);
+        var user = ResourceCommands.Family("user", "Users of a service.", "users", userId, [("Id", "name"), ("Email", "properties.email"), ("First name", "properties.firstName"), ("Last name", "properties.lastName"), ("State", "properties.state")]);
         var email = CommonOptions.Required("--email", "Email address.");
         var first = CommonOptions.Required("--first-name", "First name.");
         var last = CommonOptions.Required("--last-name", "Last name.");
-        user.Subcommands.Add(CreateCommand("create", "Create or replace a user.", "users", userId, [email, first, last], context => new JsonObject
+        user.Subcommands.Add(ResourceCommands.Put("create", "Create or replace a user.", "users", userId, [email, first, last], context => new JsonObject
         {
             ["email"] = context.Get(email), ["firstName"] = context.Get(first), ["lastName"] = context.Get(last),
         }));
 
         var sid = CommonOptions.Required("--sid", "Subscription id within the service (its name in the URL).");
-        var subscription = Family("subscription", "Subscriptions (keys) of a service.", "subscriptions", sid, [("Id", "name"), ("Display name", "properties.displayName"), ("Scope", "properties.scope"), ("State", "properties.state")]);
+        var subscription = ResourceCommands.Family("subscription", "Subscriptions (keys) of a service.", "subscriptions", sid, [("Id", "name"), ("Display name", "properties.displayName"), ("Scope", "properties.scope"), ("State", "properties.state")]);
         var scope = CommonOptions.Required("--scope", "What the keys open: /apis (all APIs), /apis/{id} or /products/{id}.");
         var owner = CommonOptions.Optional("--owner-id", "The user who owns it: /users/{id}.");
         var primaryKey = CommonOptions.Optional("--primary-key", "Primary key (generated when omitted).");
         var secondaryKey = CommonOptions.Optional("--secondary-key", "Secondary key (generated when omitted).");
         var subscriptionState = new Option<string>("--state") { Description = "active, suspended, submitted, rejected, cancelled or expired.", DefaultValueFactory = _ => "active" };
-        subscription.Subcommands.Add(CreateCommand("create", "Create or replace a subscription.", "subscriptions", sid, [scope, display, owner, primaryKey, secondaryKey, subscriptionState], context => new JsonObject
+        subscription.Subcommands.Add(ResourceCommands.Put("create", "Create or replace a subscription.", "subscriptions", sid, [scope, display, owner, primaryKey, secondaryKey, subscriptionState], context => new JsonObject
         {
             ["displayName"] = context.Get(display) ?? context.Get(sid),
             ["scope"] = context.Get(scope),
@@ -83,68 +83,11 @@ internal static class EntityCommands
         keys.SetAction((parse, ct) => CliApp.RunAsync((parse, ct), async context =>
         {
             var arm = await context.ArmAsync();
-            var (_, body, _) = await arm.SendAsync(HttpMethod.Post, $"{Path(arm, context, "subscriptions", sid)}/listSecrets", null, context.Cancellation);
+            var (_, body, _) = await arm.SendAsync(HttpMethod.Post, $"{ResourceCommands.Path(arm, context, "subscriptions", sid)}/listSecrets", null, context.Cancellation);
             context.Write(body, () => CliContext.Fields(("Primary key", CliContext.Read(body, "primaryKey")), ("Secondary key", CliContext.Read(body, "secondaryKey"))));
         }));
         subscription.Subcommands.Add(keys);
         return [api, product, user, subscription];
-    }
-
-    private static string Path(ArmSession arm, CliContext context, string segment, Option<string> id) =>
-        $"{arm.Service(context.Get(ApimCommands.Group), context.Get(ApimCommands.Name))}/{segment}/{Uri.EscapeDataString(context.Get(id))}";
-
-    /// <summary>A command group with show, list and delete for one kind; create is added by the caller.</summary>
-    private static Command Family(string name, string description, string segment, Option<string> id, (string Header, string Path)[] columns)
-    {
-        var family = new Command(name, description);
-        var show = new Command("show", $"Show one.") { ApimCommands.Group, ApimCommands.Name, id };
-        show.SetAction((parse, ct) => CliApp.RunAsync((parse, ct), async context =>
-        {
-            var arm = await context.ArmAsync();
-            var item = await arm.GetAsync(Path(arm, context, segment, id), context.Cancellation);
-            context.Write(item, () => CliContext.Rows([item], columns));
-        }));
-        var list = new Command("list", $"List them.") { ApimCommands.Group, ApimCommands.Name };
-        list.SetAction((parse, ct) => CliApp.RunAsync((parse, ct), async context =>
-        {
-            var arm = await context.ArmAsync();
-            var items = await arm.ListAsync($"{arm.Service(context.Get(ApimCommands.Group), context.Get(ApimCommands.Name))}/{segment}", context.Cancellation);
-            context.Write(new JsonArray([.. items.Select(i => i.DeepClone())]), () => CliContext.Rows(items, columns));
-        }));
-        var delete = new Command("delete", $"Delete one.") { ApimCommands.Group, ApimCommands.Name, id };
-        delete.SetAction((parse, ct) => CliApp.RunAsync((parse, ct), async context =>
-        {
-            var arm = await context.ArmAsync();
-            await arm.SendAsync(HttpMethod.Delete, Path(arm, context, segment, id), null, context.Cancellation, headers: new Dictionary<string, string> { ["If-Match"] = "*" });
-            context.Write(new JsonObject { ["deleted"] = context.Get(id) });
-        }));
-        family.Subcommands.Add(show);
-        family.Subcommands.Add(list);
-        family.Subcommands.Add(delete);
-        return family;
-    }
-
-    private static Command CreateCommand(string name, string description, string segment, Option<string> id, Option[] options, Func<CliContext, JsonObject> properties)
-    {
-        var command = new Command(name, description) { ApimCommands.Group, ApimCommands.Name, id };
-        foreach (var option in options)
-        {
-            command.Options.Add(option);
-        }
-
-        command.SetAction((parse, ct) => CliApp.RunAsync((parse, ct), async context =>
-        {
-            var arm = await context.ArmAsync();
-            var props = properties(context);
-            foreach (var key in props.Where(kv => kv.Value is null).Select(kv => kv.Key).ToList())
-            {
-                props.Remove(key);
-            }
-
-            var (_, body, _) = await arm.SendAsync(HttpMethod.Put, Path(arm, context, segment, id), new JsonObject { ["properties"] = props }, context.Cancellation);
-            context.Write(body, () => CliContext.Fields(("Id", CliContext.Read(body, "name")), ("Resource", CliContext.Read(body, "id"))));
-        }));
-        return command;
     }
 
     /// <summary><c>api import</c>: an OpenAPI (YAML or JSON), Swagger or WSDL document from a file or a URL (the Azure CLI's options).</summary>
@@ -184,7 +127,7 @@ internal static class EntityCommands
             }
 
             var arm = await context.ArmAsync();
-            var apiPath = Path(arm, context, "apis", apiId);
+            var apiPath = ResourceCommands.Path(arm, context, "apis", apiId);
             var (_, body, headers) = await arm.SendAsync(HttpMethod.Put, apiPath + "?import=true&api-version=" + ArmSession.ApiVersion, new JsonObject { ["properties"] = properties }, context.Cancellation);
             if (headers.Location is { } location && body is null)
             {
