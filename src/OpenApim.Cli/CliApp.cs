@@ -12,8 +12,6 @@ namespace OpenApim.Cli;
 /// <summary>The command tree, and how every command ends: 0, 1 with the ARM code and message, or 2 for a wrong command line.</summary>
 internal static class CliApp
 {
-    private static readonly AsyncLocal<(TextWriter Out, TextWriter Error)?> Writers = new();
-
     public static RootCommand Build()
     {
         var root = new RootCommand("""
@@ -37,6 +35,7 @@ internal static class CliApp
         }
 
         root.Subcommands.Add(DrillCommand.Build());
+        root.Subcommands.Add(CompletionCommand.Build());
         return root;
     }
 
@@ -54,45 +53,7 @@ internal static class CliApp
             return ExitCodes.Usage;
         }
 
-        Writers.Value = (stdout, stderr);
-        try
-        {
-            return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, ct);
-        }
-        finally
-        {
-            Writers.Value = null;
-        }
-    }
-
-    /// <summary>Runs a command's body in a <see cref="CliContext"/> and maps its failure to an exit code.</summary>
-    public static async Task<int> RunAsync((ParseResult Parse, CancellationToken Cancellation) invocation, Func<CliContext, Task> body)
-    {
-        var (parse, ct) = invocation;
-        var (stdout, stderr) = Writers.Value ?? (Console.Out, Console.Error);
-        var context = new CliContext(parse, stdout, stderr, ct);
-        try
-        {
-            await body(context);
-            return ExitCodes.Success;
-        }
-        catch (CliFailure e)
-        {
-            await stderr.WriteLineAsync($"ERROR: {e.Code}: {e.Message}");
-            return e.ExitCode;
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            await stderr.WriteLineAsync("ERROR: Canceled: the command was interrupted.");
-            return ExitCodes.Failed;
-        }
-    }
-
-    /// <summary>A command whose body returns its own exit code (the drill: 1 when it did not pass).</summary>
-    public static async Task<int> RunWithExitCodeAsync((ParseResult Parse, CancellationToken Cancellation) invocation, Func<CliContext, Task<int>> body)
-    {
-        var code = ExitCodes.Success;
-        var result = await RunAsync(invocation, async context => { code = await body(context); });
-        return result == ExitCodes.Success ? code : result;
+        using var writers = CommandRunner.WriteTo(stdout, stderr);
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }, ct);
     }
 }

@@ -9,8 +9,9 @@ namespace OpenApim.Cli.Apim;
 /// <summary><c>openapim apim create|show|list|delete|backup|restore</c>, with the Azure CLI's option names.</summary>
 internal static class ApimCommands
 {
-    public static readonly Option<string> Group = CommonOptions.Required("--resource-group", "Resource group.", "-g");
-    public static readonly Option<string> Name = CommonOptions.Required("--name", "Service name.", "-n");
+    private static Option<string> Group => CommonOptions.Group;
+
+    private static Option<string> Name => CommonOptions.Name;
     private static readonly Option<bool> NoWait = CommonOptions.Flag("--no-wait", "Return once the operation is accepted; do not wait for it to end.");
 
     public static Command Build()
@@ -45,7 +46,7 @@ internal static class ApimCommands
         {
             Group, Name, sku, capacity, location, email, publisher, NoWait,
         };
-        command.SetAction((parse, ct) => CliApp.RunAsync((parse, ct), async context =>
+        command.SetAction((parse, ct) => CommandRunner.RunAsync((parse, ct), async context =>
         {
             var arm = await context.ArmAsync();
             var path = arm.Service(context.Get(Group), context.Get(Name));
@@ -66,7 +67,7 @@ internal static class ApimCommands
     private static Command Show()
     {
         var command = new Command("show", "Show a service.") { Group, Name };
-        command.SetAction((parse, ct) => CliApp.RunAsync((parse, ct), async context =>
+        command.SetAction((parse, ct) => CommandRunner.RunAsync((parse, ct), async context =>
         {
             var arm = await context.ArmAsync();
             var service = await arm.GetAsync(arm.Service(context.Get(Group), context.Get(Name)), context.Cancellation);
@@ -79,7 +80,7 @@ internal static class ApimCommands
     {
         var group = CommonOptions.Optional("--resource-group", "Only this resource group.", "-g");
         var command = new Command("list", "List services (of the subscription, or of one resource group).") { group };
-        command.SetAction((parse, ct) => CliApp.RunAsync((parse, ct), async context =>
+        command.SetAction((parse, ct) => CommandRunner.RunAsync((parse, ct), async context =>
         {
             var arm = await context.ArmAsync();
             var path = context.Get(group) is { } rg
@@ -97,7 +98,7 @@ internal static class ApimCommands
         var yes = CommonOptions.Flag("--yes", "Do not ask for confirmation (the Azure CLI's -y).");
         yes.Aliases.Add("-y");
         var command = new Command("delete", "Delete a service.") { Group, Name, yes, NoWait };
-        command.SetAction((parse, ct) => CliApp.RunAsync((parse, ct), async context =>
+        command.SetAction((parse, ct) => CommandRunner.RunAsync((parse, ct), async context =>
         {
             var arm = await context.ArmAsync();
             var path = arm.Service(context.Get(Group), context.Get(Name));
@@ -120,7 +121,7 @@ internal static class ApimCommands
             Group, Name, NoWait,
         };
         storage.AddTo(command);
-        command.SetAction((parse, ct) => CliApp.RunAsync((parse, ct), async context =>
+        command.SetAction((parse, ct) => CommandRunner.RunAsync((parse, ct), async context =>
         {
             var arm = await context.ArmAsync();
             var path = arm.Service(context.Get(Group), context.Get(Name));
@@ -145,7 +146,7 @@ internal static class ApimCommands
             Group, Name, NoWait, preview, scope, replication, pointInTime, position, entities,
         };
         storage.AddTo(command);
-        command.SetAction((parse, ct) => CliApp.RunAsync((parse, ct), async context =>
+        command.SetAction((parse, ct) => CommandRunner.RunAsync((parse, ct), async context =>
         {
             var body = storage.Body(context);
             if (context.Get(replication) is { } stream)

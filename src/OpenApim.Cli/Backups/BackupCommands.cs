@@ -26,7 +26,7 @@ internal static class BackupCommands
         var name = CommonOptions.Required("--backup-name", "The backup blob, or a replication stream: replications/{service}/{replication}.");
 
         var list = Storage(new Command("list", "List the backups and replication streams of a container, newest first by the creation time in their manifests.\n\nExample:\n  openapim backup list --storage-account-name devstoreaccount1 --storage-account-key KEY --container-name backups --blob-endpoint http://127.0.0.1:10000/devstoreaccount1"));
-        list.SetAction((parse, ct) => CliApp.RunAsync((parse, ct), async context =>
+        list.SetAction((parse, ct) => CommandRunner.RunAsync((parse, ct), async context =>
         {
             var listing = await Call(() => Catalog(context).ListAsync(context.Cancellation));
             var now = DateTimeOffset.UtcNow;
@@ -38,7 +38,7 @@ internal static class BackupCommands
         }));
 
         var show = Storage(new Command("show", "Show one backup's manifest: source, SKU, times, entity counts, encryption.") { name });
-        show.SetAction((parse, ct) => CliApp.RunAsync((parse, ct), async context =>
+        show.SetAction((parse, ct) => CommandRunner.RunAsync((parse, ct), async context =>
         {
             var entry = await Call(() => Catalog(context).ShowAsync(context.Get(name), context.Cancellation))
                 ?? throw new CliFailure("BlobNotFound", $"The container holds no backup named '{context.Get(name)}'.");
@@ -50,7 +50,7 @@ internal static class BackupCommands
         }));
 
         var verify = Storage(new Command("verify", "Verify a backup (checksum, format, decryption, every part, every row, expiry) or a replication stream's chain, without restoring. Exit 1 when it fails.") { name });
-        verify.SetAction((parse, ct) => CliApp.RunAsync((parse, ct), async context =>
+        verify.SetAction((parse, ct) => CommandRunner.RunAsync((parse, ct), async context =>
         {
             var report = await Call(() => Catalog(context).VerifyAsync(context.Get(name), context.Cancellation));
             context.Write(new JsonObject

@@ -30,6 +30,11 @@ internal static class CommonOptions
         Recursive = true,
     };
 
+    /// <summary>The service's resource group and name, as the Azure CLI spells them.</summary>
+    public static readonly Option<string> Group = Required("--resource-group", "Resource group.", "-g");
+
+    public static readonly Option<string> Name = Required("--name", "Service name.", "-n");
+
     static CommonOptions() => Output.AcceptOnlyFromAmong("table", "json");
 
     public static void AddTo(RootCommand root)

@@ -37,11 +37,11 @@ internal static class DrillCommand
               openapim drill -g rg1 -n contoso --standby-resource-group rg2 --standby-name contoso-dr --storage-account-name devstoreaccount1 --storage-account-key KEY --storage-account-container backups --output json
             """)
         {
-            ApimCommands.Group, ApimCommands.Name, standbyGroup, standbyName, standbyLocation, useLatest, promote, blobEndpoint, report, primaryGateway, standbyGateway,
+            CommonOptions.Group, CommonOptions.Name, standbyGroup, standbyName, standbyLocation, useLatest, promote, blobEndpoint, report, primaryGateway, standbyGateway,
         };
         storage.AddTo(command);
-        command.SetAction((parse, ct) => CliApp.RunWithExitCodeAsync((parse, ct), context => RunAsync(context, new Settings(
-            context.Get(ApimCommands.Group), context.Get(ApimCommands.Name), context.Get(standbyGroup), context.Get(standbyName), context.Get(standbyLocation),
+        command.SetAction((parse, ct) => CommandRunner.RunWithExitCodeAsync((parse, ct), context => RunAsync(context, new Settings(
+            context.Get(CommonOptions.Group), context.Get(CommonOptions.Name), context.Get(standbyGroup), context.Get(standbyName), context.Get(standbyLocation),
             storage, context.Get(useLatest), context.Get(promote), context.Get(blobEndpoint), context.Get(report), context.Get(primaryGateway), context.Get(standbyGateway)))));
         return command;
     }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using OpenApim.Cli.Apim;
 using OpenApim.Cli.Common;
 
 namespace OpenApim.Cli.Entities;
@@ -42,11 +41,11 @@ internal static class EntityCommands
             ["subscriptionRequired"] = context.Get(keyRequired) ?? true,
         }));
         var productApi = new Command("api", "The APIs of a product.");
-        var add = new Command("add", "Add an API to a product.") { ApimCommands.Group, ApimCommands.Name, productId, apiId };
-        add.SetAction((parse, ct) => CliApp.RunAsync((parse, ct), async context =>
+        var add = new Command("add", "Add an API to a product.") { CommonOptions.Group, CommonOptions.Name, productId, apiId };
+        add.SetAction((parse, ct) => CommandRunner.RunAsync((parse, ct), async context =>
         {
             var arm = await context.ArmAsync();
-            var path = $"{arm.Service(context.Get(ApimCommands.Group), context.Get(ApimCommands.Name))}/products/{Uri.EscapeDataString(context.Get(productId))}/apis/{Uri.EscapeDataString(context.Get(apiId))}";
+            var path = $"{arm.Service(context.Get(CommonOptions.Group), context.Get(CommonOptions.Name))}/products/{Uri.EscapeDataString(context.Get(productId))}/apis/{Uri.EscapeDataString(context.Get(apiId))}";
             var (_, body, _) = await arm.SendAsync(HttpMethod.Put, path, null, context.Cancellation);
             context.Write(body);
         }));
@@ -79,8 +78,8 @@ internal static class EntityCommands
             ["secondaryKey"] = context.Get(secondaryKey),
             ["state"] = context.Get(subscriptionState),
         }));
-        var keys = new Command("keys", "The subscription's keys (listSecrets).") { ApimCommands.Group, ApimCommands.Name, sid };
-        keys.SetAction((parse, ct) => CliApp.RunAsync((parse, ct), async context =>
+        var keys = new Command("keys", "The subscription's keys (listSecrets).") { CommonOptions.Group, CommonOptions.Name, sid };
+        keys.SetAction((parse, ct) => CommandRunner.RunAsync((parse, ct), async context =>
         {
             var arm = await context.ArmAsync();
             var (_, body, _) = await arm.SendAsync(HttpMethod.Post, $"{ResourceCommands.Path(arm, context, "subscriptions", sid)}/listSecrets", null, context.Cancellation);
@@ -99,9 +98,9 @@ internal static class EntityCommands
         var url = CommonOptions.Optional("--specification-url", "The specification's URL (the server fetches it; OPENAPIM_IMPORT_LINK_HOSTS must allow the host).");
         var command = new Command("import", "Import an API from a specification.\n\nExample:\n  openapim api import -g rg1 -n contoso --api-id petstore --path petstore --specification-format OpenApi --specification-path petstore.yaml")
         {
-            ApimCommands.Group, ApimCommands.Name, apiId, path, format, file, url, display, serviceUrl,
+            CommonOptions.Group, CommonOptions.Name, apiId, path, format, file, url, display, serviceUrl,
         };
-        command.SetAction((parse, ct) => CliApp.RunAsync((parse, ct), async context =>
+        command.SetAction((parse, ct) => CommandRunner.RunAsync((parse, ct), async context =>
         {
             var (specFile, specUrl) = (context.Get(file), context.Get(url));
             if (specFile is null == (specUrl is null))

@@ -23,7 +23,7 @@ internal static class LoginCommand
         {
             Endpoint, Tenant, ClientId, ClientSecret, Authority, SaveSecret,
         };
-        command.SetAction((parse, ct) => CliApp.RunAsync((parse, ct), RunAsync));
+        command.SetAction((parse, ct) => CommandRunner.RunAsync((parse, ct), RunAsync));
         return command;
     }
 

@@ -49,10 +49,10 @@ internal static class ProtectionCommands
             {
                 ["mode"] = context.Get(mode), ["source"] = context.Get(source), ["sealIntervalMilliseconds"] = context.Get(seal),
             }));
-        var promote = new Command("promote", "Promote a standby: apply everything durable, stop following, accept writes.") { ApimCommands.Group, ApimCommands.Name };
+        var promote = new Command("promote", "Promote a standby: apply everything durable, stop following, accept writes.") { CommonOptions.Group, CommonOptions.Name };
         var which = CommonOptions.Optional("--replication-name", "The standby's replication (default: its only one).");
         promote.Options.Add(which);
-        promote.SetAction((parse, ct) => CliApp.RunAsync((parse, ct), async context =>
+        promote.SetAction((parse, ct) => CommandRunner.RunAsync((parse, ct), async context =>
         {
             var arm = await context.ArmAsync();
             var body = new JsonObject();
@@ -61,7 +61,7 @@ internal static class ProtectionCommands
                 body["replication"] = named;
             }
 
-            var outcome = await ApimCommands.Run(context, arm, $"{arm.Service(context.Get(ApimCommands.Group), context.Get(ApimCommands.Name))}/promote", body, "promote");
+            var outcome = await ApimCommands.Run(context, arm, $"{arm.Service(context.Get(CommonOptions.Group), context.Get(CommonOptions.Name))}/promote", body, "promote");
             context.Write(ApimCommands.Result(outcome));
         }));
         replication.Subcommands.Add(promote);

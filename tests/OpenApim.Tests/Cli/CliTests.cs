@@ -167,6 +167,9 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Equal(2, missing.Exit);
         Assert.Contains("--backup-name", missing.Error, StringComparison.Ordinal);
         Assert.Equal(2, (await CliAsync("apim", "frobnicate")).Exit);
+        var completion = await CliAsync("completion", "bash");
+        Assert.Contains("complete -o default -F _openapim_complete openapim", completion.Out, StringComparison.Ordinal);
+        Assert.Contains("apim", (await CliAsync("[suggest:11]", "openapim ap")).Out, StringComparison.Ordinal);
         var help = await CliAsync("drill", "--help");
         Assert.Equal(0, help.Exit);
         Assert.Contains("--standby-name", help.Out, StringComparison.Ordinal);
