@@ -51,6 +51,11 @@ internal sealed class ArchiveReader : IDisposable
             content.Dispose();
             throw new ArchiveException("BackupCorrupted", "The backup is corrupted: it is not a readable OpenApim archive (zip).", e);
         }
+        catch
+        {
+            content.Dispose();
+            throw;
+        }
 
         try
         {

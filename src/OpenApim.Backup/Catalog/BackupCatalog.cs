@@ -25,8 +25,17 @@ public sealed class BackupCatalog
     private BackupCatalog(IBlobTarget target, byte[]? encryptionKey, TimeProvider time) => (_target, _encryptionKey, _time) = (target, encryptionKey, time);
 
     /// <summary>A container of an Azure Blob Storage account (or Azurite) at <paramref name="accountUrl"/>, with its key.</summary>
-    public static BackupCatalog Open(Uri accountUrl, string account, string key, string container, byte[]? encryptionKey, TimeSpan timeout, TimeProvider time) =>
-        new(AzureBlobTarget.WithKey(accountUrl, account, key, container, timeout), encryptionKey, time);
+    public static BackupCatalog Open(Uri accountUrl, string account, string key, string container, byte[]? encryptionKey, TimeSpan timeout, TimeProvider time, HttpClient? http = null)
+    {
+        try
+        {
+            return new(AzureBlobTarget.WithKey(accountUrl, account, key, container, timeout, http), encryptionKey, time);
+        }
+        catch (StorageException e)
+        {
+            throw new CatalogException(e.Problem.ToString(), e.Message, e);
+        }
+    }
 
     public async Task<CatalogListing> ListAsync(CancellationToken ct)
     {
@@ -190,8 +199,9 @@ public sealed class BackupCatalog
             var m = ArchiveReader.ReadManifest(await Translate(() => _target.OpenReadAsync(blob.Name, ct)));
             return new CatalogEntry(blob.Name, blob.Bytes, m.Source.Name, m.Source.Id, m.Source.Sku, m.CreatedAt, m.ExpiresAt, m.FormatVersion.ToString(2), m.Encryption is not null, m.Counts, schedule, null);
         }
-        catch (Exception e) when (e is ArchiveException or InvalidDataException or IOException or ArmException)
+        catch (Exception e) when (e is ArchiveException or InvalidDataException or IOException or ArmException or CatalogException or StorageException)
         {
+            // Deleted since the listing, changed while read, not an archive: listed with the reason, the rest of the listing goes on.
             return new CatalogEntry(blob.Name, blob.Bytes, null, null, null, null, null, null, false, new Dictionary<string, long>(), schedule, e.Message);
         }
     }

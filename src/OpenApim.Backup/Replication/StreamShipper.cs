@@ -54,7 +54,7 @@ internal sealed partial class StreamShipper(
                 await target.CheckContainerAsync(ct);
                 if (!await _lease.TryTakeAsync(ct))
                 {
-                    board.Set(config.Key, s => s with { State = "standingBy", Message = "Another node holds the stream's lease and ships it." });
+                    board.Set(config.Key, s => s with { State = "standingBy", Message = "Another node holds the stream's lease and ships it.", RecoveryPoint = null });
                     await Task.Delay(TimeSpan.FromSeconds(5), time, ct);
                     continue;
                 }
@@ -65,7 +65,7 @@ internal sealed partial class StreamShipper(
             catch (StreamFencedException e)
             {
                 // A standby was promoted on this stream: appending now would fork it. Shipping stops until the replication changes.
-                board.Set(config.Key, s => s with { State = "fenced", Message = e.Message });
+                board.Set(config.Key, s => s with { State = "fenced", Message = e.Message, RecoveryPoint = null });
                 LogFenced(logger, config.Service.Name, config.Name, e.Message);
                 return;
             }

@@ -22,6 +22,7 @@ namespace OpenApim.Backup.Schedules;
 /// </summary>
 internal sealed partial class ScheduleHost : BackgroundService
 {
+    private const string Starting = "starting";
     private static readonly TimeSpan TickEvery = TimeSpan.FromSeconds(1);
     private readonly IResourceStore store;
     private readonly IOperationStore operations;
@@ -39,12 +40,16 @@ internal sealed partial class ScheduleHost : BackgroundService
         _backup = actions.First(a => a.Name == OperationKinds.Backup);
         meters.Create(Telemetry.BackupMetrics.Name).CreateObservableGauge("openapim.backup.newest_good.age",
             () => NewestGood.Select(kv => new Measurement<double>(Math.Max(0, (time.GetUtcNow() - kv.Value).TotalSeconds),
-                new KeyValuePair<string, object?>("openapim.service.name", kv.Key.Service), new KeyValuePair<string, object?>("openapim.schedule.name", kv.Key.Schedule))),
+                new KeyValuePair<string, object?>("openapim.service.name", _names.GetValueOrDefault(kv.Key.Service, kv.Key.Service)),
+                new KeyValuePair<string, object?>("openapim.service.id", kv.Key.Service), new KeyValuePair<string, object?>("openapim.schedule.name", kv.Key.Schedule))),
             "s", "Age of the newest good backup each schedule made (alert when it grows past the schedule's interval).");
     }
 
     /// <summary>The newest good backup of each schedule this node has seen, for the metrics: (service, schedule) → time.</summary>
     public ConcurrentDictionary<(string Service, string Schedule), DateTimeOffset> NewestGood { get; } = new();
+
+    /// <summary>The service names of the keys in <see cref="NewestGood"/> (its keys are service keys: names repeat across resource groups).</summary>
+    private readonly ConcurrentDictionary<string, string> _names = new(StringComparer.Ordinal);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -72,9 +77,10 @@ internal sealed partial class ScheduleHost : BackgroundService
 
     internal async Task TickAsync(CancellationToken ct)
     {
+        var seen = new HashSet<(string, string)>();
         foreach (var service in (await store.GetEpochsAsync(ct)).Keys)
         {
-            var page = await store.ListAsync(ListQuery.InService(KindCatalog.BackupSchedules, service) with { Top = 100 }, ct);
+            var page = await store.ListAsync(ListQuery.InService(KindCatalog.BackupSchedules, service) with { Top = 1000 }, ct);
             foreach (var resource in page.Items)
             {
                 if (BackupSchedule.From(resource) is not { } schedule)
@@ -82,9 +88,12 @@ internal sealed partial class ScheduleHost : BackgroundService
                     continue;
                 }
 
+                var key = (schedule.Service.Key, schedule.Name.ToLowerInvariant());
+                seen.Add(key);
+                _names[schedule.Service.Key] = schedule.Service.Name;
                 if (schedule.State.NewestGoodAt is { } good)
                 {
-                    NewestGood[(schedule.Service.Name, schedule.Name)] = good;
+                    NewestGood[key] = good;
                 }
 
                 if (schedule.State.Running is { } running)
@@ -96,6 +105,12 @@ internal sealed partial class ScheduleHost : BackgroundService
                     await StartAsync(schedule, due.Slot, due.Reason, ct);
                 }
             }
+        }
+
+        // A schedule deleted (or its service) leaves no series behind.
+        foreach (var gone in NewestGood.Keys.Where(k => !seen.Contains(k)).ToList())
+        {
+            NewestGood.TryRemove(gone, out _);
         }
     }
 
@@ -114,12 +129,38 @@ internal sealed partial class ScheduleHost : BackgroundService
         }
 
         if (schedule.AfterChanges is { } every && (state.LastRunAt is null || now - state.LastRunAt >= every)
-            && (await journal.ReadAsync(schedule.Service, state.LastPosition, 1, ct)).Entries.Count > 0)
+            && await ChangedSinceAsync(schedule.Service, state.LastPosition, ct))
         {
             return (null, "changes");
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Whether the service changed after the position. Writes to kinds a backup leaves out (the schedules' own state, the
+    /// replications' positions) are not changes: counting them, a schedule would trigger itself.
+    /// </summary>
+    private async Task<bool> ChangedSinceAsync(ServiceRef service, long position, CancellationToken ct)
+    {
+        const int Batch = 500;
+        for (var pages = 0; pages < 20; pages++)
+        {
+            var tail = await journal.ReadAsync(service, position, Batch, ct);
+            if (tail.Entries.Any(e => KindCatalog.Find(e.Kind) is not { Backup: BackupScope.Excluded }))
+            {
+                return true;
+            }
+
+            if (tail.Entries.Count < Batch)
+            {
+                return false;
+            }
+
+            position = tail.Entries[^1].Sequence;
+        }
+
+        return true;
     }
 
     private async Task StartAsync(BackupSchedule schedule, DateTimeOffset? slot, string reason, CancellationToken ct)
@@ -129,7 +170,7 @@ internal sealed partial class ScheduleHost : BackgroundService
         var position = await journal.LastSequenceAsync(ct);
         var claimed = await UpdateAsync(schedule, s => s with
         {
-            LastSlot = slot ?? s.LastSlot, LastRunAt = now, Running = "starting", RunningBackup = name, LastPosition = position, Runs = s.Runs + 1,
+            LastSlot = slot ?? s.LastSlot, LastRunAt = now, Running = Starting, RunningBackup = name, LastPosition = position, Runs = s.Runs + 1,
         }, ct);
         if (!claimed)
         {
@@ -138,27 +179,29 @@ internal sealed partial class ScheduleHost : BackgroundService
 
         var body = (JsonObject)schedule.Storage.DeepClone();
         body["backupName"] = name;
+        bool StillStarting(ScheduleState s) => s.Running == Starting && s.RunningBackup == name;
         try
         {
             var operation = await _backup.StartAsync(new ServiceActionRequest(schedule.Service, body, "2024-05-01", new Dictionary<string, string>()) { Schedule = schedule.Id }, ct);
             LogStarted(logger, schedule.Service.Name, schedule.Name, name, reason, operation.Id);
-            await UpdateAsync(schedule.Service, schedule.Name, s => s with { Running = operation.Id }, ct);
+            await UpdateAsync(schedule.Service, schedule.Name, StillStarting, s => s with { Running = operation.Id }, ct);
         }
         catch (ArmException e)
         {
-            await FailedAsync(schedule.Service, schedule.Name, $"{e.Code}: {e.Message}", ct);
+            await FailedAsync(schedule.Service, schedule.Name, StillStarting, $"{e.Code}: {e.Message}", ct);
         }
     }
 
     /// <summary>When the run's operation has ended: its outcome into the state, and retention after a good one.</summary>
     private async Task FinishAsync(BackupSchedule schedule, string running, CancellationToken ct)
     {
-        if (running == "starting")
+        bool StillRunning(ScheduleState s) => s.Running == running && s.RunningBackup == schedule.State.RunningBackup;
+        if (running == Starting)
         {
             // The node that claimed the run died before the backup started: after a minute, count it as failed (and retry).
             if (time.GetUtcNow() - schedule.State.LastRunAt > TimeSpan.FromMinutes(1))
             {
-                await FailedAsync(schedule.Service, schedule.Name, "Interrupted: the node running the schedule stopped before the backup started.", ct);
+                await FailedAsync(schedule.Service, schedule.Name, StillRunning, "Interrupted: the node running the schedule stopped before the backup started.", ct);
             }
 
             return;
@@ -175,23 +218,23 @@ internal sealed partial class ScheduleHost : BackgroundService
             var error = operation?.Error is { } e
                 ? $"{e["code"]}{(e["details"]?[0]?["code"] is { } detail ? $" ({detail})" : "")}: {e["message"]}"
                 : "the backup operation is gone";
-            await FailedAsync(schedule.Service, schedule.Name, error, ct);
+            await FailedAsync(schedule.Service, schedule.Name, StillRunning, error, ct);
             return;
         }
 
         var createdAt = operation.Result?["summary"]?["createdAt"]?.GetValue<string>() is { } created ? DateTimeOffset.Parse(created, System.Globalization.CultureInfo.InvariantCulture) : time.GetUtcNow();
-        var recorded = await UpdateAsync(schedule, s => s with
+        var recorded = await UpdateAsync(schedule.Service, schedule.Name, StillRunning, s => s with
         {
             Running = null, LastResult = "Succeeded", LastError = null, Failures = 0, NextRetryAt = null, NewestGoodAt = createdAt, NewestGoodBackup = s.RunningBackup, RunningBackup = null,
         }, ct);
         if (recorded)
         {
-            NewestGood[(schedule.Service.Name, schedule.Name)] = createdAt;
+            NewestGood[(schedule.Service.Key, schedule.Name.ToLowerInvariant())] = createdAt;
             await ApplyRetentionAsync(schedule, ct);
         }
     }
 
-    private Task<bool> FailedAsync(ServiceRef service, string name, string error, CancellationToken ct) => UpdateAsync(service, name, s =>
+    private Task<bool> FailedAsync(ServiceRef service, string name, Func<ScheduleState, bool> expected, string error, CancellationToken ct) => UpdateAsync(service, name, expected, s =>
     {
         var failures = s.Failures + 1;
         LogFailed(logger, service.Name, name, failures, error);
@@ -241,11 +284,16 @@ internal sealed partial class ScheduleHost : BackgroundService
         return body;
     }
 
-    /// <summary>Changes the state if the schedule is still the version read (false: another node moved it first).</summary>
+    /// <summary>Claims a run: changes the state only if the schedule is still the version read (false: another node moved it first).</summary>
     private Task<bool> UpdateAsync(BackupSchedule schedule, Func<ScheduleState, ScheduleState> change, CancellationToken ct) =>
-        UpdateAsync(schedule.Service, schedule.Name, change, ct, schedule.ETag);
+        UpdateAsync(schedule.Service, schedule.Name, null, change, ct, schedule.ETag);
 
-    private async Task<bool> UpdateAsync(ServiceRef service, string name, Func<ScheduleState, ScheduleState> change, CancellationToken ct, string? expected = null)
+    /// <summary>
+    /// Changes the state if it still is what this node expects (the run it started or saw end), so two nodes that saw the same
+    /// ending record it once; false when the state moved on.
+    /// </summary>
+    private async Task<bool> UpdateAsync(
+        ServiceRef service, string name, Func<ScheduleState, bool>? still, Func<ScheduleState, ScheduleState> change, CancellationToken ct, string? expected = null)
     {
         var address = EntityAddress.FromRelativeId(service, KindCatalog.BackupSchedules, $"backupSchedules/{name}");
         try
@@ -258,7 +306,13 @@ internal sealed partial class ScheduleHost : BackgroundService
                     return false;
                 }
 
-                properties["state"] = change(ScheduleState.FromJson(properties["state"])).ToJson();
+                var state = ScheduleState.FromJson(properties["state"]);
+                if (still is not null && !still(state))
+                {
+                    return false;
+                }
+
+                properties["state"] = change(state).ToJson();
                 await writer.PutAsync(new ResourceRow(address, row.Body), row.ETag, ct);
                 return true;
             }, ct);

@@ -29,8 +29,8 @@ internal sealed class AzureBlobTarget : IBlobTarget
         _timeout = timeout;
     }
 
-    public static AzureBlobTarget WithKey(Uri endpoint, string account, string key, string container, TimeSpan timeout) =>
-        new(new BlobServiceClient(endpoint, Credential(account, key), Options(timeout)).GetBlobContainerClient(container), account, timeout);
+    public static AzureBlobTarget WithKey(Uri endpoint, string account, string key, string container, TimeSpan timeout, HttpClient? http = null) =>
+        new(new BlobServiceClient(endpoint, Credential(account, key), Options(timeout, http)).GetBlobContainerClient(container), account, timeout);
 
     public static AzureBlobTarget WithToken(Uri endpoint, string account, TokenCredential credential, string container, TimeSpan timeout) =>
         new(new BlobServiceClient(endpoint, credential, Options(timeout)).GetBlobContainerClient(container), account, timeout);
@@ -188,9 +188,15 @@ internal sealed class AzureBlobTarget : IBlobTarget
         }
     }
 
-    private static BlobClientOptions Options(TimeSpan timeout)
+    /// <summary>The SDK's options; <paramref name="http"/> replaces its transport (the CLI's, which trusts --ca-file).</summary>
+    private static BlobClientOptions Options(TimeSpan timeout, HttpClient? http = null)
     {
         var options = new BlobClientOptions();
+        if (http is not null)
+        {
+            options.Transport = new Azure.Core.Pipeline.HttpClientTransport(http);
+        }
+
         options.Retry.MaxRetries = 2;
         options.Retry.Delay = TimeSpan.FromMilliseconds(300);
         options.Retry.NetworkTimeout = timeout;

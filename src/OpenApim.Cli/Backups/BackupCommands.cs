@@ -114,7 +114,8 @@ internal static class BackupCommands
             }
         }
 
-        return BackupCatalog.Open(url, account, context.Get(Key), context.Get(Container), key, TimeSpan.FromSeconds(30), TimeProvider.System);
+        return BackupCatalog.Open(url, account, context.Get(Key), context.Get(Container), key, TimeSpan.FromSeconds(30), TimeProvider.System,
+            Trust.Client(context.Get(CommonOptions.CaFile), TimeSpan.FromMinutes(10)));
     }
 
     private static async Task<T> Call<T>(Func<Task<T>> call)

@@ -10,7 +10,7 @@ namespace OpenApim.Cli.Common;
 /// <c>OPENAPIM_CLIENT_SECRET</c> when it expires), requests with the api-version, ARM errors as <see cref="CliFailure"/>s,
 /// and long-running operations followed to their end.
 /// </summary>
-internal sealed class ArmSession(HttpClient http, Profile profile, string subscription)
+internal sealed class ArmSession(HttpClient http, Profile profile, string subscription, string? caFile = null)
 {
     public const string ApiVersion = "2024-05-01";
 
@@ -23,12 +23,16 @@ internal sealed class ArmSession(HttpClient http, Profile profile, string subscr
 
     public HttpClient Http => http;
 
+    /// <summary>The CA file this session trusts (the option's, else the profile's), for the other HTTPS clients a command opens.</summary>
+    public string? CaFile => caFile;
+
     public static async Task<ArmSession> OpenAsync(CliContext context)
     {
         var name = context.ProfileName;
         var profile = Profiles.Read(name) ?? FromEnvironment()
             ?? throw new CliFailure("NotLoggedIn", $"No profile '{name}': run 'openapim login --endpoint URL --tenant ID --client-id ID --client-secret SECRET' (or set OPENAPIM_ENDPOINT, OPENAPIM_TENANT_ID, OPENAPIM_CLIENT_ID and OPENAPIM_CLIENT_SECRET).");
-        var http = Trust.Client(context.Get(CommonOptions.CaFile) ?? profile.CaFile, TimeSpan.FromSeconds(100));
+        var caFile = context.Get(CommonOptions.CaFile) ?? profile.CaFile;
+        var http = Trust.Client(caFile, TimeSpan.FromSeconds(100));
         if (profile.AccessToken is null || profile.ExpiresOn is not { } expires || expires < DateTimeOffset.UtcNow.AddMinutes(2))
         {
             var secret = profile.ClientSecret ?? Environment.GetEnvironmentVariable("OPENAPIM_CLIENT_SECRET")
@@ -44,7 +48,7 @@ internal sealed class ArmSession(HttpClient http, Profile profile, string subscr
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", profile.AccessToken);
         var subscription = context.Get(CommonOptions.Subscription) ?? profile.Subscription
             ?? throw CliFailure.Usage("No subscription: pass --subscription or log in again.");
-        return new ArmSession(http, profile, subscription);
+        return new ArmSession(http, profile, subscription, caFile);
     }
 
     /// <summary>A profile from OPENAPIM_ENDPOINT, OPENAPIM_TENANT_ID, OPENAPIM_CLIENT_ID and OPENAPIM_CLIENT_SECRET, not saved.</summary>
@@ -68,7 +72,16 @@ internal sealed class ArmSession(HttpClient http, Profile profile, string subscr
         new Uri(endpoint).Host.EndsWith("management.azure.com", StringComparison.OrdinalIgnoreCase) ? "https://login.microsoftonline.com" : endpoint.TrimEnd('/');
 
     public static string ServicePath(string subscription, string group, string name) =>
-        $"subscriptions/{subscription}/resourceGroups/{Uri.EscapeDataString(group)}/providers/Microsoft.ApiManagement/service/{Uri.EscapeDataString(name)}";
+        $"subscriptions/{Segment(subscription, "--subscription")}/resourceGroups/{Segment(group, "--resource-group")}/providers/Microsoft.ApiManagement/service/{Segment(name, "--name")}";
+
+    /// <summary>
+    /// A name as one path segment: escaped, and never empty, <c>.</c> or <c>..</c>, which a URL would resolve away (an API id
+    /// of <c>..</c> would address the service itself, and a delete would delete it).
+    /// </summary>
+    public static string Segment(string value, string option) =>
+        value.Trim() is "" or "." or ".."
+            ? throw CliFailure.Usage($"{option} cannot be '{value}'.")
+            : Uri.EscapeDataString(value);
 
     public string Service(string group, string name) => ServicePath(subscription, group, name);
 
@@ -212,10 +225,14 @@ internal sealed class ArmSession(HttpClient http, Profile profile, string subscr
             return absolute;
         }
 
-        var url = new Uri(Endpoint, path.TrimStart('/'));
-        return url.Query.Contains("api-version=", StringComparison.OrdinalIgnoreCase)
-            ? url
-            : new Uri(url + (url.Query.Length > 0 ? "&" : "?") + "api-version=" + ApiVersion);
+        // Sent as written: no dot segment is resolved on the way (the server refuses one with its own error).
+        var text = Endpoint + path.TrimStart('/');
+        if (!text.Contains("api-version=", StringComparison.OrdinalIgnoreCase))
+        {
+            text += (text.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "api-version=" + ApiVersion;
+        }
+
+        return new Uri(text, new UriCreationOptions { DangerousDisablePathAndQueryCanonicalization = true });
     }
 
     private static CliFailure Failure(HttpStatusCode status, JsonNode? json, string text)

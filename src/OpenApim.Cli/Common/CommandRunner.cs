@@ -35,6 +35,31 @@ internal static class CommandRunner
             await stderr.WriteLineAsync("ERROR: Canceled: the command was interrupted.");
             return ExitCodes.Failed;
         }
+        catch (OpenApim.Backup.Catalog.CatalogException e)
+        {
+            await stderr.WriteLineAsync($"ERROR: {e.Code}: {e.Message}");
+            return ExitCodes.Failed;
+        }
+        catch (HttpRequestException e)
+        {
+            await stderr.WriteLineAsync($"ERROR: EndpointUnreachable: {e.Message}");
+            return ExitCodes.Failed;
+        }
+        catch (TaskCanceledException)
+        {
+            await stderr.WriteLineAsync("ERROR: Timeout: the endpoint did not answer in time.");
+            return ExitCodes.Failed;
+        }
+        catch (System.Security.Cryptography.CryptographicException e)
+        {
+            await stderr.WriteLineAsync($"ERROR: UsageError: a certificate file cannot be read ({e.Message}).");
+            return ExitCodes.Usage;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or InvalidOperationException)
+        {
+            await stderr.WriteLineAsync($"ERROR: {e.GetType().Name.Replace("Exception", "", StringComparison.Ordinal)}: {e.Message}");
+            return ExitCodes.Failed;
+        }
     }
 
     /// <summary>A command whose body returns its own exit code (the drill: 1 when it did not pass).</summary>

@@ -7,7 +7,7 @@ namespace OpenApim.Cli.Common;
 internal static class ResourceCommands
 {
     public static string Path(ArmSession arm, CliContext context, string segment, Option<string> id) =>
-        $"{arm.Service(context.Get(CommonOptions.Group), context.Get(CommonOptions.Name))}/{segment}/{Uri.EscapeDataString(context.Get(id))}";
+        $"{arm.Service(context.Get(CommonOptions.Group), context.Get(CommonOptions.Name))}/{segment}/{ArmSession.Segment(context.Get(id), id.Name)}";
 
     /// <summary>A command group with show, list and delete for one kind; create is added by the caller.</summary>
     public static Command Family(string name, string description, string segment, Option<string> id, (string Header, string Path)[] columns)

@@ -28,13 +28,13 @@ internal static class Trust
         var handler = new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(15) };
         if (extra.Count > 0)
         {
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) => Validate(certificate, errors, extra);
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) => Validate(certificate, chain, errors, extra);
         }
 
         return new HttpClient(handler) { Timeout = timeout };
     }
 
-    private static bool Validate(X509Certificate? certificate, SslPolicyErrors errors, X509Certificate2Collection extra)
+    private static bool Validate(X509Certificate? certificate, X509Chain? presented, SslPolicyErrors errors, X509Certificate2Collection extra)
     {
         if (errors == SslPolicyErrors.None)
         {
@@ -50,6 +50,11 @@ internal static class Trust
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(extra);
+        foreach (var element in presented?.ChainElements ?? [])
+        {
+            chain.ChainPolicy.ExtraStore.Add(element.Certificate);
+        }
+
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         return chain.Build(server) || extra.Any(c => c.Thumbprint == server.Thumbprint);
     }

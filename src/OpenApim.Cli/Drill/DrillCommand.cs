@@ -58,44 +58,54 @@ internal static class DrillCommand
         var primary = arm.Service(settings.Group, settings.Name);
         var standby = arm.Service(settings.StandbyGroup, settings.StandbyName);
         var storage = settings.Storage.Body(context);
-        var primaryService = await timeline.StepAsync("read the primary", () => arm.GetAsync(primary, ct));
-
         string? backupName = null;
-        DateTimeOffset? snapshotAt;
-        DateTimeOffset restoredAt;
-        if (settings.Promote)
+        DateTimeOffset? snapshotAt = null;
+        DateTimeOffset? restoredAt = null;
+        List<string> differences = [];
+        (List<SmokeRequest> Requests, string? Why) smoke = ([], null);
+        CliFailure? failure = null;
+        try
         {
-            // 1-3. The standby already holds everything durable from the stream: promoting it is the failover.
-            var promoted = await timeline.StepAsync("promote the standby", () => arm.RunAsync($"{standby}/promote", new JsonObject(), wait: true, null, ct));
-            restoredAt = DateTimeOffset.UtcNow;
-            snapshotAt = Time(promoted.Summary?["recoveryPoint"]);
+            var primaryService = await timeline.StepAsync("read the primary", () => arm.GetAsync(primary, ct));
+            if (settings.Promote)
+            {
+                // 1-3. The standby already holds everything durable from the stream: promoting it is the failover.
+                var promoted = await timeline.StepAsync("promote the standby", () => arm.RunAsync($"{standby}/promote", new JsonObject(), wait: true, null, ct));
+                restoredAt = DateTimeOffset.UtcNow;
+                snapshotAt = Time(promoted.Summary?["recoveryPoint"]);
+            }
+            else
+            {
+                backupName = await BackUpAsync(context, arm, timeline, settings, primaryService, primary, storage);
+                await EnsureStandbyAsync(arm, timeline, settings, standby, primaryService, ct);
+                var restoreBody = storage.DeepClone().AsObject();
+                restoreBody["backupName"] = backupName;
+                var restored = await timeline.StepAsync("restore into the standby", () => arm.RunAsync($"{standby}/restore", restoreBody, wait: true, null, ct));
+                restoredAt = DateTimeOffset.UtcNow;
+                snapshotAt = Time(restored.Summary?["snapshot"]?["takenAt"]);
+            }
+
+            // 4. Compare every entity.
+            differences = await timeline.StepAsync("compare every entity", async () =>
+            {
+                var (before, after) = (await ServiceSnapshot.ReadAsync(arm, primary, ct), await ServiceSnapshot.ReadAsync(arm, standby, ct));
+                timeline.Note($"{before.Count} entities on the primary, {after.Count} on the standby");
+                return before.Differences(after);
+            });
+
+            // 5. Smoke requests through the standby's gateway, with a real key; retried while the gateway picks the restore up.
+            var standbyService = await arm.GetAsync(standby, ct);
+            smoke = await timeline.StepAsync("smoke-test the standby's gateway", () => SmokeAsync(context, arm, settings, primary, primaryService, standbyService));
         }
-        else
+        catch (CliFailure e) when (e.ExitCode == ExitCodes.Failed)
         {
-            backupName = await BackUpAsync(context, arm, timeline, settings, primary, storage);
-            await EnsureStandbyAsync(arm, timeline, settings, standby, primaryService, ct);
-            var restoreBody = storage.DeepClone().AsObject();
-            restoreBody["backupName"] = backupName;
-            var restored = await timeline.StepAsync("restore into the standby", () => arm.RunAsync($"{standby}/restore", restoreBody, wait: true, null, ct));
-            restoredAt = DateTimeOffset.UtcNow;
-            snapshotAt = Time(restored.Summary?["snapshot"]?["takenAt"]);
+            // A step failed (the backup, the restore, ...): the drill failed, and says so in its result like any other finding.
+            failure = e;
         }
 
-        // 4. Compare every entity.
-        var differences = await timeline.StepAsync("compare every entity", async () =>
-        {
-            var (before, after) = (await ServiceSnapshot.ReadAsync(arm, primary, ct), await ServiceSnapshot.ReadAsync(arm, standby, ct));
-            timeline.Note($"{before.Count} entities on the primary, {after.Count} on the standby");
-            return before.Differences(after);
-        });
-
-        // 5. Smoke requests through the standby's gateway, with a real key; retried while the gateway picks the restore up.
-        var standbyService = await arm.GetAsync(standby, ct);
-        var smoke = await timeline.StepAsync("smoke-test the standby's gateway", () => SmokeAsync(context, arm, settings, primary, primaryService, standbyService));
-        var serving = smoke.Requests.Count > 0 && smoke.Requests.All(r => r.Passed);
         var servedAt = DateTimeOffset.UtcNow;
-
-        var passed = differences.Count == 0 && (serving || smoke.Requests.Count == 0);
+        var serving = smoke.Requests.Count > 0 && smoke.Requests.All(r => r.Passed);
+        var passed = failure is null && differences.Count == 0 && (serving || smoke.Requests.Count == 0);
         var result = new JsonObject
         {
             ["passed"] = passed,
@@ -103,15 +113,16 @@ internal static class DrillCommand
             ["standby"] = standby,
             ["backupName"] = backupName,
             ["snapshotTakenAt"] = snapshotAt?.ToUniversalTime().ToString("O"),
-            ["recoveryPointSeconds"] = snapshotAt is { } at ? Math.Round((servedAt - at).TotalSeconds, 3) : null,
-            ["recoveryTimeSeconds"] = Math.Round(timeline.Elapsed.TotalSeconds, 3),
-            ["restoreSeconds"] = Math.Round((restoredAt - timeline.Started).TotalSeconds, 3),
+            ["recoveryPointSeconds"] = failure is null && snapshotAt is { } at ? Math.Round((servedAt - at).TotalSeconds, 3) : null,
+            ["recoveryTimeSeconds"] = failure is null ? Math.Round(timeline.Elapsed.TotalSeconds, 3) : null,
+            ["restoreSeconds"] = restoredAt is { } done ? Math.Round((done - timeline.Started).TotalSeconds, 3) : null,
             ["differences"] = new JsonArray([.. differences.Select(d => (JsonNode)d)]),
             ["smoke"] = new JsonArray([.. smoke.Requests.Select(r => (JsonNode)new JsonObject
             {
                 ["api"] = r.Api, ["method"] = r.Method, ["path"] = r.Path, ["primaryStatus"] = r.PrimaryStatus, ["standbyStatus"] = r.StandbyStatus, ["passed"] = r.Passed, ["detail"] = r.Detail,
             })]),
             ["smokeNote"] = smoke.Why,
+            ["error"] = failure is null ? null : new JsonObject { ["code"] = failure.Code, ["message"] = failure.Message },
             ["timeline"] = timeline.ToJson(),
         };
         if (settings.Report is { } file)
@@ -123,7 +134,10 @@ internal static class DrillCommand
         context.Write(result, () => Summary(result, differences, smoke.Requests));
         if (!passed)
         {
-            await context.Error.WriteLineAsync($"ERROR: DrillFailed: {(differences.Count > 0 ? $"{differences.Count} differences, first: {differences[0]}" : "a smoke request failed: " + smoke.Requests.First(r => !r.Passed).Detail)}");
+            var why = failure is not null ? $"{failure.Code}: {failure.Message}"
+                : differences.Count > 0 ? $"DrillFailed: {differences.Count} differences, first: {differences[0]}"
+                : "DrillFailed: a smoke request failed: " + smoke.Requests.First(r => !r.Passed).Detail;
+            await context.Error.WriteLineAsync($"ERROR: {why}");
         }
 
         return passed ? ExitCodes.Success : ExitCodes.Failed;
@@ -133,11 +147,12 @@ internal static class DrillCommand
         node?.GetValue<string>() is { } text ? DateTimeOffset.Parse(text, CultureInfo.InvariantCulture) : null;
 
     /// <summary>What to restore: a new backup of the primary, the newest good one in the container, or the one named.</summary>
-    private static async Task<string> BackUpAsync(CliContext context, ArmSession arm, Timeline timeline, Settings settings, string primary, JsonObject storage)
+    private static async Task<string> BackUpAsync(CliContext context, ArmSession arm, Timeline timeline, Settings settings, JsonNode? primaryService, string primary, JsonObject storage)
     {
         if (settings.UseLatest)
         {
-            return await timeline.StepAsync("find the newest good backup", () => NewestAsync(context, settings, storage));
+            var id = primaryService?["id"]?.GetValue<string>() ?? "/" + primary;
+            return await timeline.StepAsync("find the newest good backup", () => NewestAsync(context, arm, settings, id, storage));
         }
 
         if (storage["backupName"]?.GetValue<string>() is { } named)
@@ -188,7 +203,7 @@ internal static class DrillCommand
         var standbyGateway = settings.StandbyGateway ?? standbyService?["properties"]?["gatewayUrl"]?.GetValue<string>()
             ?? throw new CliFailure("NoGateway", "The standby has no gatewayUrl: pass --standby-gateway-url.");
         var primaryGateway = settings.PrimaryGateway ?? primaryService?["properties"]?["gatewayUrl"]?.GetValue<string>();
-        using var http = Trust.Client(context.Get(CommonOptions.CaFile), TimeSpan.FromSeconds(15));
+        using var http = Trust.Client(arm.CaFile, TimeSpan.FromSeconds(15));
         var watch = Stopwatch.StartNew();
         while (true)
         {
@@ -207,12 +222,13 @@ internal static class DrillCommand
         }
     }
 
-    private static async Task<string> NewestAsync(CliContext context, Settings settings, JsonObject storage)
+    private static async Task<string> NewestAsync(CliContext context, ArmSession arm, Settings settings, string primaryId, JsonObject storage)
     {
         var account = storage["storageAccount"]!.GetValue<string>();
         var key = storage["accessKey"]?.GetValue<string>() ?? throw CliFailure.Usage("--use-latest reads the container itself: it needs --storage-account-key.");
         var endpoint = new Uri((settings.BlobEndpoint ?? "https://{account}.blob.core.windows.net").Replace("{account}", account, StringComparison.Ordinal));
-        var catalog = BackupCatalog.Open(endpoint, account, key, storage["containerName"]!.GetValue<string>(), null, TimeSpan.FromSeconds(30), TimeProvider.System);
+        var catalog = BackupCatalog.Open(endpoint, account, key, storage["containerName"]!.GetValue<string>(), null, TimeSpan.FromSeconds(30), TimeProvider.System,
+            Trust.Client(arm.CaFile, TimeSpan.FromMinutes(2)));
         CatalogListing listing;
         try
         {
@@ -224,7 +240,8 @@ internal static class DrillCommand
         }
 
         var now = DateTimeOffset.UtcNow;
-        return listing.Archives.FirstOrDefault(a => a.Problem is null && !a.Expired(now) && string.Equals(a.SourceService, settings.Name, StringComparison.OrdinalIgnoreCase))?.Name
+        // The primary's backups by its full id: a container shared by services of the same name in other groups holds theirs too.
+        return listing.Archives.FirstOrDefault(a => a.Problem is null && !a.Expired(now) && string.Equals(a.SourceId, primaryId, StringComparison.OrdinalIgnoreCase))?.Name
             ?? throw new CliFailure("NoBackup", $"The container holds no readable, unexpired backup of {settings.Name}.");
     }
 
@@ -236,7 +253,8 @@ internal static class DrillCommand
             ("Recovery point", $"{result["recoveryPointSeconds"]} s (age of what was restored when the standby served it)"),
             ("Recovery time", $"{result["recoveryTimeSeconds"]} s (start to the standby serving)"),
             ("Differences", differences.Count == 0 ? "none" : string.Join("\n", differences.Take(10))),
-            ("Smoke requests", smoke.Count == 0 ? result["smokeNote"]?.ToString() : string.Join("\n", smoke.Select(s => $"{(s.Passed ? "ok" : "FAILED")} GET {s.Path}: {s.Detail}"))));
+            ("Smoke requests", smoke.Count == 0 ? result["smokeNote"]?.ToString() : string.Join("\n", smoke.Select(s => $"{(s.Passed ? "ok" : "FAILED")} GET {s.Path}: {s.Detail}"))),
+            ("Error", result["error"] is { } error ? $"{error["code"]}: {error["message"]}" : "none"));
         foreach (var step in result["timeline"]!.AsArray())
         {
             table.AddRow(Markup.Escape($"  {step!["step"]}"), Markup.Escape($"{step["seconds"]} s"));

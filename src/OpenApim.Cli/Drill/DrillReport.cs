@@ -40,7 +40,13 @@ internal static class DrillReport
                 $"<tr><td>{E(step["step"])}</td><td>{start:F3}</td><td>{seconds:F3}</td><td class=\"lane\"><div class=\"bar\" style=\"margin-left:{100 * start / total:F1}%;width:{Math.Max(0.5, 100 * seconds / total):F1}%\"></div></td></tr>\n");
         }
 
-        html.Append("</table><h2>Differences</h2>");
+        html.Append("</table>");
+        if (result["error"] is { } error)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<h2>Failed step</h2><p class=\"bad\">{E(error["code"])}: {E(error["message"])}</p>");
+        }
+
+        html.Append("<h2>Differences</h2>");
         var differences = result["differences"]!.AsArray();
         html.Append(differences.Count == 0 ? "<p class=\"ok\">None: every entity of the primary is on the standby, the same.</p>" : "<ul>" + string.Concat(differences.Select(d => $"<li class=\"bad\">{E(d)}</li>")) + "</ul>");
         html.Append("<h2>Smoke requests</h2>");

@@ -45,7 +45,7 @@ internal static class EntityCommands
         add.SetAction((parse, ct) => CommandRunner.RunAsync((parse, ct), async context =>
         {
             var arm = await context.ArmAsync();
-            var path = $"{arm.Service(context.Get(CommonOptions.Group), context.Get(CommonOptions.Name))}/products/{Uri.EscapeDataString(context.Get(productId))}/apis/{Uri.EscapeDataString(context.Get(apiId))}";
+            var path = $"{ResourceCommands.Path(arm, context, "products", productId)}/apis/{ArmSession.Segment(context.Get(apiId), apiId.Name)}";
             var (_, body, _) = await arm.SendAsync(HttpMethod.Put, path, null, context.Cancellation);
             context.Write(body);
         }));

@@ -30,11 +30,7 @@ public static class ReplicationKinds
         Backup = BackupScope.Excluded,
         Properties =
         [
-            P.Str("storageAccount").Req().Match("^[a-z0-9]{3,24}$"),
-            P.Str("containerName").Req().Len(3, 63).Match("^[a-z0-9](?:-?[a-z0-9])*$"),
-            P.Enum("accessType", AccessKey, "SystemAssignedManagedIdentity", UserAssigned).Default(AccessKey),
-            P.Str("accessKey").Len(1, 512).Secret(),
-            P.Str("clientId").Len(1, 64),
+            .. StorageSettings.Properties,
             P.Enum("mode", Primary, Standby, Promoted).Default(Primary),
             P.Str("source").Len(3, 120).Match("^[a-zA-Z](?:[a-zA-Z0-9-]{0,48}[a-zA-Z0-9])?/[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$"),
             P.Int("sealIntervalMilliseconds").Range(100, 60_000).Default(500),
@@ -50,17 +46,7 @@ public static class ReplicationKinds
         {
             BeforeWrite = ctx =>
             {
-                var type = ctx.Properties["accessType"]?.GetValue<string>() ?? AccessKey;
-                if (type == AccessKey && ctx.Properties["accessKey"] is null)
-                {
-                    ctx.Problem("properties.accessKey", "'accessKey' is required when accessType is AccessKey.");
-                }
-
-                if (type == UserAssigned && ctx.Properties["clientId"] is null)
-                {
-                    ctx.Problem("properties.clientId", "'clientId' is required when accessType is UserAssignedManagedIdentity.");
-                }
-
+                StorageSettings.Check(ctx);
                 var mode = ctx.Properties["mode"]?.GetValue<string>() ?? Primary;
                 var source = ctx.Properties["source"]?.GetValue<string>();
                 if (mode == Standby && source is null)

@@ -22,11 +22,7 @@ public static class ScheduleKinds
         [
             P.Str("cron").Req().Len(9, 120),
             P.Str("timeZone").Len(1, 64).Default("UTC"),
-            P.Str("storageAccount").Req().Match("^[a-z0-9]{3,24}$"),
-            P.Str("containerName").Req().Len(3, 63).Match("^[a-z0-9](?:-?[a-z0-9])*$"),
-            P.Enum("accessType", ReplicationKinds.AccessKey, "SystemAssignedManagedIdentity", ReplicationKinds.UserAssigned).Default(ReplicationKinds.AccessKey),
-            P.Str("accessKey").Len(1, 512).Secret(),
-            P.Str("clientId").Len(1, 64),
+            .. StorageSettings.Properties,
             P.Str("namePattern").Len(12, 200).Match("^[A-Za-z0-9{}._-]+$").Default("{service}-{timestamp}.apimbackup"),
             P.Int("afterChangesMinutes").Range(1, 24 * 60),
             P.Int("retentionCount").Range(1, 1000),
@@ -58,16 +54,7 @@ public static class ScheduleKinds
                     ctx.Problem("properties.namePattern", "'namePattern' must contain {timestamp}, so each run writes its own blob; {service} and {schedule} are replaced too.");
                 }
 
-                var type = ctx.Properties["accessType"]?.GetValue<string>() ?? ReplicationKinds.AccessKey;
-                if (type == ReplicationKinds.AccessKey && ctx.Properties["accessKey"] is null)
-                {
-                    ctx.Problem("properties.accessKey", "'accessKey' is required when accessType is AccessKey.");
-                }
-
-                if (type == ReplicationKinds.UserAssigned && ctx.Properties["clientId"] is null)
-                {
-                    ctx.Problem("properties.clientId", "'clientId' is required when accessType is UserAssignedManagedIdentity.");
-                }
+                StorageSettings.Check(ctx);
 
                 // What the runner recorded (the last slot it claimed, what it made) survives a change of the settings: a PUT cannot forge it.
                 ctx.Properties["state"] = ctx.Existing?["state"]?.DeepClone();

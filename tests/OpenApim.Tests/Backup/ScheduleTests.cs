@@ -113,6 +113,35 @@ public sealed class ScheduleTests : IAsyncLifetime
         await EventuallyAsync(async () => (await arm.GetAsync($"{service}/backupSchedules/broken")).Properties["status"]!["consecutiveFailures"]!.GetValue<long>() == 2, "the retry runs");
     }
 
+    [Fact]
+    public async Task Also_after_changes_backs_up_once_per_change_window_and_never_for_its_own_state()
+    {
+        using var arm = await _a.CreateArmClientAsync(_bootstrap.Id, _bootstrap.Secret);
+        var service = await arm.CreateServiceAsync();
+        var container = await Azurite.NewContainerAsync();
+        var body = Schedule(container, cron: "0 0 1 1 *", retentionCount: null);
+        body["properties"]!["afterChangesMinutes"] = 1;
+        Assert.Equal(HttpStatusCode.Created, (await arm.PutAsync($"{service}/backupSchedules/changes", body)).Status);
+        async Task<long> Runs() => (await arm.GetAsync($"{service}/backupSchedules/changes")).Properties["status"]!["runs"]!.GetValue<long>();
+        async Task<bool> Idle() => (await arm.GetAsync($"{service}/backupSchedules/changes")).Properties["status"]!["state"]!.GetValue<string>() == "scheduled";
+
+        // The service was never backed up: its content counts as changes, once.
+        await EventuallyAsync(async () => await Runs() == 1 && await Idle(), "the first run ends");
+
+        // Only the schedule's own state moved since: no run, however long it waits.
+        _clock.Advance(TimeSpan.FromMinutes(3));
+        await Task.Delay(3000);
+        Assert.Equal(1, await Runs());
+
+        // A real change: one run once the window allows it, then quiet again.
+        await arm.CreateAsync($"{service}/namedValues/changed", new JsonObject { ["displayName"] = "changed", ["value"] = "v" });
+        _clock.Advance(TimeSpan.FromMinutes(1.5));
+        await EventuallyAsync(async () => await Runs() == 2 && await Idle(), "the change is backed up");
+        _clock.Advance(TimeSpan.FromMinutes(3));
+        await Task.Delay(3000);
+        Assert.Equal(2, await Runs());
+    }
+
     [Theory]
     [InlineData("cron", "every hour")]
     [InlineData("cron", "*/5 * * * * *")]

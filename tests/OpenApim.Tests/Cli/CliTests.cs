@@ -163,6 +163,27 @@ public sealed class CliTests : IAsyncLifetime
         Assert.False(stale.Json["passed"]!.GetValue<bool>());
         Assert.Contains(stale.Json["differences"]!.AsArray(), d => d!.GetValue<string>() == "missing on the standby: apis/later");
 
+        // An id of '..' would address the service itself; it is refused before anything is sent.
+        var dots = await CliAsync("api", "delete", "-g", "rg1", "-n", "cli-primary", "--api-id", "..");
+        Assert.Equal(2, dots.Exit);
+        Assert.Contains("--api-id cannot be '..'", dots.Error, StringComparison.Ordinal);
+        Assert.Equal(0, (await CliAsync("apim", "show", "-g", "rg1", "-n", "cli-primary")).Exit);
+
+        // A blob that is not an archive is listed with its problem; the rest of the listing goes on.
+        await Azurite.UploadAsync(container, "notes.txt", System.Text.Encoding.UTF8.GetBytes("not a backup"));
+        var mixed = await CliAsync(["backup", "list", .. Catalog(container), "-o", "json"]);
+        Assert.True(mixed.Exit == 0, mixed.ToString());
+        Assert.Contains(mixed.Json["backups"]!.AsArray(), b => b!["name"]!.GetValue<string>() == "notes.txt" && b["problem"] is not null);
+        Assert.Contains(mixed.Json["backups"]!.AsArray(), b => b!["name"]!.GetValue<string>() == "first.apimbackup" && b["problem"] is null);
+
+        // A drill whose backup fails still prints its result: not passed, with the failed step's ARM error.
+        var broken = await CliAsync(["drill", "-g", "rg1", "-n", "cli-primary", "--standby-resource-group", "rg2", "--standby-name", "cli-standby",
+            .. Storage("no-such-container-" + Guid.NewGuid().ToString("N")[..8]), "--output", "json"]);
+        Assert.True(broken.Exit == 1, broken.ToString());
+        Assert.False(broken.Json["passed"]!.GetValue<bool>());
+        Assert.Equal("BackupFailed", broken.Json["error"]!["code"]!.GetValue<string>());
+        Assert.Contains("ERROR: BackupFailed", broken.Error, StringComparison.Ordinal);
+
         var missing = await CliAsync("apim", "backup", "-g", "rg1", "-n", "cli-primary");
         Assert.Equal(2, missing.Exit);
         Assert.Contains("--backup-name", missing.Error, StringComparison.Ordinal);
