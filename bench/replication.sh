@@ -108,14 +108,24 @@ bench_store() {
   run_op primary ref/backup "{$storage,\"backupName\":\"ref.apimbackup\"}" >/dev/null
   create_service primary full
   create_service primary pitr
-  local full pitr undelete
+  local full pitr undelete undelete_busy
   full=$(run_op primary full/restore "{$storage,\"backupName\":\"ref.apimbackup\"}" | json 'o.properties?.durationMs ?? JSON.stringify(o)')
   local moment; moment=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)
   sleep 1
   pitr=$(run_op primary pitr/restore "{$storage,\"replication\":\"ref/r1\",\"pointInTime\":\"$moment\"}" | json 'o.properties?.durationMs ?? JSON.stringify(o)')
   arm primary DELETE ref/apis/api-0003 >/dev/null
   sleep 1
-  undelete=$(run_op primary ref/restore "{$storage,\"replication\":\"ref/r1\",\"pointInTime\":\"$moment\",\"entities\":[\"apis/api-0003\"]}" | json 'o.properties?.durationMs ?? JSON.stringify(o)')
+  undelete_busy=$(run_op primary ref/restore "{$storage,\"replication\":\"ref/r1\",\"pointInTime\":\"$moment\",\"entities\":[\"apis/api-0003\"]}" | json 'o.properties?.durationMs ?? JSON.stringify(o)')
+  # That undelete competes with the gateway compiling the two services just restored (200,000 keys each, seconds of CPU on
+  # two cores). Timed again once the gateway has loaded them, the undelete is measured on its own.
+  wait_for_line "$WORK/primary.log" "service/pitr: [1-9]" "$PID_primary" 180
+  sleep 2
+  arm primary DELETE ref/apis/api-0003 >/dev/null
+  sleep 1
+  local undelete_body
+  undelete_body=$(run_op primary ref/restore "{$storage,\"replication\":\"ref/r1\",\"pointInTime\":\"$moment\",\"entities\":[\"apis/api-0003\"]}")
+  echo "undelete summary ($store): $undelete_body"
+  undelete=$(echo "$undelete_body" | json 'o.properties?.durationMs ?? JSON.stringify(o)')
   local dump_ms="n/a"
   if [ "$store" = postgres ]; then
     local t0; t0=$(date +%s%3N)
@@ -125,7 +135,7 @@ bench_store() {
   kill "$PID_primary" "$PID_standby"; wait "$PID_primary" "$PID_standby" 2>/dev/null || true
 
   REPORT+=("| $store | $(field "$rpo" p50_ms) / $(field "$rpo" p99_ms) / $(field "$rpo" max_ms) | $(field "$lag" p50_ms) / $(field "$lag" p99_ms) / $(field "$lag" max_ms) | $(field "$load" writes_per_s) | $(field "$load" bytes_per_change) | $(field "$load" idle_segments) | $(field "$promote" done_ms) / $(field "$promote" writable_ms) | $(field "$first" seconds) |")
-  EXTRA+=("| $store | $full | $pitr | $(awk -v a="$pitr" -v b="$full" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "?" }') | $undelete | $base_ms | $dump_ms |")
+  EXTRA+=("| $store | $full | $pitr | $(awk -v a="$pitr" -v b="$full" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "?" }') | $undelete_busy / $undelete | $base_ms | $dump_ms |")
 }
 
 RANDOM_DB=$RANDOM
@@ -149,7 +159,7 @@ OUT="bench/results/replication-$(date -u +%Y%m%dT%H%M%SZ).md"
   echo "|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${REPORT[@]}"
   echo
-  echo "| store | full restore ms | point-in-time restore ms | ratio (goal <= 1.5) | undelete one API ms (goal <= 1000) | first base ms | pg_dump ms (goal: base <= 1x) |"
+  echo "| store | full restore ms | point-in-time restore ms | ratio (goal <= 1.5) | undelete one API ms (goal <= 1000): right after the restores / gateway settled | first base ms | pg_dump ms (goal: base <= 1x) |"
   echo "|---|---|---|---|---|---|---|"
   printf '%s\n' "${EXTRA[@]}"
 } | tee "$OUT"

@@ -50,9 +50,12 @@ internal static class Trust
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.AddRange(extra);
-        foreach (var element in presented?.ChainElements ?? [])
+        if (presented is not null)
         {
-            chain.ChainPolicy.ExtraStore.Add(element.Certificate);
+            foreach (var element in presented.ChainElements)
+            {
+                chain.ChainPolicy.ExtraStore.Add(element.Certificate);
+            }
         }
 
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
