@@ -108,4 +108,8 @@ internal sealed record Manifest(
     }
 
     public static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>Reads a time as <see cref="Time"/> writes it (blob metadata, schedule state); null when absent or not a time.</summary>
+    public static DateTimeOffset? ParseTime(string? text) =>
+        text is not null && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : null;
 }

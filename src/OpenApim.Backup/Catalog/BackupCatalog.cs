@@ -50,7 +50,7 @@ public sealed class BackupCatalog
         foreach (var stream in blobs.Select(b => StreamOf(b.Name)).OfType<string>().Distinct(StringComparer.Ordinal))
         {
             var listing = await Translate(() => StreamListing.ReadAsync(_target, new StreamAddress(stream), ct));
-            var sealedTimes = listing.Segments.Select(s => listing.Blobs[s.Blob].Metadata.TryGetValue(MetadataNames.SealedAt, out var at) ? ParseTime(at) : null).OfType<DateTimeOffset>();
+            var sealedTimes = listing.Segments.Select(s => listing.Blobs[s.Blob].Metadata.TryGetValue(MetadataNames.SealedAt, out var at) ? Manifest.ParseTime(at) : null).OfType<DateTimeOffset>();
             chains.Add(new CatalogChain(
                 stream,
                 listing.Bases.Count,
@@ -211,9 +211,6 @@ public sealed class BackupCatalog
         var parts = blob.Split('/');
         return parts.Length >= 5 && parts[0] == "replications" ? string.Join('/', parts[..3]) : null;
     }
-
-    private static DateTimeOffset? ParseTime(string text) =>
-        DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var t) ? t : null;
 
     /// <summary>Storage failures become <see cref="CatalogException"/>s with the ARM-style code the CLI prints.</summary>
     private static async Task<T> Translate<T>(Func<Task<T>> call)

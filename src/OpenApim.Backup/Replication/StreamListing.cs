@@ -15,9 +15,7 @@ internal sealed record StreamListing(IReadOnlyList<BaseRef> Bases, IReadOnlyList
 
     /// <summary>When a base's snapshot was read (its blob metadata), or null when the metadata is missing.</summary>
     public DateTimeOffset? TakenAt(BaseRef b) =>
-        Blobs.TryGetValue(b.Blob, out var blob) && blob.Metadata.TryGetValue(MetadataNames.SnapshotAt, out var at) && DateTimeOffset.TryParse(at, System.Globalization.CultureInfo.InvariantCulture, out var t)
-            ? t
-            : null;
+        Blobs.TryGetValue(b.Blob, out var blob) && blob.Metadata.TryGetValue(MetadataNames.SnapshotAt, out var at) ? Archive.Manifest.ParseTime(at) : null;
 }
 
 /// <summary>Blob metadata names of replication streams (listing needs no download).</summary>

@@ -108,5 +108,5 @@ internal sealed record ScheduleState(
 
     private static string? Text(JsonNode? n) => n is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
-    private static DateTimeOffset? Time(JsonNode? n) => Text(n) is { } s && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : null;
+    private static DateTimeOffset? Time(JsonNode? n) => Archive.Manifest.ParseTime(Text(n));
 }

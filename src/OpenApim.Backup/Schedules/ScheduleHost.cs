@@ -3,7 +3,6 @@ using System.Diagnostics.Metrics;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using OpenApim.Backup.Requests;
 using OpenApim.Backup.Storage;
 using OpenApim.Resources.Arm;
 using OpenApim.Resources.Kinds;
@@ -230,7 +229,7 @@ internal sealed partial class ScheduleHost : BackgroundService
         if (recorded)
         {
             NewestGood[(schedule.Service.Key, schedule.Name.ToLowerInvariant())] = createdAt;
-            await ApplyRetentionAsync(schedule, ct);
+            await ScheduleRetention.ApplyAsync(targets, schedule, time.GetUtcNow(), logger, ct);
         }
     }
 
@@ -244,45 +243,6 @@ internal sealed partial class ScheduleHost : BackgroundService
             NextRetryAt = failures < BackupSchedule.MaxAttempts ? time.GetUtcNow() + TimeSpan.FromMinutes(Math.Pow(2, failures - 1)) : null,
         };
     }, ct);
-
-    /// <summary>
-    /// Deletes this schedule's own backups (by the schedule in their metadata, ordered by the creation time they were written
-    /// with) beyond the count or older than the age, never the newest good one and never a blob another schedule or a person made.
-    /// </summary>
-    private async Task ApplyRetentionAsync(BackupSchedule schedule, CancellationToken ct)
-    {
-        if (schedule.RetentionCount is null && schedule.RetentionAge is null)
-        {
-            return;
-        }
-
-        try
-        {
-            var target = targets.Open(StorageRequest.Parse(WithName(schedule.Storage), "2024-05-01"), schedule.Service);
-            var mine = (await target.ListAsync("", ct))
-                .Where(b => b.Metadata.TryGetValue(BackupSchedule.MetadataName, out var owner) && owner == schedule.Id)
-                .Select(b => (Blob: b, Created: b.Metadata.TryGetValue("openapim_created_at", out var at) && DateTimeOffset.TryParse(at, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var t) ? t : DateTimeOffset.MinValue))
-                .OrderByDescending(b => b.Created)
-                .ToList();
-            var now = time.GetUtcNow();
-            foreach (var (blob, created) in mine.Skip(1).Where((b, i) => i + 1 >= (schedule.RetentionCount ?? int.MaxValue) || (schedule.RetentionAge is { } age && now - b.Created > age)))
-            {
-                await target.DeleteAsync(blob.Name, ct);
-                LogDeleted(logger, schedule.Service.Name, schedule.Name, blob.Name, created);
-            }
-        }
-        catch (StorageException e)
-        {
-            LogRetentionFailed(logger, schedule.Service.Name, schedule.Name, e.Message);
-        }
-    }
-
-    private static JsonObject WithName(JsonObject storage)
-    {
-        var body = (JsonObject)storage.DeepClone();
-        body["backupName"] = "retention";
-        return body;
-    }
 
     /// <summary>Claims a run: changes the state only if the schedule is still the version read (false: another node moved it first).</summary>
     private Task<bool> UpdateAsync(BackupSchedule schedule, Func<ScheduleState, ScheduleState> change, CancellationToken ct) =>
@@ -331,10 +291,4 @@ internal sealed partial class ScheduleHost : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Schedule {Service}/{Schedule}: run failed ({Failures} in a row): {Error}")]
     private static partial void LogFailed(ILogger logger, string service, string schedule, int failures, string error);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Schedule {Service}/{Schedule}: retention deleted {Backup} (created {Created})")]
-    private static partial void LogDeleted(ILogger logger, string service, string schedule, string backup, DateTimeOffset created);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Schedule {Service}/{Schedule}: retention could not read the container: {Reason}")]
-    private static partial void LogRetentionFailed(ILogger logger, string service, string schedule, string reason);
 }

@@ -94,13 +94,6 @@ internal static class BackupCommands
 
     private static BackupCatalog Catalog(CliContext context)
     {
-        var account = context.Get(Account);
-        var endpoint = (context.Get(BlobEndpoint) ?? "https://{account}.blob.core.windows.net").Replace("{account}", account, StringComparison.Ordinal);
-        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
-        {
-            throw CliFailure.Usage($"--blob-endpoint must be an http(s) URL, not '{endpoint}'.");
-        }
-
         byte[]? key = null;
         if ((context.Get(EncryptionKey) ?? Environment.GetEnvironmentVariable("OPENAPIM_BACKUP_ENCRYPTION_KEY")) is { } text)
         {
@@ -114,8 +107,22 @@ internal static class BackupCommands
             }
         }
 
-        return BackupCatalog.Open(url, account, context.Get(Key), context.Get(Container), key, TimeSpan.FromSeconds(30), TimeProvider.System,
-            Trust.Client(context.Get(CommonOptions.CaFile), TimeSpan.FromMinutes(10)));
+        return Open(context.Get(Account), context.Get(Key), context.Get(Container), context.Get(BlobEndpoint), key, context.Get(CommonOptions.CaFile));
+    }
+
+    /// <summary>
+    /// A container read directly: at <paramref name="blobEndpoint"/> (<c>{account}</c> replaced; default Azure's), trusting
+    /// <paramref name="caFile"/> besides the system's and SSL_CERT_FILE's. The drill's --use-latest reads through it too.
+    /// </summary>
+    public static BackupCatalog Open(string account, string key, string container, string? blobEndpoint, byte[]? encryptionKey, string? caFile)
+    {
+        var endpoint = (blobEndpoint ?? "https://{account}.blob.core.windows.net").Replace("{account}", account, StringComparison.Ordinal);
+        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+        {
+            throw CliFailure.Usage($"--blob-endpoint must be an http(s) URL, not '{endpoint}'.");
+        }
+
+        return BackupCatalog.Open(url, account, key, container, encryptionKey, TimeSpan.FromSeconds(30), TimeProvider.System, Trust.Client(caFile, TimeSpan.FromMinutes(10)));
     }
 
     private static async Task<T> Call<T>(Func<Task<T>> call)

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using OpenApim.Backup.Catalog;
 using OpenApim.Cli.Apim;
+using OpenApim.Cli.Backups;
 using OpenApim.Cli.Common;
 using Spectre.Console;
 
@@ -226,9 +227,7 @@ internal static class DrillCommand
     {
         var account = storage["storageAccount"]!.GetValue<string>();
         var key = storage["accessKey"]?.GetValue<string>() ?? throw CliFailure.Usage("--use-latest reads the container itself: it needs --storage-account-key.");
-        var endpoint = new Uri((settings.BlobEndpoint ?? "https://{account}.blob.core.windows.net").Replace("{account}", account, StringComparison.Ordinal));
-        var catalog = BackupCatalog.Open(endpoint, account, key, storage["containerName"]!.GetValue<string>(), null, TimeSpan.FromSeconds(30), TimeProvider.System,
-            Trust.Client(arm.CaFile, TimeSpan.FromMinutes(2)));
+        var catalog = BackupCommands.Open(account, key, storage["containerName"]!.GetValue<string>(), settings.BlobEndpoint, null, arm.CaFile);
         CatalogListing listing;
         try
         {

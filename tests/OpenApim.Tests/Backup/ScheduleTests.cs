@@ -27,12 +27,7 @@ public sealed class ScheduleTests : IAsyncLifetime
         var dataA = OpenApimInstance.NewDataDirectory();
         _a = await OpenApimInstance.StartInAsync(dataA, ownsData: true, StoreKind.Sqlite, s => s.AddSingleton<TimeProvider>(_clock), _bootstrap, args);
         var dataB = OpenApimInstance.NewDataDirectory();
-        foreach (var file in Directory.EnumerateFiles(Path.Combine(dataA, "keys"), "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(dataB, "keys", Path.GetRelativePath(Path.Combine(dataA, "keys"), file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
+        ServerProcess.CopyKeys(dataA, dataB);
 
         _b = await OpenApimInstance.StartInAsync(dataB, ownsData: true, StoreKind.Sqlite, s => s.AddSingleton<TimeProvider>(_clock), _bootstrap, args);
     }

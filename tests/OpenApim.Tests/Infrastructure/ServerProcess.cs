@@ -72,12 +72,18 @@ public sealed class ServerProcess : IAsyncDisposable
     /// </summary>
     public static async Task ShareKeysAsync(string from, string to, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
-        var keys = Path.Combine(from, "keys");
-        if (!Directory.Exists(keys))
+        if (!Directory.Exists(Path.Combine(from, "keys")))
         {
             await using var first = await StartAsync(from, environment, args);
         }
 
+        CopyKeys(from, to);
+    }
+
+    /// <summary>Copies the keys folder of the data directory <paramref name="from"/> into <paramref name="to"/> (in-process nodes too).</summary>
+    public static void CopyKeys(string from, string to)
+    {
+        var keys = Path.Combine(from, "keys");
         foreach (var file in Directory.EnumerateFiles(keys, "*", SearchOption.AllDirectories))
         {
             var target = Path.Combine(to, "keys", Path.GetRelativePath(keys, file));
