@@ -10,6 +10,11 @@ public sealed record IdentityOptions
 
     public string? BootstrapClientSecret { get; init; }
 
+    /// <summary>The console's bootstrap administrator (a person): user name and password, or null to generate them.</summary>
+    public string? BootstrapUserName { get; init; }
+
+    public string? BootstrapUserPassword { get; init; }
+
     public TimeSpan TokenLifetime { get; init; } = TimeSpan.FromHours(1);
 
     /// <summary>External OpenID Connect issuers whose tokens the management API accepts.</summary>

@@ -17,6 +17,7 @@ public readonly record struct ArmAction(string Action, string Scope)
         "Microsoft.Resources/subscriptions/providers/read",
         "Microsoft.Resources/subscriptions/locations/read",
         "Microsoft.Resources/tenants/read",
+        "Microsoft.Authorization/permissions/read",
     };
 
     public bool IsOpen => Open.Contains(Action);

@@ -13,9 +13,9 @@ public static class Caller
 
     public static string ObjectId(ClaimsPrincipal user) => user.FindFirst("oid")?.Value ?? user.FindFirst("sub")?.Value ?? "";
 
-    /// <summary>The client id for applications, else the subject.</summary>
+    /// <summary>The user name for people, the client id for applications, else the subject.</summary>
     public static string Name(ClaimsPrincipal user) =>
-        user.FindFirst("appid")?.Value ?? user.FindFirst("azp")?.Value ?? user.FindFirst("sub")?.Value ?? "unknown";
+        user.FindFirst("preferred_username")?.Value ?? user.FindFirst("appid")?.Value ?? user.FindFirst("azp")?.Value ?? user.FindFirst("sub")?.Value ?? "unknown";
 
     /// <summary>The journal's view of the request's caller: object id, application id, client address, request id.</summary>
     public static ChangeActor Actor(HttpContext context)

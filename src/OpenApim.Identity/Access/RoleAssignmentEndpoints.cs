@@ -22,6 +22,23 @@ internal static partial class RoleAssignmentEndpoints
         group.MapGet("/roleAssignments/{name}", GetAsync);
         group.MapPut("/roleAssignments/{name}", PutAsync);
         group.MapDelete("/roleAssignments/{name}", DeleteAsync);
+        // What the caller may do at the scope (ARM's Permissions - List For Resource): the permissions of every role it holds there or above.
+        group.MapGet("/permissions", async (HttpContext c, RoleAssignments assignments) =>
+        {
+            var scope = c.Scope();
+            var held = (await assignments.ForPrincipalsAsync(Caller.PrincipalIds(c.User), c.RequestAborted))
+                .Where(a => ArmScope.Covers(a.Scope, scope))
+                .Select(a => BuiltInRoles.Find(a.RoleDefinitionId))
+                .OfType<RoleDefinition>()
+                .DistinctBy(r => r.Id);
+            await c.Response.JsonAsync(200, ArmResponse.Page(held.Select(r => (JsonNode)new JsonObject
+            {
+                ["actions"] = new JsonArray([.. r.Actions.Select(a => (JsonNode)a)]),
+                ["notActions"] = new JsonArray([.. r.NotActions.Select(a => (JsonNode)a)]),
+                ["dataActions"] = new JsonArray(),
+                ["notDataActions"] = new JsonArray(),
+            }), null, null));
+        });
         group.MapGet("/roleDefinitions", (HttpContext c) =>
             c.Response.JsonAsync(200, ArmResponse.Page(BuiltInRoles.All.Where(r => MatchesRoleFilter(c, r)).Select(r => (JsonNode)r.ToResource(c.Scope())), null, null)));
         group.MapGet("/roleDefinitions/{id}", (HttpContext c, string id) =>

@@ -70,10 +70,10 @@ internal sealed class RoleAssignments(IDirectoryStore store, TimeProvider time) 
     public Task<bool> DeleteAsync(string name, CancellationToken ct) => store.DeleteAsync(RoleAssignment.Kind, name.ToLowerInvariant(), ct);
 
     /// <summary>Grants <paramref name="role"/> over <paramref name="scope"/> under a name derived from both, so repeating it changes nothing.</summary>
-    public async Task EnsureAsync(string principalId, RoleDefinition role, string scope, string description, CancellationToken ct)
+    public async Task EnsureAsync(string principalId, RoleDefinition role, string scope, string description, CancellationToken ct, string principalType = "ServicePrincipal")
     {
         var name = EnsuredName(principalId, role, scope);
-        var assignment = new RoleAssignment(name, scope, role.Id, principalId.ToLowerInvariant(), "ServicePrincipal", description, time.GetUtcNow(), null);
+        var assignment = new RoleAssignment(name, scope, role.Id, principalId.ToLowerInvariant(), principalType, description, time.GetUtcNow(), null);
         _ = await store.CreateAsync(assignment.ToEntry(), ct);
     }
 

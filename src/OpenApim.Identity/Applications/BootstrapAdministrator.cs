@@ -1,16 +1,17 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenApim.Identity.Access;
+using OpenApim.Identity.Users;
 
 namespace OpenApim.Identity.Applications;
 
 /// <summary>
 /// At start, makes the bootstrap credential an app registration holding Owner over "/" (the whole
-/// tenant), so the server is manageable from its first second and an operator can create the
+/// tenant), and the bootstrap user likewise, so the server is manageable from its first second and an operator can create the
 /// narrower registrations and assignments they actually use. A registration that was the bootstrap
 /// administrator under an earlier client id loses the status, its secret and its Owner assignment.
 /// </summary>
-internal sealed partial class BootstrapAdministrator(BootstrapCredential bootstrap, ApplicationDirectory applications, RoleAssignments assignments, ILogger<BootstrapAdministrator> logger) : IHostedService
+internal sealed partial class BootstrapAdministrator(BootstrapCredential bootstrap, BootstrapUser bootstrapUser, ApplicationDirectory applications, UserDirectory users, RoleAssignments assignments, ILogger<BootstrapAdministrator> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -20,6 +21,16 @@ internal sealed partial class BootstrapAdministrator(BootstrapCredential bootstr
         {
             await assignments.RevokeEnsuredAsync(former.ObjectId, BuiltInRoles.Owner, "/", cancellationToken);
             LogRetired(logger, former.AppId, app.AppId);
+        }
+
+        // The console's administrator, a person: the same Owner role over "/", under the user's own object id.
+        var (user, retiredUsers) = await users.EnsureBootstrapAsync(bootstrapUser, cancellationToken);
+        bootstrapUser.Forget();
+        await assignments.EnsureAsync(user.ObjectId, BuiltInRoles.Owner, "/", "The bootstrap user (from the server's settings).", cancellationToken, principalType: "User");
+        foreach (var former in retiredUsers)
+        {
+            await assignments.RevokeEnsuredAsync(former.ObjectId, BuiltInRoles.Owner, "/", cancellationToken);
+            LogRetired(logger, "user " + former.UserName, "user " + user.UserName);
         }
     }
 

@@ -8,7 +8,9 @@ using OpenApim.Identity.Access;
 using OpenApim.Identity.Applications;
 using OpenApim.Identity.Authentication;
 using OpenApim.Identity.Clients;
+using OpenApim.Identity.SignIn;
 using OpenApim.Identity.Tokens;
+using OpenApim.Identity.Users;
 
 namespace OpenApim.Identity.Hosting;
 
@@ -29,6 +31,10 @@ public static class IdentityModule
         services.AddSingleton(options);
         services.AddSingleton(new SigningKeys(options.DataDirectory));
         services.AddSingleton(BootstrapCredential.Load(options));
+        services.AddSingleton(BootstrapUser.Load(options));
+        services.AddSingleton<UserDirectory>();
+        services.AddSingleton<AuthorizationCodes>();
+        services.AddAntiforgery();
         services.AddSingleton<IssuerUrls>();
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<ApplicationDirectory>();
@@ -82,8 +88,10 @@ public static class IdentityModule
     public static void MapIdentity(this IEndpointRouteBuilder app)
     {
         app.MapTokenEndpoints();
+        app.MapAuthorizeEndpoints();
         var root = app.MapGroup("").RequireAuthorization(Policy);
         RoleAssignmentEndpoints.Map(root);
         ApplicationEndpoints.Map(root);
+        UserEndpoints.Map(root);
     }
 }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using OpenApim.Identity.Clients;
+using OpenApim.Identity.SignIn;
 
 namespace OpenApim.Identity.Tokens;
 
@@ -48,8 +49,9 @@ internal static partial class TokenEndpoints
             ["jwks_uri"] = $"{issuerBase}/{t}/discovery/v2.0/keys",
             ["end_session_endpoint"] = $"{issuerBase}/{t}/oauth2/v2.0/logout",
             ["token_endpoint_auth_methods_supported"] = new JsonArray("client_secret_post", "client_secret_basic"),
-            ["grant_types_supported"] = new JsonArray("client_credentials"),
-            ["response_types_supported"] = new JsonArray("token"),
+            ["grant_types_supported"] = new JsonArray("client_credentials", "authorization_code"),
+            ["response_types_supported"] = new JsonArray("code", "token"),
+            ["code_challenge_methods_supported"] = new JsonArray("S256"),
             ["subject_types_supported"] = new JsonArray("pairwise"),
             ["id_token_signing_alg_values_supported"] = new JsonArray("RS256"),
             ["scopes_supported"] = new JsonArray("https://management.azure.com/.default"),
@@ -58,7 +60,7 @@ internal static partial class TokenEndpoints
         };
     }
 
-    private static async Task<IResult> IssueAsync(HttpContext c, string tenant, IssuerUrls urls, IClientDirectory clients, ClientLockout lockout, TokenIssuer issuer, TimeProvider time, ILoggerFactory loggers)
+    private static async Task<IResult> IssueAsync(HttpContext c, string tenant, IssuerUrls urls, IClientDirectory clients, ClientLockout lockout, TokenIssuer issuer, AuthorizationCodes codes, TimeProvider time, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger("OpenApim.Identity.Tokens");
         if (!IsTenant(tenant, urls))
@@ -90,10 +92,15 @@ internal static partial class TokenEndpoints
                 : $"AADSTS90014: The request body is not a valid form: {e.Message}"), statusCode: tooLarge ? 413 : 400);
         }
         var grant = form["grant_type"].ToString();
+        if (grant == "authorization_code")
+        {
+            return RedeemCode(c, form, codes, issuer, time, logger);
+        }
+
         if (grant != "client_credentials")
         {
             return Results.Json(OAuthError(time, "unsupported_grant_type",
-                grant.Length == 0 ? "AADSTS900144: The request body must contain the parameter 'grant_type'." : $"AADSTS70003: The grant type '{grant}' is not supported; use client_credentials."), statusCode: 400);
+                grant.Length == 0 ? "AADSTS900144: The request body must contain the parameter 'grant_type'." : $"AADSTS70003: The grant type '{grant}' is not supported; use client_credentials (or authorization_code, for the console)."), statusCode: 400);
         }
 
         var (clientId, secret) = ClientCredentials(c.Request, form);
@@ -145,6 +152,40 @@ internal static partial class TokenEndpoints
         return Results.Json(new JsonObject
         {
             ["token_type"] = "Bearer",
+            ["expires_in"] = seconds,
+            ["ext_expires_in"] = seconds,
+            ["access_token"] = token,
+        });
+    }
+
+    /// <summary>The authorization-code grant with PKCE, for the console's public client: the code is spent whether or not the rest is right.</summary>
+    private static IResult RedeemCode(HttpContext c, IFormCollection form, AuthorizationCodes codes, TokenIssuer issuer, TimeProvider time, ILogger logger)
+    {
+        if (!string.Equals(form["client_id"].ToString(), ConsoleClient.ClientId, StringComparison.OrdinalIgnoreCase))
+        {
+            return Results.Json(OAuthError(time, "invalid_client", $"AADSTS700016: The authorization-code grant is for the OpenApim console (client id {ConsoleClient.ClientId})."), statusCode: 400);
+        }
+
+        var verifier = form["code_verifier"].ToString();
+        if (verifier.Length is < 43 or > 128)
+        {
+            return Results.Json(OAuthError(time, "invalid_request", "AADSTS501481: The 'code_verifier' is missing or not 43 to 128 characters."), statusCode: 400);
+        }
+
+        var grant = codes.Redeem(form["code"].ToString(), form["redirect_uri"].ToString(), verifier);
+        if (grant is null)
+        {
+            return Results.Json(OAuthError(time, "invalid_grant", "AADSTS70008: The authorization code is invalid, expired or already redeemed, or the redirect URI or code verifier does not match it."), statusCode: 400);
+        }
+
+        var token = issuer.IssueForUser(grant.User, ConsoleClient.ClientId, grant.Audience, grant.IssuerBase);
+        LogIssued(logger, "user:" + grant.User.UserName, grant.Audience);
+        var seconds = (int)issuer.Lifetime.TotalSeconds - 1;
+        c.Response.Headers.CacheControl = "no-store";
+        return Results.Json(new JsonObject
+        {
+            ["token_type"] = "Bearer",
+            ["scope"] = grant.Audience + "/user_impersonation",
             ["expires_in"] = seconds,
             ["ext_expires_in"] = seconds,
             ["access_token"] = token,

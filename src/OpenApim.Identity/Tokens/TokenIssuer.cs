@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using OpenApim.Identity.Clients;
+using OpenApim.Identity.Users;
 
 namespace OpenApim.Identity.Tokens;
 
@@ -12,9 +13,24 @@ internal sealed class TokenIssuer(SigningKeys keys, IssuerUrls urls, IdentityOpt
 
     public TimeSpan Lifetime => options.TokenLifetime;
 
+    /// <summary>A delegated token for a signed-in user, shaped like Entra's v2 user tokens (the console is the authorized party).</summary>
+    public string IssueForUser(UserAccount user, string clientId, string audience, string issuerBase) => Create(audience, issuerBase, new Dictionary<string, object>
+    {
+        ["tid"] = urls.TenantId,
+        ["oid"] = user.ObjectId,
+        ["sub"] = user.ObjectId,
+        ["azp"] = clientId,
+        ["azpacr"] = "0",
+        ["idtyp"] = "user",
+        ["ver"] = "2.0",
+        ["name"] = user.DisplayName,
+        ["preferred_username"] = user.UserName,
+        ["scp"] = "user_impersonation",
+        ["uti"] = Base64UrlEncoder.Encode(Guid.NewGuid().ToByteArray()),
+    });
+
     public string Issue(AppPrincipal client, string audience, string issuerBase, IReadOnlyList<string>? roles = null)
     {
-        var now = time.GetUtcNow().UtcDateTime;
         var claims = new Dictionary<string, object>
         {
             ["tid"] = urls.TenantId,
@@ -33,6 +49,12 @@ internal sealed class TokenIssuer(SigningKeys keys, IssuerUrls urls, IdentityOpt
             claims["roles"] = roles.ToArray();
         }
 
+        return Create(audience, issuerBase, claims);
+    }
+
+    private string Create(string audience, string issuerBase, Dictionary<string, object> claims)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
         return _handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = urls.Issuer(issuerBase),

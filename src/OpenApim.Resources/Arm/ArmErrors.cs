@@ -32,6 +32,13 @@ public static class ArmErrors
         $"The application '{appId}' is the bootstrap administrator; its secret and Owner role come from the server's settings " +
         "(OPENAPIM_BOOTSTRAP_CLIENT_ID/OPENAPIM_BOOTSTRAP_CLIENT_SECRET) and are re-applied at start. Change them there.");
 
+    public static ArmException UserNotFound(string userName) => new(HttpStatusCode.NotFound, "UserNotFound",
+        $"The user '{userName}' was not found in the directory.");
+
+    public static ArmException BootstrapUserProtected(string userName) => new(HttpStatusCode.Conflict, "BootstrapUserProtected",
+        $"The user '{userName}' is the bootstrap administrator; its password and Owner role come from the server's settings " +
+        "(OPENAPIM_BOOTSTRAP_USER_NAME/OPENAPIM_BOOTSTRAP_USER_PASSWORD or the generated bootstrap-user.json) and are re-applied at start. Change them there.");
+
     public static ArmException PasswordCredentialNotFound(string appId, string keyId) => new(HttpStatusCode.NotFound, "PasswordCredentialNotFound",
         $"The application '{appId}' has no password credential with keyId '{keyId}'.");
 

@@ -22,6 +22,8 @@ internal sealed record ServerSettings
         new("OPENAPIM_SUBSCRIPTIONS", null, "00000000-0000-0000-0000-000000000001=OpenApim", "The subscriptions GET /subscriptions lists, as id=Display name;id2=Name2 (a subscription id not listed here still works, and is listed once it holds a resource group or service)."),
         new("OPENAPIM_BOOTSTRAP_CLIENT_ID", null, null, "Client id of the bootstrap administrator; generated when unset."),
         new("OPENAPIM_BOOTSTRAP_CLIENT_SECRET", null, null, "Client secret of the bootstrap administrator; generated (and written to {data-dir}/bootstrap-credentials.json, mode 0600) when unset."),
+        new("OPENAPIM_BOOTSTRAP_USER_NAME", null, "admin", "User name of the console's bootstrap administrator (a person; Owner over `/`); signs in to the console at {managementUrl}/console."),
+        new("OPENAPIM_BOOTSTRAP_USER_PASSWORD", null, null, "Its password (12 to 256 characters); when unset, a password is generated once and written with the user name to {data-dir}/bootstrap-user.json (mode 0600)."),
         new("OPENAPIM_SERVICE_DEFAULTS", null, "azure", "What a new service starts with: azure (the starter and unlimited products with their policies, the Echo API, the administrator user and the master subscription, as Azure creates them) or none (an empty service: only the system groups, email templates and portal settings)."),
         new("OPENAPIM_IMPORT_LINK_HOSTS", null, null, "Hosts an API import may fetch a specification from (formats openapi-link, openapi+json-link, swagger-link-json), comma-separated; *.example.com allows subdomains. Unset: link imports are refused."),
         new("OPENAPIM_TRUSTED_ISSUERS", null, null, "External OpenID Connect issuers whose tokens the management API accepts, as a JSON array of {\"authority\", \"audience\", \"tenantId\"?, \"issuer\"?, \"caCertificate\"?} (see docs/identity.md)."),
@@ -68,6 +70,10 @@ internal sealed record ServerSettings
     public string? BootstrapClientId { get; init; }
 
     public string? BootstrapClientSecret { get; init; }
+
+    public string? BootstrapUserName { get; init; }
+
+    public string? BootstrapUserPassword { get; init; }
 
     public IReadOnlyList<Identity.TrustedIssuer> TrustedIssuers { get; init; } = [];
 
@@ -139,6 +145,8 @@ internal sealed record ServerSettings
             Subscriptions = ParseSubscriptions(Require("OPENAPIM_SUBSCRIPTIONS")),
             BootstrapClientId = Get("OPENAPIM_BOOTSTRAP_CLIENT_ID"),
             BootstrapClientSecret = Get("OPENAPIM_BOOTSTRAP_CLIENT_SECRET"),
+            BootstrapUserName = Get("OPENAPIM_BOOTSTRAP_USER_NAME"),
+            BootstrapUserPassword = Get("OPENAPIM_BOOTSTRAP_USER_PASSWORD"),
             ServiceDefaults = Require("OPENAPIM_SERVICE_DEFAULTS").ToLowerInvariant() switch
             {
                 "azure" => true,
