@@ -21,6 +21,7 @@ public static class BackupModule
         services.AddSingleton(options.Storage);
         services.AddSingleton(options.Jobs);
         services.AddSingleton<BlobTargets>();
+        services.AddSingleton(sp => new Catalog.ContainerCatalogs(options.Storage, options.Jobs, sp.GetRequiredService<TimeProvider>()));
         services.AddMetrics();
         services.AddSingleton<BackupMetrics>();
         foreach (var name in new[] { OperationKinds.Backup, OperationKinds.Restore, RestoreJob.PreviewKind })

@@ -24,6 +24,8 @@ public sealed class BackupCatalog
 
     private BackupCatalog(IBlobTarget target, byte[]? encryptionKey, TimeProvider time) => (_target, _encryptionKey, _time) = (target, encryptionKey, time);
 
+    internal static BackupCatalog Over(IBlobTarget target, byte[]? encryptionKey, TimeProvider time) => new(target, encryptionKey, time);
+
     /// <summary>A container of an Azure Blob Storage account (or Azurite) at <paramref name="accountUrl"/>, with its key.</summary>
     public static BackupCatalog Open(Uri accountUrl, string account, string key, string container, byte[]? encryptionKey, TimeSpan timeout, TimeProvider time, HttpClient? http = null)
     {

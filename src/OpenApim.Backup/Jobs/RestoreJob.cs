@@ -59,7 +59,13 @@ internal sealed partial class RestoreJob(
             {
                 var report = await PreviewReport.BuildAsync(store, service, archive, archivedService, current.Body, scope, ct);
                 phases["compare"] = Ms(time.GetUtcNow() - verified);
-                return new JsonObject { ["summary"] = Summary(archive.Manifest, scope, null, started, phases, replayed), ["body"] = report };
+                var summary = Summary(archive.Manifest, scope, null, started, phases, replayed);
+                // What was previewed, so a client can run the same restore next (no storage settings, no secret).
+                var point = PointInTime.FromJson(op.Request!["pointInTime"]);
+                summary["previewed"] = point is null
+                    ? new JsonObject { ["backupName"] = request.BackupName }
+                    : new JsonObject { ["replication"] = point.Stream, ["pointInTime"] = point.Time is { } t ? Manifest.Time(t) : null, ["journalPosition"] = point.Position };
+                return new JsonObject { ["summary"] = summary, ["body"] = report };
             }
 
             context.Report(new JsonObject { ["phase"] = "replacing" });

@@ -120,6 +120,12 @@ internal sealed partial record StorageRequest(string StorageAccount, string Cont
     /// <summary>Never print the key.</summary>
     public override string ToString() => $"{StorageAccount}/{ContainerName}/{BackupName} ({AccessType})";
 
+    /// <summary>True for a name Azure Storage accepts as an account (3-24 lower-case letters and digits).</summary>
+    public static bool IsAccountName(string? name) => name is not null && AccountPattern().IsMatch(name);
+
+    /// <summary>True for a name Azure Storage accepts as a container.</summary>
+    public static bool IsContainerName(string? name) => name is not null && ContainerPattern().IsMatch(name);
+
     [GeneratedRegex("^[a-z0-9]{3,24}$")]
     private static partial Regex AccountPattern();
 

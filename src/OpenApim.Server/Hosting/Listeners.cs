@@ -17,6 +17,23 @@ internal sealed class Listeners
 
     public int? GatewayHttpsPort => GatewayHttps?.IPEndPoint?.Port;
 
+    /// <summary>Where this process reaches its own management API: the bound address, or loopback when it listens on every address.</summary>
+    public Uri LoopbackManagementUrl(string listenAddress)
+    {
+        var address = System.Net.IPAddress.Parse(listenAddress);
+        if (address.Equals(System.Net.IPAddress.Any))
+        {
+            address = System.Net.IPAddress.Loopback;
+        }
+        else if (address.Equals(System.Net.IPAddress.IPv6Any))
+        {
+            address = System.Net.IPAddress.IPv6Loopback;
+        }
+
+        var host = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
+        return new Uri($"https://{host}:{ManagementPort}/");
+    }
+
     /// <summary>True when a connection arrived on a gateway listener.</summary>
     public bool IsGateway(int localPort) => localPort != 0 && (localPort == GatewayPort || localPort == GatewayHttpsPort);
 }

@@ -10,8 +10,10 @@ using OpenApim.Identity;
 using OpenApim.Identity.Access;
 using OpenApim.Identity.Applications;
 using OpenApim.Identity.Hosting;
+using OpenApim.Identity.Users;
 using OpenApim.Management;
 using OpenApim.Management.ApiImport;
+using OpenApim.OperatorConsole;
 using OpenApim.Resources.Arm;
 using OpenApim.Resources.Hosting;
 using OpenApim.Resources.Operations;
@@ -90,6 +92,8 @@ internal static class OpenApimHost
             DataDirectory = settings.DataDirectory,
             BootstrapClientId = settings.BootstrapClientId,
             BootstrapClientSecret = settings.BootstrapClientSecret,
+            BootstrapUserName = settings.BootstrapUserName,
+            BootstrapUserPassword = settings.BootstrapUserPassword,
             TrustedIssuers = settings.TrustedIssuers,
             FailureLimit = settings.AuthFailureLimit,
         });
@@ -97,6 +101,7 @@ internal static class OpenApimHost
         services.AddBackup(BackupSettings(settings));
         services.AddGateway(new GatewayOptions { PollInterval = settings.GatewayPollInterval });
         services.AddTelemetry(settings);
+        services.AddOperatorConsole(new ConsoleOptions(() => listeners.LoopbackManagementUrl(settings.ListenAddress), certificate, settings.TenantId));
         overrides?.Invoke(services);
 
         var app = builder.Build();
@@ -124,6 +129,7 @@ internal static class OpenApimHost
             RequestTargets.CollapseLeadingSlashes(context);
             return next(context);
         });
+        app.UseOperatorConsole();
         app.UseArmScopes();
         app.UseRouting();
         app.UseAuthentication();
@@ -134,14 +140,16 @@ internal static class OpenApimHost
             await next(context);
         });
         app.UseAuthorization();
+        app.UseAntiforgery();
         app.MapIdentity();
         app.MapManagement(IdentityModule.Policy);
+        app.MapOperatorConsole();
         app.MapHealth();
         app.MapTelemetry(settings);
         app.MapFallback(context => throw ArmErrors.RouteNotFound(context.Request.Method, context.Request.Path));
 
         app.Lifetime.ApplicationStarted.Register(() => ReadyAnnouncer.Announce(
-            settings, listeners, deployment, app.Services.GetRequiredService<BootstrapCredential>(), certificatePath, dialect.Name));
+            settings, listeners, deployment, app.Services.GetRequiredService<BootstrapCredential>(), app.Services.GetRequiredService<BootstrapUser>(), certificatePath, dialect.Name));
         app.Lifetime.ApplicationStopped.Register(() => (dialect as IAsyncDisposable)?.DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;
     }

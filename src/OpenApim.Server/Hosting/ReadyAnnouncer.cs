@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using OpenApim.Identity.Applications;
+using OpenApim.Identity.Users;
 using OpenApim.Resources.Hosting;
 using OpenApim.Server.Configuration;
 
@@ -18,7 +19,7 @@ internal static class ReadyAnnouncer
     /// <summary>Removes a stale endpoints file so nobody reads the previous run's ports.</summary>
     public static void Reset(ServerSettings settings) => File.Delete(Path.Combine(settings.DataDirectory, FileName));
 
-    public static void Announce(ServerSettings settings, Listeners listeners, Deployment deployment, BootstrapCredential bootstrap, string certificatePath, string storeProvider)
+    public static void Announce(ServerSettings settings, Listeners listeners, Deployment deployment, BootstrapCredential bootstrap, BootstrapUser user, string certificatePath, string storeProvider)
     {
         var managementUrl = $"https://{UrlHost(settings.PublicHost)}:{listeners.ManagementPort}";
         deployment.ManagementUrl = managementUrl;
@@ -33,6 +34,9 @@ internal static class ReadyAnnouncer
             ["certificatePath"] = certificatePath,
             ["bootstrapClientId"] = bootstrap.ClientId,
             ["bootstrapCredentialsPath"] = bootstrap.FilePath,
+            ["consoleUrl"] = managementUrl + "/console",
+            ["bootstrapUserName"] = user.UserName,
+            ["bootstrapUserPath"] = user.FilePath,
             ["gatewayUrl"] = listeners.Gateway is null ? null : $"http://{UrlHost(settings.PublicHost)}:{listeners.GatewayPort}",
             ["gatewayHttpsUrl"] = listeners.GatewayHttpsPort is { } https ? $"https://{UrlHost(settings.PublicHost)}:{https}" : null,
             ["gatewayHostPattern"] = deployment.GatewayHostPattern,
@@ -50,9 +54,13 @@ internal static class ReadyAnnouncer
         var credentials = bootstrap.FilePath is null
             ? "the client id and secret from OPENAPIM_BOOTSTRAP_CLIENT_ID / OPENAPIM_BOOTSTRAP_CLIENT_SECRET"
             : $"the clientId and clientSecret in {bootstrap.FilePath}";
+        var signIn = user.FilePath is null
+            ? $"as {user.UserName} with the password from OPENAPIM_BOOTSTRAP_USER_PASSWORD"
+            : $"as {user.UserName} with the password in {user.FilePath}";
         Console.WriteLine($"""
             OpenApim {doc["version"]} ({storeProvider} store, data in {settings.DataDirectory})
               Management API  {managementUrl}
+              Console         {doc["consoleUrl"]}  (sign in {signIn})
               Gateway         {doc["gatewayUrl"] ?? "(off)"}  (Host: {deployment.GatewayHostPattern})
               Trust this CA   {certificatePath}   (NODE_EXTRA_CA_CERTS / SSL_CERT_FILE / curl --cacert)
               Token endpoint  {tokenUrl}

@@ -1,0 +1,252 @@
+using Microsoft.Extensions.DependencyInjection;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using OpenApim.Backup.Catalog;
+using OpenApim.OperatorConsole.Arm;
+using OpenApim.OperatorConsole.Records;
+using OpenApim.OperatorConsole.Storage;
+
+namespace OpenApim.OperatorConsole.Actions;
+
+/// <summary>
+/// What the console's buttons do: each is a form POST with an antiforgery token, turned into one ARM call with the
+/// user's token; a long-running one redirects to its operation's page, which follows it live. A refusal (the user's
+/// role does not allow it, a bad value) comes back as the management API's ARM error on the page it came from.
+/// </summary>
+internal static class ActionEndpoints
+{
+    public static void Map(RouteGroupBuilder group)
+    {
+        group.DisableAntiforgery(); // validated explicitly below, before anything is read from the form
+        group.MapPost("/storage", ConnectStorageAsync);
+        group.MapPost("/storage/forget", ForgetStorageAsync);
+        group.MapPost("/backup", (HttpContext c, ManagementApi api) => Guarded(c, form => BackUpAsync(c, api, form)));
+        group.MapPost("/restore", (HttpContext c, ManagementApi api) => Guarded(c, form => RestoreAsync(c, api, form)));
+        group.MapPost("/verify", (HttpContext c, ManagementApi api, ContainerCatalogs catalogs, ConsoleRecords records, TimeProvider time) =>
+            Guarded(c, form => VerifyAsync(c, api, catalogs, records, time, form)));
+        group.MapPost("/drill", (HttpContext c, ManagementApi api, Drills.DrillRunner drills) => Guarded(c, form => DrillAsync(c, api, drills, form)));
+        group.MapPost("/target", (HttpContext c, ManagementApi api) => Guarded(c, form => SetTargetAsync(c, api, form)));
+    }
+
+    private static Task ForgetStorageAsync(HttpContext c) => Guarded(c, _ =>
+    {
+        StorageConnection.Forget(c);
+        return Task.FromResult(Results.Redirect("/console/backups"));
+    });
+
+    private static Task ConnectStorageAsync(HttpContext c) => Guarded(c, form =>
+    {
+        var account = form["storageAccount"].ToString().Trim();
+        var key = form["accessKey"].ToString().Trim();
+        var container = form["containerName"].ToString().Trim();
+        if (!ContainerCatalogs.IsAccountName(account) || !ContainerCatalogs.IsContainerName(container) || key.Length is 0 or > 512)
+        {
+            return Task.FromResult(Back(c, "/console/backups", new ArmError("InvalidStorage", "Give a storage account (3-24 lower-case letters and digits), its access key and a container (3-63 lower-case letters, digits and hyphens).")));
+        }
+
+        new StorageConnection(account, key, container).Save(c);
+        return Task.FromResult(Results.Redirect("/console/backups"));
+    });
+
+    private static async Task<IResult> BackUpAsync(HttpContext c, ManagementApi api, IFormCollection form)
+    {
+        if (!ServiceAddress.TryParseId(form["service"], out var service))
+        {
+            return Results.BadRequest();
+        }
+
+        if (StorageConnection.From(c) is not { } storage)
+        {
+            return Back(c, "/console/backups", new ArmError("NoStorage", "Connect to a storage container first (Backups page)."));
+        }
+
+        var name = form["backupName"].ToString().Trim();
+        if (name.Length == 0)
+        {
+            name = $"{service.Name}-{DateTimeOffset.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}.apimbackup";
+        }
+
+        var arm = (await api.ForAsync(c))!;
+        var reply = await arm.SendAsync(HttpMethod.Post, $"{service.Id}/backup", Body(storage, name), c.RequestAborted);
+        return Started(c, service, reply);
+    }
+
+    private static async Task<IResult> RestoreAsync(HttpContext c, ManagementApi api, IFormCollection form)
+    {
+        if (!ServiceAddress.TryParseId(form["target"], out var target))
+        {
+            return Back(c, "/console/backups", new ArmError("InvalidTarget", "Choose the service to restore into."));
+        }
+
+        if (StorageConnection.From(c) is not { } storage)
+        {
+            return Back(c, "/console/backups", new ArmError("NoStorage", "Connect to a storage container first."));
+        }
+
+        var body = Body(storage, form["backupName"].ToString().Trim());
+        if (form["replication"].ToString() is { Length: > 0 } stream)
+        {
+            // Point-in-time: the stream's chain replayed to the chosen moment (see docs/continuous-protection.md).
+            body.Remove("backupName");
+            body["replication"] = stream;
+            if (form["pointInTime"].ToString() is { Length: > 0 } at)
+            {
+                if (!DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var moment))
+                {
+                    return Back(c, "/console/backups", new ArmError("InvalidPointInTime", $"'{at}' is not a date and time."));
+                }
+
+                body["pointInTime"] = moment.ToString("O", CultureInfo.InvariantCulture);
+            }
+            else if (long.TryParse(form["journalPosition"], NumberStyles.None, CultureInfo.InvariantCulture, out var position))
+            {
+                body["journalPosition"] = position;
+            }
+        }
+
+        var preview = form["mode"].ToString() == "preview";
+        var arm = (await api.ForAsync(c))!;
+        var reply = await arm.SendAsync(HttpMethod.Post, $"{target.Id}/{(preview ? "previewRestore" : "restore")}", body, c.RequestAborted);
+        return Started(c, target, reply);
+    }
+
+    /// <summary>Re-checks an archive without restoring it (format, every checksum, decryption); the result is kept for the source service's posture.</summary>
+    private static async Task<IResult> VerifyAsync(HttpContext c, ManagementApi api, ContainerCatalogs catalogs, ConsoleRecords records, TimeProvider time, IFormCollection form)
+    {
+        if (StorageConnection.From(c) is not { } storage)
+        {
+            return Back(c, "/console/backups", new ArmError("NoStorage", "Connect to a storage container first."));
+        }
+
+        var name = form["backupName"].ToString();
+        VerifyReport report;
+        CatalogEntry? entry;
+        try
+        {
+            var catalog = catalogs.Open(storage.StorageAccount, storage.AccessKey, storage.ContainerName);
+            entry = await catalog.ShowAsync(name, c.RequestAborted);
+            if (entry is null)
+            {
+                return Back(c, "/console/backups", new ArmError("BackupNotFound", $"The container holds no backup named '{name}'."));
+            }
+
+            report = await catalog.VerifyAsync(name, c.RequestAborted);
+        }
+        catch (CatalogException e)
+        {
+            return Back(c, "/console/backups", new ArmError(e.Code, e.Message));
+        }
+
+        // Recorded only for a service the user can read: the record is part of that service's posture.
+        var arm = (await api.ForAsync(c))!;
+        if (entry.SourceId is { } source && ServiceAddress.TryParseId(source, out var service) && (await arm.GetAsync(service.Id, c.RequestAborted)).Ok)
+        {
+            var failed = report.Checks.FirstOrDefault(k => !k.Passed);
+            await records.SaveAsync(new Verification(service.Id, name, report.Passed, time.GetUtcNow(), c.User.Identity?.Name ?? "?", failed is null ? null : $"{failed.Name}: {failed.Detail}"), c.RequestAborted);
+        }
+
+        return report.Passed
+            ? Results.Redirect("/console/backups")
+            : Back(c, "/console/backups", new ArmError(report.Code ?? "VerificationFailed", $"'{name}' did not verify: " + string.Join("; ", report.Checks.Where(k => !k.Passed).Select(k => $"{k.Name}: {k.Detail}"))));
+    }
+
+    /// <summary>Starts a drill in the background with the user's token and opens its live page.</summary>
+    private static async Task<IResult> DrillAsync(HttpContext c, ManagementApi api, Drills.DrillRunner drills, IFormCollection form)
+    {
+        if (!ServiceAddress.TryParseId(form["primary"], out var primary))
+        {
+            return Back(c, "/console/drills", new ArmError("InvalidPrimary", "Choose the primary service."));
+        }
+
+        if (!ServiceAddress.TryCreate(primary.Subscription, form["standbyGroup"].ToString().Trim(), form["standbyName"].ToString().Trim(), out var standby))
+        {
+            return Back(c, "/console/drills", new ArmError("InvalidStandby", "The standby is a resource group and a service name (1-50 letters, digits and hyphens, starting with a letter)."));
+        }
+
+        if (string.Equals(primary.Key, standby.Key, StringComparison.Ordinal))
+        {
+            return Back(c, "/console/drills", new ArmError("InvalidStandby", "The standby must be another service than the primary."));
+        }
+
+        if (StorageConnection.From(c) is not { } storage)
+        {
+            return Back(c, "/console/drills", new ArmError("NoStorage", "Connect to a storage container first (Backups page): the drill backs up into it."));
+        }
+
+        var drill = drills.Start((await api.ForAsync(c))!, primary, standby, storage, c.User.Identity?.Name ?? "?");
+        return Results.Redirect($"/console/drills/{drill.Id}");
+    }
+
+    private static async Task<IResult> SetTargetAsync(HttpContext c, ManagementApi api, IFormCollection form)
+    {
+        if (!ServiceAddress.TryParseId(form["service"], out var service))
+        {
+            return Results.BadRequest();
+        }
+
+        if (!int.TryParse(form["minutes"], NumberStyles.None, CultureInfo.InvariantCulture, out var minutes) || minutes is < 1 or > 525_600)
+        {
+            return Back(c, service.Page, new ArmError("InvalidTarget", "The recovery-point target is a whole number of minutes, 1 to 525600."));
+        }
+
+        var arm = (await api.ForAsync(c))!;
+        var current = await arm.GetAsync(service.Id, c.RequestAborted);
+        if (!current.Ok)
+        {
+            return Back(c, service.Page, current.Error!);
+        }
+
+        var tags = current.Body?["tags"]?.DeepClone() as JsonObject ?? [];
+        tags[RecoveryTarget.Tag] = minutes.ToString(CultureInfo.InvariantCulture);
+        var reply = await arm.SendAsync(HttpMethod.Patch, service.Id, new JsonObject { ["tags"] = tags }, c.RequestAborted);
+        return reply.Ok ? Results.Redirect(service.Page) : Back(c, service.Page, reply.Error!);
+    }
+
+    private static JsonObject Body(StorageConnection storage, string backupName) => new()
+    {
+        ["storageAccount"] = storage.StorageAccount,
+        ["accessKey"] = storage.AccessKey,
+        ["containerName"] = storage.ContainerName,
+        ["backupName"] = backupName,
+    };
+
+    /// <summary>A started operation's page, or the ARM error on the page the form came from.</summary>
+    private static IResult Started(HttpContext c, ServiceAddress service, ArmReply reply)
+    {
+        if (reply.Status == 202 && OperationAddress.FromLocation(service, reply.Location) is { } operation)
+        {
+            return Results.Redirect(operation.Page);
+        }
+
+        return Back(c, Referer(c) ?? service.Page, reply.Error ?? new ArmError("Unexpected", $"The management API answered {reply.Status} without an operation."));
+    }
+
+    /// <summary>Back to a console page, which shows the error once (it travels in an encrypted cookie, so no link can forge one).</summary>
+    private static IResult Back(HttpContext c, string page, ArmError error)
+    {
+        Flash.Set(c, error);
+        return Results.Redirect(page);
+    }
+
+    private static string? Referer(HttpContext c) =>
+        Uri.TryCreate(c.Request.Headers.Referer.ToString(), UriKind.Absolute, out var referer) && referer.Authority == c.Request.Host.Value
+            ? SignIn.SignInEndpoints.LocalConsolePath(referer.PathAndQuery) : null;
+
+    /// <summary>Runs an action for a form that carries a valid antiforgery token, and writes what it answers.</summary>
+    private static async Task Guarded(HttpContext c, Func<IFormCollection, Task<IResult>> action)
+    {
+        var antiforgery = c.RequestServices.GetRequiredService<IAntiforgery>();
+        if (!c.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(c))
+        {
+            await Results.Content(SignIn.MessagePage.Render("Request refused", "The form was not valid or has expired (it must come from a console page). Reload the page and try again.", ("Back to the console", "/console")),
+                "text/html; charset=utf-8", statusCode: 400).ExecuteAsync(c);
+            return;
+        }
+
+        await (await action(await c.Request.ReadFormAsync(c.RequestAborted))).ExecuteAsync(c);
+    }
+}

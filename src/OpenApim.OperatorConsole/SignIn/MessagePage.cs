@@ -1,0 +1,18 @@
+using System.Text.Encodings.Web;
+
+namespace OpenApim.OperatorConsole.SignIn;
+
+/// <summary>A one-message page (signed out, a sign-in that failed) in the console's style, for the moments without a session.</summary>
+internal static class MessagePage
+{
+    public static string Render(string title, string message, (string Text, string Href) link)
+    {
+        var h = HtmlEncoder.Default;
+        return $"""
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>{h.Encode(title)} · OpenApim console</title><link rel="stylesheet" href="/console/assets/console.css"></head>
+            <body class="message"><main><h1>{h.Encode(title)}</h1><p role="status">{h.Encode(message)}</p><p><a href="{h.Encode(link.Href)}">{h.Encode(link.Text)}</a></p></main></body></html>
+            """;
+    }
+}
