@@ -5,7 +5,8 @@
 #  3. runs the xunit suite (integration tests on SQLite and PostgreSQL);
 #  4. starts OpenApim as a real process (SQLite, then PostgreSQL) and runs the conformance
 #     suites against it: node --test with the official JS SDKs, then the Azure CLI (Debian's azure-cli)
-#     and the Python SDK (Debian's python3-azure), installed here with apt when missing.
+#     and the Python SDK (Debian's python3-azure), installed here with apt when missing;
+#  5. the console's browser tests: Debian's Chromium (apt) driven by playwright-core (npm ci) against a server process.
 # Everything it starts is stopped and removed on exit, also on failure.
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,12 +24,14 @@ fail_setup() { echo "SETUP FAILED: $*" >&2; echo "0 passed, 1 failed"; exit 1; }
 
 step "Installing Node test tools (npm ci)"
 (cd tests/conformance && npm ci --no-audit --no-fund --loglevel=error) || fail_setup "npm ci"
+(cd tests/browser && npm ci --no-audit --no-fund --loglevel=error) || fail_setup "npm ci (browser)"
 
-step "Installing the Azure CLI and the Python SDK (apt: azure-cli python3-azure)"
-if ! command -v az >/dev/null || ! /usr/bin/python3 -c "import azure.mgmt.apimanagement, azure.identity, azure.storage.blob" 2>/dev/null; then
+step "Installing the Azure CLI, the Python SDK and Chromium (apt: azure-cli python3-azure chromium)"
+if ! command -v az >/dev/null || ! command -v chromium >/dev/null || ! /usr/bin/python3 -c "import azure.mgmt.apimanagement, azure.identity, azure.storage.blob" 2>/dev/null; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
-  ($SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq azure-cli python3-azure >/dev/null) || fail_setup "apt-get install azure-cli python3-azure"
+  ($SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq azure-cli python3-azure chromium >/dev/null) || fail_setup "apt-get install azure-cli python3-azure chromium"
 fi
+chromium --version 2>/dev/null
 az version --query '"azure-cli"' -o tsv 2>/dev/null | sed 's/^/az /'
 
 step "Building"
@@ -106,6 +109,25 @@ run_clients() {
   kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null
 }
 
+# run_browser NAME [server flags...]: the console in Chromium against its own server on the embedded storage defaults
+# (the local-folder account devstoreaccount1 and its backups container), as `dotnet run` starts it.
+run_browser() {
+  local name=$1; shift
+  SERVER_DATA="$WORK/server-browser-$name"
+  mkdir -p "$SERVER_DATA"
+  dotnet src/OpenApim.Server/bin/Debug/net10.0/OpenApim.Server.dll --data-dir "$SERVER_DATA" --management-port 0 --gateway-port 0 "$@" \
+    >"$WORK/server-browser-$name.log" 2>&1 &
+  SERVER_PID=$!
+  add_cleanup "kill $SERVER_PID"
+  if ! wait_for_line "$WORK/server-browser-$name.log" "OpenApim ready" "$SERVER_PID" 30; then FAILED=$((FAILED + 1)); return; fi
+  (cd tests/browser && OPENAPIM_ENDPOINTS="$SERVER_DATA/endpoints.json" OPENAPIM_SCREENSHOTS="$WORK/screenshots-$name" \
+    NODE_EXTRA_CA_CERTS="$(node -e "console.log(require('$SERVER_DATA/endpoints.json').certificatePath)")" \
+    node --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
+      --test-reporter=tap --test-reporter-destination="$WORK/browser-$name.tap")
+  count "$WORK/browser-$name.tap" "browser: console in Chromium ($name)" || tail -50 "$WORK/server-browser-$name.log"
+  kill "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null
+}
+
 new_database() {
   local db="openapim_$1_$$"
   "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "CREATE DATABASE $db" >/dev/null || FAILED=$((FAILED + 1))
@@ -123,6 +145,12 @@ run_clients sqlite
 
 step "Clients: Azure CLI and Python SDK against OpenApim on PostgreSQL"
 run_clients postgres --postgres "$(new_database clients)"
+
+step "Browser: the operator console in Chromium against OpenApim on SQLite"
+run_browser sqlite
+
+step "Browser: the operator console in Chromium against OpenApim on PostgreSQL"
+run_browser postgres --postgres "$(new_database browser)"
 
 echo
 echo "$PASSED passed, $FAILED failed"
