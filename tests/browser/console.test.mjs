@@ -147,6 +147,15 @@ test("the administrator signs in and the overview lists every service by name", 
   await signIn(page, admin.userName, admin.password);
   await page.waitForSelector("#services");
   assert.equal(new URL(page.url()).pathname, "/console");
+  // A service created from the overview's form, through ARM with the user's token.
+  await page.click("#create-service summary");
+  await page.fill("#new-group", group);
+  await page.fill("#new-name", "made-in-console");
+  await page.click("#create-service-button");
+  await page.waitForURL(/\/services\/.*\/made-in-console$/);
+  assert.equal((await arm("GET", service("made-in-console"))).status, 200);
+  await page.goto(endpoints.consoleUrl);
+  await page.waitForSelector("#services");
   const names = await page.$$eval("#services tbody tr", (rows) => rows.map((r) => r.getAttribute("data-service")));
   const listed = (await arm("GET", `/subscriptions/${subscription}/providers/Microsoft.ApiManagement/service`)).body.value.map((s) => s.name);
   for (const name of listed) assert.ok(names.includes(name), `${name} is on the overview (${names})`);
@@ -234,6 +243,15 @@ test("run a drill from the console, watch it, and see its report with RPO and RT
   await page.waitForSelector("#drills");
   assert.ok(await page.isVisible("svg.chart"));
   await shot(page, "drills");
+
+  // The overview now shows the primary's last backup, verified by the drill, and its last drill.
+  await page.click("nav >> text=Overview");
+  await page.waitForSelector("#services");
+  const primaryRow = await page.textContent('tr[data-service="primary"]');
+  assert.match(primaryRow, /on target/);
+  assert.match(primaryRow, /verified/);
+  assert.match(primaryRow, /passed/);
+  await shot(page, "overview-after-drill");
   await page.context().close();
 });
 

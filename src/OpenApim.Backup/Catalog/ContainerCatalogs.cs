@@ -16,6 +16,16 @@ public sealed class ContainerCatalogs
 
     internal ContainerCatalogs(StorageOptions storage, JobOptions jobs, TimeProvider time) => (_storage, _jobs, _time) = (storage, jobs, time);
 
+    /// <summary>
+    /// The embedded development account (a local folder with Azurite's well-known, public key) when the server runs on
+    /// its defaults, so a first-time user can connect without looking the key up; null when storage is configured.
+    /// </summary>
+    public (string Account, string Key)? DevelopmentAccount =>
+        _storage.EndpointTemplate is null && _storage.LocalAccounts.FirstOrDefault(a => a.Name == StorageOptions.DevelopmentAccount) is { } local
+            && local.Key == StorageOptions.DevelopmentKey
+            ? (local.Name, local.Key)
+            : null;
+
     /// <summary>True for a name Azure Storage accepts as an account.</summary>
     public static bool IsAccountName(string? name) => Requests.StorageRequest.IsAccountName(name);
 

@@ -34,6 +34,7 @@ public static class IdentityModule
         services.AddSingleton(BootstrapUser.Load(options));
         services.AddSingleton<UserDirectory>();
         services.AddSingleton<AuthorizationCodes>();
+        services.AddSingleton<ITokenGrant, AuthorizationCodeGrant>();
         services.AddAntiforgery();
         services.AddSingleton<IssuerUrls>();
         services.AddSingleton<TokenIssuer>();

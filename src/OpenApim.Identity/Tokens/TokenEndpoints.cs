@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using OpenApim.Identity.Clients;
-using OpenApim.Identity.SignIn;
 
 namespace OpenApim.Identity.Tokens;
 
@@ -60,7 +59,7 @@ internal static partial class TokenEndpoints
         };
     }
 
-    private static async Task<IResult> IssueAsync(HttpContext c, string tenant, IssuerUrls urls, IClientDirectory clients, ClientLockout lockout, TokenIssuer issuer, AuthorizationCodes codes, TimeProvider time, ILoggerFactory loggers)
+    private static async Task<IResult> IssueAsync(HttpContext c, string tenant, IssuerUrls urls, IClientDirectory clients, ClientLockout lockout, TokenIssuer issuer, IEnumerable<ITokenGrant> grants, TimeProvider time, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger("OpenApim.Identity.Tokens");
         if (!IsTenant(tenant, urls))
@@ -92,9 +91,9 @@ internal static partial class TokenEndpoints
                 : $"AADSTS90014: The request body is not a valid form: {e.Message}"), statusCode: tooLarge ? 413 : 400);
         }
         var grant = form["grant_type"].ToString();
-        if (grant == "authorization_code")
+        if (grants.FirstOrDefault(g => g.GrantType == grant) is { } other)
         {
-            return RedeemCode(c, form, codes, issuer, time, logger);
+            return other.Redeem(c, form);
         }
 
         if (grant != "client_credentials")
@@ -158,40 +157,6 @@ internal static partial class TokenEndpoints
         });
     }
 
-    /// <summary>The authorization-code grant with PKCE, for the console's public client: the code is spent whether or not the rest is right.</summary>
-    private static IResult RedeemCode(HttpContext c, IFormCollection form, AuthorizationCodes codes, TokenIssuer issuer, TimeProvider time, ILogger logger)
-    {
-        if (!string.Equals(form["client_id"].ToString(), ConsoleClient.ClientId, StringComparison.OrdinalIgnoreCase))
-        {
-            return Results.Json(OAuthError(time, "invalid_client", $"AADSTS700016: The authorization-code grant is for the OpenApim console (client id {ConsoleClient.ClientId})."), statusCode: 400);
-        }
-
-        var verifier = form["code_verifier"].ToString();
-        if (verifier.Length is < 43 or > 128)
-        {
-            return Results.Json(OAuthError(time, "invalid_request", "AADSTS501481: The 'code_verifier' is missing or not 43 to 128 characters."), statusCode: 400);
-        }
-
-        var grant = codes.Redeem(form["code"].ToString(), form["redirect_uri"].ToString(), verifier);
-        if (grant is null)
-        {
-            return Results.Json(OAuthError(time, "invalid_grant", "AADSTS70008: The authorization code is invalid, expired or already redeemed, or the redirect URI or code verifier does not match it."), statusCode: 400);
-        }
-
-        var token = issuer.IssueForUser(grant.User, ConsoleClient.ClientId, grant.Audience, grant.IssuerBase);
-        LogIssued(logger, "user:" + grant.User.UserName, grant.Audience);
-        var seconds = (int)issuer.Lifetime.TotalSeconds - 1;
-        c.Response.Headers.CacheControl = "no-store";
-        return Results.Json(new JsonObject
-        {
-            ["token_type"] = "Bearer",
-            ["scope"] = grant.Audience + "/user_impersonation",
-            ["expires_in"] = seconds,
-            ["ext_expires_in"] = seconds,
-            ["access_token"] = token,
-        });
-    }
-
     private static (string? ClientId, string? Secret) ClientCredentials(HttpRequest request, IFormCollection form)
     {
         var header = request.Headers.Authorization.ToString();
@@ -219,7 +184,8 @@ internal static partial class TokenEndpoints
 
     private static string BaseUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}";
 
-    private static JsonObject OAuthError(TimeProvider time, string error, string description) => new()
+    /// <summary>An error answer in the shape of Entra's token endpoint (the AADSTS code also in <c>error_codes</c>).</summary>
+    internal static JsonObject OAuthError(TimeProvider time, string error, string description) => new()
     {
         ["error"] = error,
         ["error_description"] = description,
@@ -241,5 +207,5 @@ internal static partial class TokenEndpoints
     private static partial void LogLockedOut(ILogger logger, string clientId, string address);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Token issued to client {ClientId} for {Audience}")]
-    private static partial void LogIssued(ILogger logger, string clientId, string audience);
+    internal static partial void LogIssued(ILogger logger, string clientId, string audience);
 }

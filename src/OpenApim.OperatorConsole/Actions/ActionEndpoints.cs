@@ -29,6 +29,7 @@ internal static class ActionEndpoints
         group.MapPost("/verify", (HttpContext c, ManagementApi api, ContainerCatalogs catalogs, ConsoleRecords records, TimeProvider time) =>
             Guarded(c, form => VerifyAsync(c, api, catalogs, records, time, form)));
         group.MapPost("/drill", (HttpContext c, ManagementApi api, Drills.DrillRunner drills) => Guarded(c, form => DrillAsync(c, api, drills, form)));
+        group.MapPost("/service", (HttpContext c, ManagementApi api) => Guarded(c, form => CreateServiceAsync(c, api, form)));
         group.MapPost("/target", (HttpContext c, ManagementApi api) => Guarded(c, form => SetTargetAsync(c, api, form)));
     }
 
@@ -179,6 +180,27 @@ internal static class ActionEndpoints
 
         var drill = drills.Start((await api.ForAsync(c))!, primary, standby, storage, c.User.Identity?.Name ?? "?");
         return Results.Redirect($"/console/drills/{drill.Id}");
+    }
+
+    /// <summary>Creates a service with the user's token (ARM validates the SKU, location and e-mail).</summary>
+    private static async Task<IResult> CreateServiceAsync(HttpContext c, ManagementApi api, IFormCollection form)
+    {
+        var arm = (await api.ForAsync(c))!;
+        var subscriptions = await arm.ListAsync("/subscriptions", 1, c.RequestAborted);
+        var subscription = subscriptions.FirstOrDefault()?["subscriptionId"]?.GetValue<string>();
+        if (!ServiceAddress.TryCreate(subscription, form["resourceGroup"].ToString().Trim(), form["name"].ToString().Trim(), out var service))
+        {
+            return Back(c, "/console", new ArmError("InvalidName", "A service name is 1-50 letters, digits and hyphens, starting with a letter; a resource group 1-90 letters, digits, '.', '_', '-' and parentheses."));
+        }
+
+        var sku = form["sku"].ToString();
+        var reply = await arm.SendAsync(HttpMethod.Put, service.Id, new JsonObject
+        {
+            ["location"] = form["location"].ToString().Trim(),
+            ["sku"] = new JsonObject { ["name"] = sku, ["capacity"] = sku == "Consumption" ? 0 : 1 },
+            ["properties"] = new JsonObject { ["publisherEmail"] = form["publisherEmail"].ToString().Trim(), ["publisherName"] = form["publisherEmail"].ToString().Trim().Split('@')[0] },
+        }, c.RequestAborted);
+        return reply.Ok ? Results.Redirect(service.Page) : Back(c, "/console", reply.Error!);
     }
 
     private static async Task<IResult> SetTargetAsync(HttpContext c, ManagementApi api, IFormCollection form)

@@ -31,7 +31,7 @@ public sealed class ManagementApi : IDisposable
 
     /// <summary>The signed-in user's connection; null when the request has no console session.</summary>
     public async Task<ArmConnection?> ForAsync(HttpContext context) =>
-        await context.GetTokenAsync(ConsoleModule.Scheme, "access_token") is { Length: > 0 } token ? new ArmConnection(Http, BaseAddress, token) : null;
+        await context.GetTokenAsync(ConsoleSession.Scheme, "access_token") is { Length: > 0 } token ? new ArmConnection(Http, BaseAddress, token) : null;
 
     public void Dispose() => Http.Dispose();
 }

@@ -32,7 +32,7 @@ internal static class SignInEndpoints
         app.MapGet("/console/signin", Start);
         app.MapGet(ConsoleClient.CallbackPath, CallbackAsync);
         // Authorized like the pages, so the antiforgery token is checked against the same user it was issued to.
-        app.MapPost("/console/signout", SignOutAsync).DisableAntiforgery().RequireAuthorization(ConsoleModule.Policy);
+        app.MapPost("/console/signout", SignOutAsync).DisableAntiforgery().RequireAuthorization(ConsoleSession.Policy);
         app.MapGet(ConsoleClient.SignedOutPath, () => Results.Content(MessagePage.Render("Signed out", "You are signed out of the OpenApim console.", ("Sign in again", "/console")), "text/html; charset=utf-8"));
     }
 
@@ -109,11 +109,11 @@ internal static class SignInEndpoints
             new Claim("oid", claims["oid"]?.GetValue<string>() ?? ""),
             new Claim("name", claims["name"]?.GetValue<string>() ?? ""),
             new Claim("preferred_username", claims["preferred_username"]?.GetValue<string>() ?? ""),
-        ], ConsoleModule.Scheme, "preferred_username", null);
+        ], ConsoleSession.Scheme, "preferred_username", null);
         var expires = DateTimeOffset.FromUnixTimeSeconds(claims["exp"]!.GetValue<long>());
         var properties = new AuthenticationProperties { ExpiresUtc = expires, IsPersistent = false, AllowRefresh = false };
         properties.StoreTokens([new AuthenticationToken { Name = "access_token", Value = token }]);
-        await c.SignInAsync(ConsoleModule.Scheme, new ClaimsPrincipal(identity), properties);
+        await c.SignInAsync(ConsoleSession.Scheme, new ClaimsPrincipal(identity), properties);
         return Results.Redirect(flow["returnUrl"]?.GetValue<string>() ?? "/console");
     }
 
@@ -124,7 +124,7 @@ internal static class SignInEndpoints
             return Results.Content(MessagePage.Render("Sign-out refused", "The sign-out form was not valid or has expired.", ("Back to the console", "/console")), "text/html; charset=utf-8", statusCode: 400);
         }
 
-        await c.SignOutAsync(ConsoleModule.Scheme);
+        await c.SignOutAsync(ConsoleSession.Scheme);
         var origin = Origin(c.Request);
         return Results.Redirect(QueryHelpers.AddQueryString($"{origin}/{api.TenantId}/oauth2/v2.0/logout", "post_logout_redirect_uri", origin + ConsoleClient.SignedOutPath));
     }

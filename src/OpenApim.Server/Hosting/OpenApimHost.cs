@@ -14,6 +14,7 @@ using OpenApim.Identity.Users;
 using OpenApim.Management;
 using OpenApim.Management.ApiImport;
 using OpenApim.OperatorConsole;
+using OpenApim.OperatorConsole.Hosting;
 using OpenApim.Resources.Arm;
 using OpenApim.Resources.Hosting;
 using OpenApim.Resources.Operations;

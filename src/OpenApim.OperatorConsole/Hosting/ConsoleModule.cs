@@ -10,7 +10,7 @@ using OpenApim.OperatorConsole.Live;
 using OpenApim.OperatorConsole.Security;
 using OpenApim.OperatorConsole.SignIn;
 
-namespace OpenApim.OperatorConsole;
+namespace OpenApim.OperatorConsole.Hosting;
 
 /// <summary>
 /// The operator console as the server composes it, at <c>/console</c> on the management listener: server-rendered Razor
@@ -20,9 +20,6 @@ namespace OpenApim.OperatorConsole;
 /// </summary>
 public static class ConsoleModule
 {
-    public const string Scheme = "console";
-    public const string Policy = "console";
-
     public static IServiceCollection AddOperatorConsole(this IServiceCollection services, ConsoleOptions options)
     {
         services.AddSingleton(options);
@@ -30,7 +27,7 @@ public static class ConsoleModule
         services.AddSingleton<Records.ConsoleRecords>();
         services.AddSingleton<Drills.DrillRunner>();
         services.AddRazorComponents();
-        services.AddAuthentication().AddCookie(Scheme, o =>
+        services.AddAuthentication().AddCookie(ConsoleSession.Scheme, o =>
         {
             o.Cookie.Name = "__Host-openapim-console";
             o.Cookie.Path = "/";
@@ -56,7 +53,7 @@ public static class ConsoleModule
                 },
             };
         });
-        services.AddAuthorizationBuilder().AddPolicy(Policy, p => p.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser());
+        services.AddAuthorizationBuilder().AddPolicy(ConsoleSession.Policy, p => p.AddAuthenticationSchemes(ConsoleSession.Scheme).RequireAuthenticatedUser());
         return services;
     }
 
@@ -67,8 +64,8 @@ public static class ConsoleModule
     {
         AssetEndpoints.Map(app);
         SignInEndpoints.Map(app);
-        ActionEndpoints.Map(app.MapGroup("/console/actions").RequireAuthorization(Policy));
-        OperationEvents.Map(app.MapGroup("/console/live").RequireAuthorization(Policy));
-        app.MapRazorComponents<App>().RequireAuthorization(Policy);
+        ActionEndpoints.Map(app.MapGroup("/console/actions").RequireAuthorization(ConsoleSession.Policy));
+        OperationEvents.Map(app.MapGroup("/console/live").RequireAuthorization(ConsoleSession.Policy));
+        app.MapRazorComponents<App>().RequireAuthorization(ConsoleSession.Policy);
     }
 }
