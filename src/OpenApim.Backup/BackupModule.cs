@@ -64,7 +64,9 @@ public static class BackupModule
         {
             if (Directory.Exists(jobs.WorkDirectory))
             {
-                foreach (var file in Directory.EnumerateFiles(jobs.WorkDirectory, "*.zip"))
+                // Only what an earlier process left: an operation this process already resumed may be writing its archive here.
+                var processStarted = System.Diagnostics.Process.GetCurrentProcess().StartTime.ToUniversalTime();
+                foreach (var file in Directory.EnumerateFiles(jobs.WorkDirectory, "*.zip").Where(f => File.GetLastWriteTimeUtc(f) < processStarted))
                 {
                     File.Delete(file);
                 }

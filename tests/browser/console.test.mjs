@@ -268,6 +268,17 @@ test("a Reader sees the services but cannot press restore, back up or run a dril
   await page.goto(`${endpoints.consoleUrl}/services/${subscription}/${group}/primary`);
   assert.equal(await page.locator("#backup-button").isDisabled(), true);
 
+  // A drill needs the backup of the primary and the restore of the standby: refused before it starts, and nothing recorded.
+  await page.click("nav >> text=Drills");
+  const drillsBefore = await page.locator("#drills tbody tr").count();
+  await page.selectOption("#primary", service("primary"));
+  await page.fill("#standbyGroup", group);
+  await page.fill("#standbyName", "spare");
+  await page.click("#run-drill");
+  await page.waitForSelector("#flash");
+  assert.match(await page.textContent("#flash"), /AuthorizationFailed/);
+  assert.equal(await page.locator("#drills tbody tr").count(), drillsBefore);
+
   // The button is only a hint: the same form posted anyway is refused by ARM with the user's own token.
   const response = await page.evaluate(async (target) => {
     const form = new FormData();
@@ -283,15 +294,20 @@ test("a Reader sees the services but cannot press restore, back up or run a dril
   await page.context().close();
 });
 
-test("signing out ends the session: the console asks for the password again", async () => {
+test("signing out ends the session and forgets the storage key: the next sign-in starts without them", async () => {
   const page = await newPage();
   await signIn(page, admin.userName, admin.password);
-  await page.waitForSelector("#services");
+  await connectStorage(page);
   await page.click("text=Sign out");
   await page.waitForLoadState("load");
   assert.match(await page.textContent("body"), /signed out/i);
   await page.goto(endpoints.consoleUrl);
   assert.ok(page.url().includes("/oauth2/v2.0/authorize"), page.url());
+
+  // The next person on this browser signs in to a console that does not hold the previous user's storage key.
+  await signIn(page, "reader", readerPassword);
+  await page.click("nav >> text=Backups");
+  assert.ok(await page.isVisible("#accessKey"), "the storage connection was forgotten");
   await page.context().close();
 });
 

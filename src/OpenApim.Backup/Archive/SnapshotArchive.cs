@@ -39,6 +39,8 @@ internal static class SnapshotArchive
         ServiceRef service, IAsyncEnumerable<RawResource> rows, Point point, string file, ArchiveSettings settings, TimeProvider time, Action<long> progress, CancellationToken ct)
     {
         var cipher = settings.EncryptionKey is { } key ? new SecretCipher(key) : null;
+        // A node killed while it wrote this archive left the file behind; the operation, resumed under the same id, starts it again.
+        File.Delete(file);
         await using var output = LocalFiles.CreateSecret(file, FileMode.CreateNew, 1 << 16);
         await using var writer = new ArchiveWriter(output, cipher, settings.Compression);
         JsonObject? serviceDocument = null;

@@ -60,11 +60,7 @@ internal sealed partial class RestoreJob(
                 var report = await PreviewReport.BuildAsync(store, service, archive, archivedService, current.Body, scope, ct);
                 phases["compare"] = Ms(time.GetUtcNow() - verified);
                 var summary = Summary(archive.Manifest, scope, null, started, phases, replayed);
-                // What was previewed, so a client can run the same restore next (no storage settings, no secret).
-                var point = PointInTime.FromJson(op.Request!["pointInTime"]);
-                summary["previewed"] = point is null
-                    ? new JsonObject { ["backupName"] = request.BackupName }
-                    : new JsonObject { ["replication"] = point.Stream, ["pointInTime"] = point.Time is { } t ? Manifest.Time(t) : null, ["journalPosition"] = point.Position };
+                summary["previewed"] = Previewed(request, scope, PointInTime.FromJson(op.Request!["pointInTime"]), replayed);
                 return new JsonObject { ["summary"] = summary, ["body"] = report };
             }
 
@@ -193,6 +189,33 @@ internal sealed partial class RestoreJob(
         RawResource.FromRelativeId(row.Path, kind, row.DisplayName, row.Body, row.Created, row.Updated);
 
     private static long Ms(TimeSpan t) => (long)t.TotalMilliseconds;
+
+    /// <summary>
+    /// What a preview previewed, in the restore request's own terms, so a client can run exactly that restore next: the
+    /// backup (or the stream, pinned to the journal position the replay reached), the scope, and the account and container
+    /// it was read from (names only; never a key).
+    /// </summary>
+    private static JsonObject Previewed(StorageRequest request, RestoreScope scope, ReplayTarget? point, ReplayResult? replayed)
+    {
+        var previewed = new JsonObject
+        {
+            ["storageAccount"] = request.StorageAccount,
+            ["containerName"] = request.ContainerName,
+            ["restoreScope"] = scope.ToString(),
+        };
+        if (point is null)
+        {
+            previewed["backupName"] = request.BackupName;
+        }
+        else
+        {
+            const string prefix = "replications/";
+            previewed["replication"] = point.Stream.StartsWith(prefix, StringComparison.Ordinal) ? point.Stream[prefix.Length..] : point.Stream;
+            previewed["journalPosition"] = replayed?.ReachedPosition ?? point.Position;
+        }
+
+        return previewed;
+    }
 
     private JsonObject Summary(Manifest manifest, RestoreScope scope, RestoreCounts? counts, DateTimeOffset started, JsonObject phases, ReplayResult? replayed)
     {

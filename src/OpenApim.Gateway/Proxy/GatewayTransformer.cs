@@ -30,6 +30,16 @@ internal sealed class GatewayTransformer(GatewayContext context, CompiledPipelin
             proxyRequest.Method = new HttpMethod(method);
         }
 
+        // Browsers send a host's cookies to every port of it: the console's session never reaches a backend.
+        if (proxyRequest.Headers.TryGetValues("Cookie", out var cookies) && ServerCookies.Without(cookies) is var kept && kept is not null)
+        {
+            proxyRequest.Headers.Remove("Cookie");
+            if (kept.Length > 0)
+            {
+                proxyRequest.Headers.TryAddWithoutValidation("Cookie", kept);
+            }
+        }
+
         // Forwarded headers are appended, never trusted blindly: the backend sees the whole chain.
         var client = http.Connection.RemoteIpAddress?.ToString();
         if (client is not null)
@@ -71,6 +81,12 @@ internal sealed class GatewayTransformer(GatewayContext context, CompiledPipelin
         foreach (var name in HopHeaders(proxyResponse.Headers.Connection))
         {
             http.Response.Headers.Remove(name);
+        }
+
+        // Nor may a backend set (toss) them for the host.
+        if (http.Response.Headers.SetCookie.Count > 0)
+        {
+            http.Response.Headers.SetCookie = new([.. http.Response.Headers.SetCookie.Where(c => c is not null && !ServerCookies.Owns(c))]);
         }
 
         foreach (var step in pipeline.Outbound)

@@ -35,7 +35,13 @@ public static class IdentityModule
         services.AddSingleton<UserDirectory>();
         services.AddSingleton<AuthorizationCodes>();
         services.AddSingleton<ITokenGrant, AuthorizationCodeGrant>();
-        services.AddAntiforgery();
+        // Named like the console's other cookies, which the gateway never forwards to a backend (cookies ignore ports).
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "__Host-openapim-antiforgery";
+            o.Cookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.Always;
+            o.Cookie.SameSite = Microsoft.AspNetCore.Http.SameSiteMode.Strict;
+        });
         services.AddSingleton<IssuerUrls>();
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<ApplicationDirectory>();

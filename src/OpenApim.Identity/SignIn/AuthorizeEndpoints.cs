@@ -77,7 +77,9 @@ internal static partial class AuthorizeEndpoints
         var address = c.Connection.RemoteIpAddress?.ToString() ?? "?";
         var known = UserName.IsValid(userName) && await users.FindAsync(userName, c.RequestAborted) is not null;
         var lockKey = "user:" + userName;
-        if (lockout.IsLockedOut(lockKey, address, known))
+        // Known and unknown names are refused alike once this address has failed too often with either, so the answer
+        // (429 or 401) never tells which user names exist.
+        if (lockout.IsLockedOut(lockKey, address, knownClient: true) || lockout.IsLockedOut(lockKey, address, knownClient: false))
         {
             LogLockedOut(logger, UserName.IsValid(userName) ? userName : "(not a valid user name)", address);
             c.Response.Headers.RetryAfter = ((int)lockout.Window.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -47,7 +47,14 @@ public sealed class BootstrapUser
         if (File.Exists(path))
         {
             var doc = JsonNode.Parse(File.ReadAllText(path))!;
-            return new BootstrapUser(doc["userName"]!.GetValue<string>(), doc["password"]!.GetValue<string>(), path);
+            var kept = doc["password"]!.GetValue<string>();
+            if (!string.Equals(Users.UserName.Require(doc["userName"]!.GetValue<string>()), userName, StringComparison.Ordinal))
+            {
+                // OPENAPIM_BOOTSTRAP_USER_NAME changed: the file keeps its password and says the new name, so the banner stays true.
+                LocalFiles.WriteSecret(path, new JsonObject { ["userName"] = userName, ["password"] = kept }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            }
+
+            return new BootstrapUser(userName, kept, path);
         }
 
         // 20 characters from an alphabet without look-alikes (no 0/O, 1/l/I): about 115 bits, easy to type from the banner.

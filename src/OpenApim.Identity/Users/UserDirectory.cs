@@ -76,26 +76,37 @@ internal sealed class UserDirectory(IDirectoryStore store, TimeProvider time)
         return await store.DeleteAsync(UserAccount.Kind, user.UserName, ct);
     }
 
-    /// <summary>Makes the bootstrap user an account whose password is the configured one; former bootstrap users lose the status.</summary>
+    /// <summary>
+    /// Makes the bootstrap user an account whose password is the configured one; former bootstrap users lose the status.
+    /// Safe for several nodes starting at once: the account is created once (its object id, which the Owner assignment
+    /// names, never changes afterwards) and changed under its row lock.
+    /// </summary>
     public async Task<(UserAccount User, IReadOnlyList<UserAccount> Retired)> EnsureBootstrapAsync(BootstrapUser bootstrap, CancellationToken ct)
     {
         var id = bootstrap.UserName.ToLowerInvariant();
-        var existing = await FindAsync(id, ct);
-        var hash = existing is not null && Hasher.VerifyHashedPassword(existing, existing.PasswordHash, bootstrap.Password) == PasswordVerificationResult.Success
-            ? existing.PasswordHash
-            : Hasher.HashPassword(null!, bootstrap.Password);
-        var user = new UserAccount(id, existing?.ObjectId ?? Guid.NewGuid().ToString(), "OpenApim administrator", hash, existing?.CreatedDateTime ?? time.GetUtcNow(), Bootstrap: true);
-        await store.PutAsync(user.ToEntry(), ct);
+        var fresh = new UserAccount(id, Guid.NewGuid().ToString(), "OpenApim administrator", Hasher.HashPassword(null!, bootstrap.Password), time.GetUtcNow(), Bootstrap: true);
+        if (!await store.CreateAsync(fresh.ToEntry(), ct))
+        {
+            _ = await store.UpdateAsync(UserAccount.Kind, id, e =>
+            {
+                var user = UserAccount.FromEntry(e);
+                var same = Hasher.VerifyHashedPassword(user, user.PasswordHash, bootstrap.Password) == PasswordVerificationResult.Success;
+                return (user with { Bootstrap = true, PasswordHash = same ? user.PasswordHash : fresh.PasswordHash }).ToEntry();
+            }, ct);
+        }
 
+        var ensured = await FindAsync(id, ct) ?? throw new InvalidOperationException($"The bootstrap user {id} vanished while it was being ensured.");
         var retired = new List<UserAccount>();
         foreach (var former in (await ListAsync(ct)).Where(u => u.Bootstrap && u.UserName != id))
         {
             // The former bootstrap user keeps its account but not its password: nobody signs in with it until it is given a new one.
-            var changed = former with { Bootstrap = false, PasswordHash = Hasher.HashPassword(null!, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))) };
-            await store.PutAsync(changed.ToEntry(), ct);
-            retired.Add(changed);
+            var scrambled = Hasher.HashPassword(null!, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+            if (await store.UpdateAsync(UserAccount.Kind, former.UserName, e => (UserAccount.FromEntry(e) with { Bootstrap = false, PasswordHash = scrambled }).ToEntry(), ct) is { } changed)
+            {
+                retired.Add(UserAccount.FromEntry(changed));
+            }
         }
 
-        return (user, retired);
+        return (ensured, retired);
     }
 }

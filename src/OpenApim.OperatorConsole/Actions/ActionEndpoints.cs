@@ -2,11 +2,13 @@ using Microsoft.Extensions.DependencyInjection;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using OpenApim.Backup.Catalog;
 using OpenApim.OperatorConsole.Arm;
+using OpenApim.OperatorConsole.Drills;
 using OpenApim.OperatorConsole.Records;
 using OpenApim.OperatorConsole.Storage;
 
@@ -24,11 +26,11 @@ internal static class ActionEndpoints
         group.DisableAntiforgery(); // validated explicitly below, before anything is read from the form
         group.MapPost("/storage", ConnectStorageAsync);
         group.MapPost("/storage/forget", ForgetStorageAsync);
-        group.MapPost("/backup", (HttpContext c, ManagementApi api) => Guarded(c, form => BackUpAsync(c, api, form)));
+        group.MapPost("/backup", (HttpContext c, ManagementApi api, TimeProvider time) => Guarded(c, form => BackUpAsync(c, api, time, form)));
         group.MapPost("/restore", (HttpContext c, ManagementApi api) => Guarded(c, form => RestoreAsync(c, api, form)));
-        group.MapPost("/verify", (HttpContext c, ManagementApi api, ContainerCatalogs catalogs, ConsoleRecords records, TimeProvider time) =>
-            Guarded(c, form => VerifyAsync(c, api, catalogs, records, time, form)));
-        group.MapPost("/drill", (HttpContext c, ManagementApi api, Drills.DrillRunner drills) => Guarded(c, form => DrillAsync(c, api, drills, form)));
+        group.MapPost("/verify", (HttpContext c, ManagementApi api, ContainerCatalogs catalogs, VerifyGate gate, ConsoleRecords records, TimeProvider time) =>
+            Guarded(c, form => VerifyAsync(c, api, catalogs, gate, records, time, form)));
+        group.MapPost("/drill", (HttpContext c, ManagementApi api, DrillRunner drills, TimeProvider time) => Guarded(c, form => DrillAsync(c, api, drills, time, form)));
         group.MapPost("/service", (HttpContext c, ManagementApi api) => Guarded(c, form => CreateServiceAsync(c, api, form)));
         group.MapPost("/target", (HttpContext c, ManagementApi api) => Guarded(c, form => SetTargetAsync(c, api, form)));
     }
@@ -49,11 +51,11 @@ internal static class ActionEndpoints
             return Task.FromResult(Back(c, "/console/backups", new ArmError("InvalidStorage", "Give a storage account (3-24 lower-case letters and digits), its access key and a container (3-63 lower-case letters, digits and hyphens).")));
         }
 
-        new StorageConnection(account, key, container).Save(c);
+        new StorageConnection(account, key, container, StorageConnection.UserOf(c)).Save(c);
         return Task.FromResult(Results.Redirect("/console/backups"));
     });
 
-    private static async Task<IResult> BackUpAsync(HttpContext c, ManagementApi api, IFormCollection form)
+    private static async Task<IResult> BackUpAsync(HttpContext c, ManagementApi api, TimeProvider time, IFormCollection form)
     {
         if (!ServiceAddress.TryParseId(form["service"], out var service))
         {
@@ -68,7 +70,7 @@ internal static class ActionEndpoints
         var name = form["backupName"].ToString().Trim();
         if (name.Length == 0)
         {
-            name = $"{service.Name}-{DateTimeOffset.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}.apimbackup";
+            name = $"{service.Name}-{time.GetUtcNow().ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)}.apimbackup";
         }
 
         var arm = (await api.ForAsync(c))!;
@@ -88,7 +90,19 @@ internal static class ActionEndpoints
             return Back(c, "/console/backups", new ArmError("NoStorage", "Connect to a storage container first."));
         }
 
+        // "Restore now" after a preview names the container the preview read: another one in the session is refused, not silently used.
+        if ((form["storageAccount"].ToString() is { Length: > 0 } account && account != storage.StorageAccount)
+            || (form["containerName"].ToString() is { Length: > 0 } container && container != storage.ContainerName))
+        {
+            return Back(c, "/console/backups", new ArmError("ContainerChanged", $"The preview read {form["storageAccount"]}/{form["containerName"]}, but this session is connected to {storage}. Connect to that container, or preview again."));
+        }
+
         var body = Body(storage, form["backupName"].ToString().Trim());
+        if (form["restoreScope"].ToString() is { Length: > 0 } scope)
+        {
+            body["restoreScope"] = scope;
+        }
+
         if (form["replication"].ToString() is { Length: > 0 } stream)
         {
             // Point-in-time: the stream's chain replayed to the chosen moment (see docs/continuous-protection.md).
@@ -116,7 +130,7 @@ internal static class ActionEndpoints
     }
 
     /// <summary>Re-checks an archive without restoring it (format, every checksum, decryption); the result is kept for the source service's posture.</summary>
-    private static async Task<IResult> VerifyAsync(HttpContext c, ManagementApi api, ContainerCatalogs catalogs, ConsoleRecords records, TimeProvider time, IFormCollection form)
+    private static async Task<IResult> VerifyAsync(HttpContext c, ManagementApi api, ContainerCatalogs catalogs, VerifyGate gate, ConsoleRecords records, TimeProvider time, IFormCollection form)
     {
         if (StorageConnection.From(c) is not { } storage)
         {
@@ -124,15 +138,28 @@ internal static class ActionEndpoints
         }
 
         var name = form["backupName"].ToString();
+        var arm = (await api.ForAsync(c))!;
         VerifyReport report;
         CatalogEntry? entry;
         try
         {
             var catalog = catalogs.Open(storage.StorageAccount, storage.AccessKey, storage.ContainerName);
             entry = await catalog.ShowAsync(name, c.RequestAborted);
-            if (entry is null)
+            // Verifying downloads and checks the whole archive on the server: only for an archive the user is shown, one at a time, of bounded size.
+            if (entry is null || (entry.SourceId is { } sourceId && !await ArchiveAccess.MayReadAsync(arm, sourceId, canRestore: true, c.RequestAborted)))
             {
-                return Back(c, "/console/backups", new ArmError("BackupNotFound", $"The container holds no backup named '{name}'."));
+                return Back(c, "/console/backups", new ArmError("BackupNotFound", $"The container holds no backup named '{name}' that you may see."));
+            }
+
+            if (entry.Bytes > VerifyGate.MaxBytes)
+            {
+                return Back(c, "/console/backups", new ArmError("BackupTooLarge", $"'{name}' is {entry.Bytes:N0} bytes; the console verifies archives up to {VerifyGate.MaxBytes:N0} bytes (use openapim backup verify)."));
+            }
+
+            using var turn = gate.TryEnter();
+            if (turn is null)
+            {
+                return Back(c, "/console/backups", new ArmError("VerifyBusy", "Another verification is running on this server; try again when it has finished."));
             }
 
             report = await catalog.VerifyAsync(name, c.RequestAborted);
@@ -142,9 +169,9 @@ internal static class ActionEndpoints
             return Back(c, "/console/backups", new ArmError(e.Code, e.Message));
         }
 
-        // Recorded only for a service the user can read: the record is part of that service's posture.
-        var arm = (await api.ForAsync(c))!;
-        if (entry.SourceId is { } source && ServiceAddress.TryParseId(source, out var service) && (await arm.GetAsync(service.Id, c.RequestAborted)).Ok)
+        // Recorded only for a service whose backups the user may take: the record is part of that service's posture.
+        if (entry.SourceId is { } source && ServiceAddress.TryParseId(source, out var service)
+            && (await Permissions.AtAsync(arm, service.Id, c.RequestAborted)).Allows("Microsoft.ApiManagement/service/backup/action"))
         {
             var failed = report.Checks.FirstOrDefault(k => !k.Passed);
             await records.SaveAsync(new Verification(service.Id, name, report.Passed, time.GetUtcNow(), c.User.Identity?.Name ?? "?", failed is null ? null : $"{failed.Name}: {failed.Detail}"), c.RequestAborted);
@@ -156,7 +183,7 @@ internal static class ActionEndpoints
     }
 
     /// <summary>Starts a drill in the background with the user's token and opens its live page.</summary>
-    private static async Task<IResult> DrillAsync(HttpContext c, ManagementApi api, Drills.DrillRunner drills, IFormCollection form)
+    private static async Task<IResult> DrillAsync(HttpContext c, ManagementApi api, DrillRunner drills, TimeProvider time, IFormCollection form)
     {
         if (!ServiceAddress.TryParseId(form["primary"], out var primary))
         {
@@ -178,7 +205,35 @@ internal static class ActionEndpoints
             return Back(c, "/console/drills", new ArmError("NoStorage", "Connect to a storage container first (Backups page): the drill backs up into it."));
         }
 
-        var drill = drills.Start((await api.ForAsync(c))!, primary, standby, storage, c.User.Identity?.Name ?? "?");
+        // The drill backs the primary up and restores (or creates) the standby with the user's token: refuse up front what ARM would refuse halfway.
+        var arm = (await api.ForAsync(c))!;
+        var onPrimary = await Permissions.AtAsync(arm, primary.Id, c.RequestAborted);
+        var standbyExists = (await arm.GetAsync(standby.Id, c.RequestAborted)).Ok;
+        var onStandby = await Permissions.AtAsync(arm, standbyExists ? standby.Id : $"/subscriptions/{standby.Subscription}/resourceGroups/{standby.ResourceGroup}", c.RequestAborted);
+        if (!(await arm.GetAsync(primary.Id, c.RequestAborted)).Ok || !onPrimary.Allows("Microsoft.ApiManagement/service/backup/action")
+            || !onStandby.Allows(standbyExists ? "Microsoft.ApiManagement/service/restore/action" : "Microsoft.ApiManagement/service/write"))
+        {
+            return Back(c, "/console/drills", new ArmError("AuthorizationFailed", $"A drill needs the backup of {primary.Name} and the restore into {standby.Name} (or creating it): your roles do not allow both."));
+        }
+
+        // The drill acts with the session's token: one that ends mid-drill would fail it halfway, so a short-lived session signs in again first.
+        var session = await c.AuthenticateAsync(ConsoleSession.Scheme);
+        if (session.Properties?.ExpiresUtc is { } expires && expires - time.GetUtcNow() < DrillRunner.LongestDrill)
+        {
+            return Back(c, "/console/drills", new ArmError("SessionEndingSoon", $"Your session ends at {expires:HH:mm} UTC, before a drill could finish: sign out and in again, then run the drill."));
+        }
+
+        if ((drills.Busy(standby) ?? drills.Busy(primary)) is { } running)
+        {
+            return Back(c, "/console/drills", new ArmError("DrillRunning", $"A drill of {running.Primary.Name} into {running.Standby.Name} is running (started by {running.By}); wait for it to end."));
+        }
+
+        if (drills.Running >= DrillRunner.MostAtOnce)
+        {
+            return Back(c, "/console/drills", new ArmError("TooManyDrills", $"{DrillRunner.MostAtOnce} drills are running on this server; wait for one to end."));
+        }
+
+        var drill = drills.Start(arm, primary, standby, storage, c.User.Identity?.Name ?? "?");
         return Results.Redirect($"/console/drills/{drill.Id}");
     }
 
@@ -269,6 +324,21 @@ internal static class ActionEndpoints
             return;
         }
 
-        await (await action(await c.Request.ReadFormAsync(c.RequestAborted))).ExecuteAsync(c);
+        IResult result;
+        try
+        {
+            result = await action(await c.Request.ReadFormAsync(c.RequestAborted));
+        }
+        catch (ArmRefusedException e)
+        {
+            result = Back(c, Referer(c) ?? "/console", e.Error);
+        }
+        catch (Exception e) when (e is HttpRequestException or System.Text.Json.JsonException || (e is TaskCanceledException && !c.RequestAborted.IsCancellationRequested))
+        {
+            // The management API did not answer (or answered nonsense): the page says so instead of a 500.
+            result = Back(c, Referer(c) ?? "/console", new ArmError("ManagementApiUnavailable", $"The management API did not answer: {e.Message}"));
+        }
+
+        await result.ExecuteAsync(c);
     }
 }

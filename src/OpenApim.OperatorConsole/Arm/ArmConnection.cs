@@ -72,12 +72,15 @@ public sealed class ArmConnection(HttpClient http, Uri managementApi, string acc
     }
 
     /// <summary>The absolute address of an ARM path on this server; an absolute nextLink or Location is taken by its path and query only, so no link can send the user's token elsewhere.</summary>
-    private Uri Address(string path)
+    private Uri Address(string path) => AddressOn(managementApi, path);
+
+    internal static Uri AddressOn(Uri managementApi, string path)
     {
         if (Uri.TryCreate(path, UriKind.Absolute, out var absolute) && absolute.Scheme is "https" or "http")
         {
-            // The server names itself by its public URL; the console reaches it at its own address.
-            return new Uri(managementApi, absolute.PathAndQuery);
+            // The server names itself by its public URL; the console reaches it at its own address (the path and query only,
+            // set on a builder so a path such as "//elsewhere/x" cannot become another host).
+            return new UriBuilder(managementApi) { Path = absolute.AbsolutePath, Query = absolute.Query.TrimStart('?') }.Uri;
         }
 
         if (!path.StartsWith('/') || path.StartsWith("//", StringComparison.Ordinal))

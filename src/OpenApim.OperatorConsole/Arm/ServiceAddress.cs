@@ -17,7 +17,8 @@ public sealed partial record ServiceAddress(string Subscription, string Resource
 
     public static bool TryCreate(string? subscription, string? group, string? name, [NotNullWhen(true)] out ServiceAddress? address)
     {
-        address = Guid.TryParse(subscription, out _) && group is not null && Group().IsMatch(group) && name is not null && Service().IsMatch(name)
+        address = Guid.TryParse(subscription, out _) && group is not null && Group().IsMatch(group) && group.Trim('.').Length > 0 && !group.EndsWith('.')
+            && name is not null && Service().IsMatch(name)
             ? new ServiceAddress(subscription!.ToLowerInvariant(), group, name)
             : null;
         return address is not null;

@@ -44,6 +44,10 @@ public abstract class ConsolePage : ComponentBase
         {
             Problem = new ArmError("ManagementApiUnreachable", e.Message);
         }
+        catch (TaskCanceledException) when (!Aborted.IsCancellationRequested)
+        {
+            Problem = new ArmError("ManagementApiTimeout", "The management API did not answer in time; reload the page.");
+        }
     }
 
     protected abstract Task LoadAsync();

@@ -60,8 +60,14 @@ internal sealed class ConsoleDrillArm(ArmConnection arm, TimeProvider time) : ID
             return started.Body;
         }
 
+        var deadline = time.GetUtcNow() + TimeSpan.FromMinutes(30);
         while (true)
         {
+            if (time.GetUtcNow() > deadline)
+            {
+                throw new DrillStepException("OperationTimedOut", $"{path} did not end within 30 minutes.");
+            }
+
             var separator = started.Location.Contains('?', StringComparison.Ordinal) ? '&' : '?';
             var status = Body(await arm.GetAsync(started.Location + separator + "asyncResponse=true", ct), path);
             switch (status?["status"]?.GetValue<string>())

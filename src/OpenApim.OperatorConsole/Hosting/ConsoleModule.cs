@@ -26,6 +26,7 @@ public static class ConsoleModule
         services.AddSingleton<ManagementApi>();
         services.AddSingleton<Records.ConsoleRecords>();
         services.AddSingleton<Drills.DrillRunner>();
+        services.AddSingleton<VerifyGate>();
         services.AddRazorComponents();
         services.AddAuthentication().AddCookie(ConsoleSession.Scheme, o =>
         {

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Hosting;
 using OpenApim.OperatorConsole.Arm;
 
 namespace OpenApim.OperatorConsole.Live;
@@ -20,9 +21,17 @@ internal static class OperationEvents
 
     public static void Map(RouteGroupBuilder group)
     {
-        group.MapGet("/drills/{id}", (HttpContext c, string id, Drills.DrillRunner drills, TimeProvider time) =>
-            drills.Find(id) is { } drill ? TypedResults.ServerSentEvents(FollowAsync(drill, time, c.RequestAborted)) : Results.NotFound());
-        group.MapGet("/operations/{subscription}/{group}/{service}/{id}", async (HttpContext c, string subscription, string group, string service, string id, ManagementApi api, TimeProvider time) =>
+        group.MapGet("/drills/{id}", async (HttpContext c, string id, Drills.DrillRunner drills, ManagementApi api, TimeProvider time, IHostApplicationLifetime lifetime) =>
+        {
+            // A drill's steps are shown to whoever may read its primary, as its page is.
+            if (drills.Find(id) is not { } drill || await api.ForAsync(c) is not { } arm || !(await arm.GetAsync(drill.Primary.Id, c.RequestAborted)).Ok)
+            {
+                return Results.NotFound();
+            }
+
+            return TypedResults.ServerSentEvents(FollowAsync(drill, time, Until(c, lifetime)));
+        });
+        group.MapGet("/operations/{subscription}/{group}/{service}/{id}", async (HttpContext c, string subscription, string group, string service, string id, ManagementApi api, TimeProvider time, IHostApplicationLifetime lifetime) =>
         {
             if (!ServiceAddress.TryCreate(subscription, group, service, out var address) || OperationAddress.Create(address, id) is not { } operation)
             {
@@ -30,16 +39,23 @@ internal static class OperationEvents
             }
 
             var arm = await api.ForAsync(c);
-            return arm is null ? Results.Unauthorized() : TypedResults.ServerSentEvents(FollowAsync(arm, operation, time, c.RequestAborted));
+            return arm is null ? Results.Unauthorized() : TypedResults.ServerSentEvents(FollowAsync(arm, operation, time, Until(c, lifetime)));
         });
     }
 
     /// <summary>A drill's steps as they start and end, then one <c>done</c> event with the verdict.</summary>
     private static async IAsyncEnumerable<SseItem<string>> FollowAsync(Drills.RunningDrill drill, TimeProvider time, [EnumeratorCancellation] CancellationToken ct)
     {
+        var started = time.GetUtcNow();
         string? last = null;
         while (!ct.IsCancellationRequested)
         {
+            if (time.GetUtcNow() - started > Longest)
+            {
+                yield return new SseItem<string>(new JsonObject { ["status"] = "TimedOut", ["error"] = "The drill has not ended after two hours; reload the page." }.ToJsonString(), "done");
+                yield break;
+            }
+
             var steps = new JsonArray([.. drill.Timeline.Steps.Select(s => (JsonNode)$"{s.Name}: {(s.State == "running" ? "running…" : $"{s.Seconds} s{(s.State == "failed" ? " (failed)" : "")}")}")]);
             var result = drill.Result;
             var doc = new JsonObject
@@ -88,11 +104,20 @@ internal static class OperationEvents
 
             if (time.GetUtcNow() - started > Longest)
             {
+                yield return new SseItem<string>(new JsonObject { ["status"] = "TimedOut", ["error"] = "Still running after two hours; reload the page to follow it again." }.ToJsonString(), "done");
                 yield break;
             }
 
             await Task.Delay(Interval, time, ct);
         }
+    }
+
+    /// <summary>A stream ends when the browser goes away or the server stops, whichever comes first.</summary>
+    private static CancellationToken Until(HttpContext c, IHostApplicationLifetime lifetime)
+    {
+        var linked = CancellationTokenSource.CreateLinkedTokenSource(c.RequestAborted, lifetime.ApplicationStopping);
+        c.Response.RegisterForDispose(linked);
+        return linked.Token;
     }
 
     /// <summary>What the page shows: status, phase, rows so far, and the error when it failed.</summary>

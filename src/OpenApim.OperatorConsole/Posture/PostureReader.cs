@@ -27,6 +27,18 @@ public static class PostureReader
         return [.. services.OrderBy(s => PostureText(s["name"]), StringComparer.OrdinalIgnoreCase)];
     }
 
+    /// <summary>Every service's posture, four services at a time (each is a handful of calls), in the order given.</summary>
+    public static async Task<List<ServicePosture>> ReadAllAsync(ArmConnection arm, IReadOnlyList<JsonNode> services, IReadOnlyList<DrillSummary> drills,
+        IReadOnlyDictionary<string, Verification> verifications, CancellationToken ct)
+    {
+        var postures = new ServicePosture?[services.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, services.Count), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct },
+            async (i, token) => postures[i] = await ReadAsync(arm, services[i], drills, verifications, token));
+        return [.. postures.OfType<ServicePosture>()];
+    }
+
+    /// <summary>Like <see cref="ReadAsync(ArmConnection, JsonNode, IReadOnlyList{DrillSummary}, IReadOnlyDictionary{string, Verification}, CancellationToken)"/> for
+    /// several services; null for a malformed id. One service the management API cannot answer for is listed with what is known.</summary>
     public static async Task<ServicePosture?> ReadAsync(ArmConnection arm, JsonNode service, IReadOnlyList<DrillSummary> drills,
         IReadOnlyDictionary<string, Verification> verifications, CancellationToken ct)
     {
@@ -35,6 +47,19 @@ public static class PostureReader
             return null;
         }
 
+        try
+        {
+            return await ReadKnownAsync(arm, service, address, drills, verifications, ct);
+        }
+        catch (Exception e) when (e is HttpRequestException or ArmRefusedException || (e is TaskCanceledException && !ct.IsCancellationRequested))
+        {
+            return new ServicePosture(address, PostureText(service["sku"]?["name"]), PostureText(service["location"]), [], null, null, null, null, RecoveryTarget.Of(service), null, [], [], null, null);
+        }
+    }
+
+    private static async Task<ServicePosture> ReadKnownAsync(ArmConnection arm, JsonNode service, ServiceAddress address, IReadOnlyList<DrillSummary> drills,
+        IReadOnlyDictionary<string, Verification> verifications, CancellationToken ct)
+    {
         var apis = CountAsync(arm, $"{address.Id}/apis", ct);
         var products = CountAsync(arm, $"{address.Id}/products", ct);
         var subscriptions = CountAsync(arm, $"{address.Id}/subscriptions", ct);
@@ -113,7 +138,7 @@ public static class PostureReader
     private static async Task<List<JsonNode>> StatusesAsync(ArmConnection arm, string collection, CancellationToken ct)
     {
         var list = await arm.GetAsync(collection, ct);
-        var names = (list.Body?["value"]?.AsArray() ?? []).Select(e => PostureText(e?["name"])).Where(n => n.Length > 0).Take(20);
+        var names = (list.Body?["value"]?.AsArray() ?? []).Select(e => PostureText(e?["name"])).Where(n => n.Length > 0).Take(10);
         var replies = await Task.WhenAll(names.Select(n => arm.GetAsync($"{collection}/{Uri.EscapeDataString(n)}", ct)));
         return [.. replies.Where(r => r.Ok && r.Body is not null).Select(r => r.Body!)];
     }

@@ -63,9 +63,10 @@ internal static class SignInEndpoints
     private static async Task<IResult> CallbackAsync(HttpContext c, IDataProtectionProvider protection, ManagementApi api, TimeProvider time)
     {
         var query = c.Request.Query;
-        if (query["error"].ToString() is { Length: > 0 } error)
+        if (query["error"].ToString() is { Length: > 0 })
         {
-            return Problem($"{error}: {query["error_description"]}");
+            // Only the issuer's own codes are named; any other text in the link is not shown (it could be anyone's).
+            return Problem("The sign-in did not complete. Start again.");
         }
 
         JsonNode? flow = null;
@@ -113,6 +114,7 @@ internal static class SignInEndpoints
         var expires = DateTimeOffset.FromUnixTimeSeconds(claims["exp"]!.GetValue<long>());
         var properties = new AuthenticationProperties { ExpiresUtc = expires, IsPersistent = false, AllowRefresh = false };
         properties.StoreTokens([new AuthenticationToken { Name = "access_token", Value = token }]);
+        Storage.StorageConnection.Forget(c);
         await c.SignInAsync(ConsoleSession.Scheme, new ClaimsPrincipal(identity), properties);
         return Results.Redirect(flow["returnUrl"]?.GetValue<string>() ?? "/console");
     }
@@ -125,13 +127,16 @@ internal static class SignInEndpoints
         }
 
         await c.SignOutAsync(ConsoleSession.Scheme);
+        Storage.StorageConnection.Forget(c);
         var origin = Origin(c.Request);
         return Results.Redirect(QueryHelpers.AddQueryString($"{origin}/{api.TenantId}/oauth2/v2.0/logout", "post_logout_redirect_uri", origin + ConsoleClient.SignedOutPath));
     }
 
-    /// <summary>A path inside the console to return to after signing in; anything else (another site, <c>//host</c>, a backslash) becomes the overview.</summary>
+    /// <summary>A page of the console to return to after signing in; anything else (another site, <c>//host</c>, a backslash, an action or a live stream) becomes the overview.</summary>
     internal static string LocalConsolePath(string? url) =>
-        url is { Length: > 0 and < 2048 } && url.StartsWith("/console", StringComparison.Ordinal) && !url.Contains('\\', StringComparison.Ordinal)
+        url is { Length: > 0 and < 2048 } && (url == "/console" || url.StartsWith("/console/", StringComparison.Ordinal) || url.StartsWith("/console?", StringComparison.Ordinal))
+            && !url.Contains('\\', StringComparison.Ordinal) && !url.Contains("/.", StringComparison.Ordinal)
+            && !url.StartsWith("/console/actions", StringComparison.Ordinal) && !url.StartsWith("/console/live", StringComparison.Ordinal)
             && !url.StartsWith("//", StringComparison.Ordinal) && Uri.IsWellFormedUriString(url, UriKind.Relative)
             ? url
             : "/console";

@@ -9,8 +9,10 @@ namespace OpenApim.OperatorConsole.Storage;
 /// <summary>
 /// The container the user is working with (account, key, container), kept for the session in an encrypted, HTTP-only
 /// cookie so the key is typed once and never written into a page. Backups, restores and the catalog read it from there.
+/// It belongs to the user who typed it (their object id is sealed in with it) and is removed at sign-in and sign-out, so
+/// the next person on a shared browser does not inherit it.
 /// </summary>
-public sealed record StorageConnection(string StorageAccount, string AccessKey, string ContainerName)
+public sealed record StorageConnection(string StorageAccount, string AccessKey, string ContainerName, string Owner)
 {
     private const string Cookie = "__Host-openapim-storage";
 
@@ -23,7 +25,10 @@ public sealed record StorageConnection(string StorageAccount, string AccessKey, 
 
         try
         {
-            return JsonSerializer.Deserialize<StorageConnection>(Protector(context).Unprotect(value));
+            return JsonSerializer.Deserialize<StorageConnection>(Protector(context).Unprotect(value)) is { } connection
+                && connection.Owner.Length > 0 && string.Equals(connection.Owner, UserOf(context), StringComparison.OrdinalIgnoreCase)
+                ? connection
+                : null;
         }
         catch (Exception e) when (e is CryptographicException or JsonException)
         {
@@ -33,8 +38,11 @@ public sealed record StorageConnection(string StorageAccount, string AccessKey, 
 
     public void Save(HttpContext context) => context.Response.Cookies.Append(Cookie, Protector(context).Protect(JsonSerializer.Serialize(this)), new CookieOptions
     {
-        HttpOnly = true, Secure = true, SameSite = SameSiteMode.Strict, Path = "/", IsEssential = true,
+        HttpOnly = true, Secure = true, SameSite = SameSiteMode.Strict, Path = "/", IsEssential = true, MaxAge = TimeSpan.FromHours(8),
     });
+
+    /// <summary>The signed-in user's object id ("" without a session).</summary>
+    public static string UserOf(HttpContext context) => context.User.FindFirst("oid")?.Value ?? "";
 
     public static void Forget(HttpContext context) => context.Response.Cookies.Delete(Cookie, new CookieOptions { Secure = true, Path = "/" });
 

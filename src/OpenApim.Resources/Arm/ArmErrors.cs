@@ -32,6 +32,9 @@ public static class ArmErrors
         $"The application '{appId}' is the bootstrap administrator; its secret and Owner role come from the server's settings " +
         "(OPENAPIM_BOOTSTRAP_CLIENT_ID/OPENAPIM_BOOTSTRAP_CLIENT_SECRET) and are re-applied at start. Change them there.");
 
+    public static ArmException HostnameReserved(string host) => new(HttpStatusCode.BadRequest, "HostnameReserved",
+        $"The host name '{host}' is the management API's (or loopback), where the console and the token issuer are served; a service cannot serve it.");
+
     public static ArmException UserNotFound(string userName) => new(HttpStatusCode.NotFound, "UserNotFound",
         $"The user '{userName}' was not found in the directory.");
 

@@ -118,6 +118,7 @@ internal static class OpenApimHost
 
             return next(context);
         });
+        app.UseOperatorConsole(); // its security headers, also on the errors the next steps answer
         app.UseArmErrors();
         app.Use((context, next) =>
         {
@@ -130,7 +131,6 @@ internal static class OpenApimHost
             RequestTargets.CollapseLeadingSlashes(context);
             return next(context);
         });
-        app.UseOperatorConsole();
         app.UseArmScopes();
         app.UseRouting();
         app.UseAuthentication();

@@ -385,6 +385,41 @@ public abstract class ReplicationTests(BackupFixture fixture)
     }
 
     [Fact]
+    public async Task A_point_in_time_preview_names_what_it_previewed_and_exactly_that_restore_runs_next()
+    {
+        var (primary, container) = await ShippingServiceAsync();
+        await Arm.CreateAsync($"{primary}/apis/kept", new JsonObject { ["path"] = "kept" });
+        await WaitShippedAsync(container, primary);
+        var target = await Arm.CreateServiceAsync();
+
+        // A preview of "the latest point" is pinned to the journal position its replay reached.
+        var (accepted, preview) = await Arm.RunAsync($"{target}/previewRestore", PointInTimeBody(container, primary, new JsonObject { ["restoreScope"] = "Configuration" }));
+        Assert.True(preview.Status == HttpStatusCode.OK, preview.ToString());
+        var status = await Arm.GetAsync(accepted.Headers.Location!.PathAndQuery + "&asyncResponse=true", apiVersion: null);
+        var previewed = status.Json["properties"]!["previewed"]!.AsObject();
+        Assert.Equal($"{Name(primary).ToLowerInvariant()}/r1", previewed["replication"]!.GetValue<string>());
+        Assert.Equal("Configuration", previewed["restoreScope"]!.GetValue<string>());
+        Assert.Equal(container, previewed["containerName"]!.GetValue<string>());
+        Assert.True(previewed["journalPosition"]!.GetValue<long>() > 0);
+        Assert.DoesNotContain("accessKey", previewed.ToJsonString(), StringComparison.Ordinal);
+
+        // A change after the preview is not part of the restore the preview names.
+        await Arm.CreateAsync($"{primary}/apis/later", new JsonObject { ["path"] = "later" });
+        await WaitShippedAsync(container, primary);
+        var body = Azurite.StorageBody(container, "unused");
+        body.Remove("backupName");
+        foreach (var (key, value) in previewed.Where(kv => kv.Key is not ("storageAccount" or "containerName")))
+        {
+            body[key] = value!.DeepClone();
+        }
+
+        var restored = (await Arm.RunAsync($"{target}/restore", body)).Final;
+        Assert.True(restored.Status == HttpStatusCode.OK, restored.ToString());
+        Assert.Equal(HttpStatusCode.OK, (await Arm.GetAsync($"{target}/apis/kept")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await Arm.GetAsync($"{target}/apis/later")).Status);
+    }
+
+    [Fact]
     public async Task Segments_past_the_size_threshold_start_a_new_base_so_a_restore_replays_little()
     {
         var primary = await Arm.CreateServiceAsync();
