@@ -180,6 +180,9 @@ test("back up a service from the console and watch its progress reach done; the 
   await page.waitForSelector("#subscriptions");
   assert.deepEqual(await page.$$eval("#subscriptions tbody tr td:first-child", (cells) => cells.map((c) => c.textContent)), ["customer42"]);
   await shot(page, "service");
+  // A hand-edited page number is not an error.
+  assert.equal((await page.goto(`${endpoints.consoleUrl}/services/${subscription}/${group}/primary?page=abc`)).status(), 200);
+  assert.equal((await page.goto(`${endpoints.consoleUrl}/services/${subscription}/${group}/primary?page=99999999999`)).status(), 200);
 
   await page.fill("#backupName", "console-primary.apimbackup");
   await page.click("#backup-button");

@@ -109,6 +109,29 @@ public sealed class ScheduleTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Retention_by_age_deletes_the_schedules_backups_older_than_its_days_by_their_manifests_creation_time()
+    {
+        using var arm = await _a.CreateArmClientAsync(_bootstrap.Id, _bootstrap.Secret);
+        var service = await arm.CreateServiceAsync();
+        var container = await Azurite.NewContainerAsync();
+        var body = Schedule(container, retentionCount: null);
+        body["properties"]!["retentionDays"] = 1;
+        Assert.Equal(HttpStatusCode.Created, (await arm.PutAsync($"{service}/backupSchedules/hourly", body)).Status);
+
+        AdvanceToNextHour();
+        await EventuallyAsync(async () => await RunsAsync(arm, service) == 1 && await IdleAsync(arm, service), "the first run ends");
+        var first = Assert.Single(await ScheduledBlobsAsync(container));
+
+        // A day and two hours later (the missed slots run once): the first backup is past the day and goes; the new one stays.
+        _clock.Advance(TimeSpan.FromHours(26));
+        await EventuallyAsync(async () => await RunsAsync(arm, service) == 2 && await IdleAsync(arm, service), "the second run ends");
+        await EventuallyAsync(async () => !(await ScheduledBlobsAsync(container)).Contains(first), "retention deletes the day-old backup");
+        var kept = Assert.Single(await ScheduledBlobsAsync(container));
+        Assert.NotEqual(first, kept);
+        Assert.Equal(kept, (await arm.GetAsync($"{service}/backupSchedules/hourly")).Properties["status"]!["newestGoodBackup"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Also_after_changes_backs_up_once_per_change_window_and_never_for_its_own_state()
     {
         using var arm = await _a.CreateArmClientAsync(_bootstrap.Id, _bootstrap.Secret);
