@@ -163,6 +163,15 @@ public sealed class CliTests : IAsyncLifetime
         Assert.False(stale.Json["passed"]!.GetValue<bool>());
         Assert.Contains(stale.Json["differences"]!.AsArray(), d => d!.GetValue<string>() == "missing on the standby: apis/later");
 
+        // --use-latest restores the primary's newest good backup, found by the manifests in the container, not a new one.
+        var latest = await CliAsync(["apim", "backup", "-g", "rg1", "-n", "cli-primary", "--backup-name", "latest.apimbackup", .. Storage(container)]);
+        Assert.True(latest.Exit == 0, latest.ToString());
+        var newest = await CliAsync(["drill", "-g", "rg1", "-n", "cli-primary", "--standby-resource-group", "rg2", "--standby-name", "cli-standby", .. Storage(container),
+            "--use-latest", "--blob-endpoint", $"{Azurite.Url}/{Azurite.Account}", "--output", "json"]);
+        Assert.True(newest.Exit == 0, newest.ToString());
+        Assert.Equal("latest.apimbackup", newest.Json["backupName"]!.GetValue<string>());
+        Assert.DoesNotContain(newest.Json["timeline"]!.AsArray(), s => s!["step"]!.GetValue<string>() == "back up the primary");
+
         // An id of '..' would address the service itself; it is refused before anything is sent.
         var dots = await CliAsync("api", "delete", "-g", "rg1", "-n", "cli-primary", "--api-id", "..");
         Assert.Equal(2, dots.Exit);
