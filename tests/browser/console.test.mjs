@@ -214,6 +214,9 @@ test("preview a restore into a standby as a diff, then run it: the standby then 
   await page.waitForSelector("#preview", { timeout: 60000 });
   const [created] = await page.$$eval('#preview tr:has(th:text-is("subscriptions")) td', (cells) => cells.map((c) => Number(c.textContent)));
   assert.ok(created >= 60, `the preview counts the 60 customer subscriptions the restore would create (${created})`);
+  // Drill down: the entities the restore would create, by name.
+  await page.click('#preview details:has(summary:text-is("Entities of subscriptions")) summary');
+  assert.match(await page.textContent('#preview details:has(summary:text-is("Entities of subscriptions"))'), /subscriptions\/customer07/);
   assert.equal((await arm("GET", `${service("spare")}/subscriptions/customer07`)).status, 404, "a preview changes nothing");
   await shot(page, "restore-preview");
 

@@ -11,11 +11,15 @@ namespace OpenApim.Backup.Jobs;
 
 /// <summary>
 /// The answer of a validate-only restore: the checks that passed, and per kind how many entities the
-/// restore would create, change, delete or leave unchanged, plus the service settings it would change.
+/// restore would create, change, delete or leave unchanged (naming the first <see cref="NamedPerChange"/> of each), plus
+/// the service settings it would change.
 /// Entities compare by content (JSON with keys in canonical order), so the store's formatting does not matter.
 /// </summary>
 internal static class PreviewReport
 {
+    /// <summary>How many entities of each kind and change the report names (the counts are always complete).</summary>
+    public const int NamedPerChange = 50;
+
     private static readonly string[] Checks = ["storageAccess", "format", "checksums", "expiry", "sku", "encryptionKey"];
 
     public static async Task<JsonObject> BuildAsync(IResourceStore store, ServiceRef service, ArchiveReader archive, JsonObject archivedService, JsonObject current, RestoreScope scope, CancellationToken ct)
@@ -34,7 +38,16 @@ internal static class PreviewReport
         }
 
         var changes = new SortedDictionary<string, int[]>(StringComparer.Ordinal); // create, update, delete, unchanged
+        var named = new Dictionary<string, List<string>[]>(StringComparer.Ordinal); // the first entities of each change, by path
         int[] For(ResourceKind kind) => changes.TryGetValue(kind.Path, out var c) ? c : changes[kind.Path] = new int[4];
+        void Name(ResourceKind kind, int change, string path)
+        {
+            var lists = named.TryGetValue(kind.Path, out var l) ? l : named[kind.Path] = [[], [], []];
+            if (lists[change].Count < NamedPerChange)
+            {
+                lists[change].Add(path);
+            }
+        }
         foreach (var part in archive.EntityParts)
         {
             if (KindCatalog.Find(part.Kind) is not { } kind || !replaced.Contains(kind))
@@ -47,18 +60,25 @@ internal static class PreviewReport
                 var target = RestoreJob.ToRow(kind, row);
                 if (existing.Remove(target.Path, out var before))
                 {
-                    For(kind)[before.Hash == Hash(row.Body) ? 3 : 1]++;
+                    var change = before.Hash == Hash(row.Body) ? 3 : 1;
+                    For(kind)[change]++;
+                    if (change == 1)
+                    {
+                        Name(kind, 1, target.Path);
+                    }
                 }
                 else
                 {
                     For(kind)[0]++;
+                    Name(kind, 0, target.Path);
                 }
             }
         }
 
-        foreach (var (_, left) in existing)
+        foreach (var (path, left) in existing.OrderBy(e => e.Key, StringComparer.Ordinal))
         {
             For(left.Kind)[2]++;
+            Name(left.Kind, 2, path);
         }
 
         var settings = new JsonObject();
@@ -90,6 +110,12 @@ internal static class PreviewReport
                 ["update"] = kv.Value[1],
                 ["delete"] = kv.Value[2],
                 ["unchanged"] = kv.Value[3],
+                ["entities"] = named.TryGetValue(kv.Key, out var lists) ? new JsonObject
+                {
+                    ["create"] = new JsonArray([.. lists[0].Select(p => (JsonNode)p)]),
+                    ["update"] = new JsonArray([.. lists[1].Select(p => (JsonNode)p)]),
+                    ["delete"] = new JsonArray([.. lists[2].Select(p => (JsonNode)p)]),
+                } : null,
             }))),
         };
     }

@@ -313,6 +313,10 @@ public abstract class BackupRestoreTests(BackupFixture fixture)
         Assert.Equal(1, apis["update"]!.GetValue<int>());
         Assert.Equal(1, apis["delete"]!.GetValue<int>());
         Assert.Equal(1, apis["unchanged"]!.GetValue<int>());
+        // Each change is named, so a reader can drill down from the counts to the entities.
+        Assert.Equal(["apis/added"], apis["entities"]!["create"]!.AsArray().Select(p => p!.GetValue<string>()));
+        Assert.Equal(["apis/changed"], apis["entities"]!["update"]!.AsArray().Select(p => p!.GetValue<string>()));
+        Assert.Equal(["apis/removed"], apis["entities"]!["delete"]!.AsArray().Select(p => p!.GetValue<string>()));
         Assert.True(preview.Json["validateOnly"]!.GetValue<bool>());
         Assert.Equal(before, await ServiceDump.ReadAsync(Arm, target));
 
