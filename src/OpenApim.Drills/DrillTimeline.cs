@@ -2,9 +2,6 @@ using System.Text.Json.Nodes;
 
 namespace OpenApim.Drills;
 
-/// <summary>One step of a drill: when it started (seconds from the drill's start), how long it took, and how it ended.</summary>
-public sealed record DrillStep(string Name, double StartSeconds, double? Seconds, string State);
-
 /// <summary>The drill's steps with their start and duration; <see cref="Changed"/> tells a watcher (a terminal, a live page) as they happen.</summary>
 public sealed class DrillTimeline(TimeProvider time)
 {

@@ -25,9 +25,3 @@ public interface IDrillArm
     /// <summary>Runs a long-running action (POST, 202 + Location) to its end; its summary (the status document's properties).</summary>
     Task<JsonNode?> RunAsync(string path, JsonObject body, CancellationToken ct);
 }
-
-/// <summary>An ARM call of a drill step failed: the step, and with it the drill, fails with this code and message.</summary>
-public sealed class DrillStepException(string code, string message) : Exception(message)
-{
-    public string Code { get; } = code;
-}

@@ -1,8 +1,5 @@
-using Microsoft.Extensions.DependencyInjection;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Microsoft.AspNetCore.Antiforgery;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -11,6 +8,7 @@ using OpenApim.OperatorConsole.Arm;
 using OpenApim.OperatorConsole.Drills;
 using OpenApim.OperatorConsole.Records;
 using OpenApim.OperatorConsole.Storage;
+using static OpenApim.OperatorConsole.Actions.ActionForms;
 
 namespace OpenApim.OperatorConsole.Actions;
 
@@ -29,8 +27,8 @@ internal static class ActionEndpoints
         group.MapPost("/backup", (HttpContext c, ManagementApi api, TimeProvider time) => Guarded(c, form => BackUpAsync(c, api, time, form)));
         group.MapPost("/restore", (HttpContext c, ManagementApi api) => Guarded(c, form => RestoreAsync(c, api, form)));
         group.MapPost("/verify", (HttpContext c, ManagementApi api, ContainerCatalogs catalogs, VerifyGate gate, ConsoleRecords records, TimeProvider time) =>
-            Guarded(c, form => VerifyAsync(c, api, catalogs, gate, records, time, form)));
-        group.MapPost("/drill", (HttpContext c, ManagementApi api, DrillRunner drills, TimeProvider time) => Guarded(c, form => DrillAsync(c, api, drills, time, form)));
+            Guarded(c, form => VerifyAction.VerifyAsync(c, api, catalogs, gate, records, time, form)));
+        group.MapPost("/drill", (HttpContext c, ManagementApi api, DrillRunner drills, TimeProvider time) => Guarded(c, form => DrillAction.DrillAsync(c, api, drills, time, form)));
         group.MapPost("/service", (HttpContext c, ManagementApi api) => Guarded(c, form => CreateServiceAsync(c, api, form)));
         group.MapPost("/target", (HttpContext c, ManagementApi api) => Guarded(c, form => SetTargetAsync(c, api, form)));
     }
@@ -129,114 +127,6 @@ internal static class ActionEndpoints
         return Started(c, target, reply);
     }
 
-    /// <summary>Re-checks an archive without restoring it (format, every checksum, decryption); the result is kept for the source service's posture.</summary>
-    private static async Task<IResult> VerifyAsync(HttpContext c, ManagementApi api, ContainerCatalogs catalogs, VerifyGate gate, ConsoleRecords records, TimeProvider time, IFormCollection form)
-    {
-        if (StorageConnection.From(c) is not { } storage)
-        {
-            return Back(c, "/console/backups", new ArmError("NoStorage", "Connect to a storage container first."));
-        }
-
-        var name = form["backupName"].ToString();
-        var arm = (await api.ForAsync(c))!;
-        VerifyReport report;
-        CatalogEntry? entry;
-        try
-        {
-            var catalog = catalogs.Open(storage.StorageAccount, storage.AccessKey, storage.ContainerName);
-            entry = await catalog.ShowAsync(name, c.RequestAborted);
-            // Verifying downloads and checks the whole archive on the server: only for an archive the user is shown, one at a time, of bounded size.
-            if (entry is null || (entry.SourceId is { } sourceId && !await ArchiveAccess.MayReadAsync(arm, sourceId, canRestore: true, c.RequestAborted)))
-            {
-                return Back(c, "/console/backups", new ArmError("BackupNotFound", $"The container holds no backup named '{name}' that you may see."));
-            }
-
-            if (entry.Bytes > VerifyGate.MaxBytes)
-            {
-                return Back(c, "/console/backups", new ArmError("BackupTooLarge", $"'{name}' is {entry.Bytes:N0} bytes; the console verifies archives up to {VerifyGate.MaxBytes:N0} bytes (use openapim backup verify)."));
-            }
-
-            using var turn = gate.TryEnter();
-            if (turn is null)
-            {
-                return Back(c, "/console/backups", new ArmError("VerifyBusy", "Another verification is running on this server; try again when it has finished."));
-            }
-
-            report = await catalog.VerifyAsync(name, c.RequestAborted);
-        }
-        catch (CatalogException e)
-        {
-            return Back(c, "/console/backups", new ArmError(e.Code, e.Message));
-        }
-
-        // Recorded only for a service whose backups the user may take: the record is part of that service's posture.
-        if (entry.SourceId is { } source && ServiceAddress.TryParseId(source, out var service)
-            && (await Permissions.AtAsync(arm, service.Id, c.RequestAborted)).Allows("Microsoft.ApiManagement/service/backup/action"))
-        {
-            var failed = report.Checks.FirstOrDefault(k => !k.Passed);
-            await records.SaveAsync(new Verification(service.Id, name, report.Passed, time.GetUtcNow(), c.User.Identity?.Name ?? "?", failed is null ? null : $"{failed.Name}: {failed.Detail}"), c.RequestAborted);
-        }
-
-        return report.Passed
-            ? Results.Redirect("/console/backups")
-            : Back(c, "/console/backups", new ArmError(report.Code ?? "VerificationFailed", $"'{name}' did not verify: " + string.Join("; ", report.Checks.Where(k => !k.Passed).Select(k => $"{k.Name}: {k.Detail}"))));
-    }
-
-    /// <summary>Starts a drill in the background with the user's token and opens its live page.</summary>
-    private static async Task<IResult> DrillAsync(HttpContext c, ManagementApi api, DrillRunner drills, TimeProvider time, IFormCollection form)
-    {
-        if (!ServiceAddress.TryParseId(form["primary"], out var primary))
-        {
-            return Back(c, "/console/drills", new ArmError("InvalidPrimary", "Choose the primary service."));
-        }
-
-        if (!ServiceAddress.TryCreate(primary.Subscription, form["standbyGroup"].ToString().Trim(), form["standbyName"].ToString().Trim(), out var standby))
-        {
-            return Back(c, "/console/drills", new ArmError("InvalidStandby", "The standby is a resource group and a service name (1-50 letters, digits and hyphens, starting with a letter)."));
-        }
-
-        if (string.Equals(primary.Key, standby.Key, StringComparison.Ordinal))
-        {
-            return Back(c, "/console/drills", new ArmError("InvalidStandby", "The standby must be another service than the primary."));
-        }
-
-        if (StorageConnection.From(c) is not { } storage)
-        {
-            return Back(c, "/console/drills", new ArmError("NoStorage", "Connect to a storage container first (Backups page): the drill backs up into it."));
-        }
-
-        // The drill backs the primary up and restores (or creates) the standby with the user's token: refuse up front what ARM would refuse halfway.
-        var arm = (await api.ForAsync(c))!;
-        var onPrimary = await Permissions.AtAsync(arm, primary.Id, c.RequestAborted);
-        var standbyExists = (await arm.GetAsync(standby.Id, c.RequestAborted)).Ok;
-        var onStandby = await Permissions.AtAsync(arm, standbyExists ? standby.Id : $"/subscriptions/{standby.Subscription}/resourceGroups/{standby.ResourceGroup}", c.RequestAborted);
-        if (!(await arm.GetAsync(primary.Id, c.RequestAborted)).Ok || !onPrimary.Allows("Microsoft.ApiManagement/service/backup/action")
-            || !onStandby.Allows(standbyExists ? "Microsoft.ApiManagement/service/restore/action" : "Microsoft.ApiManagement/service/write"))
-        {
-            return Back(c, "/console/drills", new ArmError("AuthorizationFailed", $"A drill needs the backup of {primary.Name} and the restore into {standby.Name} (or creating it): your roles do not allow both."));
-        }
-
-        // The drill acts with the session's token: one that ends mid-drill would fail it halfway, so a short-lived session signs in again first.
-        var session = await c.AuthenticateAsync(ConsoleSession.Scheme);
-        if (session.Properties?.ExpiresUtc is { } expires && expires - time.GetUtcNow() < DrillRunner.LongestDrill)
-        {
-            return Back(c, "/console/drills", new ArmError("SessionEndingSoon", $"Your session ends at {expires:HH:mm} UTC, before a drill could finish: sign out and in again, then run the drill."));
-        }
-
-        if ((drills.Busy(standby) ?? drills.Busy(primary)) is { } running)
-        {
-            return Back(c, "/console/drills", new ArmError("DrillRunning", $"A drill of {running.Primary.Name} into {running.Standby.Name} is running (started by {running.By}); wait for it to end."));
-        }
-
-        if (drills.Running >= DrillRunner.MostAtOnce)
-        {
-            return Back(c, "/console/drills", new ArmError("TooManyDrills", $"{DrillRunner.MostAtOnce} drills are running on this server; wait for one to end."));
-        }
-
-        var drill = drills.Start(arm, primary, standby, storage, c.User.Identity?.Name ?? "?");
-        return Results.Redirect($"/console/drills/{drill.Id}");
-    }
-
     /// <summary>Creates a service with the user's token (ARM validates the SKU, location and e-mail).</summary>
     private static async Task<IResult> CreateServiceAsync(HttpContext c, ManagementApi api, IFormCollection form)
     {
@@ -281,64 +171,5 @@ internal static class ActionEndpoints
         tags[RecoveryTarget.Tag] = minutes.ToString(CultureInfo.InvariantCulture);
         var reply = await arm.SendAsync(HttpMethod.Patch, service.Id, new JsonObject { ["tags"] = tags }, c.RequestAborted);
         return reply.Ok ? Results.Redirect(service.Page) : Back(c, service.Page, reply.Error!);
-    }
-
-    private static JsonObject Body(StorageConnection storage, string backupName) => new()
-    {
-        ["storageAccount"] = storage.StorageAccount,
-        ["accessKey"] = storage.AccessKey,
-        ["containerName"] = storage.ContainerName,
-        ["backupName"] = backupName,
-    };
-
-    /// <summary>A started operation's page, or the ARM error on the page the form came from.</summary>
-    private static IResult Started(HttpContext c, ServiceAddress service, ArmReply reply)
-    {
-        if (reply.Status == 202 && OperationAddress.FromLocation(service, reply.Location) is { } operation)
-        {
-            return Results.Redirect(operation.Page);
-        }
-
-        return Back(c, Referer(c) ?? service.Page, reply.Error ?? new ArmError("Unexpected", $"The management API answered {reply.Status} without an operation."));
-    }
-
-    /// <summary>Back to a console page, which shows the error once (it travels in an encrypted cookie, so no link can forge one).</summary>
-    private static IResult Back(HttpContext c, string page, ArmError error)
-    {
-        Flash.Set(c, error);
-        return Results.Redirect(page);
-    }
-
-    private static string? Referer(HttpContext c) =>
-        Uri.TryCreate(c.Request.Headers.Referer.ToString(), UriKind.Absolute, out var referer) && referer.Authority == c.Request.Host.Value
-            ? SignIn.SignInEndpoints.LocalConsolePath(referer.PathAndQuery) : null;
-
-    /// <summary>Runs an action for a form that carries a valid antiforgery token, and writes what it answers.</summary>
-    private static async Task Guarded(HttpContext c, Func<IFormCollection, Task<IResult>> action)
-    {
-        var antiforgery = c.RequestServices.GetRequiredService<IAntiforgery>();
-        if (!c.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(c))
-        {
-            await Results.Content(SignIn.MessagePage.Render("Request refused", "The form was not valid or has expired (it must come from a console page). Reload the page and try again.", ("Back to the console", "/console")),
-                "text/html; charset=utf-8", statusCode: 400).ExecuteAsync(c);
-            return;
-        }
-
-        IResult result;
-        try
-        {
-            result = await action(await c.Request.ReadFormAsync(c.RequestAborted));
-        }
-        catch (ArmRefusedException e)
-        {
-            result = Back(c, Referer(c) ?? "/console", e.Error);
-        }
-        catch (Exception e) when (e is HttpRequestException or System.Text.Json.JsonException || (e is TaskCanceledException && !c.RequestAborted.IsCancellationRequested))
-        {
-            // The management API did not answer (or answered nonsense): the page says so instead of a 500.
-            result = Back(c, Referer(c) ?? "/console", new ArmError("ManagementApiUnavailable", $"The management API did not answer: {e.Message}"));
-        }
-
-        await result.ExecuteAsync(c);
     }
 }

@@ -2,12 +2,6 @@ using System.Text.Json.Nodes;
 
 namespace OpenApim.OperatorConsole.Arm;
 
-/// <summary>An ARM error as the management API answered it.</summary>
-public sealed record ArmError(string Code, string Message)
-{
-    public override string ToString() => $"{Code}: {Message}";
-}
-
 /// <summary>One answer of the management API: status, body, the Location of a long-running operation, or the error.</summary>
 public sealed record ArmReply(int Status, JsonNode? Body, string? Location)
 {
@@ -16,10 +10,4 @@ public sealed record ArmReply(int Status, JsonNode? Body, string? Location)
     public ArmError? Error => Ok ? null : new ArmError(
         Body?["error"]?["code"]?.GetValue<string>() ?? $"Http{Status}",
         Body?["error"]?["message"]?.GetValue<string>() ?? $"The management API answered {Status}.");
-}
-
-/// <summary>Thrown when a page needs an answer the management API refused; the page shows it.</summary>
-public sealed class ArmRefusedException(ArmError error) : Exception(error.ToString())
-{
-    public ArmError Error { get; } = error;
 }

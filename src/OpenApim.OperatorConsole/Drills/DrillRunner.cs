@@ -9,22 +9,6 @@ using OpenApim.OperatorConsole.Storage;
 
 namespace OpenApim.OperatorConsole.Drills;
 
-/// <summary>A drill started from the console, while it runs: its timeline (what the live page shows) and, at the end, its result.</summary>
-public sealed class RunningDrill(string id, ServiceAddress primary, ServiceAddress standby, DrillTimeline timeline, string by)
-{
-    public string Id { get; } = id;
-
-    public ServiceAddress Primary { get; } = primary;
-
-    public ServiceAddress Standby { get; } = standby;
-
-    public DrillTimeline Timeline { get; } = timeline;
-
-    public string By { get; } = by;
-
-    public JsonObject? Result { get; internal set; }
-}
-
 /// <summary>
 /// Runs drills for the console in the background, each with the token of the user who started it (so it can do what
 /// that user may), and keeps each one's report in <see cref="ConsoleRecords"/> when it ends. A drill that restored a

@@ -3,23 +3,6 @@ using OpenApim.OperatorConsole.Arm;
 
 namespace OpenApim.OperatorConsole.Posture;
 
-public enum Health
-{
-    Green,
-    Amber,
-    Red,
-}
-
-/// <summary>The moment a service can be recovered to, and what provides it (a backup or a replication's shipped journal).</summary>
-public sealed record RecoveryPoint(DateTimeOffset At, string Source);
-
-/// <summary>The service's newest backup operation and, when known, whether that backup has since verified (a verify or a drill).</summary>
-public sealed record LastBackup(string? Name, DateTimeOffset? At, string Status, string? Error);
-
-public sealed record ReplicationState(string Name, string Mode, string? State, double? LagSeconds);
-
-public sealed record ScheduleState(string Name, DateTimeOffset? NextRunAt, string? LastResult);
-
 /// <summary>One service's recovery posture, as the overview shows it.</summary>
 public sealed record ServicePosture(
     ServiceAddress Address,

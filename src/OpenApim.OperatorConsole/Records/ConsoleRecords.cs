@@ -4,12 +4,6 @@ using OpenApim.Resources.Store;
 
 namespace OpenApim.OperatorConsole.Records;
 
-/// <summary>A verification of a backup (the catalog's verify, or the comparison of a drill that restored it).</summary>
-public sealed record Verification(string ServiceId, string BackupName, bool Passed, DateTimeOffset At, string By, string? Detail);
-
-/// <summary>What the drill list and the overview show of one drill; the full report is kept beside it.</summary>
-public sealed record DrillSummary(string Id, string PrimaryId, string StandbyId, DateTimeOffset StartedAt, string State, bool? Passed, double? RecoveryPointSeconds, double? RecoveryTimeSeconds, int Differences, string By);
-
 /// <summary>
 /// The console's own memory, in the directory table beside app registrations: the newest verification per service and
 /// the drills run from the console with their reports (the newest 200). They describe what was proven and when; they
