@@ -35,6 +35,7 @@ internal sealed class GatewayMiddleware(GatewayState state, PolicyCompiler compi
     {
         var started = time.GetTimestamp();
         var request = http.Request;
+        ServerCookies.Shield(http);
         if (RequestPath.Problem(http) is { } problem)
         {
             await UnroutedAsync(http, null, problem == "too long" ? GatewayResponses.UriTooLong() : GatewayResponses.BadPath(problem), started);

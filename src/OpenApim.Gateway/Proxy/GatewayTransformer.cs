@@ -30,15 +30,6 @@ internal sealed class GatewayTransformer(GatewayContext context, CompiledPipelin
             proxyRequest.Method = new HttpMethod(method);
         }
 
-        // Browsers send a host's cookies to every port of it: the console's session never reaches a backend.
-        if (proxyRequest.Headers.TryGetValues("Cookie", out var cookies) && ServerCookies.Without(cookies) is var kept && kept is not null)
-        {
-            proxyRequest.Headers.Remove("Cookie");
-            if (kept.Length > 0)
-            {
-                proxyRequest.Headers.TryAddWithoutValidation("Cookie", kept);
-            }
-        }
 
         // Forwarded headers are appended, never trusted blindly: the backend sees the whole chain.
         var client = http.Connection.RemoteIpAddress?.ToString();
@@ -83,11 +74,6 @@ internal sealed class GatewayTransformer(GatewayContext context, CompiledPipelin
             http.Response.Headers.Remove(name);
         }
 
-        // Nor may a backend set (toss) them for the host.
-        if (http.Response.Headers.SetCookie.Count > 0)
-        {
-            http.Response.Headers.SetCookie = new([.. http.Response.Headers.SetCookie.Where(c => c is not null && !ServerCookies.Owns(c))]);
-        }
 
         foreach (var step in pipeline.Outbound)
         {

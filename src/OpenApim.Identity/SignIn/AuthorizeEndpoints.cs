@@ -76,10 +76,10 @@ internal static partial class AuthorizeEndpoints
         var password = form["password"].ToString();
         var address = c.Connection.RemoteIpAddress?.ToString() ?? "?";
         var known = UserName.IsValid(userName) && await users.FindAsync(userName, c.RequestAborted) is not null;
-        var lockKey = "user:" + userName;
-        // Known and unknown names are refused alike once this address has failed too often with either, so the answer
-        // (429 or 401) never tells which user names exist.
-        if (lockout.IsLockedOut(lockKey, address, knownClient: true) || lockout.IsLockedOut(lockKey, address, knownClient: false))
+        // Failures count per user name and address, known or not, so the answers (401, then 429) are the same for names
+        // that exist and names that do not; unknown names share 64 buckets per address, so made-up names cannot grow the table.
+        var lockKey = known ? "user:" + userName.ToLowerInvariant() : $"user?{(uint)StringComparer.OrdinalIgnoreCase.GetHashCode(userName) % 64}";
+        if (lockout.IsLockedOut(lockKey, address, knownClient: true))
         {
             LogLockedOut(logger, UserName.IsValid(userName) ? userName : "(not a valid user name)", address);
             c.Response.Headers.RetryAfter = ((int)lockout.Window.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -89,7 +89,7 @@ internal static partial class AuthorizeEndpoints
         var user = userName.Length == 0 || password.Length == 0 ? null : await users.AuthenticateAsync(userName, password, c.RequestAborted);
         if (user is null)
         {
-            lockout.RecordFailure(lockKey, address, unknownClient: !known);
+            lockout.RecordFailure(lockKey, address, unknownClient: false);
             LogRejected(logger, UserName.IsValid(userName) ? userName : "(not a valid user name)", address);
             return Page(c, antiforgery, request, userName, "The user name or password is not right.", 401);
         }

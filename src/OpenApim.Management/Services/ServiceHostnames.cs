@@ -30,16 +30,17 @@ internal sealed class ServiceHostnames(Deployment deployment, IArmAccess access)
             return;
         }
 
-        // The management API's own host names (and loopback) serve the console: a gateway host there would receive its cookies.
-        var reserved = new[] { new Uri(deployment.ManagementUrl).Host, "localhost", "127.0.0.1", "[::1]", "::1" };
-        if (wanted.Except(Listed(previous)).FirstOrDefault(h => reserved.Contains(h, StringComparer.OrdinalIgnoreCase)) is { } management)
-        {
-            throw ArmErrors.HostnameReserved(management);
-        }
-
         if (previous is null)
         {
             wanted.Add(deployment.GatewayHost(service.Name));
+        }
+
+        // The management API's own host names (and loopback) serve the console: a gateway host there would receive its
+        // cookies. Checked on everything this write adds, the default gateway host of a new service included.
+        var reserved = new[] { new Uri(deployment.ManagementUrl).Host.TrimEnd('.'), "localhost", "127.0.0.1" };
+        if (wanted.Except(Listed(previous)).FirstOrDefault(h => reserved.Contains(h.TrimEnd('.'), StringComparer.OrdinalIgnoreCase)) is { } management)
+        {
+            throw ArmErrors.HostnameReserved(management);
         }
 
         await tx.LockDeploymentAsync(ct);

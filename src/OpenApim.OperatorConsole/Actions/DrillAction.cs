@@ -51,17 +51,14 @@ internal static class DrillAction
             return Back(c, "/console/drills", new ArmError("SessionEndingSoon", $"Your session ends at {expires:HH:mm} UTC, before a drill could finish: sign out and in again, then run the drill."));
         }
 
-        if ((drills.Busy(standby) ?? drills.Busy(primary)) is { } running)
+        try
         {
-            return Back(c, "/console/drills", new ArmError("DrillRunning", $"A drill of {running.Primary.Name} into {running.Standby.Name} is running (started by {running.By}); wait for it to end."));
+            var drill = drills.Start(arm, primary, standby, storage, c.User.Identity?.Name ?? "?");
+            return Results.Redirect($"/console/drills/{drill.Id}");
         }
-
-        if (drills.Running >= DrillRunner.MostAtOnce)
+        catch (DrillConflictException e)
         {
-            return Back(c, "/console/drills", new ArmError("TooManyDrills", $"{DrillRunner.MostAtOnce} drills are running on this server; wait for one to end."));
+            return Back(c, "/console/drills", new ArmError("DrillRunning", e.Message));
         }
-
-        var drill = drills.Start(arm, primary, standby, storage, c.User.Identity?.Name ?? "?");
-        return Results.Redirect($"/console/drills/{drill.Id}");
     }
 }

@@ -27,7 +27,10 @@ internal static class VerifyAction
             var catalog = catalogs.Open(storage.StorageAccount, storage.AccessKey, storage.ContainerName);
             entry = await catalog.ShowAsync(name, c.RequestAborted);
             // Verifying downloads and checks the whole archive on the server: only for an archive the user is shown, one at a time, of bounded size.
-            if (entry is null || (entry.SourceId is { } sourceId && !await ArchiveAccess.MayReadAsync(arm, sourceId, canRestore: true, c.RequestAborted)))
+            var services = (await Posture.PostureReader.ServicesAsync(arm, c.RequestAborted))
+                .Select(s => ServiceAddress.TryParseId(Posture.ServicePosture.Text(s["id"]), out var a) ? a : null).OfType<ServiceAddress>().ToList();
+            var canRestore = await ArchiveAccess.CanRestoreAnywhereAsync(arm, services, c.RequestAborted);
+            if (entry is null || !(entry.SourceId is { } sourceId ? await ArchiveAccess.MayReadAsync(arm, sourceId, canRestore, c.RequestAborted) : canRestore))
             {
                 return Back(c, "/console/backups", new ArmError("BackupNotFound", $"The container holds no backup named '{name}' that you may see."));
             }

@@ -22,6 +22,20 @@ internal static class ArchiveAccess
         return [.. archives.Where(a => a.SourceId is { } source ? verdicts[source] : canRestore)];
     }
 
+    /// <summary>True when the user may restore into at least one service it can see (four permission reads at a time).</summary>
+    public static async Task<bool> CanRestoreAnywhereAsync(ArmConnection arm, IReadOnlyList<ServiceAddress> services, CancellationToken ct)
+    {
+        var found = 0;
+        await Parallel.ForEachAsync(services, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (service, token) =>
+        {
+            if (Volatile.Read(ref found) == 0 && (await Permissions.AtAsync(arm, service.Id, token)).Allows("Microsoft.ApiManagement/service/restore/action"))
+            {
+                Interlocked.Exchange(ref found, 1);
+            }
+        });
+        return found == 1;
+    }
+
     /// <summary>True when the archive's source service is readable, or gone and the user may restore somewhere.</summary>
     public static async Task<bool> MayReadAsync(ArmConnection arm, string sourceId, bool canRestore, CancellationToken ct)
     {

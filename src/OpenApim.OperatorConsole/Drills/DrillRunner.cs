@@ -22,6 +22,7 @@ public sealed partial class DrillRunner(ConsoleRecords records, ConsoleOptions o
     /// <summary>Drills one server runs at once (each backs up, restores and reads two services entity by entity).</summary>
     public const int MostAtOnce = 4;
 
+    private readonly Lock _gate = new();
     private readonly ConcurrentDictionary<string, RunningDrill> _running = new(StringComparer.OrdinalIgnoreCase);
     private readonly HttpClient _gateways = Gateways(options);
 
@@ -32,11 +33,27 @@ public sealed partial class DrillRunner(ConsoleRecords records, ConsoleOptions o
     /// <summary>The drill still running into (or out of) this service, if any: two at once would restore over each other.</summary>
     public RunningDrill? Busy(ServiceAddress service) => _running.Values.FirstOrDefault(d => d.Result is null && (d.Standby.Key == service.Key || d.Primary.Key == service.Key));
 
+    /// <summary>Starts a drill in the background; <see cref="DrillConflictException"/> when one already runs on either service or too many run.</summary>
     public RunningDrill Start(ArmConnection arm, ServiceAddress primary, ServiceAddress standby, StorageConnection storage, string by)
     {
         var timeline = new DrillTimeline(time);
         var drill = new RunningDrill(Guid.NewGuid().ToString("N"), primary, standby, timeline, by);
-        _running[drill.Id] = drill;
+        lock (_gate)
+        {
+            // Checked and added together: two clicks at once start one drill.
+            if ((Busy(standby) ?? Busy(primary)) is { } running)
+            {
+                throw new DrillConflictException($"A drill of {running.Primary.Name} into {running.Standby.Name} is running (started by {running.By}); wait for it to end.");
+            }
+
+            if (Running >= MostAtOnce)
+            {
+                throw new DrillConflictException($"{MostAtOnce} drills are running on this server; wait for one to end.");
+            }
+
+            _running[drill.Id] = drill;
+        }
+
         var plan = new DrillPlan(primary.Id, standby.Id, new JsonObject
         {
             ["storageAccount"] = storage.StorageAccount,

@@ -136,7 +136,8 @@ internal static class SignInEndpoints
     internal static string LocalConsolePath(string? url) =>
         url is { Length: > 0 and < 2048 } && (url == "/console" || url.StartsWith("/console/", StringComparison.Ordinal) || url.StartsWith("/console?", StringComparison.Ordinal))
             && !url.Contains('\\', StringComparison.Ordinal) && !url.Contains("/.", StringComparison.Ordinal)
-            && !url.StartsWith("/console/actions", StringComparison.Ordinal) && !url.StartsWith("/console/live", StringComparison.Ordinal)
+            && !url.StartsWith("/console/actions", StringComparison.OrdinalIgnoreCase) && !url.StartsWith("/console/live", StringComparison.OrdinalIgnoreCase)
+            && !url.Contains("%2e", StringComparison.OrdinalIgnoreCase) && !url.Contains("%2f", StringComparison.OrdinalIgnoreCase) && !url.Contains("%5c", StringComparison.OrdinalIgnoreCase)
             && !url.StartsWith("//", StringComparison.Ordinal) && Uri.IsWellFormedUriString(url, UriKind.Relative)
             ? url
             : "/console";

@@ -26,7 +26,7 @@ public sealed record StorageConnection(string StorageAccount, string AccessKey, 
         try
         {
             return JsonSerializer.Deserialize<StorageConnection>(Protector(context).Unprotect(value)) is { } connection
-                && connection.Owner.Length > 0 && string.Equals(connection.Owner, UserOf(context), StringComparison.OrdinalIgnoreCase)
+                && connection.Owner is { Length: > 0 } owner && string.Equals(owner, UserOf(context), StringComparison.OrdinalIgnoreCase)
                 ? connection
                 : null;
         }

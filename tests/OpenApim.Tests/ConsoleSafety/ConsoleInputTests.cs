@@ -36,6 +36,10 @@ public sealed class ConsoleInputTests
     [InlineData("/console/../evil", "/console")]
     [InlineData("/console/actions/restore", "/console")]
     [InlineData("/console/live/drills/1", "/console")]
+    [InlineData("/console/LIVE/drills/1", "/console")]
+    [InlineData("/console/Actions/restore", "/console")]
+    [InlineData("/console/%2e%2e/evil", "/console")]
+    [InlineData("/console/services?q=a%20b", "/console/services?q=a%20b")]
     [InlineData("/subscriptions/x", "/console")]
     [InlineData(null, "/console")]
     public void Sign_in_returns_only_to_a_console_page(string? returnUrl, string expected) => Assert.Equal(expected, SignInEndpoints.LocalConsolePath(returnUrl));

@@ -25,11 +25,42 @@ public sealed class ServerCookieTests(GatewayFixture fixture) : IClassFixture<Ga
         Assert.Null(only.BackendHeader("cookie"));
     }
 
+    [Fact]
+    public async Task Policies_neither_see_the_servers_cookies_nor_set_them()
+    {
+        const string leaky = """
+            <policies><inbound><base />
+            <set-header name="x-leak" exists-action="override"><value>@(context.Request.Headers.GetValueOrDefault("Cookie","none"))</value></set-header>
+            </inbound><backend><base /></backend>
+            <outbound><base /><set-header name="Set-Cookie" exists-action="append"><value>__Host-openapim-flash=tossed; Path=/; Secure</value><value>app=fine</value></set-header></outbound>
+            <on-error><base /></on-error></policies>
+            """;
+        const string answering = """
+            <policies><inbound><base />
+            <return-response><set-status code="200" reason="OK" /><set-header name="Set-Cookie" exists-action="override"><value>__Host-openapim-console=tossed; Path=/; Secure</value></set-header></return-response>
+            </inbound><backend><base /></backend><outbound><base /></outbound><on-error><base /></on-error></policies>
+            """;
+        var (service, key) = await fixture.ServiceWithApiAsync(policy: leaky);
+        var (answeringService, answeringKey) = await fixture.ServiceWithApiAsync(policy: answering);
+        var cookie = new Dictionary<string, string> { ["Cookie"] = "app=1; __Host-openapim-console=session-secret" };
+
+        var proxied = await fixture.SendAsync(service, HttpMethod.Get, "/echo/orders/1", key, cookie);
+        Assert.Equal(HttpStatusCode.OK, proxied.Status);
+        Assert.Equal("app=1", proxied.BackendHeader("x-leak"));
+        Assert.DoesNotContain("__Host-openapim", proxied.Header("Set-Cookie") ?? "", StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("app=fine", proxied.Header("Set-Cookie") ?? "", StringComparison.Ordinal);
+
+        var answered = await fixture.SendAsync(answeringService, HttpMethod.Get, "/echo/orders/1", answeringKey, cookie);
+        Assert.Equal(HttpStatusCode.OK, answered.Status);
+        Assert.DoesNotContain("__Host-openapim", answered.Header("Set-Cookie") ?? "", StringComparison.OrdinalIgnoreCase);
+    }
+
     [Theory]
     [InlineData("__Host-openapim-console=x; Path=/; Secure", true)]
     [InlineData(" __host-OPENAPIM-storage=x", true)]
     [InlineData("__Host-openapim", false)]
     [InlineData("session=__Host-openapim-console", false)]
+    [InlineData("=__Host-openapim-console=x", true)]
     public void A_backend_cannot_set_the_servers_cookies(string setCookie, bool refused) => Assert.Equal(refused, ServerCookies.Owns(setCookie));
 
     [Fact]

@@ -152,6 +152,37 @@ public sealed partial class SignInTests
         Assert.False(locked.Headers.ContainsKey("Location"));
     }
 
+    [Fact]
+    public async Task Made_up_user_names_neither_lock_out_real_users_nor_answer_differently_from_real_ones()
+    {
+        // Made-up names share 64 buckets per address: eight of them put five in one bucket with odds of about three in a million.
+        await using var server = await OpenApimInstance.StartAsync(StoreKind.Sqlite, null, "--OPENAPIM_AUTH_FAILURE_LIMIT=5");
+        using var browser = new Browser(server);
+        var (userName, password) = BootstrapUser(server);
+        var flow = browser.NewFlow();
+        for (var i = 0; i < 8; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await browser.SubmitAsync(flow, await browser.GetAsync(flow.AuthorizeUrl), $"nobody-{i}", "guess")).Status);
+        }
+
+        // Eight different made-up names from this address did not lock the real user out.
+        Assert.NotEmpty(await browser.SignInAsync(flow, userName, password));
+
+        // One name tried too often is locked out the same way whether it exists or not.
+        async Task<HttpStatusCode> SixthTry(string name)
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                await browser.SubmitAsync(flow, await browser.GetAsync(flow.AuthorizeUrl), name, "wrong-" + i);
+            }
+
+            return (await browser.SubmitAsync(flow, await browser.GetAsync(flow.AuthorizeUrl), name, "wrong")).Status;
+        }
+
+        Assert.Equal((HttpStatusCode)429, await SixthTry("made-up-name"));
+        Assert.Equal((HttpStatusCode)429, await SixthTry(userName));
+    }
+
     [Theory]
     [InlineData("..")]
     [InlineData("a%2Fb")]
