@@ -65,7 +65,8 @@ public static class BackupModule
             if (Directory.Exists(jobs.WorkDirectory))
             {
                 // Only what an earlier process left: an operation this process already resumed may be writing its archive here.
-                var processStarted = System.Diagnostics.Process.GetCurrentProcess().StartTime.ToUniversalTime();
+                using var self = System.Diagnostics.Process.GetCurrentProcess();
+                var processStarted = self.StartTime.ToUniversalTime();
                 foreach (var file in Directory.EnumerateFiles(jobs.WorkDirectory, "*.zip").Where(f => File.GetLastWriteTimeUtc(f) < processStarted))
                 {
                     File.Delete(file);

@@ -99,6 +99,12 @@ public static class ArmRequest
     public static string BaseUrl(this HttpRequest request) =>
         request.HttpContext.RequestServices.GetRequiredService<Deployment>().ManagementUrl.TrimEnd('/');
 
+    /// <summary>
+    /// The origin the client used (<c>scheme://host:port</c>, from its <c>Host</c> header): only for choosing among the
+    /// server's own URLs (which issuer, which callback), never for a link on its own.
+    /// </summary>
+    public static string Origin(this HttpRequest request) => $"{request.Scheme}://{request.Host}";
+
     private static int ReadInt(HttpRequest request, string name, int fallback, int minimum)
     {
         var raw = request.Query[name].ToString();

@@ -21,8 +21,7 @@ public sealed class ContainerCatalogs
     /// its defaults, so a first-time user can connect without looking the key up; null when storage is configured.
     /// </summary>
     public (string Account, string Key)? DevelopmentAccount =>
-        _storage.EndpointTemplate is null && _storage.LocalAccounts.FirstOrDefault(a => a.Name == StorageOptions.DevelopmentAccount) is { } local
-            && local.Key == StorageOptions.DevelopmentKey
+        BlobTargets.LocalAccount(_storage, StorageOptions.DevelopmentAccount) is { } local && local.Key == StorageOptions.DevelopmentKey
             ? (local.Name, local.Key)
             : null;
 
@@ -41,10 +40,9 @@ public sealed class ContainerCatalogs
 
         try
         {
-            var local = _storage.EndpointTemplate is null ? _storage.LocalAccounts.FirstOrDefault(a => a.Name.Equals(account, StringComparison.Ordinal)) : null;
-            IBlobTarget target = local is not null
+            IBlobTarget target = BlobTargets.LocalAccount(_storage, account) is { } local
                 ? LocalFolderTarget.Open(_storage.LocalRoot, local, key, container)
-                : AzureBlobTarget.WithKey(new Uri((_storage.EndpointTemplate ?? StorageOptions.DefaultEndpointTemplate).Replace("{account}", account, StringComparison.Ordinal)), account, key, container, _storage.Timeout);
+                : AzureBlobTarget.WithKey(BlobTargets.Endpoint(_storage, account), account, key, container, _storage.Timeout);
             return BackupCatalog.Over(target, _jobs.EncryptionKey, _time);
         }
         catch (Exception e) when (e is FormatException or ArgumentException)

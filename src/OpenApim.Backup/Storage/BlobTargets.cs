@@ -29,9 +29,7 @@ internal sealed class BlobTargets(StorageOptions options)
     public IBlobTarget Open(StorageRequest request, ServiceRef service)
     {
         var key = request.AccessType == AccessType.AccessKey ? request.AccessKey : GrantedKey(request, service);
-        var local = options.EndpointTemplate is null
-            ? options.LocalAccounts.FirstOrDefault(a => a.Name.Equals(request.StorageAccount, StringComparison.Ordinal))
-            : null;
+        var local = LocalAccount(options, request.StorageAccount);
         if (local is not null)
         {
             return key is null
@@ -39,7 +37,7 @@ internal sealed class BlobTargets(StorageOptions options)
                 : LocalFolderTarget.Open(options.LocalRoot, local, key, request.ContainerName);
         }
 
-        var endpoint = new Uri((options.EndpointTemplate ?? StorageOptions.DefaultEndpointTemplate).Replace("{account}", request.StorageAccount, StringComparison.Ordinal));
+        var endpoint = Endpoint(options, request.StorageAccount);
         if (key is not null)
         {
             return AzureBlobTarget.WithKey(endpoint, request.StorageAccount, key, request.ContainerName, options.Timeout);
@@ -55,6 +53,15 @@ internal sealed class BlobTargets(StorageOptions options)
 
         throw NoCredential(request, service);
     }
+
+    /// <summary>The configured local-folder account of that name, when accounts are local folders (no endpoint template).</summary>
+    internal static LocalAccount? LocalAccount(StorageOptions options, string account) => options.EndpointTemplate is null
+        ? options.LocalAccounts.FirstOrDefault(a => a.Name.Equals(account, StringComparison.Ordinal))
+        : null;
+
+    /// <summary>The Azure Blob Storage endpoint of an account that is not a local folder.</summary>
+    internal static Uri Endpoint(StorageOptions options, string account) =>
+        new((options.EndpointTemplate ?? StorageOptions.DefaultEndpointTemplate).Replace("{account}", account, StringComparison.Ordinal));
 
     private string? GrantedKey(StorageRequest request, ServiceRef service)
     {

@@ -62,7 +62,7 @@ internal static class DrillCommand
             arm.Service(settings.StandbyGroup, settings.StandbyName),
             storage,
             named,
-            settings.UseLatest ? (primaryId, token) => NewestAsync(context, arm, settings, primaryId, storage) : null,
+            settings.UseLatest ? (primaryId, token) => NewestAsync(arm, settings, primaryId, storage, token) : null,
             settings.Promote,
             settings.StandbyLocation,
             settings.PrimaryGateway,
@@ -92,7 +92,7 @@ internal static class DrillCommand
         return ExitCodes.Success;
     }
 
-    private static async Task<string> NewestAsync(CliContext context, ArmSession arm, Settings settings, string primaryId, JsonObject storage)
+    private static async Task<string> NewestAsync(ArmSession arm, Settings settings, string primaryId, JsonObject storage, CancellationToken ct)
     {
         var account = storage["storageAccount"]!.GetValue<string>();
         var key = storage["accessKey"]?.GetValue<string>() ?? throw CliFailure.Usage("--use-latest reads the container itself: it needs --storage-account-key.");
@@ -100,7 +100,7 @@ internal static class DrillCommand
         CatalogListing listing;
         try
         {
-            listing = await catalog.ListAsync(context.Cancellation);
+            listing = await catalog.ListAsync(ct);
         }
         catch (CatalogException e)
         {

@@ -30,7 +30,6 @@ internal sealed class GatewayTransformer(GatewayContext context, CompiledPipelin
             proxyRequest.Method = new HttpMethod(method);
         }
 
-
         // Forwarded headers are appended, never trusted blindly: the backend sees the whole chain.
         var client = http.Connection.RemoteIpAddress?.ToString();
         if (client is not null)
@@ -73,7 +72,6 @@ internal sealed class GatewayTransformer(GatewayContext context, CompiledPipelin
         {
             http.Response.Headers.Remove(name);
         }
-
 
         foreach (var step in pipeline.Outbound)
         {

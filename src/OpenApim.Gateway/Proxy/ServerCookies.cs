@@ -12,7 +12,7 @@ namespace OpenApim.Gateway.Proxy;
 /// </summary>
 internal static class ServerCookies
 {
-    public const string Prefix = "__Host-openapim-";
+    public const string Prefix = OpenApim.Http.ServerCookieNames.Prefix;
 
     public static void Shield(HttpContext http)
     {

@@ -29,6 +29,15 @@ internal sealed class ClientLockout(IdentityOptions options) : IDisposable
     public bool IsLockedOut(string clientId, string address, bool knownClient) =>
         _failures.GetStatistics(knownClient ? Key(clientId, address) : UnknownClientKey(address))?.CurrentAvailablePermits == 0;
 
+    /// <summary>
+    /// Whether sign-in as this user name is refused from this address for now. Failures count per user name and address,
+    /// for names that exist and names that do not alike, so the answers (401, then 429) never tell them apart; made-up
+    /// names share 64 buckets per address, so they cannot grow the table.
+    /// </summary>
+    public bool IsUserLockedOut(string userName, bool known, string address) => IsLockedOut(UserKey(userName, known), address, knownClient: true);
+
+    public void RecordUserFailure(string userName, bool known, string address) => RecordFailure(UserKey(userName, known), address, unknownClient: false);
+
     public void RecordFailure(string clientId, string address, bool unknownClient)
     {
         using var lease = _failures.AttemptAcquire(unknownClient ? UnknownClientKey(address) : Key(clientId, address));
@@ -37,6 +46,9 @@ internal sealed class ClientLockout(IdentityOptions options) : IDisposable
     public void Dispose() => _failures.Dispose();
 
     private static string Key(string clientId, string address) => $"{clientId.ToLowerInvariant()}|{address}";
+
+    private static string UserKey(string userName, bool known) =>
+        known ? "user:" + userName : $"user?{(uint)StringComparer.OrdinalIgnoreCase.GetHashCode(userName) % 64}";
 
     private static string UnknownClientKey(string address) => $"?|{address}";
 }

@@ -38,7 +38,7 @@ public static class IdentityModule
         // Named like the console's other cookies, which the gateway never forwards to a backend (cookies ignore ports).
         services.AddAntiforgery(o =>
         {
-            o.Cookie.Name = "__Host-openapim-antiforgery";
+            o.Cookie.Name = OpenApim.Http.ServerCookieNames.Antiforgery;
             o.Cookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.Always;
             o.Cookie.SameSite = Microsoft.AspNetCore.Http.SameSiteMode.Strict;
         });

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using OpenApim.Identity.Tokens;
@@ -32,17 +31,8 @@ internal sealed class AuthorizationCodeGrant(AuthorizationCodes codes, TokenIssu
             return Results.Json(TokenEndpoints.OAuthError(time, "invalid_grant", "AADSTS70008: The authorization code is invalid, expired or already redeemed, or the redirect URI or code verifier does not match it."), statusCode: 400);
         }
 
-        var token = issuer.IssueForUser(grant.User, ConsoleClient.ClientId, grant.Audience, grant.IssuerBase);
-        TokenEndpoints.LogIssued(logger, "user:" + grant.User.UserName, grant.Audience);
-        var seconds = (int)issuer.Lifetime.TotalSeconds - 1;
-        context.Response.Headers.CacheControl = "no-store";
-        return Results.Json(new JsonObject
-        {
-            ["token_type"] = "Bearer",
-            ["scope"] = grant.Audience + "/user_impersonation",
-            ["expires_in"] = seconds,
-            ["ext_expires_in"] = seconds,
-            ["access_token"] = token,
-        });
+        var token = issuer.IssueForUser(grant.User, ConsoleClient.ClientId, grant.IssuerBase, grant.IssuerBase);
+        TokenEndpoints.LogIssued(logger, "user:" + grant.User.UserName, grant.IssuerBase);
+        return TokenEndpoints.TokenResponse(context, issuer, token, scope: grant.IssuerBase + "/user_impersonation");
     }
 }

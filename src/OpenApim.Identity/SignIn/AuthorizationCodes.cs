@@ -7,7 +7,8 @@ using OpenApim.Identity.Users;
 namespace OpenApim.Identity.SignIn;
 
 /// <summary>What a sign-in granted, until the client redeems it at the token endpoint.</summary>
-internal sealed record AuthorizationGrant(string RedirectUri, string CodeChallenge, UserAccount User, string Audience, string IssuerBase, DateTimeOffset ExpiresAt);
+/// <remarks>The token's audience and issuer are both the server URL the user signed in at.</remarks>
+internal sealed record AuthorizationGrant(string RedirectUri, string CodeChallenge, UserAccount User, string IssuerBase, DateTimeOffset ExpiresAt);
 
 /// <summary>
 /// One-time authorization codes (RFC 6749 4.1 with PKCE, RFC 7636 S256): 256 random bits each, valid for a minute,
@@ -19,7 +20,7 @@ internal sealed class AuthorizationCodes(TimeProvider time)
 
     private readonly ConcurrentDictionary<string, AuthorizationGrant> _grants = new(StringComparer.Ordinal);
 
-    public string Issue(string redirectUri, string codeChallenge, UserAccount user, string audience, string issuerBase)
+    public string Issue(string redirectUri, string codeChallenge, UserAccount user, string issuerBase)
     {
         var now = time.GetUtcNow();
         foreach (var (key, grant) in _grants)
@@ -31,7 +32,7 @@ internal sealed class AuthorizationCodes(TimeProvider time)
         }
 
         var code = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
-        _grants[Key(code)] = new AuthorizationGrant(redirectUri, codeChallenge, user, audience, issuerBase, now + Lifetime);
+        _grants[Key(code)] = new AuthorizationGrant(redirectUri, codeChallenge, user, issuerBase, now + Lifetime);
         return code;
     }
 

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
+using OpenApim.Http;
 using OpenApim.Identity.Access;
 using OpenApim.Identity.Clients;
 using OpenApim.Identity.Tokens;
@@ -35,14 +36,14 @@ internal static partial class AuthorizeEndpoints
         {
             // The issuer keeps no session of its own (every sign-in asks for the password), so signing out only returns.
             var target = c.Request.Query["post_logout_redirect_uri"].ToString();
-            return IsOwnUrl(target, urls, ConsoleClient.SignedOutPath) ? Results.Redirect(target) : Results.Redirect(urls.BaseFor(BaseUrl(c.Request)) + ConsoleClient.SignedOutPath);
+            return IsOwnUrl(target, urls, ConsoleClient.SignedOutPath) ? Results.Redirect(target) : Results.Redirect(urls.BaseFor(c.Request.Origin()) + ConsoleClient.SignedOutPath);
         });
     }
 
     private static IResult ShowAsync(HttpContext c, string tenant, IssuerUrls urls, IAntiforgery antiforgery)
     {
-        var request = c.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal);
-        return Check(tenant, request, urls) is { } problem ? problem : Page(c, antiforgery, Carry(request), null, null, 200);
+        var request = Carried.Where(k => c.Request.Query.ContainsKey(k)).ToDictionary(k => k, k => c.Request.Query[k].ToString(), StringComparer.Ordinal);
+        return Check(tenant, request, urls) is { } problem ? problem : Page(c, antiforgery, request, null, null, 200);
     }
 
     private static async Task<IResult> SignInAsync(HttpContext c, string tenant, IssuerUrls urls, IAntiforgery antiforgery, UserDirectory users,
@@ -75,21 +76,18 @@ internal static partial class AuthorizeEndpoints
         var userName = form["username"].ToString().Trim();
         var password = form["password"].ToString();
         var address = c.Connection.RemoteIpAddress?.ToString() ?? "?";
-        var known = UserName.IsValid(userName) && await users.FindAsync(userName, c.RequestAborted) is not null;
-        // Failures count per user name and address, known or not, so the answers (401, then 429) are the same for names
-        // that exist and names that do not; unknown names share 64 buckets per address, so made-up names cannot grow the table.
-        var lockKey = known ? "user:" + userName.ToLowerInvariant() : $"user?{(uint)StringComparer.OrdinalIgnoreCase.GetHashCode(userName) % 64}";
-        if (lockout.IsLockedOut(lockKey, address, knownClient: true))
+        var account = await users.FindAsync(userName, c.RequestAborted);
+        if (lockout.IsUserLockedOut(userName, known: account is not null, address))
         {
             LogLockedOut(logger, UserName.IsValid(userName) ? userName : "(not a valid user name)", address);
             c.Response.Headers.RetryAfter = ((int)lockout.Window.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
             return Page(c, antiforgery, request, userName, $"Too many failed sign-ins for this user from this address; try again in {(int)lockout.Window.TotalMinutes} minutes.", 429);
         }
 
-        var user = userName.Length == 0 || password.Length == 0 ? null : await users.AuthenticateAsync(userName, password, c.RequestAborted);
+        var user = userName.Length == 0 || password.Length == 0 ? null : UserDirectory.Verify(account, password);
         if (user is null)
         {
-            lockout.RecordFailure(lockKey, address, unknownClient: false);
+            lockout.RecordUserFailure(userName, known: account is not null, address);
             LogRejected(logger, UserName.IsValid(userName) ? userName : "(not a valid user name)", address);
             return Page(c, antiforgery, request, userName, "The user name or password is not right.", 401);
         }
@@ -100,8 +98,8 @@ internal static partial class AuthorizeEndpoints
             return Page(c, antiforgery, request, userName, $"The user '{user.UserName}' holds no role in this OpenApim, so there is nothing it may see. Ask an administrator to assign one (Reader at least).", 403);
         }
 
-        var issuerBase = urls.BaseFor(BaseUrl(c.Request));
-        var code = codes.Issue(request["redirect_uri"], request["code_challenge"], user, issuerBase, issuerBase);
+        var issuerBase = urls.BaseFor(c.Request.Origin());
+        var code = codes.Issue(request["redirect_uri"], request["code_challenge"], user, issuerBase);
         LogSignedIn(logger, user.UserName, address);
         var target = QueryHelpers.AddQueryString(request["redirect_uri"], new Dictionary<string, string?> { ["code"] = code, ["state"] = request.GetValueOrDefault("state") ?? "" });
         c.Response.Headers.CacheControl = "no-store";
@@ -123,9 +121,6 @@ internal static partial class AuthorizeEndpoints
         return error is null ? null : new ProblemPage("Sign-in request refused", error);
     }
 
-    private static Dictionary<string, string> Carry(Dictionary<string, string> request) =>
-        Carried.Where(request.ContainsKey).ToDictionary(k => k, k => request[k], StringComparer.Ordinal);
-
     private static IResult Page(HttpContext c, IAntiforgery antiforgery, IReadOnlyDictionary<string, string> request, string? userName, string? error, int status)
     {
         var tokens = antiforgery.GetAndStoreTokens(c);
@@ -139,8 +134,6 @@ internal static partial class AuthorizeEndpoints
         && uri.Query.Length == 0 && uri.Fragment.Length == 0 && uri.UserInfo.Length == 0
         && string.Equals(uri.AbsolutePath, path, StringComparison.Ordinal)
         && urls.BaseUrls.Any(b => string.Equals(b, uri.GetLeftPart(UriPartial.Authority), StringComparison.OrdinalIgnoreCase));
-
-    private static string BaseUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}";
 
     private sealed class ProblemPage(string title, string message) : IResult
     {

@@ -44,7 +44,7 @@ internal static class SignInPage
         var hidden = new StringBuilder();
         foreach (var (name, value) in request)
         {
-            hidden.Append(CultureInfoInvariant($"<input type=\"hidden\" name=\"{h.Encode(name)}\" value=\"{h.Encode(value)}\">"));
+            hidden.Append("<input type=\"hidden\" name=\"").Append(h.Encode(name)).Append("\" value=\"").Append(h.Encode(value)).Append("\">");
         }
 
         var alert = error is null ? "" : $"<p class=\"error\" role=\"alert\" id=\"signin-error\">{h.Encode(error)}</p>";
@@ -78,6 +78,4 @@ internal static class SignInPage
             <body><main><h1>{h.Encode(title)}</h1><p class="error" role="alert">{h.Encode(message)}</p></main></body></html>
             """;
     }
-
-    private static string CultureInfoInvariant(FormattableString s) => FormattableString.Invariant(s);
 }

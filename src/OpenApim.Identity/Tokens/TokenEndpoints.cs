@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
+using OpenApim.Http;
 using OpenApim.Identity.Clients;
 
 namespace OpenApim.Identity.Tokens;
@@ -38,7 +39,7 @@ internal static partial class TokenEndpoints
 
     private static JsonObject OpenIdConfiguration(HttpContext c, IssuerUrls urls)
     {
-        var issuerBase = urls.BaseFor(BaseUrl(c.Request));
+        var issuerBase = urls.BaseFor(c.Request.Origin());
         var t = urls.TenantId;
         return new JsonObject
         {
@@ -144,17 +145,26 @@ internal static partial class TokenEndpoints
             return Results.Json(OAuthError(time, rejection.Error, rejection.Description), statusCode: rejection.Status);
         }
 
-        var token = issuer.Issue(principal, audience.TrimEnd('/'), urls.BaseFor(BaseUrl(c.Request)));
+        var token = issuer.Issue(principal, audience.TrimEnd('/'), urls.BaseFor(c.Request.Origin()));
         LogIssued(logger, principal.ClientId, audience);
+        return TokenResponse(c, issuer, token);
+    }
+
+    /// <summary>The token endpoint's answer, never cached; <paramref name="scope"/> for a delegated token.</summary>
+    internal static IResult TokenResponse(HttpContext c, TokenIssuer issuer, string token, string? scope = null)
+    {
         var seconds = (int)issuer.Lifetime.TotalSeconds - 1;
         c.Response.Headers.CacheControl = "no-store";
-        return Results.Json(new JsonObject
+        var body = new JsonObject { ["token_type"] = "Bearer" };
+        if (scope is not null)
         {
-            ["token_type"] = "Bearer",
-            ["expires_in"] = seconds,
-            ["ext_expires_in"] = seconds,
-            ["access_token"] = token,
-        });
+            body["scope"] = scope;
+        }
+
+        body["expires_in"] = seconds;
+        body["ext_expires_in"] = seconds;
+        body["access_token"] = token;
+        return Results.Json(body);
     }
 
     private static (string? ClientId, string? Secret) ClientCredentials(HttpRequest request, IFormCollection form)
@@ -181,8 +191,6 @@ internal static partial class TokenEndpoints
     }
 
     private static bool IsTenant(string tenant, IssuerUrls urls) => string.Equals(tenant, urls.TenantId, StringComparison.OrdinalIgnoreCase);
-
-    private static string BaseUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}";
 
     /// <summary>An error answer in the shape of Entra's token endpoint (the AADSTS code also in <c>error_codes</c>).</summary>
     internal static JsonObject OAuthError(TimeProvider time, string error, string description) => new()

@@ -51,22 +51,18 @@ public sealed class BootstrapUser
             if (!string.Equals(Users.UserName.Require(doc["userName"]!.GetValue<string>()), userName, StringComparison.Ordinal))
             {
                 // OPENAPIM_BOOTSTRAP_USER_NAME changed: the file keeps its password and says the new name, so the banner stays true.
-                LocalFiles.WriteSecret(path, new JsonObject { ["userName"] = userName, ["password"] = kept }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                Write(path, userName, kept);
             }
 
             return new BootstrapUser(userName, kept, path);
         }
 
         // 20 characters from an alphabet without look-alikes (no 0/O, 1/l/I): about 115 bits, easy to type from the banner.
-        const string alphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-        var password = string.Create(20, 0, (span, _) =>
-        {
-            for (var i = 0; i < span.Length; i++)
-            {
-                span[i] = alphabet[RandomNumberGenerator.GetInt32(alphabet.Length)];
-            }
-        });
-        LocalFiles.WriteSecret(path, new JsonObject { ["userName"] = userName, ["password"] = password }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        var password = RandomNumberGenerator.GetString("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789", 20);
+        Write(path, userName, password);
         return new BootstrapUser(userName, password, path);
     }
+
+    private static void Write(string path, string userName, string password) =>
+        LocalFiles.WriteSecret(path, new JsonObject { ["userName"] = userName, ["password"] = password }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
 }

@@ -21,10 +21,9 @@ internal sealed class UserDirectory(IDirectoryStore store, TimeProvider time)
     public async Task<IReadOnlyList<UserAccount>> ListAsync(CancellationToken ct) =>
         [.. (await store.ListAsync(UserAccount.Kind, ct)).Select(UserAccount.FromEntry)];
 
-    /// <summary>The account when the password is its own, else null (an unknown user and a wrong password look alike).</summary>
-    public async Task<UserAccount?> AuthenticateAsync(string userName, string password, CancellationToken ct)
+    /// <summary>The account (found with <see cref="FindAsync"/>) when the password is its own, else null; an unknown user takes as long as a wrong password.</summary>
+    public static UserAccount? Verify(UserAccount? user, string password)
     {
-        var user = await FindAsync(userName, ct);
         if (user is null)
         {
             Hasher.VerifyHashedPassword(null!, Decoy.Value, password);
@@ -84,14 +83,16 @@ internal sealed class UserDirectory(IDirectoryStore store, TimeProvider time)
     public async Task<(UserAccount User, IReadOnlyList<UserAccount> Retired)> EnsureBootstrapAsync(BootstrapUser bootstrap, CancellationToken ct)
     {
         var id = bootstrap.UserName.ToLowerInvariant();
-        var fresh = new UserAccount(id, Guid.NewGuid().ToString(), "OpenApim administrator", Hasher.HashPassword(null!, bootstrap.Password), time.GetUtcNow(), Bootstrap: true);
-        if (!await store.CreateAsync(fresh.ToEntry(), ct))
+        // A start with the account in place (every start but the first) verifies the password once and hashes nothing.
+        var created = await FindAsync(id, ct) is null && await store.CreateAsync(
+            new UserAccount(id, Guid.NewGuid().ToString(), "OpenApim administrator", Hasher.HashPassword(null!, bootstrap.Password), time.GetUtcNow(), Bootstrap: true).ToEntry(), ct);
+        if (!created)
         {
             _ = await store.UpdateAsync(UserAccount.Kind, id, e =>
             {
                 var user = UserAccount.FromEntry(e);
                 var same = Hasher.VerifyHashedPassword(user, user.PasswordHash, bootstrap.Password) == PasswordVerificationResult.Success;
-                return (user with { Bootstrap = true, PasswordHash = same ? user.PasswordHash : fresh.PasswordHash }).ToEntry();
+                return (user with { Bootstrap = true, PasswordHash = same ? user.PasswordHash : Hasher.HashPassword(null!, bootstrap.Password) }).ToEntry();
             }, ct);
         }
 

@@ -10,13 +10,12 @@ namespace OpenApim.OperatorConsole.Actions;
 /// <summary>What every console action shares: the antiforgery guard, the way back to a page with an error, the storage body.</summary>
 internal static class ActionForms
 {
-    internal static JsonObject Body(StorageConnection storage, string backupName) => new()
+    internal static JsonObject Body(StorageConnection storage, string backupName)
     {
-        ["storageAccount"] = storage.StorageAccount,
-        ["accessKey"] = storage.AccessKey,
-        ["containerName"] = storage.ContainerName,
-        ["backupName"] = backupName,
-    };
+        var body = storage.Body();
+        body["backupName"] = backupName;
+        return body;
+    }
 
     /// <summary>A started operation's page, or the ARM error on the page the form came from.</summary>
     internal static IResult Started(HttpContext c, ServiceAddress service, ArmReply reply)

@@ -38,8 +38,8 @@ internal static class DrillAction
         var onPrimary = await Permissions.AtAsync(arm, primary.Id, c.RequestAborted);
         var standbyExists = (await arm.GetAsync(standby.Id, c.RequestAborted)).Ok;
         var onStandby = await Permissions.AtAsync(arm, standbyExists ? standby.Id : $"/subscriptions/{standby.Subscription}/resourceGroups/{standby.ResourceGroup}", c.RequestAborted);
-        if (!(await arm.GetAsync(primary.Id, c.RequestAborted)).Ok || !onPrimary.Allows("Microsoft.ApiManagement/service/backup/action")
-            || !onStandby.Allows(standbyExists ? "Microsoft.ApiManagement/service/restore/action" : "Microsoft.ApiManagement/service/write"))
+        if (!(await arm.GetAsync(primary.Id, c.RequestAborted)).Ok || !onPrimary.Allows(Permissions.Backup)
+            || !onStandby.Allows(standbyExists ? Permissions.Restore : Permissions.WriteService))
         {
             return Back(c, "/console/drills", new ArmError("AuthorizationFailed", $"A drill needs the backup of {primary.Name} and the restore into {standby.Name} (or creating it): your roles do not allow both."));
         }

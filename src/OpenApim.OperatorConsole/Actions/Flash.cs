@@ -10,7 +10,7 @@ namespace OpenApim.OperatorConsole.Actions;
 /// <summary>The error of an action, carried across its redirect in an encrypted cookie and shown once by the next page.</summary>
 public static class Flash
 {
-    private const string Cookie = "__Host-openapim-flash";
+    private const string Cookie = OpenApim.Http.ServerCookieNames.Flash;
 
     internal static void Set(HttpContext context, ArmError error) =>
         context.Response.Cookies.Append(Cookie, Protector(context).Protect(JsonSerializer.Serialize(error)), new CookieOptions

@@ -27,10 +27,8 @@ internal static class VerifyAction
             var catalog = catalogs.Open(storage.StorageAccount, storage.AccessKey, storage.ContainerName);
             entry = await catalog.ShowAsync(name, c.RequestAborted);
             // Verifying downloads and checks the whole archive on the server: only for an archive the user is shown, one at a time, of bounded size.
-            var services = (await Posture.PostureReader.ServicesAsync(arm, c.RequestAborted))
-                .Select(s => ServiceAddress.TryParseId(Posture.ServicePosture.Text(s["id"]), out var a) ? a : null).OfType<ServiceAddress>().ToList();
-            var canRestore = await ArchiveAccess.CanRestoreAnywhereAsync(arm, services, c.RequestAborted);
-            if (entry is null || !(entry.SourceId is { } sourceId ? await ArchiveAccess.MayReadAsync(arm, sourceId, canRestore, c.RequestAborted) : canRestore))
+            var services = entry is null ? [] : await Posture.PostureReader.AddressesAsync(arm, c.RequestAborted);
+            if (entry is null || (await ArchiveAccess.VisibleAsync(arm, [entry], services, (await ArchiveAccess.RestoreTargetsAsync(arm, services, c.RequestAborted)).Count > 0, c.RequestAborted)).Count == 0)
             {
                 return Back(c, "/console/backups", new ArmError("BackupNotFound", $"The container holds no backup named '{name}' that you may see."));
             }
@@ -55,7 +53,7 @@ internal static class VerifyAction
 
         // Recorded only for a service whose backups the user may take: the record is part of that service's posture.
         if (entry.SourceId is { } source && ServiceAddress.TryParseId(source, out var service)
-            && (await Permissions.AtAsync(arm, service.Id, c.RequestAborted)).Allows("Microsoft.ApiManagement/service/backup/action"))
+            && (await Permissions.AtAsync(arm, service.Id, c.RequestAborted)).Allows(Permissions.Backup))
         {
             var failed = report.Checks.FirstOrDefault(k => !k.Passed);
             await records.SaveAsync(new Verification(service.Id, name, report.Passed, time.GetUtcNow(), c.User.Identity?.Name ?? "?", failed is null ? null : $"{failed.Name}: {failed.Detail}"), c.RequestAborted);

@@ -9,31 +9,28 @@ namespace OpenApim.OperatorConsole.Arm;
 /// </summary>
 internal static class ArchiveAccess
 {
-    public static async Task<IReadOnlyList<CatalogEntry>> VisibleAsync(ArmConnection arm, IReadOnlyList<CatalogEntry> archives, bool canRestore, CancellationToken ct)
+    public static async Task<IReadOnlyList<CatalogEntry>> VisibleAsync(ArmConnection arm, IReadOnlyList<CatalogEntry> archives, IReadOnlyList<ServiceAddress> readable, bool canRestore, CancellationToken ct)
     {
+        // The services the user just listed need no second look.
+        var listed = readable.Select(s => s.Id).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var sources = archives.Select(a => a.SourceId).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         var verdicts = new Dictionary<string, bool>(StringComparer.OrdinalIgnoreCase);
         foreach (var source in sources)
         {
-            verdicts[source] = await MayReadAsync(arm, source, canRestore, ct);
+            verdicts[source] = (ServiceAddress.TryParseId(source, out var address) && listed.Contains(address.Id)) || await MayReadAsync(arm, source, canRestore, ct);
         }
 
         // An archive whose manifest cannot be read names no source: it is shown to those who may restore (it is theirs to judge).
         return [.. archives.Where(a => a.SourceId is { } source ? verdicts[source] : canRestore)];
     }
 
-    /// <summary>True when the user may restore into at least one service it can see (four permission reads at a time).</summary>
-    public static async Task<bool> CanRestoreAnywhereAsync(ArmConnection arm, IReadOnlyList<ServiceAddress> services, CancellationToken ct)
+    /// <summary>The services the user may restore into, in the order given (four permission reads at a time).</summary>
+    public static async Task<List<ServiceAddress>> RestoreTargetsAsync(ArmConnection arm, IReadOnlyList<ServiceAddress> services, CancellationToken ct)
     {
-        var found = 0;
-        await Parallel.ForEachAsync(services, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (service, token) =>
-        {
-            if (Volatile.Read(ref found) == 0 && (await Permissions.AtAsync(arm, service.Id, token)).Allows("Microsoft.ApiManagement/service/restore/action"))
-            {
-                Interlocked.Exchange(ref found, 1);
-            }
-        });
-        return found == 1;
+        var allowed = new bool[services.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, services.Count), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct },
+            async (i, token) => allowed[i] = (await Permissions.AtAsync(arm, services[i].Id, token)).Allows(Permissions.Restore));
+        return [.. services.Where((_, i) => allowed[i])];
     }
 
     /// <summary>True when the archive's source service is readable, or gone and the user may restore somewhere.</summary>

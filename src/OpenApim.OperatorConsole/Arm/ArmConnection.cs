@@ -33,11 +33,6 @@ public sealed class ArmConnection(HttpClient http, Uri managementApi, string acc
             request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
         }
 
-        if (method == HttpMethod.Delete)
-        {
-            request.Headers.IfMatch.Add(EntityTagHeaderValue.Any);
-        }
-
         using var response = await http.SendAsync(request, ct);
         var text = await response.Content.ReadAsStringAsync(ct);
         JsonNode? json = null;

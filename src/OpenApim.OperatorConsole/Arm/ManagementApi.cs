@@ -14,10 +14,9 @@ public sealed class ManagementApi : IDisposable
     public ManagementApi(ConsoleOptions options)
     {
         _options = options;
-        var pinned = options.ServerCertificate.RawData;
         Http = new HttpClient(new SocketsHttpHandler
         {
-            SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null && certificate.GetRawCertData().AsSpan().SequenceEqual(pinned) },
+            SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => options.IsServerCertificate(certificate) },
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         })
         { Timeout = TimeSpan.FromSeconds(100) };

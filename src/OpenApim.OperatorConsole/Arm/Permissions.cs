@@ -12,6 +12,12 @@ public sealed class Permissions
 
     private Permissions(List<(Regex[], Regex[])> grants) => _grants = grants;
 
+    public const string Backup = "Microsoft.ApiManagement/service/backup/action";
+
+    public const string Restore = "Microsoft.ApiManagement/service/restore/action";
+
+    public const string WriteService = "Microsoft.ApiManagement/service/write";
+
     public static Permissions None { get; } = new([]);
 
     public static async Task<Permissions> AtAsync(ArmConnection arm, string scope, CancellationToken ct)

@@ -54,12 +54,7 @@ public sealed partial class DrillRunner(ConsoleRecords records, ConsoleOptions o
             _running[drill.Id] = drill;
         }
 
-        var plan = new DrillPlan(primary.Id, standby.Id, new JsonObject
-        {
-            ["storageAccount"] = storage.StorageAccount,
-            ["accessKey"] = storage.AccessKey,
-            ["containerName"] = storage.ContainerName,
-        });
+        var plan = new DrillPlan(primary.Id, standby.Id, storage.Body());
         _ = Task.Run(() => RunAsync(drill, arm, plan, lifetime.ApplicationStopping));
         return drill;
     }
@@ -127,10 +122,9 @@ public sealed partial class DrillRunner(ConsoleRecords records, ConsoleOptions o
     /// <summary>Gateways answer with a public certificate or with this server's own.</summary>
     private static HttpClient Gateways(ConsoleOptions options)
     {
-        var own = options.ServerCertificate.RawData;
         return new HttpClient(new SocketsHttpHandler
         {
-            SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, errors) => errors == System.Net.Security.SslPolicyErrors.None || (certificate is not null && certificate.GetRawCertData().AsSpan().SequenceEqual(own)) },
+            SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, errors) => errors == System.Net.Security.SslPolicyErrors.None || options.IsServerCertificate(certificate) },
         })
         { Timeout = TimeSpan.FromSeconds(15) };
     }

@@ -30,7 +30,7 @@ public static class ConsoleModule
         services.AddRazorComponents();
         services.AddAuthentication().AddCookie(ConsoleSession.Scheme, o =>
         {
-            o.Cookie.Name = "__Host-openapim-console";
+            o.Cookie.Name = OpenApim.Http.ServerCookieNames.Session;
             o.Cookie.Path = "/";
             o.Cookie.HttpOnly = true;
             o.Cookie.SecurePolicy = CookieSecurePolicy.Always;

@@ -12,6 +12,10 @@ namespace OpenApim.OperatorConsole.Posture;
 /// </summary>
 public static class PostureReader
 {
+    /// <summary>The addresses of every service the user can see, by name.</summary>
+    public static async Task<List<ServiceAddress>> AddressesAsync(ArmConnection arm, CancellationToken ct) =>
+        [.. (await ServicesAsync(arm, ct)).Select(s => ServiceAddress.TryParseId(PostureText(s["id"]), out var a) ? a : null).OfType<ServiceAddress>()];
+
     public static async Task<List<JsonNode>> ServicesAsync(ArmConnection arm, CancellationToken ct)
     {
         var services = new List<JsonNode>();

@@ -14,8 +14,7 @@ internal static class ConsoleHeaders
 
     public static IApplicationBuilder UseConsoleHeaders(this IApplicationBuilder app) => app.Use((context, next) =>
     {
-        // Before the leading slashes are collapsed: "//console/..." is served as a console page too, so it gets the same headers.
-        if (new Microsoft.AspNetCore.Http.PathString("/" + (context.Request.Path.Value ?? "").TrimStart('/')).StartsWithSegments("/console", StringComparison.OrdinalIgnoreCase))
+        if (context.Request.Path.StartsWithSegments("/console", StringComparison.OrdinalIgnoreCase))
         {
             context.Response.OnStarting(() =>
             {

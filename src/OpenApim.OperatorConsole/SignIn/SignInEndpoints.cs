@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.IdentityModel.Tokens;
+using OpenApim.Http;
 using OpenApim.Identity.SignIn;
 using OpenApim.OperatorConsole.Arm;
 
@@ -25,7 +26,7 @@ namespace OpenApim.OperatorConsole.SignIn;
 /// </summary>
 internal static class SignInEndpoints
 {
-    private const string FlowCookie = "__Host-openapim-signin";
+    private const string FlowCookie = ServerCookieNames.SignIn;
 
     public static void Map(IEndpointRouteBuilder app)
     {
@@ -46,7 +47,7 @@ internal static class SignInEndpoints
         {
             HttpOnly = true, Secure = true, SameSite = SameSiteMode.Lax, Path = "/", MaxAge = TimeSpan.FromMinutes(10), IsEssential = true,
         });
-        var origin = Origin(c.Request);
+        var origin = c.Request.Origin();
         var authorize = QueryHelpers.AddQueryString($"{origin}/{c.RequestServices.GetRequiredService<ManagementApi>().TenantId}/oauth2/v2.0/authorize", new Dictionary<string, string?>
         {
             ["client_id"] = ConsoleClient.ClientId,
@@ -88,7 +89,7 @@ internal static class SignInEndpoints
             return Problem("The sign-in could not be matched to one this browser started (or it took longer than 10 minutes). Start again.");
         }
 
-        var origin = Origin(c.Request);
+        var origin = c.Request.Origin();
         using var response = await api.Http.PostAsync(new Uri(api.BaseAddress, $"/{api.TenantId}/oauth2/v2.0/token"), new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "authorization_code",
@@ -128,7 +129,7 @@ internal static class SignInEndpoints
 
         await c.SignOutAsync(ConsoleSession.Scheme);
         Storage.StorageConnection.Forget(c);
-        var origin = Origin(c.Request);
+        var origin = c.Request.Origin();
         return Results.Redirect(QueryHelpers.AddQueryString($"{origin}/{api.TenantId}/oauth2/v2.0/logout", "post_logout_redirect_uri", origin + ConsoleClient.SignedOutPath));
     }
 
@@ -141,8 +142,6 @@ internal static class SignInEndpoints
             && !url.StartsWith("//", StringComparison.Ordinal) && Uri.IsWellFormedUriString(url, UriKind.Relative)
             ? url
             : "/console";
-
-    private static string Origin(HttpRequest request) => $"{request.Scheme}://{request.Host}";
 
     private static IDataProtector Protector(IDataProtectionProvider protection) => protection.CreateProtector("OpenApim.OperatorConsole.SignIn.v1");
 

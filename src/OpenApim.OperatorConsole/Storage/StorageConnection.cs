@@ -14,7 +14,7 @@ namespace OpenApim.OperatorConsole.Storage;
 /// </summary>
 public sealed record StorageConnection(string StorageAccount, string AccessKey, string ContainerName, string Owner)
 {
-    private const string Cookie = "__Host-openapim-storage";
+    private const string Cookie = OpenApim.Http.ServerCookieNames.Storage;
 
     public static StorageConnection? From(HttpContext context)
     {
@@ -45,6 +45,14 @@ public sealed record StorageConnection(string StorageAccount, string AccessKey, 
     public static string UserOf(HttpContext context) => context.User.FindFirst("oid")?.Value ?? "";
 
     public static void Forget(HttpContext context) => context.Response.Cookies.Delete(Cookie, new CookieOptions { Secure = true, Path = "/" });
+
+    /// <summary>The storage part of a backup or restore request body (no backup name).</summary>
+    public System.Text.Json.Nodes.JsonObject Body() => new()
+    {
+        ["storageAccount"] = StorageAccount,
+        ["accessKey"] = AccessKey,
+        ["containerName"] = ContainerName,
+    };
 
     /// <summary>Never print the key.</summary>
     public override string ToString() => $"{StorageAccount}/{ContainerName}";

@@ -30,9 +30,11 @@ internal sealed class Listeners
             address = System.Net.IPAddress.IPv6Loopback;
         }
 
-        var host = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
-        return new Uri($"https://{host}:{ManagementPort}/");
+        return new Uri($"https://{UrlHost(address.ToString())}:{ManagementPort}/");
     }
+
+    /// <summary>A host as it stands in a URL: an IPv6 address in brackets.</summary>
+    public static string UrlHost(string host) => host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host;
 
     /// <summary>True when a connection arrived on a gateway listener.</summary>
     public bool IsGateway(int localPort) => localPort != 0 && (localPort == GatewayPort || localPort == GatewayHttpsPort);

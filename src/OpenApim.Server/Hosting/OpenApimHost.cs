@@ -116,6 +116,8 @@ internal static class OpenApimHost
                 limit.MaxRequestBodySize = settings.MaxRequestBytes;
             }
 
+            // "//x" is "/x" for everything that follows (the target checks read the raw target, not the path).
+            RequestTargets.CollapseLeadingSlashes(context);
             return next(context);
         });
         app.UseOperatorConsole(); // its security headers, also on the errors the next steps answer
@@ -128,7 +130,6 @@ internal static class OpenApimHost
                 case TargetProblem.DotSegment: throw ArmErrors.DotSegment();
             }
 
-            RequestTargets.CollapseLeadingSlashes(context);
             return next(context);
         });
         app.UseArmScopes();

@@ -21,7 +21,7 @@ internal static class ReadyAnnouncer
 
     public static void Announce(ServerSettings settings, Listeners listeners, Deployment deployment, BootstrapCredential bootstrap, BootstrapUser user, string certificatePath, string storeProvider)
     {
-        var managementUrl = $"https://{UrlHost(settings.PublicHost)}:{listeners.ManagementPort}";
+        var managementUrl = $"https://{Listeners.UrlHost(settings.PublicHost)}:{listeners.ManagementPort}";
         deployment.ManagementUrl = managementUrl;
         deployment.GatewayHttpPort = listeners.Gateway is null ? null : listeners.GatewayPort;
         deployment.GatewayHttpsPort = listeners.GatewayHttpsPort;
@@ -37,8 +37,8 @@ internal static class ReadyAnnouncer
             ["consoleUrl"] = managementUrl + "/console",
             ["bootstrapUserName"] = user.UserName,
             ["bootstrapUserPath"] = user.FilePath,
-            ["gatewayUrl"] = listeners.Gateway is null ? null : $"http://{UrlHost(settings.PublicHost)}:{listeners.GatewayPort}",
-            ["gatewayHttpsUrl"] = listeners.GatewayHttpsPort is { } https ? $"https://{UrlHost(settings.PublicHost)}:{https}" : null,
+            ["gatewayUrl"] = listeners.Gateway is null ? null : $"http://{Listeners.UrlHost(settings.PublicHost)}:{listeners.GatewayPort}",
+            ["gatewayHttpsUrl"] = listeners.GatewayHttpsPort is { } https ? $"https://{Listeners.UrlHost(settings.PublicHost)}:{https}" : null,
             ["gatewayHostPattern"] = deployment.GatewayHostPattern,
             ["metricsUrl"] = settings.MetricsPath is { } metrics ? managementUrl + metrics : null,
             ["storeProvider"] = storeProvider,
@@ -70,6 +70,4 @@ internal static class ReadyAnnouncer
             OpenApim ready
             """);
     }
-
-    private static string UrlHost(string host) => host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host;
 }

@@ -15,8 +15,6 @@ public static class Format
         var a => $"{a.Value.TotalDays:0.#} days",
     };
 
-    public static string Duration(TimeSpan span) => span.TotalMinutes >= 1 ? Age(span) : $"{span.TotalSeconds:0.##} s";
-
     public static string Time(DateTimeOffset? at) => at is { } t ? t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) : "—";
 
     public static string Count(long? count) => count is { } c ? c.ToString("N0", CultureInfo.InvariantCulture) : "—";
