@@ -9,7 +9,8 @@ namespace OpenApim.Identity;
 /// <param name="TenantId">When set, only tokens whose <c>tid</c> claim equals it are accepted.</param>
 /// <param name="Issuer">The <c>iss</c> value of its tokens, when it differs from <paramref name="Authority"/>.</param>
 /// <param name="CaCertificate">A PEM file of the certificates to trust for its HTTPS endpoints, instead of the system store (a private CA).</param>
-public sealed record TrustedIssuer(string Authority, string Audience, string? TenantId = null, string? Issuer = null, string? CaCertificate = null)
+/// <param name="SignIn">When set, its people may sign in to the console through it (the company's IdP).</param>
+public sealed record TrustedIssuer(string Authority, string Audience, string? TenantId = null, string? Issuer = null, string? CaCertificate = null, InteractiveSignIn? SignIn = null)
 {
     /// <summary>The <c>iss</c> its tokens carry.</summary>
     public string ExpectedIssuer => (Issuer ?? Authority).TrimEnd('/');

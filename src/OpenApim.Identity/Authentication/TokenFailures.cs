@@ -39,7 +39,7 @@ internal static class TokenFailures
     };
 
     /// <summary>A clear reason for each way a token can be wrong.</summary>
-    private static string Describe(Exception e) => e switch
+    internal static string Describe(Exception e) => e switch
     {
         TokenRejectedException x => x.Message,
         SecurityTokenExpiredException x => $"the token expired at {x.Expires:O}.",

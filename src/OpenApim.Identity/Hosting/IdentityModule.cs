@@ -1,3 +1,6 @@
+using OpenApim.Identity.Federation;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Logging;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
@@ -49,6 +52,8 @@ public static class IdentityModule
         services.AddSingleton<ClientLockout>();
         services.AddSingleton<RoleAssignments>();
         services.AddSingleton<IArmAccess>(sp => sp.GetRequiredService<RoleAssignments>());
+        services.AddSingleton(sp => new FederatedSignIn(options, sp.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>(),
+            sp.GetRequiredService<RoleAssignments>(), sp.GetRequiredService<ILogger<FederatedSignIn>>()));
         services.AddHostedService<BootstrapAdministrator>();
 
         var authentication = services.AddAuthentication(Scheme)

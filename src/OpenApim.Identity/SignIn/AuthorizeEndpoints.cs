@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
@@ -125,7 +126,8 @@ internal static partial class AuthorizeEndpoints
     {
         var tokens = antiforgery.GetAndStoreTokens(c);
         SignInPage.Secure(c.Response);
-        return Results.Content(SignInPage.Render(request, tokens.FormFieldName, tokens.RequestToken!, userName, error), "text/html; charset=utf-8", statusCode: status);
+        return Results.Content(SignInPage.Render(request, tokens.FormFieldName, tokens.RequestToken!, userName, error,
+            c.RequestServices.GetRequiredService<Federation.FederatedSignIn>().Providers), "text/html; charset=utf-8", statusCode: status);
     }
 
     /// <summary>True when <paramref name="url"/> is <paramref name="path"/> on one of this server's own base URLs, with no query or fragment.</summary>

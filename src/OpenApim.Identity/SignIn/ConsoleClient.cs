@@ -11,4 +11,10 @@ public static class ConsoleClient
     public const string CallbackPath = "/console/signin-callback";
 
     public const string SignedOutPath = "/console/signed-out";
+
+    /// <summary>Where a sign-in through trusted issuer <c>n</c> starts: <c>{ExternalSignInPath}/{n}</c>.</summary>
+    public const string ExternalSignInPath = "/console/signin/external";
+
+    /// <summary>The console's redirect URI at every trusted issuer people sign in through.</summary>
+    public const string ExternalCallbackPath = "/console/signin/external-callback";
 }

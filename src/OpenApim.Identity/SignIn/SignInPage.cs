@@ -21,6 +21,9 @@ internal static class SignInPage
         button{margin-top:1.5rem;width:100%;padding:.6rem;background:#1d4ed8;color:#fff;border:0;border-radius:4px;font-size:1rem;cursor:pointer}
         .error{background:#fee2e2;color:#7f1d1d;border:1px solid #b91c1c;padding:.5rem .75rem;border-radius:4px}
         p.hint{color:#374151;font-size:.875rem}
+        .or{margin:1.5rem 0 .5rem;color:#374151;font-size:.875rem;text-align:center}
+        a.idp{display:block;margin-top:.5rem;padding:.55rem;border:1px solid #1d4ed8;border-radius:4px;color:#1d4ed8;text-align:center;text-decoration:none;font-weight:600}
+        a.idp:focus{outline:3px solid #2563eb;outline-offset:1px}
         """;
 
     private static readonly string StyleHash = Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(Style)));
@@ -38,13 +41,25 @@ internal static class SignInPage
         response.Headers.CacheControl = "no-store";
     }
 
-    public static string Render(IReadOnlyDictionary<string, string> request, string antiforgeryField, string antiforgeryToken, string? userName, string? error)
+    public static string Render(IReadOnlyDictionary<string, string> request, string antiforgeryField, string antiforgeryToken, string? userName, string? error,
+        IReadOnlyList<Federation.FederatedProvider> providers)
     {
         var h = HtmlEncoder.Default;
         var hidden = new StringBuilder();
         foreach (var (name, value) in request)
         {
             hidden.Append("<input type=\"hidden\" name=\"").Append(h.Encode(name)).Append("\" value=\"").Append(h.Encode(value)).Append("\">");
+        }
+
+        var external = new StringBuilder();
+        if (providers.Count > 0)
+        {
+            external.Append("<p class=\"or\">or</p>");
+            foreach (var p in providers)
+            {
+                external.Append("<a class=\"idp\" href=\"").Append(ConsoleClient.ExternalSignInPath).Append('/').Append(p.Index)
+                    .Append("\">Sign in with ").Append(h.Encode(p.DisplayName)).Append("</a>");
+            }
         }
 
         var alert = error is null ? "" : $"<p class=\"error\" role=\"alert\" id=\"signin-error\">{h.Encode(error)}</p>";
@@ -63,6 +78,7 @@ internal static class SignInPage
             <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="256">
             <button type="submit">Sign in</button>
             </form>
+            {external}
             <p class="hint">The bootstrap administrator's password is in the file the server's start-up banner names.</p>
             </main></body></html>
             """;

@@ -15,4 +15,20 @@ internal static class MessagePage
             <body class="message"><main><h1>{h.Encode(title)}</h1><p role="status">{h.Encode(message)}</p><p><a href="{h.Encode(link.Href)}">{h.Encode(link.Text)}</a></p></main></body></html>
             """;
     }
+
+    /// <summary>
+    /// The page a sign-in that came back from another site ends on: it moves on to <paramref name="localPath"/> itself, so
+    /// that navigation starts on the console's own site and the browser sends the new SameSite=Strict session cookie with
+    /// it (a redirect would continue the other site's navigation, and the cookie would stay behind).
+    /// </summary>
+    public static string Continue(string localPath)
+    {
+        var h = HtmlEncoder.Default;
+        return $"""
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="0;url={h.Encode(localPath)}">
+            <title>Signed in · OpenApim console</title><link rel="stylesheet" href="/console/assets/console.css"></head>
+            <body class="message"><main><h1>Signed in</h1><p role="status">Opening the console...</p><p><a href="{h.Encode(localPath)}">Continue</a></p></main></body></html>
+            """;
+    }
 }

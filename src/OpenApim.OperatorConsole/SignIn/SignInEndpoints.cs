@@ -1,8 +1,6 @@
-using Microsoft.Extensions.DependencyInjection;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
@@ -13,6 +11,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.IdentityModel.Tokens;
 using OpenApim.Http;
+using OpenApim.Identity.Federation;
 using OpenApim.Identity.SignIn;
 using OpenApim.OperatorConsole.Arm;
 
@@ -26,39 +25,31 @@ namespace OpenApim.OperatorConsole.SignIn;
 /// </summary>
 internal static class SignInEndpoints
 {
-    private const string FlowCookie = ServerCookieNames.SignIn;
-
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/console/signin", Start);
         app.MapGet(ConsoleClient.CallbackPath, CallbackAsync);
+        ExternalSignInEndpoints.Map(app);
         // Authorized like the pages, so the antiforgery token is checked against the same user it was issued to.
         app.MapPost("/console/signout", SignOutAsync).DisableAntiforgery().RequireAuthorization(ConsoleSession.Policy);
         app.MapGet(ConsoleClient.SignedOutPath, () => Results.Content(MessagePage.Render("Signed out", "You are signed out of the OpenApim console.", ("Sign in again", "/console")), "text/html; charset=utf-8"));
     }
 
-    private static IResult Start(HttpContext c, IDataProtectionProvider protection, TimeProvider time)
+    private static IResult Start(HttpContext c, IDataProtectionProvider protection, ManagementApi api, TimeProvider time)
     {
-        var returnUrl = LocalConsolePath(c.Request.Query["returnUrl"].ToString());
-        var verifier = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
-        var state = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(16));
-        var flow = new JsonObject { ["verifier"] = verifier, ["state"] = state, ["returnUrl"] = returnUrl, ["at"] = time.GetUtcNow().ToUnixTimeSeconds() };
-        c.Response.Cookies.Append(FlowCookie, Protector(protection).Protect(flow.ToJsonString()), new CookieOptions
-        {
-            HttpOnly = true, Secure = true, SameSite = SameSiteMode.Lax, Path = "/", MaxAge = TimeSpan.FromMinutes(10), IsEssential = true,
-        });
+        var flow = SignInFlow.Begin(LocalConsolePath(c.Request.Query["returnUrl"].ToString()), issuer: null, time);
+        flow.Save(c, protection);
         var origin = c.Request.Origin();
-        var authorize = QueryHelpers.AddQueryString($"{origin}/{c.RequestServices.GetRequiredService<ManagementApi>().TenantId}/oauth2/v2.0/authorize", new Dictionary<string, string?>
+        return Results.Redirect(QueryHelpers.AddQueryString($"{origin}/{api.TenantId}/oauth2/v2.0/authorize", new Dictionary<string, string?>
         {
             ["client_id"] = ConsoleClient.ClientId,
             ["response_type"] = "code",
             ["redirect_uri"] = origin + ConsoleClient.CallbackPath,
             ["scope"] = origin + "/.default",
-            ["state"] = state,
-            ["code_challenge"] = Base64UrlEncoder.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))),
+            ["state"] = flow.State,
+            ["code_challenge"] = Base64UrlEncoder.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(flow.Verifier))),
             ["code_challenge_method"] = "S256",
-        });
-        return Results.Redirect(authorize);
+        }));
     }
 
     private static async Task<IResult> CallbackAsync(HttpContext c, IDataProtectionProvider protection, ManagementApi api, TimeProvider time)
@@ -70,23 +61,10 @@ internal static class SignInEndpoints
             return Problem("The sign-in did not complete. Start again.");
         }
 
-        JsonNode? flow = null;
-        try
+        // A flow sent to a trusted external issuer is only finished by its own callback.
+        if (SignInFlow.Take(c, protection, query["state"].ToString(), time) is not { Issuer: null } flow)
         {
-            flow = c.Request.Cookies[FlowCookie] is { } cookie ? JsonNode.Parse(Protector(protection).Unprotect(cookie)) : null;
-        }
-        catch (Exception e) when (e is CryptographicException or JsonException)
-        {
-            flow = null;
-        }
-
-        c.Response.Cookies.Delete(FlowCookie, new CookieOptions { Secure = true, Path = "/" });
-        var state = query["state"].ToString();
-        if (flow is null || flow["state"]?.GetValue<string>() is not { } expected
-            || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(state))
-            || time.GetUtcNow().ToUnixTimeSeconds() - flow["at"]!.GetValue<long>() > 600)
-        {
-            return Problem("The sign-in could not be matched to one this browser started (or it took longer than 10 minutes). Start again.");
+            return Problem(NotMatched);
         }
 
         var origin = c.Request.Origin();
@@ -96,7 +74,7 @@ internal static class SignInEndpoints
             ["client_id"] = ConsoleClient.ClientId,
             ["code"] = query["code"].ToString(),
             ["redirect_uri"] = origin + ConsoleClient.CallbackPath,
-            ["code_verifier"] = flow["verifier"]!.GetValue<string>(),
+            ["code_verifier"] = flow.Verifier,
         }), c.RequestAborted);
         var answer = JsonNode.Parse(await response.Content.ReadAsStringAsync(c.RequestAborted));
         if (!response.IsSuccessStatusCode || answer?["access_token"]?.GetValue<string>() is not { } token)
@@ -106,30 +84,52 @@ internal static class SignInEndpoints
 
         // The token comes straight from the issuer over TLS; its claims only label the session (ARM validates the token on every call).
         var claims = JsonNode.Parse(Base64UrlEncoder.Decode(token.Split('.')[1]))!;
-        var identity = new ClaimsIdentity(
-        [
-            new Claim("oid", claims["oid"]?.GetValue<string>() ?? ""),
-            new Claim("name", claims["name"]?.GetValue<string>() ?? ""),
-            new Claim("preferred_username", claims["preferred_username"]?.GetValue<string>() ?? ""),
-        ], ConsoleSession.Scheme, "preferred_username", null);
-        var expires = DateTimeOffset.FromUnixTimeSeconds(claims["exp"]!.GetValue<long>());
-        var properties = new AuthenticationProperties { ExpiresUtc = expires, IsPersistent = false, AllowRefresh = false };
-        properties.StoreTokens([new AuthenticationToken { Name = "access_token", Value = token }]);
-        Storage.StorageConnection.Forget(c);
-        await c.SignInAsync(ConsoleSession.Scheme, new ClaimsPrincipal(identity), properties);
-        return Results.Redirect(flow["returnUrl"]?.GetValue<string>() ?? "/console");
+        await EstablishAsync(c, new SessionUser(
+            claims["oid"]?.GetValue<string>() ?? "", claims["name"]?.GetValue<string>() ?? "", claims["preferred_username"]?.GetValue<string>() ?? "",
+            token, DateTimeOffset.FromUnixTimeSeconds(claims["exp"]!.GetValue<long>()), Issuer: null));
+        return Results.Redirect(flow.ReturnUrl);
     }
 
-    private static async Task<IResult> SignOutAsync(HttpContext c, IAntiforgery antiforgery, ManagementApi api)
+    internal const string NotMatched = "The sign-in could not be matched to one this browser started (or it took longer than 10 minutes). Start again.";
+
+    /// <summary>Starts the console session: the user's labels as claims, the access token stored in the cookie, which expires with the token.</summary>
+    internal static async Task EstablishAsync(HttpContext c, SessionUser user)
+    {
+        List<Claim> claims = [new("oid", user.ObjectId), new("name", user.Name), new("preferred_username", user.UserName)];
+        if (user.Issuer is { } issuer)
+        {
+            claims.Add(new Claim(IssuerClaim, issuer.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        var properties = new AuthenticationProperties { ExpiresUtc = user.ExpiresAt, IsPersistent = false, AllowRefresh = false };
+        properties.StoreTokens([new AuthenticationToken { Name = "access_token", Value = user.AccessToken }]);
+        Storage.StorageConnection.Forget(c);
+        await c.SignInAsync(ConsoleSession.Scheme, new ClaimsPrincipal(new ClaimsIdentity(claims, ConsoleSession.Scheme, "preferred_username", null)), properties);
+    }
+
+    /// <summary>The session's claim naming the trusted issuer the user signed in through (absent for the embedded issuer).</summary>
+    internal const string IssuerClaim = "openapim_idp";
+
+    private static async Task<IResult> SignOutAsync(HttpContext c, IAntiforgery antiforgery, ManagementApi api, FederatedSignIn federation)
     {
         if (!await antiforgery.IsRequestValidAsync(c))
         {
             return Results.Content(MessagePage.Render("Sign-out refused", "The sign-out form was not valid or has expired.", ("Back to the console", "/console")), "text/html; charset=utf-8", statusCode: 400);
         }
 
+        var origin = c.Request.Origin();
+        var external = int.TryParse(c.User.FindFirst(IssuerClaim)?.Value, System.Globalization.CultureInfo.InvariantCulture, out var index) ? federation.Find(index) : null;
         await c.SignOutAsync(ConsoleSession.Scheme);
         Storage.StorageConnection.Forget(c);
-        var origin = c.Request.Origin();
+        if (external is not null)
+        {
+            // Signed out of the console; the company's session is its own (other applications use it too), so ending it is
+            // offered as a link (a redirect there from this form would also be outside the console's form-action policy).
+            var endSession = await federation.EndSessionUrlAsync(external, origin + ConsoleClient.SignedOutPath, c.RequestAborted);
+            return Results.Content(MessagePage.Render("Signed out", $"You are signed out of the OpenApim console. You are still signed in to {external.DisplayName}.",
+                endSession is null ? ("Sign in again", "/console") : ($"Sign out of {external.DisplayName} too", endSession.AbsoluteUri)), "text/html; charset=utf-8");
+        }
+
         return Results.Redirect(QueryHelpers.AddQueryString($"{origin}/{api.TenantId}/oauth2/v2.0/logout", "post_logout_redirect_uri", origin + ConsoleClient.SignedOutPath));
     }
 
@@ -143,8 +143,6 @@ internal static class SignInEndpoints
             ? url
             : "/console";
 
-    private static IDataProtector Protector(IDataProtectionProvider protection) => protection.CreateProtector("OpenApim.OperatorConsole.SignIn.v1");
-
-    private static IResult Problem(string message) =>
-        Results.Content(MessagePage.Render("Sign-in failed", message, ("Try again", "/console/signin")), "text/html; charset=utf-8", statusCode: 400);
+    internal static IResult Problem(string message, int status = 400) =>
+        Results.Content(MessagePage.Render("Sign-in failed", message, ("Try again", "/console/signin")), "text/html; charset=utf-8", statusCode: status);
 }

@@ -17,7 +17,7 @@ internal static class TrustedIssuerSettings
         }
         catch (JsonException e)
         {
-            throw new InvalidOperationException($"OPENAPIM_TRUSTED_ISSUERS must be a JSON array of {{\"authority\", \"audience\", \"tenantId\"?, \"issuer\"?, \"caCertificate\"?}}: {e.Message}", e);
+            throw new InvalidOperationException($"OPENAPIM_TRUSTED_ISSUERS must be a JSON array of {{\"authority\", \"audience\", \"tenantId\"?, \"issuer\"?, \"caCertificate\"?, \"signIn\"?: {{\"clientId\", \"clientSecret\"?, \"displayName\"?, \"scope\"?, \"resource\"?}}}}: {e.Message}", e);
         }
 
         foreach (var issuer in issuers ?? [])
@@ -30,6 +30,11 @@ internal static class TrustedIssuerSettings
             if (string.IsNullOrWhiteSpace(issuer.Audience))
             {
                 throw new InvalidOperationException($"OPENAPIM_TRUSTED_ISSUERS: the issuer '{issuer.Authority}' needs an 'audience'.");
+            }
+
+            if (issuer.SignIn is { } signIn)
+            {
+                CheckSignIn(issuer, authority, signIn);
             }
 
             if (issuer.CaCertificate is { } ca && !File.Exists(ca))
@@ -45,5 +50,29 @@ internal static class TrustedIssuerSettings
         }
 
         return issuers ?? [];
+    }
+
+    /// <summary>People's browsers are sent to a sign-in issuer and its codes come back through them: HTTPS only, except on this machine.</summary>
+    private static void CheckSignIn(TrustedIssuer issuer, Uri authority, InteractiveSignIn signIn)
+    {
+        if (string.IsNullOrWhiteSpace(signIn.ClientId))
+        {
+            throw new InvalidOperationException($"OPENAPIM_TRUSTED_ISSUERS: 'signIn' of '{issuer.Authority}' needs the console's 'clientId' at that issuer.");
+        }
+
+        if (authority.Scheme == "http" && !authority.IsLoopback)
+        {
+            throw new InvalidOperationException($"OPENAPIM_TRUSTED_ISSUERS: people sign in through '{issuer.Authority}' only over HTTPS (plain HTTP is allowed for a loopback issuer only).");
+        }
+
+        if (signIn.DisplayName is { } name && (name.Length is 0 or > 64 || name.Any(char.IsControl)))
+        {
+            throw new InvalidOperationException($"OPENAPIM_TRUSTED_ISSUERS: the 'displayName' of '{issuer.Authority}' must be 1-64 printable characters.");
+        }
+
+        if (signIn.Resource is { } resource && !Uri.TryCreate(resource, UriKind.Absolute, out _))
+        {
+            throw new InvalidOperationException($"OPENAPIM_TRUSTED_ISSUERS: the 'resource' of '{issuer.Authority}' must be an absolute URI (RFC 8707).");
+        }
     }
 }
