@@ -72,22 +72,20 @@ async function signInThroughIdp(page, login, through = idp) {
   await page.fill("input[name=login]", login);
   await page.fill("input[name=password]", "any password: the IdP's development login accepts every one");
   await page.click("button[type=submit]");
-  // node-oidc-provider asks for consent the first time a client wants the scopes.
-  const consent = page.locator("button[type=submit] >> text=Continue");
-  if (await consent.count()) {
-    await consent.click();
-  }
+  // node-oidc-provider asks for consent in every new browser session.
+  await page.click("button[type=submit] >> text=Continue");
+  await page.waitForURL((url) => url.href.startsWith(endpoints.managementUrl));
   await page.waitForLoadState("load");
 }
 
 /** node-oidc-provider for the console's client, issuing JWT access tokens for `tokenAudience` (the resource the console names). */
-function configureIdp(issuer, tokenAudience) {
+function configureIdp(issuer, index, tokenAudience) {
   const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const provider = new Provider(issuer, {
     clients: [{
       client_id: clientId,
       client_secret: clientSecret,
-      redirect_uris: [`${endpoints.managementUrl}/console/signin/external-callback`],
+      redirect_uris: [`${endpoints.managementUrl}/console/signin/external-callback/${index}`],
       post_logout_redirect_uris: [`${endpoints.managementUrl}/console/signed-out`],
       grant_types: ["authorization_code"],
       response_types: ["code"],
@@ -143,8 +141,8 @@ before(async () => {
     await new Promise((r) => setTimeout(r, 200));
   }
   endpoints = JSON.parse(readFileSync(join(dataDir, "endpoints.json"), "utf8"));
-  handlers.Contoso = configureIdp(idp.issuer, audience);
-  handlers.Fabrikam = configureIdp(otherIdp.issuer, "https://api.fabrikam.example/");
+  handlers.Contoso = configureIdp(idp.issuer, 0, audience);
+  handlers.Fabrikam = configureIdp(otherIdp.issuer, 1, "https://api.fabrikam.example/");
 
   const bootstrap = JSON.parse(readFileSync(endpoints.bootstrapCredentialsPath, "utf8"));
   const form = new URLSearchParams({ grant_type: "client_credentials", client_id: bootstrap.clientId, client_secret: bootstrap.clientSecret, scope: `${endpoints.managementUrl}/.default` });
@@ -216,52 +214,78 @@ test("an IdP whose access tokens the management API would refuse signs nobody in
   assert.ok(!(await page.context().cookies(endpoints.managementUrl)).some((c) => c.name === "__Host-openapim-console"), "no session");
 });
 
-test("the callback accepts only the answer to the flow this browser started, and says nothing else", async () => {
+test("the callback accepts only the answer to the flow this browser started, from the issuer it went to, and says nothing else", async () => {
+  const callback = (index, query) => `/console/signin/external-callback/${index}?${new URLSearchParams(query)}`;
   // No flow: a forged or replayed answer.
-  let r = await raw(`/console/signin/external-callback?code=${"a".repeat(40)}&state=forged&iss=${encodeURIComponent(idp.issuer)}`);
+  let r = await raw(callback(0, { code: "a".repeat(40), state: "forged", iss: idp.issuer }));
   assert.equal(r.status, 400);
   assert.match(r.text, /could not be matched/);
   assert.ok(!(r.headers.get("set-cookie") ?? "").includes("__Host-openapim-console="));
 
   // An error from the IdP names only a well-formed code, never the link's description.
-  r = await raw(`/console/signin/external-callback?error=access_denied&error_description=${encodeURIComponent("<script>alert(1)</script> call +1 555")}&state=x`);
+  r = await raw(callback(0, { error: "access_denied", error_description: "<script>alert(1)</script> call +1 555", state: "x" }));
   assert.equal(r.status, 400);
   assert.match(r.text, /\(access_denied\)/);
   assert.ok(!r.text.includes("555") && !r.text.includes("<script>"), r.text);
-  r = await raw(`/console/signin/external-callback?error=${encodeURIComponent("Call <b>us</b>")}`);
+  r = await raw(callback(0, { error: "Call <b>us</b>" }));
   assert.ok(!r.text.includes("<b>us</b>") && !r.text.includes("Call"), r.text);
 
-  // Unknown providers.
+  // Unknown providers, to start and to answer.
   for (const index of ["7", "abc", "-1", "0x0", "00", "+0", "0%2F1", "%D9%A0", "%EF%BC%90"]) {
     r = await raw(`/console/signin/external/${index}`);
     assert.equal(r.status, 404, `${index}: ${r.status}`);
+    r = await raw(`/console/signin/external-callback/${index}?state=x&code=y`);
+    assert.equal(r.status, 400, `callback ${index}: ${r.status}`);
   }
 
-  // A start sends the browser to the IdP with PKCE, a nonce, the resource and the console's own callback.
+  // A start sends the browser to the IdP with PKCE, a nonce, the resource and the console's callback for that IdP.
   r = await raw("/console/signin/external/0?returnUrl=https://evil.example/");
   assert.equal(r.status, 302);
   const authorize = new URL(r.location);
   assert.equal(authorize.origin, idp.issuer);
   assert.equal(authorize.searchParams.get("client_id"), clientId);
-  assert.equal(authorize.searchParams.get("redirect_uri"), `${endpoints.managementUrl}/console/signin/external-callback`);
+  assert.equal(authorize.searchParams.get("redirect_uri"), `${endpoints.managementUrl}/console/signin/external-callback/0`);
   assert.equal(authorize.searchParams.get("code_challenge_method"), "S256");
   assert.ok(authorize.searchParams.get("nonce")?.length >= 20);
   assert.equal(authorize.searchParams.get("resource"), audience);
   assert.ok(!r.location.includes(clientSecret), "the secret never goes through the browser");
+  const flow = { cookie: r.headers.get("set-cookie").split(";")[0] };
+  const state = authorize.searchParams.get("state");
 
-  // The flow of one browser does not finish another's: the embedded issuer's callback refuses a flow sent to the IdP.
-  const flowCookie = r.headers.get("set-cookie").split(";")[0];
-  r = await raw(`/console/signin-callback?code=x&state=${authorize.searchParams.get("state")}`, { cookie: flowCookie });
+  // With that live flow: a wrong state is refused and leaves the flow alone (a link cannot cancel a sign-in) ...
+  r = await raw(callback(0, { code: "c", state: "not-the-state", iss: idp.issuer }), flow);
+  assert.equal(r.status, 400);
+  assert.ok(!(r.headers.get("set-cookie") ?? "").includes("openapim-signin"), "the flow is kept");
+  // ... the answer at another IdP's callback, or at the embedded issuer's, is refused (mix-up) ...
+  r = await raw(callback(1, { code: "c", state, iss: otherIdp.issuer }), flow);
   assert.equal(r.status, 400);
   assert.match(r.text, /could not be matched/);
+  r = await raw(`/console/signin-callback?code=x&state=${state}`, flow);
+  assert.equal(r.status, 400);
+  assert.match(r.text, /could not be matched/);
+  // ... an answer naming another issuer, or none (this IdP names itself, RFC 9207), is refused ...
+  for (const iss of [otherIdp.issuer, `${idp.issuer}/`, undefined]) {
+    r = await raw(callback(0, iss === undefined ? { code: "c", state } : { code: "c", state, iss }), flow);
+    assert.equal(r.status, 403, `${iss}: ${r.text}`);
+    assert.match(r.text, /does not come from Contoso/);
+  }
+  // ... and a code the IdP never issued is refused by the IdP itself.
+  r = await raw(callback(0, { code: "c".repeat(43), state, iss: idp.issuer }), flow);
+  assert.equal(r.status, 403);
+  assert.match(r.text, /Contoso refused to redeem the code \(invalid_grant/);
 });
 
-test("a replayed answer from the IdP does not sign in twice", async () => {
+test("a replayed answer from the IdP does not sign in twice, and the way back never leaves the console", async () => {
   const page = await newPage();
   let callback;
-  page.on("request", (request) => { if (request.url().includes("/console/signin/external-callback")) callback ??= request.url(); });
-  await signInThroughIdp(page, reader);
+  page.on("request", (request) => { if (request.url().includes("/console/signin/external-callback/")) callback ??= request.url(); });
+  await page.goto(`${endpoints.consoleUrl}/signin/external/0?returnUrl=${encodeURIComponent("https://evil.example/")}`);
+  await page.fill("input[name=login]", reader);
+  await page.fill("input[name=password]", "x");
+  await page.click("button[type=submit]");
+  await page.click("button[type=submit] >> text=Continue");
   await page.waitForSelector("text=contoso-apim");
+  assert.equal(page.url(), endpoints.consoleUrl);
   assert.ok(callback, "the browser came back through the callback");
 
   // The same answer again, in a fresh browser (no flow) and in the signed-in one (its flow is spent).

@@ -1,14 +1,13 @@
-using System.Net.Http.Headers;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 using OpenApim.Identity.Access;
@@ -22,26 +21,25 @@ namespace OpenApim.Identity.Federation;
 /// manager and backchannel the management API's bearer scheme for that issuer uses, redeems the code, validates the id
 /// token (signature, issuer, audience, lifetime, nonce) and checks that the management API would accept the access token
 /// exactly as it will on every call: same validation parameters, same tenant rule. A person who holds no role is refused
-/// here, as local users are. The console then acts with that access token; nothing is minted for the person.
+/// here, as local users are. The console then acts with that access token; nothing is minted for the person. The code
+/// itself is redeemed by <see cref="CodeRedemption"/>.
 /// </summary>
 public sealed partial class FederatedSignIn
 {
-    private const int MaxTokenResponse = 256 * 1024;
     private static readonly JsonWebTokenHandler Tokens = new() { MapInboundClaims = false };
 
     private readonly IOptionsMonitor<JwtBearerOptions> _bearer;
     private readonly RoleAssignments _assignments;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
 
-    internal FederatedSignIn(IdentityOptions options, IOptionsMonitor<JwtBearerOptions> bearer, RoleAssignments assignments, ILogger<FederatedSignIn> logger)
+    internal FederatedSignIn(IdentityOptions options, IOptionsMonitor<JwtBearerOptions> bearer, RoleAssignments assignments, TimeProvider time, ILogger<FederatedSignIn> logger)
     {
         _bearer = bearer;
         _assignments = assignments;
+        _time = time;
         _logger = logger;
-        Providers = [.. options.TrustedIssuers
-            .Select((issuer, index) => (issuer, index))
-            .Where(p => p.issuer.SignIn is not null)
-            .Select(p => new FederatedProvider(p.index, p.issuer.SignIn!.DisplayName ?? new Uri(p.issuer.Authority).Host) { Issuer = p.issuer })];
+        Providers = [.. options.TrustedIssuers.Select((issuer, index) => (issuer, index)).Where(p => p.issuer.SignIn is not null).Select(p => new FederatedProvider(p.index, p.issuer))];
     }
 
     /// <summary>The issuers whose people may sign in, in the order of the settings.</summary>
@@ -62,7 +60,7 @@ public sealed partial class FederatedSignIn
             ["scope"] = Scope(provider),
             ["state"] = request.State,
             ["nonce"] = request.Nonce,
-            ["code_challenge"] = Base64UrlEncoder.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(request.CodeVerifier))),
+            ["code_challenge"] = SignIn.Pkce.Challenge(request.CodeVerifier),
             ["code_challenge_method"] = "S256",
         };
         if (provider.SignIn.Resource is { } resource)
@@ -80,18 +78,19 @@ public sealed partial class FederatedSignIn
     public async Task<FederatedUser> RedeemAsync(FederatedProvider provider, FederatedRequest request, string code, string? iss, CancellationToken ct)
     {
         var name = provider.DisplayName;
-        if (iss is { Length: > 0 } && !string.Equals(iss.TrimEnd('/'), provider.Issuer.ExpectedIssuer, StringComparison.Ordinal))
-        {
-            throw new FederationException($"The answer names the issuer '{Shorten(iss)}', not {name} ('{provider.Issuer.ExpectedIssuer}').");
-        }
-
         if (code.Length is 0 or > 4096)
         {
             throw new FederationException($"{name} sent no usable authorization code.");
         }
 
         var config = await ConfigurationAsync(provider, ct);
-        var answer = await RedeemCodeAsync(provider, config, request, code, ct);
+        // RFC 9207: an issuer that says it names itself in its answers must, and the name must be its own (mix-up defence).
+        if (iss is { Length: > 0 } ? !string.Equals(iss, config.Issuer, StringComparison.Ordinal) : config.AuthorizationResponseIssParameterSupported)
+        {
+            throw new FederationException($"The answer does not come from {name} (its 'iss' is '{Shorten(iss ?? "")}', expected '{config.Issuer}').");
+        }
+
+        var answer = await CodeRedemption.RedeemAsync(Options(provider).Backchannel, Endpoint(provider, config.TokenEndpoint, "token_endpoint"), provider, request, code, _time, ct);
         if (answer["access_token"]?.GetValueKind() != JsonValueKind.String || answer["id_token"]?.GetValueKind() != JsonValueKind.String)
         {
             throw new FederationException($"{name}'s token endpoint answered without an access token and an id token.");
@@ -99,7 +98,7 @@ public sealed partial class FederatedSignIn
 
         var idToken = answer["id_token"]!.GetValue<string>();
         var accessToken = answer["access_token"]!.GetValue<string>();
-        var id = await ValidateAsync(provider, config, idToken, IdTokenParameters(provider), ct)
+        var id = await ValidateAsync(provider, config, idToken, IdTokenParameters(provider, config), ct)
             ?? throw new FederationException($"{name}'s id token is not valid for this console.");
         if (Claim(id, "nonce") is not { } nonce
             || !CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(nonce), Encoding.UTF8.GetBytes(request.Nonce)))
@@ -107,7 +106,7 @@ public sealed partial class FederatedSignIn
             throw new FederationException($"{name}'s id token does not carry this sign-in's nonce.");
         }
 
-        var access = await ValidateAsync(provider, config, accessToken, _bearer.Get(ExternalIssuers.SchemeName(provider.Index)).TokenValidationParameters, ct);
+        var access = await ValidateAsync(provider, config, accessToken, Options(provider).TokenValidationParameters, ct);
         if (access is null)
         {
             throw new FederationException(
@@ -126,9 +125,9 @@ public sealed partial class FederatedSignIn
         var person = new ClaimsPrincipal(id.ClaimsIdentity);
         var caller = new ClaimsPrincipal(access.ClaimsIdentity);
         var objectId = Caller.ObjectId(caller);
-        if (objectId.Length == 0 || !string.Equals(objectId, Caller.ObjectId(person), StringComparison.Ordinal))
+        if (objectId.Length == 0 || !SamePerson(person, caller))
         {
-            throw new FederationException($"{name}'s id token and access token do not name the same person.");
+            throw new FederationException($"{name}'s id token and access token do not name the same person (for Entra ID, keep the 'profile' scope so that both carry 'oid').");
         }
 
         var userName = person.FindFirst("preferred_username")?.Value ?? person.FindFirst("email")?.Value ?? objectId;
@@ -167,74 +166,6 @@ public sealed partial class FederatedSignIn
         return new Uri(QueryHelpers.AddQueryString(endpoint.AbsoluteUri, query));
     }
 
-    private async Task<JsonNode> RedeemCodeAsync(FederatedProvider provider, OpenIdConnectConfiguration config, FederatedRequest request, string code, CancellationToken ct)
-    {
-        var name = provider.DisplayName;
-        var endpoint = Endpoint(provider, config.TokenEndpoint, "token_endpoint");
-        var form = new Dictionary<string, string>
-        {
-            ["grant_type"] = "authorization_code",
-            ["code"] = code,
-            ["redirect_uri"] = request.RedirectUri,
-            ["code_verifier"] = request.CodeVerifier,
-            ["client_id"] = provider.SignIn.ClientId,
-        };
-        using var message = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new FormUrlEncodedContent(form) };
-        if (provider.SignIn.ClientSecret is { } secret)
-        {
-            // RFC 6749 2.3.1: both parts form-encoded before they are joined.
-            var pair = $"{Uri.EscapeDataString(provider.SignIn.ClientId)}:{Uri.EscapeDataString(secret)}";
-            message.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(pair)));
-        }
-
-        message.Headers.Accept.ParseAdd("application/json");
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        try
-        {
-            using var response = await Backchannel(provider).SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
-            if (response.Content.Headers.ContentLength > MaxTokenResponse)
-            {
-                throw new FederationException($"{name}'s token endpoint answered with more than {MaxTokenResponse / 1024} KiB.");
-            }
-
-            await using var body = await response.Content.ReadAsStreamAsync(timeout.Token);
-            using var buffer = new MemoryStream();
-            var chunk = new byte[16 * 1024];
-            int read;
-            while ((read = await body.ReadAsync(chunk, timeout.Token)) > 0)
-            {
-                buffer.Write(chunk, 0, read);
-                if (buffer.Length > MaxTokenResponse)
-                {
-                    throw new FederationException($"{name}'s token endpoint answered with more than {MaxTokenResponse / 1024} KiB.");
-                }
-            }
-
-            JsonNode? answer;
-            try
-            {
-                answer = JsonNode.Parse(buffer.ToArray(), documentOptions: new JsonDocumentOptions { MaxDepth = 16 });
-            }
-            catch (JsonException)
-            {
-                answer = null;
-            }
-
-            if (!response.IsSuccessStatusCode)
-            {
-                var error = answer is JsonObject o ? $"{Text(o["error"])}: {Text(o["error_description"])}" : $"HTTP {(int)response.StatusCode}";
-                throw new FederationException($"{name} refused to redeem the code ({Shorten(error)}).");
-            }
-
-            return answer as JsonObject ?? throw new FederationException($"{name}'s token endpoint did not answer with a JSON object.");
-        }
-        catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !ct.IsCancellationRequested))
-        {
-            throw new FederationException($"{name}'s token endpoint could not be reached: {e.Message}");
-        }
-    }
-
     /// <summary>Validates a token against the issuer's keys (read again once when it names a key not yet known); null when invalid.</summary>
     private async Task<TokenValidationResult?> ValidateAsync(FederatedProvider provider, OpenIdConnectConfiguration config, string token, TokenValidationParameters template, CancellationToken ct)
     {
@@ -254,15 +185,16 @@ public sealed partial class FederatedSignIn
                 return null;
             }
 
-            Manager(provider).RequestRefresh();
-            config = await ConfigurationAsync(provider, ct);
+            // The configuration manager refreshes in the background and would answer with the old keys: read them now.
+            config = await FreshConfigurationAsync(provider, ct);
         }
     }
 
-    private static TokenValidationParameters IdTokenParameters(FederatedProvider provider) => new()
+    /// <summary>OpenID Connect Core 3.1.3.7: the id token's issuer is exactly the discovery document's, its audience the client id.</summary>
+    private static TokenValidationParameters IdTokenParameters(FederatedProvider provider, OpenIdConnectConfiguration config) => new()
     {
         ValidateIssuer = true,
-        ValidIssuers = [provider.Issuer.ExpectedIssuer, provider.Issuer.ExpectedIssuer + "/"],
+        ValidIssuer = config.Issuer,
         ValidateAudience = true,
         ValidAudience = provider.SignIn.ClientId,
         ValidateLifetime = true,
@@ -285,11 +217,32 @@ public sealed partial class FederatedSignIn
         }
     }
 
-    private Microsoft.IdentityModel.Protocols.IConfigurationManager<OpenIdConnectConfiguration> Manager(FederatedProvider provider) =>
-        _bearer.Get(ExternalIssuers.SchemeName(provider.Index)).ConfigurationManager
-            ?? throw new FederationException($"{provider.DisplayName} has no discovery document configured.");
+    private async Task<OpenIdConnectConfiguration> FreshConfigurationAsync(FederatedProvider provider, CancellationToken ct)
+    {
+        var options = Options(provider);
+        options.ConfigurationManager?.RequestRefresh(); // for the bearer scheme's next token
+        try
+        {
+            return await OpenIdConnectConfigurationRetriever.GetAsync(options.MetadataAddress,
+                new HttpDocumentRetriever(options.Backchannel) { RequireHttps = options.RequireHttpsMetadata }, ct);
+        }
+        catch (Exception e) when (e is InvalidOperationException or HttpRequestException or IOException or ArgumentException)
+        {
+            throw new FederationException($"The discovery document of {provider.DisplayName} ('{provider.Issuer.Authority}') could not be read: {e.Message}");
+        }
+    }
 
-    private HttpClient Backchannel(FederatedProvider provider) => _bearer.Get(ExternalIssuers.SchemeName(provider.Index)).Backchannel;
+    private IConfigurationManager<OpenIdConnectConfiguration> Manager(FederatedProvider provider) =>
+        Options(provider).ConfigurationManager ?? throw new FederationException($"{provider.DisplayName} has no discovery document configured.");
+
+    /// <summary>The bearer scheme's options for the issuer, after post-configuration (its configuration manager, backchannel and validation parameters).</summary>
+    private JwtBearerOptions Options(FederatedProvider provider) => _bearer.Get(provider.Scheme);
+
+    /// <summary>Both tokens name one person: by <c>oid</c> when both carry it (Entra's <c>sub</c> differs per application), else by <c>sub</c>.</summary>
+    private static bool SamePerson(ClaimsPrincipal id, ClaimsPrincipal access) =>
+        id.FindFirst("oid")?.Value is { } a && access.FindFirst("oid")?.Value is { } b
+            ? string.Equals(a, b, StringComparison.Ordinal)
+            : id.FindFirst("sub")?.Value is { Length: > 0 } s && string.Equals(s, access.FindFirst("sub")?.Value, StringComparison.Ordinal);
 
     private static Uri Endpoint(FederatedProvider provider, string? value, string field) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == "https" || (uri.Scheme == "http" && provider.Issuer.Authority.StartsWith("http://", StringComparison.OrdinalIgnoreCase)))
@@ -308,8 +261,6 @@ public sealed partial class FederatedSignIn
     }
 
     private static string? Claim(TokenValidationResult token, string type) => token.Claims.TryGetValue(type, out var value) ? value as string : null;
-
-    private static string Text(JsonNode? node) => node?.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : "";
 
     private static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "...";
 

@@ -53,7 +53,7 @@ public static class IdentityModule
         services.AddSingleton<RoleAssignments>();
         services.AddSingleton<IArmAccess>(sp => sp.GetRequiredService<RoleAssignments>());
         services.AddSingleton(sp => new FederatedSignIn(options, sp.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>(),
-            sp.GetRequiredService<RoleAssignments>(), sp.GetRequiredService<ILogger<FederatedSignIn>>()));
+            sp.GetRequiredService<RoleAssignments>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<FederatedSignIn>>()));
         services.AddHostedService<BootstrapAdministrator>();
 
         var authentication = services.AddAuthentication(Scheme)

@@ -15,6 +15,6 @@ public static class ConsoleClient
     /// <summary>Where a sign-in through trusted issuer <c>n</c> starts: <c>{ExternalSignInPath}/{n}</c>.</summary>
     public const string ExternalSignInPath = "/console/signin/external";
 
-    /// <summary>The console's redirect URI at every trusted issuer people sign in through.</summary>
+    /// <summary>The console's redirect URI at trusted issuer <c>n</c> is <c>{ExternalCallbackPath}/{n}</c>: one per issuer, so an answer names the issuer it came back from.</summary>
     public const string ExternalCallbackPath = "/console/signin/external-callback";
 }

@@ -21,14 +21,12 @@ internal static partial class ExternalSignInEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet(ConsoleClient.ExternalSignInPath + "/{index}", StartAsync);
-        app.MapGet(ConsoleClient.ExternalCallbackPath, CallbackAsync);
+        app.MapGet(ConsoleClient.ExternalCallbackPath + "/{index}", CallbackAsync);
     }
 
     private static async Task<IResult> StartAsync(HttpContext c, string index, FederatedSignIn federation, IDataProtectionProvider protection, TimeProvider time)
     {
-        // Only the canonical number: no sign, leading zeros, other digits or anything encoded.
-        if (!int.TryParse(index, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
-            || index != n.ToString(System.Globalization.CultureInfo.InvariantCulture) || federation.Find(n) is not { } provider)
+        if (Find(federation, index) is not { } provider)
         {
             return Results.Content(MessagePage.Render("Sign-in failed", "There is no such identity provider to sign in with.", ("Back to sign-in", "/console/signin")), "text/html; charset=utf-8", statusCode: 404);
         }
@@ -51,11 +49,12 @@ internal static partial class ExternalSignInEndpoints
         return Results.Redirect(target.AbsoluteUri);
     }
 
-    private static async Task<IResult> CallbackAsync(HttpContext c, FederatedSignIn federation, IDataProtectionProvider protection, TimeProvider time)
+    private static async Task<IResult> CallbackAsync(HttpContext c, string index, FederatedSignIn federation, IDataProtectionProvider protection, TimeProvider time)
     {
         var query = c.Request.Query;
-        var flow = SignInFlow.Take(c, protection, query["state"].ToString(), time);
-        var provider = flow?.Issuer is { } n ? federation.Find(n) : null;
+        var provider = Find(federation, index);
+        // The answer must come back to the callback of the issuer this browser's flow went to.
+        var flow = provider is null ? null : SignInFlow.Take(c, protection, query["state"].ToString(), provider.Index, time);
         if (query["error"].ToString() is { Length: > 0 } error)
         {
             // Only a well-formed OAuth error code is named (RFC 6749 4.1.2.1); the description is text anyone could have put in the link.
@@ -83,7 +82,12 @@ internal static partial class ExternalSignInEndpoints
     }
 
     private static FederatedRequest Request(HttpContext c, SignInFlow flow) =>
-        new(c.Request.Origin() + ConsoleClient.ExternalCallbackPath, flow.State, flow.Nonce, flow.Verifier);
+        new($"{c.Request.Origin()}{ConsoleClient.ExternalCallbackPath}/{flow.Issuer}", flow.State, flow.Nonce, flow.Verifier);
+
+    /// <summary>The provider a path names, by its canonical number only (no sign, leading zeros, other digits or anything encoded).</summary>
+    private static FederatedProvider? Find(FederatedSignIn federation, string index) =>
+        int.TryParse(index, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
+            && index == n.ToString(System.Globalization.CultureInfo.InvariantCulture) ? federation.Find(n) : null;
 
     [GeneratedRegex("^[a-z_]{1,64}$")]
     private static partial Regex ErrorCode();

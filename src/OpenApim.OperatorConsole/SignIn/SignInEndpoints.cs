@@ -1,6 +1,4 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
@@ -47,7 +45,7 @@ internal static class SignInEndpoints
             ["redirect_uri"] = origin + ConsoleClient.CallbackPath,
             ["scope"] = origin + "/.default",
             ["state"] = flow.State,
-            ["code_challenge"] = Base64UrlEncoder.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(flow.Verifier))),
+            ["code_challenge"] = Pkce.Challenge(flow.Verifier),
             ["code_challenge_method"] = "S256",
         }));
     }
@@ -62,7 +60,7 @@ internal static class SignInEndpoints
         }
 
         // A flow sent to a trusted external issuer is only finished by its own callback.
-        if (SignInFlow.Take(c, protection, query["state"].ToString(), time) is not { Issuer: null } flow)
+        if (SignInFlow.Take(c, protection, query["state"].ToString(), issuer: null, time) is not { } flow)
         {
             return Problem(NotMatched);
         }

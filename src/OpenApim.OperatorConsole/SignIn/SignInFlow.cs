@@ -42,17 +42,27 @@ internal sealed record SignInFlow(string Verifier, string State, string Nonce, s
         }
     }
 
-    /// <summary>Ends the flow and returns it when the answer's <paramref name="state"/> is its own and it is not older than ten minutes; else null.</summary>
-    public static SignInFlow? Take(HttpContext c, IDataProtectionProvider protection, string state, TimeProvider time)
+    /// <summary>
+    /// Ends the flow and returns it when the answer carries its <paramref name="state"/>, comes back for the issuer it was
+    /// sent to and within ten minutes; else null. A wrong state leaves the flow alone (a link anyone can send must not
+    /// cancel a sign-in in progress); an expired or unreadable flow is dropped.
+    /// </summary>
+    public static SignInFlow? Take(HttpContext c, IDataProtectionProvider protection, string state, int? issuer, TimeProvider time)
     {
         var flow = Peek(c, protection);
-        c.Response.Cookies.Delete(Cookie, new CookieOptions { Secure = true, Path = "/" });
-        return flow is { State: { Length: > 0 } expected, Verifier.Length: > 0, Nonce.Length: > 0, ReturnUrl: not null }
-            && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(state))
-            && time.GetUtcNow().ToUnixTimeSeconds() - flow.StartedAt is >= 0 and <= MaxAgeSeconds
-                ? flow
-                : null;
+        var valid = flow is { State.Length: > 0, Verifier.Length: > 0, Nonce.Length: > 0, ReturnUrl: not null }
+            && time.GetUtcNow().ToUnixTimeSeconds() - flow.StartedAt is >= 0 and <= MaxAgeSeconds;
+        var matches = valid && flow!.Issuer == issuer && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(flow.State), Encoding.ASCII.GetBytes(state));
+        if (matches || !valid)
+        {
+            c.Response.Cookies.Delete(Cookie, new CookieOptions { Secure = true, Path = "/" });
+        }
+
+        return matches ? flow : null;
     }
+
+    /// <summary>Never prints the verifier, state or nonce.</summary>
+    public override string ToString() => $"SignInFlow {{ ReturnUrl = {ReturnUrl}, Issuer = {Issuer} }}";
 
     private static string Random(int bytes) => Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(bytes));
 
