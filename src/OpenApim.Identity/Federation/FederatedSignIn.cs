@@ -12,6 +12,7 @@ using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 using OpenApim.Identity.Access;
 using OpenApim.Identity.Authentication;
+using OpenApim.Identity.Tokens;
 
 namespace OpenApim.Identity.Federation;
 
@@ -60,7 +61,7 @@ public sealed partial class FederatedSignIn
             ["scope"] = Scope(provider),
             ["state"] = request.State,
             ["nonce"] = request.Nonce,
-            ["code_challenge"] = SignIn.Pkce.Challenge(request.CodeVerifier),
+            ["code_challenge"] = Pkce.Challenge(request.CodeVerifier),
             ["code_challenge_method"] = "S256",
         };
         if (provider.SignIn.Resource is { } resource)

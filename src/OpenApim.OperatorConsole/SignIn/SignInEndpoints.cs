@@ -11,6 +11,7 @@ using Microsoft.IdentityModel.Tokens;
 using OpenApim.Http;
 using OpenApim.Identity.Federation;
 using OpenApim.Identity.SignIn;
+using OpenApim.Identity.Tokens;
 using OpenApim.OperatorConsole.Arm;
 
 namespace OpenApim.OperatorConsole.SignIn;

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.IdentityModel.Tokens;
 
-namespace OpenApim.Identity.SignIn;
+namespace OpenApim.Identity.Tokens;
 
 /// <summary>RFC 7636's S256: the challenge a client sends for its verifier.</summary>
 public static class Pkce
