@@ -364,10 +364,15 @@ test("every page passes axe's WCAG 2.1 A and AA rules: labels, names, contrast, 
 test("the console works from the keyboard alone: sign in, skip to the content, reach Backups, with the focus always visible", async () => {
   const page = await newPage();
   await page.goto(endpoints.consoleUrl);
-  await page.keyboard.type(admin.userName); // the user name field has the focus when the page opens
+  // The user name field takes the focus when the page opens (autofocus is applied after load: wait for it).
+  await page.waitForFunction(() => document.activeElement?.id === "username");
+  await page.keyboard.type(admin.userName);
   await page.keyboard.press("Tab");
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "password");
   await page.keyboard.type(admin.password);
-  await page.keyboard.press("Enter");
+  assert.equal(await page.inputValue("#username"), admin.userName);
+  assert.equal((await page.inputValue("#password")).length, admin.password.length);
+  await Promise.all([page.waitForURL((url) => new URL(url).pathname === "/console"), page.keyboard.press("Enter")]);
   await page.waitForSelector("#services");
   const focused = () => page.evaluate(() => ({ text: document.activeElement?.textContent?.trim(), outline: getComputedStyle(document.activeElement).outlineStyle }));
   let seen = [];
