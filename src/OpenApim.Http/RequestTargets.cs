@@ -18,10 +18,12 @@ public static class RequestTargets
         }
 
         var query = raw.IndexOf('?', StringComparison.Ordinal);
-        var path = query < 0 ? raw : raw[..query];
-        foreach (var segment in path.Split('/'))
+        var path = query < 0 ? raw.AsSpan() : raw.AsSpan(0, query);
+        foreach (var range in path.Split('/'))
         {
-            if (IsDots(Decode(segment)))
+            // Only a segment with an escape can decode to dots; the others are compared as they are (no copy per request).
+            var segment = path[range];
+            if (segment.Contains('%') ? IsDots(Decode(segment.ToString())) : IsDots(segment))
             {
                 return TargetProblem.DotSegment;
             }
@@ -60,5 +62,5 @@ public static class RequestTargets
         return segment;
     }
 
-    private static bool IsDots(string segment) => segment is "." or "..";
+    private static bool IsDots(ReadOnlySpan<char> segment) => segment is "." or "..";
 }

@@ -34,13 +34,30 @@ internal sealed class SetHeaderStep(string name, string action, Func<GatewayCont
             case "skip" when headers.ContainsKey(name):
                 break;
             case "append":
-                headers.Append(name, new StringValues([.. values.Select(v => v(c))]));
+                headers.Append(name, Values(c));
                 break;
             default:
-                headers[name] = new StringValues([.. values.Select(v => v(c))]);
+                headers[name] = Values(c);
                 break;
         }
 
         return null;
+    }
+
+    /// <summary>The header's values for this request; one value (the usual case) without an array.</summary>
+    private StringValues Values(GatewayContext c)
+    {
+        if (values.Length == 1)
+        {
+            return new StringValues(values[0](c));
+        }
+
+        var result = new string[values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            result[i] = values[i](c);
+        }
+
+        return new StringValues(result);
     }
 }

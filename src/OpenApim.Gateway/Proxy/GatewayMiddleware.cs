@@ -29,6 +29,9 @@ internal sealed class GatewayMiddleware(GatewayState state, PolicyCompiler compi
         ActivityHeadersPropagator = null,
     });
 
+    /// <summary>The forwarder's settings for a request whose policies left the timeout alone (immutable, so shared).</summary>
+    private readonly ForwarderRequestConfig _defaultConfig = new() { ActivityTimeout = options.BackendTimeout };
+
     public void Dispose() => _client.Dispose();
 
     public async Task InvokeAsync(HttpContext http)
@@ -103,7 +106,8 @@ internal sealed class GatewayMiddleware(GatewayState state, PolicyCompiler compi
             }
 
             var forwarding = time.GetTimestamp();
-            var error = await forwarder.SendAsync(http, backendUrl, _client, new ForwarderRequestConfig { ActivityTimeout = context.Timeout }, new GatewayTransformer(context, pipeline, target));
+            var config = context.Timeout == _defaultConfig.ActivityTimeout ? _defaultConfig : new ForwarderRequestConfig { ActivityTimeout = context.Timeout };
+            var error = await forwarder.SendAsync(http, backendUrl, _client, config, new GatewayTransformer(context, pipeline, target));
             serviceMs = time.GetElapsedTime(forwarding).TotalMilliseconds;
             if (context.ReplacedResponse is { } replaced)
             {
@@ -142,8 +146,9 @@ internal sealed class GatewayMiddleware(GatewayState state, PolicyCompiler compi
     {
         var (http, service, api) = (context.Http, context.Service, context.Api);
         var key = http.Request.Headers[api.KeyHeader].ToString();
-        var inQuery = http.Request.Query.ContainsKey(api.KeyQuery);
-        if (key.Length == 0)
+        // The query is parsed only when there is one (parsing allocates its collection).
+        var inQuery = http.Request.QueryString.HasValue && http.Request.Query.ContainsKey(api.KeyQuery);
+        if (key.Length == 0 && inQuery)
         {
             key = http.Request.Query[api.KeyQuery].ToString();
         }

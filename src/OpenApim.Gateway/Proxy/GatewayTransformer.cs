@@ -19,10 +19,14 @@ internal sealed class GatewayTransformer(GatewayContext context, CompiledPipelin
         proxyRequest.RequestUri = target;
 
         // RFC 9110 7.6.1: headers the Connection header names are for this hop only.
-        foreach (var name in HopHeaders(http.Request.Headers.Connection))
+        var connection = http.Request.Headers.Connection;
+        if (connection.Count > 0)
         {
-            proxyRequest.Headers.Remove(name);
-            proxyRequest.Content?.Headers.Remove(name);
+            foreach (var name in HopHeaders(connection))
+            {
+                proxyRequest.Headers.Remove(name);
+                proxyRequest.Content?.Headers.Remove(name);
+            }
         }
 
         if (context.Method is { } method)
@@ -68,9 +72,12 @@ internal sealed class GatewayTransformer(GatewayContext context, CompiledPipelin
             return copyBody;
         }
 
-        foreach (var name in HopHeaders(proxyResponse.Headers.Connection))
+        if (proxyResponse.Headers.NonValidated.TryGetValues("Connection", out var connection))
         {
-            http.Response.Headers.Remove(name);
+            foreach (var name in HopHeaders(connection))
+            {
+                http.Response.Headers.Remove(name);
+            }
         }
 
         foreach (var step in pipeline.Outbound)

@@ -40,6 +40,11 @@ internal static class RequestPath
     /// <summary>Percent-encodes each segment of a decoded path (keeping '/' between segments).</summary>
     public static string Encode(string decodedPath)
     {
+        if (!decodedPath.AsSpan().ContainsAnyExcept(PathChars))
+        {
+            return decodedPath; // nothing to escape: the common case, without a copy
+        }
+
         var result = new StringBuilder(decodedPath.Length + 16);
         var segments = decodedPath.Split('/');
         for (var i = 0; i < segments.Length; i++)
@@ -54,6 +59,9 @@ internal static class RequestPath
 
         return result.ToString();
     }
+
+    private static readonly System.Buffers.SearchValues<char> PathChars =
+        System.Buffers.SearchValues.Create("/ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@");
 
     /// <summary>RFC 3986 pchar: unreserved, sub-delims, ':' and '@' stay; everything else is percent-encoded as UTF-8.</summary>
     private static void AppendSegment(StringBuilder result, string segment)
