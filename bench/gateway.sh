@@ -83,7 +83,7 @@ per_request() { # GETTER URL [wrk args]: prints bytes per request
 Y_ALLOC=$(per_request allocated_yarp "http://127.0.0.1:$YARP_PORT/")
 G_ALLOC=$(per_request allocated_gateway "$GW$PATH_OK" -H "Host: ref.localhost" -H "Ocp-Apim-Subscription-Key: $KEY")
 R_ALLOC=$(per_request allocated_gateway "$GW$PATH_OK" -H "Host: ref.localhost" -H "Ocp-Apim-Subscription-Key: not-a-key")
-G_MEM=$(curl -s --cacert "$CA" "$METRICS" | awk '/^process_memory_usage_bytes|^dotnet_process_memory_working_set_bytes/ {print $2; exit}')
+G_MEM=$(curl -s --cacert "$CA" "$METRICS" | awk '/^dotnet_process_memory_working_set_bytes/ && !seen {print $2; seen=1}')
 [ -n "$G_MEM" ] || G_MEM=$(awk '/VmRSS/ {print $2 * 1024}' "/proc/$SERVER_PID/status")
 
 # A full reload under load: back the service up and restore it into itself while the gateway serves it.
