@@ -36,24 +36,31 @@ internal static class ExternalIssuers
                     jwt.BackchannelHttpHandler = TrustingHandler(caFile);
                 }
 
-                jwt.TokenValidationParameters = new TokenValidationParameters
-                {
-                    ValidateIssuer = true,
-                    ValidIssuers = [issuer.ExpectedIssuer, issuer.ExpectedIssuer + "/"],
-                    ValidateAudience = true,
-                    ValidAudiences = [issuer.Audience, issuer.Audience.TrimEnd('/')],
-                    ValidateLifetime = true,
-                    RequireExpirationTime = true,
-                    ClockSkew = TimeSpan.FromMinutes(1),
-                    RequireSignedTokens = true,
-                    ValidateIssuerSigningKey = true,
-                    ValidAlgorithms = [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.EcdsaSha256],
-                    NameClaimType = "sub",
-                };
+                jwt.TokenValidationParameters = Signed([issuer.ExpectedIssuer, issuer.ExpectedIssuer + "/"], [issuer.Audience, issuer.Audience.TrimEnd('/')]);
+                jwt.TokenValidationParameters.NameClaimType = "sub";
                 jwt.Events = TokenFailures.Events(urls, issuer.TenantId);
             });
         }
     }
+
+    /// <summary>How every token of an external issuer is validated: these issuers and audiences, signed with one of its keys (RS256, PS256 or ES256), in date with a minute's skew.</summary>
+    internal static TokenValidationParameters Signed(IEnumerable<string> issuers, IEnumerable<string> audiences) => new()
+    {
+        ValidateIssuer = true,
+        ValidIssuers = issuers,
+        ValidateAudience = true,
+        ValidAudiences = audiences,
+        ValidateLifetime = true,
+        RequireExpirationTime = true,
+        ClockSkew = TimeSpan.FromMinutes(1),
+        RequireSignedTokens = true,
+        ValidateIssuerSigningKey = true,
+        ValidAlgorithms = [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.EcdsaSha256],
+    };
+
+    /// <summary>A token's tenant is allowed when the issuer has no restriction or the <c>tid</c> is the one it is trusted for.</summary>
+    internal static bool TenantAllowed(string? tenant, string? restriction) =>
+        restriction is null || string.Equals(tenant, restriction, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Picks the scheme for a request's bearer token by its (not yet validated) issuer.</summary>
     public static Func<HttpContext, string?> SchemeFor(IReadOnlyList<TrustedIssuer> issuers) => context =>

@@ -15,7 +15,7 @@ internal static class TokenFailures
         OnTokenValidated = context =>
         {
             var tenant = context.Principal?.FindFirst("tid")?.Value;
-            if (tenantRestriction is not null && !string.Equals(tenant, tenantRestriction, StringComparison.OrdinalIgnoreCase))
+            if (!ExternalIssuers.TenantAllowed(tenant, tenantRestriction))
             {
                 context.Fail(new TokenRejectedException($"the token's tenant '{tenant ?? "(none)"}' is not allowed; this issuer is trusted for tenant '{tenantRestriction}' only."));
             }

@@ -117,9 +117,9 @@ public sealed partial class FederatedSignIn
 
         foreach (var token in new[] { id, access })
         {
-            if (provider.Issuer.TenantId is { } tenant && !string.Equals(Claim(token, "tid"), tenant, StringComparison.OrdinalIgnoreCase))
+            if (!ExternalIssuers.TenantAllowed(Claim(token, "tid"), provider.Issuer.TenantId))
             {
-                throw new FederationException($"The person is not of the tenant '{tenant}' this issuer is trusted for.");
+                throw new FederationException($"The person is not of the tenant '{provider.Issuer.TenantId}' this issuer is trusted for.");
             }
         }
 
@@ -192,19 +192,8 @@ public sealed partial class FederatedSignIn
     }
 
     /// <summary>OpenID Connect Core 3.1.3.7: the id token's issuer is exactly the discovery document's, its audience the client id.</summary>
-    private static TokenValidationParameters IdTokenParameters(FederatedProvider provider, OpenIdConnectConfiguration config) => new()
-    {
-        ValidateIssuer = true,
-        ValidIssuer = config.Issuer,
-        ValidateAudience = true,
-        ValidAudience = provider.SignIn.ClientId,
-        ValidateLifetime = true,
-        RequireExpirationTime = true,
-        ClockSkew = TimeSpan.FromMinutes(1),
-        RequireSignedTokens = true,
-        ValidateIssuerSigningKey = true,
-        ValidAlgorithms = [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.EcdsaSha256],
-    };
+    private static TokenValidationParameters IdTokenParameters(FederatedProvider provider, OpenIdConnectConfiguration config) =>
+        ExternalIssuers.Signed([config.Issuer], [provider.SignIn.ClientId]);
 
     private async Task<OpenIdConnectConfiguration> ConfigurationAsync(FederatedProvider provider, CancellationToken ct)
     {

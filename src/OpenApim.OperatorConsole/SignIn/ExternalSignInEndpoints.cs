@@ -28,7 +28,7 @@ internal static partial class ExternalSignInEndpoints
     {
         if (Find(federation, index) is not { } provider)
         {
-            return Results.Content(MessagePage.Render("Sign-in failed", "There is no such identity provider to sign in with.", ("Back to sign-in", "/console/signin")), "text/html; charset=utf-8", statusCode: 404);
+            return MessagePage.Show("Sign-in failed", "There is no such identity provider to sign in with.", ("Back to sign-in", "/console/signin"), 404);
         }
 
         var returnUrl = c.Request.Query.ContainsKey("returnUrl")
@@ -78,7 +78,7 @@ internal static partial class ExternalSignInEndpoints
         }
 
         await SignInEndpoints.EstablishAsync(c, new SessionUser(user.ObjectId, user.Name, user.UserName, user.AccessToken, user.ExpiresAt, provider.Index));
-        return Results.Content(MessagePage.Continue(flow.ReturnUrl), "text/html; charset=utf-8");
+        return Results.Content(MessagePage.Continue(flow.ReturnUrl), "text/html; charset=utf-8"); // a page, not a redirect: see Continue
     }
 
     private static FederatedRequest Request(HttpContext c, SignInFlow flow) =>

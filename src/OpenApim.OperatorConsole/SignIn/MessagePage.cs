@@ -1,10 +1,15 @@
 using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Http;
 
 namespace OpenApim.OperatorConsole.SignIn;
 
 /// <summary>A one-message page (signed out, a sign-in that failed) in the console's style, for the moments without a session.</summary>
 internal static class MessagePage
 {
+    /// <summary>The page as an HTML answer.</summary>
+    public static IResult Show(string title, string message, (string Text, string Href) link, int status = 200) =>
+        Results.Content(Render(title, message, link), "text/html; charset=utf-8", statusCode: status);
+
     public static string Render(string title, string message, (string Text, string Href) link)
     {
         var h = HtmlEncoder.Default;

@@ -31,7 +31,7 @@ internal static class SignInEndpoints
         ExternalSignInEndpoints.Map(app);
         // Authorized like the pages, so the antiforgery token is checked against the same user it was issued to.
         app.MapPost("/console/signout", SignOutAsync).DisableAntiforgery().RequireAuthorization(ConsoleSession.Policy);
-        app.MapGet(ConsoleClient.SignedOutPath, () => Results.Content(MessagePage.Render("Signed out", "You are signed out of the OpenApim console.", ("Sign in again", "/console")), "text/html; charset=utf-8"));
+        app.MapGet(ConsoleClient.SignedOutPath, () => MessagePage.Show("Signed out", "You are signed out of the OpenApim console.", ("Sign in again", "/console")));
     }
 
     private static IResult Start(HttpContext c, IDataProtectionProvider protection, ManagementApi api, TimeProvider time)
@@ -113,7 +113,7 @@ internal static class SignInEndpoints
     {
         if (!await antiforgery.IsRequestValidAsync(c))
         {
-            return Results.Content(MessagePage.Render("Sign-out refused", "The sign-out form was not valid or has expired.", ("Back to the console", "/console")), "text/html; charset=utf-8", statusCode: 400);
+            return MessagePage.Show("Sign-out refused", "The sign-out form was not valid or has expired.", ("Back to the console", "/console"), 400);
         }
 
         var origin = c.Request.Origin();
@@ -125,8 +125,8 @@ internal static class SignInEndpoints
             // Signed out of the console; the company's session is its own (other applications use it too), so ending it is
             // offered as a link (a redirect there from this form would also be outside the console's form-action policy).
             var endSession = await federation.EndSessionUrlAsync(external, origin + ConsoleClient.SignedOutPath, c.RequestAborted);
-            return Results.Content(MessagePage.Render("Signed out", $"You are signed out of the OpenApim console. You are still signed in to {external.DisplayName}.",
-                endSession is null ? ("Sign in again", "/console") : ($"Sign out of {external.DisplayName} too", endSession.AbsoluteUri)), "text/html; charset=utf-8");
+            return MessagePage.Show("Signed out", $"You are signed out of the OpenApim console. You are still signed in to {external.DisplayName}.",
+                endSession is null ? ("Sign in again", "/console") : ($"Sign out of {external.DisplayName} too", endSession.AbsoluteUri));
         }
 
         return Results.Redirect(QueryHelpers.AddQueryString($"{origin}/{api.TenantId}/oauth2/v2.0/logout", "post_logout_redirect_uri", origin + ConsoleClient.SignedOutPath));
@@ -143,5 +143,5 @@ internal static class SignInEndpoints
             : "/console";
 
     internal static IResult Problem(string message, int status = 400) =>
-        Results.Content(MessagePage.Render("Sign-in failed", message, ("Try again", "/console/signin")), "text/html; charset=utf-8", statusCode: status);
+        MessagePage.Show("Sign-in failed", message, ("Try again", "/console/signin"), status);
 }
