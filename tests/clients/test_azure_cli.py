@@ -3,10 +3,12 @@ API, products, named values, revisions, back up, restore into a standby and call
 
 import json
 import unittest
+import uuid
 
 from openapim import ACCOUNT, ACCOUNT_KEY, CREDENTIALS, MANAGEMENT, PETSTORE, SUBSCRIPTION, TENANT, AzCli, EchoBackend, call_gateway, create_container, unique
 
 ELEMENT_BUG = "Object of type Element is not JSON serializable"
+ROLE_ASSIGNMENT_BUG = "'RoleAssignmentsOperations' object has no attribute 'config'"
 
 
 class AzureCliTests(unittest.TestCase):
@@ -135,6 +137,33 @@ class AzureCliTests(unittest.TestCase):
         self.assertEqual(CREDENTIALS["clientId"], deletes[0]["caller"])
         self.assertEqual("Succeeded", deletes[0]["status"]["value"])
         self.assertEqual(self.group, deletes[0]["resourceGroupName"])
+
+    def test_the_activity_log_shows_who_granted_and_revoked_a_role(self):
+        group = unique("rg-cli-grants-")
+        self.az("group", "create", "-n", group, "-l", "westeurope")
+        scope = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{group}"
+        principal = str(uuid.uuid4())
+        # Debian's az 2.45 pairs `az role assignment create` with an azure-mgmt-authorization it cannot drive (it fails before
+        # any request, against Azure too); the PUT and DELETE it would send go through az rest instead.
+        code, _, error = self.az.run("role", "assignment", "create", "--assignee-object-id", principal, "--assignee-principal-type", "ServicePrincipal",
+                                     "--role", "Reader", "--scope", scope, check=False)
+        self.assertNotEqual(0, code)
+        self.assertIn(ROLE_ASSIGNMENT_BUG, error)
+        assignment = f"{scope}/providers/Microsoft.Authorization/roleAssignments/{uuid.uuid4()}"
+        reader = f"/subscriptions/{SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7"
+        granted = self.az.rest("put", f"{assignment}?api-version=2022-04-01",
+                               {"properties": {"roleDefinitionId": reader, "principalId": principal, "principalType": "ServicePrincipal"}})
+        self.az.rest("delete", f"{assignment}?api-version=2022-04-01")
+        events = self.az("monitor", "activity-log", "list", "-g", group, "--offset", "1h")
+        operations = [e["operationName"]["value"] for e in events]
+        self.assertEqual(["Microsoft.Authorization/roleAssignments/delete", "Microsoft.Authorization/roleAssignments/write",
+                          "Microsoft.Resources/subscriptions/resourceGroups/write"], operations)
+        self.assertEqual(granted["id"].lower(), events[1]["resourceId"].lower())
+        self.assertEqual({CREDENTIALS["clientId"]}, {e["caller"] for e in events})
+        # az sends one of -g and --namespace (the group wins), so the namespace is asked across the subscription.
+        authorization = self.az("monitor", "activity-log", "list", "--offset", "1h", "--namespace", "Microsoft.Authorization")
+        self.assertEqual({"Microsoft.Authorization"}, {e["resourceProviderName"]["value"] for e in authorization})
+        self.assertEqual(2, len([e for e in authorization if e["resourceId"].lower() == assignment.lower()]))
 
     def test_a_deleted_service_is_listed_and_purged(self):
         name = unique("cli-deleted-")

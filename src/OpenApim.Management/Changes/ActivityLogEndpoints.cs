@@ -13,8 +13,8 @@ namespace OpenApim.Management.Changes;
 
 /// <summary>
 /// ARM's activity log (<c>Microsoft.Insights/eventtypes/management/values</c>) over the change journal: one
-/// Administrative event per change of an API Management service, newest first, in ARM's EventData shape, so
-/// <c>az monitor activity-log list</c> shows who changed what.
+/// Administrative event per change of an API Management service, a role assignment or a resource group, newest first, in
+/// ARM's EventData shape, so <c>az monitor activity-log list</c> shows who changed what.
 /// </summary>
 internal sealed class ActivityLogEndpoints(IChangeJournal journal, Deployment deployment)
 {
@@ -43,7 +43,7 @@ internal sealed class ActivityLogEndpoints(IChangeJournal journal, Deployment de
             foreach (var entry in batch)
             {
                 last = entry.Sequence;
-                if (entry.ServiceId is not null && Event(entry, subscriptionId) is { } e && Matches(e, filter))
+                if (Event(entry, subscriptionId) is { } e && Matches(e, filter))
                 {
                     events.Add(e);
                 }
@@ -60,22 +60,53 @@ internal sealed class ActivityLogEndpoints(IChangeJournal journal, Deployment de
         await c.Response.JsonAsync(200, body);
     }
 
+    /// <summary>What an event says about the resource a record changed: its id, where it lives, and the request that changed it.</summary>
+    private sealed record Source(string ResourceId, string SubscriptionId, string? ResourceGroup, string Method, string ActionPath);
+
+    /// <summary>
+    /// A service's record, or a directory record journaled under an ARM resource id (role assignments, resource groups);
+    /// null for records no subscription's log shows (app registrations and users are Entra's audit log, not ARM's).
+    /// </summary>
+    private static Source? SourceOf(JournalEntry entry)
+    {
+        if (entry.ServiceId is not null)
+        {
+            var service = ServiceRef.FromId(entry.ServiceId);
+            var resourceId = entry.RelativeId.Length == 0 ? service.Id : $"{service.Id}/{entry.RelativeId}";
+            // The ARM action of the request that made the change, derived from its method and path as for authorisation.
+            var (method, path) = entry.Operation switch
+            {
+                ChangeOperation.Upsert or ChangeOperation.Undelete => ("PUT", resourceId),
+                ChangeOperation.Delete or ChangeOperation.SoftDelete => ("DELETE", resourceId),
+                ChangeOperation.Restore => ("POST", $"{service.Id}/restore"),
+                ChangeOperation.Purge => ("DELETE", $"/subscriptions/{service.SubscriptionId}/providers/Microsoft.ApiManagement/locations/{{location}}/deletedservices/{service.Name}"),
+                _ => ("POST", $"{resourceId}/{entry.Operation}"),
+            };
+            return new Source(resourceId, service.SubscriptionId, service.ResourceGroup, method, path);
+        }
+
+        if (entry.Body?["resourceId"].Text() is not { } id || id.Split('/') is not ["", var subscriptions, var subscription, ..] parts
+            || !subscriptions.Equals("subscriptions", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var group = parts.Length > 4 && parts[3].Equals("resourceGroups", StringComparison.OrdinalIgnoreCase) ? parts[4] : null;
+        return new Source(id, subscription, group, entry.Operation == ChangeOperation.Delete ? "DELETE" : "PUT", id);
+    }
+
     private JsonObject? Event(JournalEntry entry, string subscriptionId)
     {
-        var service = ServiceRef.FromId(entry.ServiceId!);
-        var resourceId = entry.RelativeId.Length == 0 ? service.Id : $"{service.Id}/{entry.RelativeId}";
-        // The ARM action of the request that made the change, derived from its method and path as for authorisation.
-        var (method, path) = entry.Operation switch
+        if (SourceOf(entry) is not { } source || !source.SubscriptionId.Equals(subscriptionId, StringComparison.OrdinalIgnoreCase))
         {
-            ChangeOperation.Upsert or ChangeOperation.Undelete => ("PUT", resourceId),
-            ChangeOperation.Delete or ChangeOperation.SoftDelete => ("DELETE", resourceId),
-            ChangeOperation.Restore => ("POST", $"{service.Id}/restore"),
-            ChangeOperation.Purge => ("DELETE", $"/subscriptions/{service.SubscriptionId}/providers/Microsoft.ApiManagement/locations/{{location}}/deletedservices/{service.Name}"),
-            _ => ("POST", $"{resourceId}/{entry.Operation}"),
-        };
-        var action = ArmAction.From(method, path).Action;
+            return null;
+        }
+
+        var resourceId = source.ResourceId;
+        var action = ArmAction.From(source.Method, source.ActionPath).Action;
         var read = ArmAction.From("GET", resourceId).Action;
         var resourceType = read[..read.LastIndexOf('/')];
+        var provider = resourceType[..resourceType.IndexOf('/')];
         var id = entry.Sequence.ToString(CultureInfo.InvariantCulture);
         var at = entry.At.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
         var caller = entry.Actor?.AppId ?? entry.Actor?.ObjectId ?? "OpenApim";
@@ -95,8 +126,8 @@ internal sealed class ActivityLogEndpoints(IChangeJournal journal, Deployment de
             ["level"] = "Informational",
             ["operationId"] = entry.Actor?.RequestId ?? id,
             ["operationName"] = new JsonObject { ["value"] = action, ["localizedValue"] = action },
-            ["resourceGroupName"] = service.ResourceGroup,
-            ["resourceProviderName"] = new JsonObject { ["value"] = "Microsoft.ApiManagement", ["localizedValue"] = "Microsoft.ApiManagement" },
+            ["resourceGroupName"] = source.ResourceGroup ?? "",
+            ["resourceProviderName"] = new JsonObject { ["value"] = provider, ["localizedValue"] = provider },
             ["resourceType"] = new JsonObject { ["value"] = resourceType, ["localizedValue"] = resourceType },
             ["resourceId"] = resourceId,
             ["status"] = new JsonObject { ["value"] = "Succeeded", ["localizedValue"] = "Succeeded" },
@@ -104,14 +135,15 @@ internal sealed class ActivityLogEndpoints(IChangeJournal journal, Deployment de
             ["submissionTimestamp"] = at,
             ["subscriptionId"] = subscriptionId,
             ["tenantId"] = deployment.TenantId,
-            ["httpRequest"] = new JsonObject { ["clientRequestId"] = entry.Actor?.RequestId, ["clientIpAddress"] = entry.Actor?.ClientAddress, ["method"] = method },
+            ["httpRequest"] = new JsonObject { ["clientRequestId"] = entry.Actor?.RequestId, ["clientIpAddress"] = entry.Actor?.ClientAddress, ["method"] = source.Method },
             ["properties"] = new JsonObject { ["statusCode"] = "OK", ["eventCategory"] = "Administrative", ["entity"] = resourceId },
         };
     }
 
     private static bool Matches(JsonObject e, ActivityLogFilter filter) =>
-        Same(filter.Get("resourceId") ?? filter.Get("resourceUri"), e["resourceId"].Text())
-        && Same(filter.Get("resourceProvider"), "Microsoft.ApiManagement")
+        Same(filter.Get("resourceGroupName"), e["resourceGroupName"].Text())
+        && Same(filter.Get("resourceId") ?? filter.Get("resourceUri"), e["resourceId"].Text())
+        && Same(filter.Get("resourceProvider"), e["resourceProviderName"]?["value"].Text())
         && Same(filter.Get("caller"), e["caller"].Text())
         && Same(filter.Get("correlationId"), e["correlationId"].Text())
         && Same(filter.Get("status"), "Succeeded");

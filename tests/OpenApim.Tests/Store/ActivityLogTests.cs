@@ -49,6 +49,44 @@ public abstract class ActivityLogTests(ServerFixture fixture)
         Assert.Empty(past.Json["value"]!.AsArray());
     }
 
+    [Fact]
+    public async Task Role_assignments_and_resource_groups_are_in_the_subscription_log_but_app_registrations_are_not()
+    {
+        var group = Names.Unique("rg-grants");
+        var scope = $"/subscriptions/{ArmClient.Subscription}/resourceGroups/{group}";
+        Assert.Equal(HttpStatusCode.Created, (await Admin.PutAsync(scope, new JsonObject { ["location"] = "westeurope" }, apiVersion: "2021-04-01")).Status);
+        // A group whose name only starts like this one's: its events sort in between in the journal's key index.
+        var lookalike = $"{scope}-x";
+        Assert.Equal(HttpStatusCode.Created, (await Admin.PutAsync(lookalike, new JsonObject { ["location"] = "westeurope" }, apiVersion: "2021-04-01")).Status);
+        var app = await Admin.CreateAppAsync(displayName: group);
+        var name = await Admin.AssignAsync(scope, Reader, app.ObjectId);
+        Assert.Equal(HttpStatusCode.OK, (await Admin.DeleteAsync(AssignmentPath(scope, name), ifMatch: null, apiVersion: AuthorizationVersion)).Status);
+        var atSubscription = await Admin.AssignAsync($"/subscriptions/{ArmClient.Subscription}", Reader, app.ObjectId);
+
+        var inGroup = (await Admin.GetAsync(Path($"{Window(TimeSpan.FromHours(1))} and resourceGroupName eq '{group}'"), "2015-04-01")).Json["value"]!.AsArray()
+            .Select(e => e!.AsObject()).ToList();
+        Assert.All(inGroup, e => Assert.Equal(group, e["resourceGroupName"]!.GetValue<string>()));
+        string Operation(JsonObject e) => e["operationName"]!["value"]!.GetValue<string>();
+        Assert.Equal(
+            ["Microsoft.Authorization/roleAssignments/delete", "Microsoft.Authorization/roleAssignments/write", "Microsoft.Resources/subscriptions/resourceGroups/write"],
+            inGroup.Select(Operation));
+        var grant = inGroup[1];
+        Assert.Equal(AssignmentPath(scope, name), grant["resourceId"]!.GetValue<string>());
+        Assert.Equal("Microsoft.Authorization", grant["resourceProviderName"]!["value"]!.GetValue<string>());
+        Assert.Equal("Microsoft.Authorization/roleAssignments", grant["resourceType"]!["value"]!.GetValue<string>());
+        Assert.Equal(fixture.Server.ClientId, grant["caller"]!.GetValue<string>());
+        Assert.Equal("DELETE", inGroup[0]["httpRequest"]!["method"]!.GetValue<string>());
+        Assert.Equal(scope, inGroup[2]["resourceId"]!.GetValue<string>());
+
+        // Without a group: the subscription-scope grant too; never the app registration (Entra's audit log, not ARM's).
+        var all = (await Admin.GetAsync(Path(Window(TimeSpan.FromHours(1))), "2015-04-01")).Json["value"]!.AsArray().Select(e => e!.AsObject()).ToList();
+        Assert.Contains(all, e => e["resourceId"]!.GetValue<string>() == AssignmentPath($"/subscriptions/{ArmClient.Subscription}", atSubscription) && e["resourceGroupName"]!.GetValue<string>() == "");
+        Assert.DoesNotContain(all, e => e["resourceId"]!.GetValue<string>().Contains(app.AppId, StringComparison.OrdinalIgnoreCase));
+        var authorization = (await Admin.GetAsync(Path($"{Window(TimeSpan.FromHours(1))} and resourceProvider eq 'Microsoft.Authorization' and resourceGroupName eq '{group}'"), "2015-04-01"))
+            .Json["value"]!.AsArray();
+        Assert.Equal(2, authorization.Count);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("eventTimestamp ge 2026-01-01T00:00:00")]

@@ -13,8 +13,9 @@ public interface IChangeJournal
     Task<JournalTail> ReadAsync(ServiceRef? service, long after, int max, CancellationToken ct);
 
     /// <summary>
-    /// Records of the services whose key starts with <paramref name="servicePrefix"/> (a subscription or resource group,
-    /// lower case) written between <paramref name="since"/> and <paramref name="until"/>, newest first, before sequence
+    /// Records whose service key (a service's, or a directory resource's id) is at or under <paramref name="servicePrefix"/>
+    /// (a subscription or resource group, lower case; keys that merely sort in between, such as <c>rg-x</c> for <c>rg</c>,
+    /// come too and are the caller's to drop) written between <paramref name="since"/> and <paramref name="until"/>, newest first, before sequence
     /// <paramref name="before"/> (paging), at most <paramref name="max"/>.
     /// </summary>
     Task<IReadOnlyList<JournalEntry>> ReadNewestAsync(string servicePrefix, DateTimeOffset since, DateTimeOffset until, long before, int max, CancellationToken ct);

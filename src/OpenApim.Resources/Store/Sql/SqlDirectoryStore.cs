@@ -5,8 +5,10 @@ using OpenApim.Resources.Store.Journal;
 namespace OpenApim.Resources.Store.Sql;
 
 /// <summary>
-/// The directory table over either SQL dialect. Every write journals a record (kind <c>directory/{kind}</c>, no body:
-/// app registrations hold secret hashes) in its own transaction.
+/// The directory table over either SQL dialect. Every write journals a record (kind <c>directory/{kind}</c>) in the same
+/// transaction. The record holds none of the entry's body (app registrations hold secret hashes); an entry that is an ARM
+/// resource (its body names a <c>resourceId</c>: role assignments, resource groups) is journaled under that id, as the
+/// record's service key and its only body field, so the subscription's activity log can show it.
 /// </summary>
 internal sealed class SqlDirectoryStore(SqlDialect dialect, TimeProvider time) : IDirectoryStore
 {
@@ -44,7 +46,7 @@ internal sealed class SqlDirectoryStore(SqlDialect dialect, TimeProvider time) :
         InTransactionAsync(async (c, tx) =>
         {
             await using var cmd = Write(c, tx, "INSERT INTO directory (kind, id, principal, body) VALUES (@k, @i, @p, @b) ON CONFLICT (kind, id) DO NOTHING", entry);
-            return await cmd.ExecuteNonQueryAsync(ct) == 1 ? [Change(entry.Kind, entry.Id, ChangeOperation.Upsert)] : null;
+            return await cmd.ExecuteNonQueryAsync(ct) == 1 ? [Change(entry, ChangeOperation.Upsert)] : null;
         }, ct);
 
     public Task PutAsync(DirectoryEntry entry, CancellationToken ct) =>
@@ -53,7 +55,7 @@ internal sealed class SqlDirectoryStore(SqlDialect dialect, TimeProvider time) :
             await using var cmd = Write(c, tx,
                 "INSERT INTO directory (kind, id, principal, body) VALUES (@k, @i, @p, @b) ON CONFLICT (kind, id) DO UPDATE SET principal = excluded.principal, body = excluded.body", entry);
             await cmd.ExecuteNonQueryAsync(ct);
-            return [Change(entry.Kind, entry.Id, ChangeOperation.Upsert)];
+            return [Change(entry, ChangeOperation.Upsert)];
         }, ct);
 
     public async Task<DirectoryEntry?> UpdateAsync(string kind, string id, Func<DirectoryEntry, DirectoryEntry> change, CancellationToken ct)
@@ -72,7 +74,7 @@ internal sealed class SqlDirectoryStore(SqlDialect dialect, TimeProvider time) :
             await cmd.ExecuteNonQueryAsync(ct);
         }
 
-        await SqlJournal.AppendAsync(dialect, c, tx, [Change(kind, id, ChangeOperation.Upsert)], time.GetUtcNow(), ct);
+        await SqlJournal.AppendAsync(dialect, c, tx, [Change(next, ChangeOperation.Upsert)], time.GetUtcNow(), ct);
         await dialect.CommitAsync(tx, journaled: true, ct);
         return next;
     }
@@ -80,10 +82,11 @@ internal sealed class SqlDirectoryStore(SqlDialect dialect, TimeProvider time) :
     public Task<bool> DeleteAsync(string kind, string id, CancellationToken ct) =>
         InTransactionAsync(async (c, tx) =>
         {
-            await using var cmd = ResourceSql.Command(c, tx, "DELETE FROM directory WHERE kind = @k AND id = @i");
+            await using var cmd = ResourceSql.Command(c, tx, $"DELETE FROM directory WHERE kind = @k AND id = @i RETURNING {Columns}");
             SqlDialect.Param(cmd, "@k", kind);
             SqlDialect.Param(cmd, "@i", id);
-            return await cmd.ExecuteNonQueryAsync(ct) == 1 ? [Change(kind, id, ChangeOperation.Delete)] : null;
+            var deleted = await ReadAllAsync(cmd, ct);
+            return deleted.Count == 1 ? [Change(deleted[0], ChangeOperation.Delete)] : null;
         }, ct);
 
     public async Task<int> DeleteByPrincipalAsync(string kind, string principal, CancellationToken ct)
@@ -91,23 +94,12 @@ internal sealed class SqlDirectoryStore(SqlDialect dialect, TimeProvider time) :
         var deleted = 0;
         await InTransactionAsync(async (c, tx) =>
         {
-            var ids = new List<string>();
-            await using (var select = ResourceSql.Command(c, tx, "SELECT id FROM directory WHERE kind = @k AND principal = @p"))
-            {
-                SqlDialect.Param(select, "@k", kind);
-                SqlDialect.Param(select, "@p", principal);
-                await using var r = await select.ExecuteReaderAsync(ct);
-                while (await r.ReadAsync(ct))
-                {
-                    ids.Add(r.GetString(0));
-                }
-            }
-
-            await using var cmd = ResourceSql.Command(c, tx, "DELETE FROM directory WHERE kind = @k AND principal = @p");
+            await using var cmd = ResourceSql.Command(c, tx, $"DELETE FROM directory WHERE kind = @k AND principal = @p RETURNING {Columns}");
             SqlDialect.Param(cmd, "@k", kind);
             SqlDialect.Param(cmd, "@p", principal);
-            deleted = await cmd.ExecuteNonQueryAsync(ct);
-            return ids.Select(id => Change(kind, id, ChangeOperation.Delete)).ToList();
+            var entries = await ReadAllAsync(cmd, ct);
+            deleted = entries.Count;
+            return [.. entries.Select(e => Change(e, ChangeOperation.Delete))];
         }, ct);
         return deleted;
     }
@@ -127,7 +119,11 @@ internal sealed class SqlDirectoryStore(SqlDialect dialect, TimeProvider time) :
         return changes is not null;
     }
 
-    private static PendingChange Change(string kind, string id, string operation) => new(null, null, $"directory/{kind}", id, operation, null, null);
+    /// <summary>The journal record of a change to <paramref name="entry"/>: under its ARM resource id when it has one, else under no service.</summary>
+    private static PendingChange Change(DirectoryEntry entry, string operation) =>
+        entry.Body["resourceId"] is JsonValue v && v.TryGetValue<string>(out var resourceId) && resourceId.StartsWith('/')
+            ? new(resourceId.ToLowerInvariant(), null, $"directory/{entry.Kind}", entry.Id, operation, new JsonObject { ["resourceId"] = resourceId }, null)
+            : new(null, null, $"directory/{entry.Kind}", entry.Id, operation, null, null);
 
     private static async Task<DirectoryEntry?> GetAsync(DbConnection c, DbTransaction? tx, string kind, string id, string suffix, CancellationToken ct)
     {
