@@ -90,7 +90,7 @@ internal sealed class ResourceGroups(IDirectoryStore directory, IResourceStore s
     private static DirectoryEntry Write(ResourceGroup group)
     {
         // The resource id also puts the group's changes in the subscription's activity log (see the directory store).
-        var body = new JsonObject { ["name"] = group.Name, ["location"] = group.Location, ["resourceId"] = $"/subscriptions/{group.SubscriptionId}/resourceGroups/{group.Name}" };
+        var body = new JsonObject { ["name"] = group.Name, ["location"] = group.Location, ["resourceId"] = group.Id };
         if (group.Tags is not null)
         {
             body["tags"] = group.Tags.DeepClone();

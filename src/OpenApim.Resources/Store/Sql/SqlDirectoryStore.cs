@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Text.Json.Nodes;
+using OpenApim.Resources.Arm;
 using OpenApim.Resources.Store.Journal;
 
 namespace OpenApim.Resources.Store.Sql;
@@ -121,7 +122,7 @@ internal sealed class SqlDirectoryStore(SqlDialect dialect, TimeProvider time) :
 
     /// <summary>The journal record of a change to <paramref name="entry"/>: under its ARM resource id when it has one, else under no service.</summary>
     private static PendingChange Change(DirectoryEntry entry, string operation) =>
-        entry.Body["resourceId"] is JsonValue v && v.TryGetValue<string>(out var resourceId) && resourceId.StartsWith('/')
+        entry.Body["resourceId"].Text() is { } resourceId && resourceId.StartsWith('/')
             ? new(resourceId.ToLowerInvariant(), null, $"directory/{entry.Kind}", entry.Id, operation, new JsonObject { ["resourceId"] = resourceId }, null)
             : new(null, null, $"directory/{entry.Kind}", entry.Id, operation, null, null);
 

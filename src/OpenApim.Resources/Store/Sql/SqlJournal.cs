@@ -116,8 +116,8 @@ internal sealed class SqlJournal(SqlDialect dialect, TimeProvider time) : IChang
         await using var cmd = ResourceSql.Command(c, null,
             $"SELECT {Columns} FROM journal WHERE service_key >= @low AND service_key < @high AND at >= @from AND at <= @to AND seq < @before ORDER BY seq DESC LIMIT @max");
         // The prefix itself too (a resource group's own record); what else sorts in between (rg-x) the caller filters out.
-        var (_, high) = ResourceSql.Descendants(servicePrefix.TrimEnd('/'));
         var low = servicePrefix.TrimEnd('/');
+        var (_, high) = ResourceSql.Descendants(low);
         SqlDialect.Param(cmd, "@low", low);
         SqlDialect.Param(cmd, "@high", high);
         SqlDialect.Param(cmd, "@from", since);
