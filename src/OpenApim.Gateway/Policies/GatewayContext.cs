@@ -18,10 +18,14 @@ internal sealed class GatewayContext(HttpContext http, ServiceRuntime service, A
 
     public ProductRuntime? Product { get; set; }
 
-    public string RequestId { get; } = Guid.NewGuid().ToString();
+    /// <summary>The request's id for policies (<c>context.RequestId</c>), minted when one first asks.</summary>
+    public string RequestId => field ??= Guid.NewGuid().ToString();
 
-    /// <summary>The operation's template parameters (from the URL).</summary>
-    public required Dictionary<string, string> TemplateValues { get; init; }
+    /// <summary>The path below the API (and its version) that matched the operation's template.</summary>
+    public required string OperationPath { get; init; }
+
+    /// <summary>The operation's template parameters (from the URL), read out of <see cref="OperationPath"/> when a policy first asks.</summary>
+    public IReadOnlyDictionary<string, string> TemplateValues => field ??= Operation.Template.Values(OperationPath);
 
     /// <summary>The backend's base URL: the API's service URL unless a policy chose another.</summary>
     public string? BackendUrl { get; set; }

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using OpenApim.Gateway.Configuration;
 using OpenApim.Gateway.Policies;
@@ -38,6 +39,13 @@ internal sealed class GatewayMiddleware(GatewayState state, PolicyCompiler compi
     {
         var started = time.GetTimestamp();
         var request = http.Request;
+
+        // The gateway's own duration histogram covers its requests (with service and API); ASP.NET Core's would count them twice.
+        if (http.Features.Get<IHttpMetricsTagsFeature>() is { } hostingMetrics)
+        {
+            hostingMetrics.MetricsDisabled = true;
+        }
+
         ServerCookies.Shield(http);
         if (RequestPath.Problem(http) is { } problem)
         {
@@ -56,15 +64,14 @@ internal sealed class GatewayMiddleware(GatewayState state, PolicyCompiler compi
         var (api, rest) = match.Value;
         var preflight = HttpMethods.IsOptions(request.Method) && request.Headers.ContainsKey("Access-Control-Request-Method") && request.Headers.ContainsKey("Origin");
         var method = preflight ? request.Headers["Access-Control-Request-Method"].ToString().ToUpperInvariant() : request.Method;
-        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        var operation = RequestMatcher.MatchOperation(api, rest, method, values);
+        var operation = RequestMatcher.MatchOperation(api, rest, method);
         if (operation is null)
         {
             await UnroutedAsync(http, service, GatewayResponses.NotFound(), started);
             return;
         }
 
-        var context = new GatewayContext(http, service, api, operation) { BackendUrl = api.ServiceUrl, BackendPath = RequestPath.Encode(rest), Timeout = options.BackendTimeout, TemplateValues = values };
+        var context = new GatewayContext(http, service, api, operation) { BackendUrl = api.ServiceUrl, BackendPath = RequestPath.Encode(rest), Timeout = options.BackendTimeout, OperationPath = rest };
         var blocked = false;
         double serviceMs = 0;
         try
@@ -160,7 +167,7 @@ internal sealed class GatewayMiddleware(GatewayState state, PolicyCompiler compi
                 return null;
             }
 
-            var open = api.Products.FirstOrDefault(p => !p.SubscriptionRequired);
+            var open = OpenProduct(api);
             if (open is null)
             {
                 return GatewayResponses.MissingKey();
@@ -183,7 +190,7 @@ internal sealed class GatewayMiddleware(GatewayState state, PolicyCompiler compi
                 break;
             case "api" when string.Equals(subscription.ScopeTarget, api.ApiId, StringComparison.OrdinalIgnoreCase):
                 break;
-            case "product" when api.Products.FirstOrDefault(p => string.Equals(p.Name, subscription.ScopeTarget, StringComparison.OrdinalIgnoreCase)) is { } product:
+            case "product" when ProductNamed(api, subscription.ScopeTarget) is { } product:
                 context.Product = product;
                 break;
             default:
@@ -199,6 +206,33 @@ internal sealed class GatewayMiddleware(GatewayState state, PolicyCompiler compi
             var query = QueryHelpers.ParseQuery(http.Request.QueryString.Value);
             query.Remove(api.KeyQuery);
             http.Request.QueryString = QueryString.Create(query.SelectMany(kv => kv.Value.Select(v => KeyValuePair.Create(kv.Key, v))));
+        }
+
+        return null;
+    }
+
+    // Indexed loops: these run on every request, and LINQ or foreach over the interface allocates an enumerator (and a closure).
+    private static ProductRuntime? OpenProduct(ApiRuntime api)
+    {
+        for (var i = 0; i < api.Products.Count; i++)
+        {
+            if (!api.Products[i].SubscriptionRequired)
+            {
+                return api.Products[i];
+            }
+        }
+
+        return null;
+    }
+
+    private static ProductRuntime? ProductNamed(ApiRuntime api, string? name)
+    {
+        for (var i = 0; i < api.Products.Count; i++)
+        {
+            if (string.Equals(api.Products[i].Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return api.Products[i];
+            }
         }
 
         return null;

@@ -39,14 +39,11 @@ internal sealed class GatewayTransformer(GatewayContext context, CompiledPipelin
         if (client is not null)
         {
             var chain = http.Request.Headers["X-Forwarded-For"].ToString();
-            proxyRequest.Headers.Remove("X-Forwarded-For");
-            proxyRequest.Headers.TryAddWithoutValidation("X-Forwarded-For", chain.Length == 0 ? client : $"{chain}, {client}");
+            Replace(http, proxyRequest, "X-Forwarded-For", chain.Length == 0 ? client : $"{chain}, {client}");
         }
 
-        proxyRequest.Headers.Remove("X-Forwarded-Proto");
-        proxyRequest.Headers.TryAddWithoutValidation("X-Forwarded-Proto", http.Request.Scheme);
-        proxyRequest.Headers.Remove("X-Forwarded-Host");
-        proxyRequest.Headers.TryAddWithoutValidation("X-Forwarded-Host", http.Request.Host.Value);
+        Replace(http, proxyRequest, "X-Forwarded-Proto", http.Request.Scheme);
+        Replace(http, proxyRequest, "X-Forwarded-Host", http.Request.Host.Value);
 
         if (context.Backend is { } backend)
         {
@@ -93,6 +90,17 @@ internal sealed class GatewayTransformer(GatewayContext context, CompiledPipelin
 
         GatewayResponses.ApplyHeaders(context, http.Response);
         return copyBody;
+    }
+
+    /// <summary>Sets a header the gateway owns; the copy of the client's (made by the base transform) goes first, when there was one.</summary>
+    private static void Replace(HttpContext http, HttpRequestMessage proxyRequest, string name, string? value)
+    {
+        if (http.Request.Headers.ContainsKey(name))
+        {
+            proxyRequest.Headers.Remove(name);
+        }
+
+        proxyRequest.Headers.TryAddWithoutValidation(name, value);
     }
 
     private static IEnumerable<string> HopHeaders(IEnumerable<string?> connection) =>

@@ -39,16 +39,14 @@ internal static class RequestMatcher
     }
 
     /// <summary>The operation for the method (or, for a CORS preflight, the method it asks about).</summary>
-    public static OperationRuntime? MatchOperation(ApiRuntime api, string rest, string method, Dictionary<string, string> values)
+    public static OperationRuntime? MatchOperation(ApiRuntime api, string rest, string method)
     {
         foreach (var operation in api.Operations)
         {
-            if ((operation.Method == method || operation.Method == "*") && operation.Template.TryMatch(rest, values))
+            if ((operation.Method == method || operation.Method == "*") && operation.Template.TryMatch(rest, null))
             {
                 return operation;
             }
-
-            values.Clear();
         }
 
         return null;

@@ -29,7 +29,8 @@ internal static class RequestPath
             return "it contains a backslash";
         }
 
-        if (path.Contains("%2F", StringComparison.OrdinalIgnoreCase))
+        // Ordinal searches for both spellings: a case-insensitive search takes longer than the rest of this check together.
+        if (path.Contains('%') && (path.Contains("%2F", StringComparison.Ordinal) || path.Contains("%2f", StringComparison.Ordinal)))
         {
             return "it contains an encoded '/'";
         }

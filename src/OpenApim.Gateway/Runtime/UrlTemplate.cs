@@ -22,7 +22,19 @@ internal sealed class UrlTemplate
     /// <summary>Orders candidates: the most specific template is tried first.</summary>
     public int Specificity { get; }
 
-    /// <summary>Matches the path below the API (no leading slash); parameters go into <paramref name="values"/>.</summary>
+    /// <summary>The parameters of a path this template matches (empty when it does not).</summary>
+    public Dictionary<string, string> Values(string path)
+    {
+        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (!TryMatch(path, values))
+        {
+            values.Clear();
+        }
+
+        return values;
+    }
+
+    /// <summary>Matches the path below the API (no leading slash); parameters go into <paramref name="values"/> when given.</summary>
     public bool TryMatch(ReadOnlySpan<char> path, Dictionary<string, string>? values)
     {
         path = path.Trim('/');

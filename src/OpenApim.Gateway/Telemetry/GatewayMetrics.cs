@@ -38,10 +38,15 @@ internal sealed class GatewayMetrics
             { "openapim.service.name", service ?? "" },
             { "openapim.api.name", api ?? "" },
             { "http.request.method", KnownMethod(method) },
-            { "http.response.status_code", status },
+            { "http.response.status_code", Boxed(status) },
         };
         _duration.Record(elapsed.TotalSeconds, tags);
     }
+
+    /// <summary>A status code as the object a tag holds, boxed once per code rather than on every request.</summary>
+    private static object Boxed(int status) => (uint)status < (uint)BoxedStatuses.Length ? BoxedStatuses[status] : status;
+
+    private static readonly object[] BoxedStatuses = [.. Enumerable.Range(0, 600).Select(static s => (object)s)];
 
     /// <summary>OpenTelemetry's rule for the method attribute: a method outside the HTTP standard counts as <c>_OTHER</c> (a client must not mint series).</summary>
     private static string KnownMethod(string method) => method switch
@@ -54,7 +59,7 @@ internal sealed class GatewayMetrics
     {
         if (_rejections.Enabled)
         {
-            _rejections.Add(1, new TagList { { "openapim.service.name", service ?? "" }, { "openapim.rejection.reason", reason }, { "http.response.status_code", status } });
+            _rejections.Add(1, new TagList { { "openapim.service.name", service ?? "" }, { "openapim.rejection.reason", reason }, { "http.response.status_code", Boxed(status) } });
         }
     }
 

@@ -43,6 +43,9 @@ internal static class OpenApimHost
 
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // Hosting logs only request starts and ends (Information); while its logger is on, every request pays for a log scope
+        // and an Activity that nothing reads (scopes are not printed; traces, when exported, start their own activities).
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Logging.AddFilter("Yarp", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         var protectionKeys = Path.Combine(settings.DataDirectory, "keys", "data-protection");

@@ -94,6 +94,8 @@ public sealed partial class MetricsTests : IAsyncLifetime
         Assert.Equal(1, Value(text, "openapim_gateway_rejections_total", name, "routing"));
         Assert.True(Value(text, "openapim_gateway_request_duration_seconds_count", name, "GET") >= 3);
         Assert.True(Value(text, "openapim_gateway_config_lag_seconds_count", name) >= 1, "propagation lag recorded");
+        Assert.Contains("http_server_request_duration_seconds_count", text, StringComparison.Ordinal); // ASP.NET Core's, for management requests
+        Assert.DoesNotContain("http_server_active_requests", text, StringComparison.Ordinal); // dropped: it cost two measurements per gateway request
         Assert.InRange(Value(text, "openapim_replication_recovery_point_age_seconds", name)!.Value, 0, 30);
         Assert.DoesNotContain(Azurite.Key, text, StringComparison.Ordinal);
         Assert.DoesNotContain("metrics-key-1", text, StringComparison.Ordinal);

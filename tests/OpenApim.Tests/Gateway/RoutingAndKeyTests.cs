@@ -29,6 +29,23 @@ public sealed class RoutingAndKeyTests(GatewayFixture fixture) : IClassFixture<G
     }
 
     [Fact]
+    public async Task Forwarded_headers_from_the_client_are_extended_or_replaced_once_never_passed_on_as_sent()
+    {
+        var (service, key) = await fixture.ServiceWithApiAsync();
+        var sent = new Dictionary<string, string> { ["X-Forwarded-For"] = "203.0.113.7", ["X-Forwarded-Proto"] = "https", ["X-Forwarded-Host"] = "evil.example" };
+
+        var result = await fixture.GetAsync(service, "/echo/orders/1", key, sent);
+        var plain = await fixture.GetAsync(service, "/echo/orders/1", key);
+
+        Assert.Equal(HttpStatusCode.OK, result.Status);
+        Assert.Equal("203.0.113.7, 127.0.0.1", result.BackendHeader("X-Forwarded-For"));
+        Assert.Equal("http", result.BackendHeader("X-Forwarded-Proto"));
+        Assert.Equal(plain.BackendHeader("X-Forwarded-Host"), result.BackendHeader("X-Forwarded-Host"));
+        Assert.NotEqual("evil.example", result.BackendHeader("X-Forwarded-Host"));
+        Assert.Equal("http", plain.BackendHeader("X-Forwarded-Proto"));
+    }
+
+    [Fact]
     public async Task Unknown_hosts_paths_and_operations_answer_404_like_Azure()
     {
         var (service, key) = await fixture.ServiceWithApiAsync();
