@@ -92,18 +92,21 @@ bench_store() {
       [ "$code" = 200 ] && serving=$(( $(now_ms) - start ))
     fi
     if [ -z "$restored" ]; then
-      code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$ca" -H "Authorization: Bearer $token" "$location")
+      code=$(curl -s -o "$WORK/$store-restore.json" -w '%{http_code}' --cacert "$ca" -H "Authorization: Bearer $token" "$location")
       [ "$code" = 200 ] && restored=$(( $(now_ms) - start ))
     fi
     [ $(( $(now_ms) - start )) -gt 120000 ] && { echo "restore-to-serving timed out"; tail -20 "$WORK/$store.log"; exit 1; }
     sleep 0.02
   done
+  # The restore's own phases (download, verify, replace), from the summary its final poll answered with.
+  local phases; phases=$(node -e "const f=o=>o&&typeof o==='object'?(o.phases??Object.values(o).map(f).find(Boolean)):undefined;
+    const p=f(JSON.parse(require('fs').readFileSync('$WORK/$store-restore.json','utf8')))||{};console.log(Object.entries(p).map(([k,v])=>k+' '+v).join(', ')||'?')")
   local reload_ms; reload_ms=$(grep "Gateway loaded .*/service/standby:" "$WORK/$store.log" | tail -1 | grep -o 'in [0-9]* ms' | grep -o '[0-9]*')
   local rss_end; rss_end=$(awk '/VmRSS/ {print int($2/1024)}' "/proc/$pid/status")
   kill "$pid"; wait "$pid" 2>/dev/null || true
 
   local all; all=$(grep "RESULT change=all" "$WORK/$store-propagation.txt")
-  REPORT+=("| $store | $(field "$all" p50_ms) | $(field "$all" p99_ms) | $(field "$all" max_ms) | $(awk '/Requests\/sec/ {print $2}' "$WORK/$store-wrk.txt") | $loads | $restored | $serving | ${reload_ms:-?} | $rss_loaded / $rss_end |")
+  REPORT+=("| $store | $(field "$all" p50_ms) | $(field "$all" p99_ms) | $(field "$all" max_ms) | $(awk '/Requests\/sec/ {print $2}' "$WORK/$store-wrk.txt") | $loads | $restored ($phases) | $serving | ${reload_ms:-?} | $rss_loaded / $rss_end |")
   for change in create suspend regenerate delete; do
     local line; line=$(grep "RESULT change=$change " "$WORK/$store-propagation.txt")
     REPORT+=("| $store: $change | $(field "$line" p50_ms) | $(field "$line" p99_ms) | $(field "$line" max_ms) | | | | | | |")
@@ -130,7 +133,7 @@ OUT="bench/results/journal-$(date -u +%Y%m%dT%H%M%SZ).md"
   echo
   echo "## Propagation under gateway load, restore-to-serving"
   echo
-  echo "| store | propagation p50 ms (goal <= 20) | p99 ms (goal <= 100) | max ms | gateway rps under probe | full loads of ref | restore done ms | standby serving ms (goal <= 6000) | standby gateway load ms | server RSS MiB loaded / end |"
+  echo "| store | propagation p50 ms (goal <= 20) | p99 ms (goal <= 100) | max ms | gateway rps under probe | full loads of ref | restore done ms (its phases) | standby serving ms (goal <= 6000) | standby gateway load ms | server RSS MiB loaded / end |"
   echo "|---|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${REPORT[@]}"
 } | tee "$OUT"

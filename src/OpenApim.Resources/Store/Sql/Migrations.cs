@@ -123,6 +123,11 @@ internal static class Migrations
         INSERT INTO journal_meta (id, seq) VALUES (2, 0);
         CREATE TABLE journal_readers (reader TEXT NOT NULL PRIMARY KEY, seq INTEGER NOT NULL, seen_at TEXT NOT NULL);
         """,
+        """
+        -- Resource groups stored before their body named their ARM id: without it their changes reach no activity log.
+        UPDATE directory SET body = json_set(body, '$.resourceId', '/subscriptions/' || principal || '/resourceGroups/' || json_extract(body, '$.name'))
+        WHERE kind = 'resourceGroup' AND principal IS NOT NULL AND json_extract(body, '$.name') IS NOT NULL AND json_extract(body, '$.resourceId') IS NULL;
+        """,
     ];
 
     public static readonly IReadOnlyList<string> Postgres =
@@ -237,6 +242,11 @@ internal static class Migrations
         ALTER TABLE journal_meta ADD COLUMN counted BIGINT NOT NULL DEFAULT 0;
         INSERT INTO journal_meta (id, seq) VALUES (2, 0);
         CREATE TABLE journal_readers (reader TEXT COLLATE "C" NOT NULL PRIMARY KEY, seq BIGINT NOT NULL, seen_at TIMESTAMPTZ NOT NULL);
+        """,
+        """
+        -- Resource groups stored before their body named their ARM id: without it their changes reach no activity log.
+        UPDATE directory SET body = (body::jsonb || jsonb_build_object('resourceId', '/subscriptions/' || principal || '/resourceGroups/' || (body::jsonb ->> 'name')))::text
+        WHERE kind = 'resourceGroup' AND principal IS NOT NULL AND (body::jsonb ->> 'name') IS NOT NULL AND (body::jsonb ->> 'resourceId') IS NULL;
         """,
     ];
 
