@@ -92,13 +92,14 @@ bench_store() {
       [ "$code" = 200 ] && serving=$(( $(now_ms) - start ))
     fi
     if [ -z "$restored" ]; then
-      code=$(curl -s -o "$WORK/$store-restore.json" -w '%{http_code}' --cacert "$ca" -H "Authorization: Bearer $token" "$location")
+      code=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$ca" -H "Authorization: Bearer $token" "$location")
       [ "$code" = 200 ] && restored=$(( $(now_ms) - start ))
     fi
     [ $(( $(now_ms) - start )) -gt 120000 ] && { echo "restore-to-serving timed out"; tail -20 "$WORK/$store.log"; exit 1; }
     sleep 0.02
   done
-  # The restore's own phases (download, verify, replace), from the summary its final poll answered with.
+  # The restore's own phases (download, verify, replace), from its summary in the standby's operation list.
+  curl -s --cacert "$ca" -H "Authorization: Bearer $token" "$svc/standby/operations?api-version=2024-05-01" >"$WORK/$store-restore.json"
   local phases; phases=$(node -e "const f=o=>o&&typeof o==='object'?(o.phases??Object.values(o).map(f).find(Boolean)):undefined;
     const p=f(JSON.parse(require('fs').readFileSync('$WORK/$store-restore.json','utf8')))||{};console.log(Object.entries(p).map(([k,v])=>k+' '+v).join(', ')||'?')")
   local reload_ms; reload_ms=$(grep "Gateway loaded .*/service/standby:" "$WORK/$store.log" | tail -1 | grep -o 'in [0-9]* ms' | grep -o '[0-9]*')
