@@ -51,29 +51,22 @@ internal sealed partial class RestoreJob(
                 return await UndeleteAsync(job, archive, entities, new JsonObject { ["download"] = Ms(downloaded - started) }, replayed);
             }
 
+            var archivedService = Verify(archive, current.Body, scope, context);
+            var verified = time.GetUtcNow();
+            var phases = new JsonObject { ["download"] = Ms(downloaded - started), ["verify"] = Ms(verified - downloaded) };
+
             if (preview)
             {
-                var archived = Verify(archive, current.Body, scope, context);
-                var compared = time.GetUtcNow();
-                var phasesSoFar = new JsonObject { ["download"] = Ms(downloaded - started), ["verify"] = Ms(compared - downloaded) };
-                var report = await PreviewReport.BuildAsync(store, service, archive, archived, current.Body, scope, ct);
-                phasesSoFar["compare"] = Ms(time.GetUtcNow() - compared);
-                var summary = Summary(archive.Manifest, scope, null, started, phasesSoFar, replayed);
+                var report = await PreviewReport.BuildAsync(store, service, archive, archivedService, current.Body, scope, ct);
+                phases["compare"] = Ms(time.GetUtcNow() - verified);
+                var summary = Summary(archive.Manifest, scope, null, started, phases, replayed);
                 summary["previewed"] = Previewed(request, scope, PointInTime.FromJson(op.Request!["pointInTime"]), replayed);
                 return new JsonObject { ["summary"] = summary, ["body"] = report };
             }
 
-            // The rows are checked as they are written (one read of the archive, the checks on another thread than the
-            // inserts); a problem anywhere fails the replace before its commit, so the target is left as it was.
-            CheckManifest(archive.Manifest, current.Body, options.Lifetime, time.GetUtcNow());
-            var validator = new ArchiveValidator();
-            var archivedService = archive.ReadService();
-            validator.Service(archivedService);
-            var verified = time.GetUtcNow();
-            var phases = new JsonObject { ["download"] = Ms(downloaded - started), ["verify"] = Ms(verified - downloaded) };
             context.Report(new JsonObject { ["phase"] = "replacing" });
             var counts = await store.ReplaceServiceContentAsync(service, new OperationClaim(op.Id, op.Owner!), RestoreScopes.ReplacedKinds(scope),
-                Prefetch.Run(VerifiedRows(archive, scope, validator, context.Report, ct), capacity: 8192, ct), document => ServiceBackup.Apply(document, archivedService), ct);
+                Rows(archive, scope, ct), document => ServiceBackup.Apply(document, archivedService), ct);
             var elapsed = time.GetUtcNow() - started;
             phases["replace"] = Ms(time.GetUtcNow() - verified);
             LogRestored(logger, service.Name, request, counts.Inserted, counts.Deleted, elapsed.TotalMilliseconds);
@@ -164,45 +157,6 @@ internal sealed partial class RestoreJob(
 
         var problems = validator.Finish();
         return problems.Count > 0 ? throw ArmErrors.BackupInvalid(problems) : archivedService;
-    }
-
-    /// <summary>
-    /// The archive's rows for the kinds this restore replaces, each checked as <see cref="Verify(ArchiveReader, JsonObject, RestoreScope, OperationContext)"/>
-    /// checks it, as it is read; every part is read, so every checksum is checked. After the first problem no row is handed
-    /// on (the store never sees a duplicate or an unsafe name), the rest is still checked so the error lists every problem,
-    /// and the sequence ends with that error, which rolls back the transaction writing the rows.
-    /// </summary>
-    private static IEnumerable<RawResource> VerifiedRows(ArchiveReader archive, RestoreScope scope, ArchiveValidator validator, Action<JsonObject> report, CancellationToken ct)
-    {
-        long rows = 0;
-        foreach (var part in archive.EntityParts)
-        {
-            var kind = KindCatalog.Find(part.Kind);
-            var written = kind is not null && RestoreScopes.Replaces(scope, kind);
-            foreach (var row in archive.ReadPart(part))
-            {
-                if (written)
-                {
-                    validator.Row(kind!, row);
-                    if (validator.ProblemCount == 0)
-                    {
-                        yield return ToRow(kind!, row);
-                    }
-                }
-
-                if (++rows % 20_000 == 0)
-                {
-                    ct.ThrowIfCancellationRequested();
-                    report(new JsonObject { ["phase"] = "replacing", ["rows"] = rows });
-                }
-            }
-        }
-
-        var problems = validator.Finish();
-        if (problems.Count > 0)
-        {
-            throw ArmErrors.BackupInvalid(problems);
-        }
     }
 
     /// <summary>Expiry (from the manifest, never the blob) and the target's SKU: what even an undelete checks first.</summary>
