@@ -104,7 +104,7 @@ for ((i = 0; i < 1100; i++)); do
 done
 sleep 2
 kill -INT "$WRK_PID"; wait "$WRK_PID" 2>/dev/null || true
-awk '/Non-2xx/ {print $5}' "$WORK/wrk.txt" | { read -r bad; echo "0 0 0 ${bad:-0}"; } >"$WORK/reload"
+reload_bad=$(awk '/Non-2xx/ {print $5}' "$WORK/wrk.txt"); echo "0 0 0 ${reload_bad:-0}" >"$WORK/reload"
 reloads=$(( $(grep -c "Gateway loaded" "$WORK/server.log") - loads_before ))
 # The last full load's time only when the restore caused one (otherwise the last line is the start-up load's).
 reload_ms=$([ "$reloads" -gt 0 ] && grep "Gateway loaded" "$WORK/server.log" | tail -1 | grep -o 'in [0-9]* ms' | grep -o '[0-9]*' || echo "none")
