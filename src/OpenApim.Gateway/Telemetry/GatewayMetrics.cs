@@ -11,6 +11,9 @@ internal sealed class GatewayMetrics
 {
     public const string MeterName = "OpenApim.Gateway";
 
+    /// <summary>Status codes 0-599 boxed once, for the status tag.</summary>
+    private static readonly object[] BoxedStatuses = [.. Enumerable.Range(0, 600).Select(static s => (object)s)];
+
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _rejections;
     private readonly Histogram<double> _configLag;
@@ -43,10 +46,8 @@ internal sealed class GatewayMetrics
         _duration.Record(elapsed.TotalSeconds, tags);
     }
 
-    /// <summary>A status code as the object a tag holds, boxed once per code rather than on every request.</summary>
+    /// <summary>A status code as the object a tag holds: boxed once per code (<see cref="BoxedStatuses"/>), not on every request.</summary>
     private static object Boxed(int status) => (uint)status < (uint)BoxedStatuses.Length ? BoxedStatuses[status] : status;
-
-    private static readonly object[] BoxedStatuses = [.. Enumerable.Range(0, 600).Select(static s => (object)s)];
 
     /// <summary>OpenTelemetry's rule for the method attribute: a method outside the HTTP standard counts as <c>_OTHER</c> (a client must not mint series).</summary>
     private static string KnownMethod(string method) => method switch
