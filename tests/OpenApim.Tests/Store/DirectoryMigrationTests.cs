@@ -9,23 +9,10 @@ namespace OpenApim.Tests.Store;
 /// Resource groups written before their body named their ARM id: the upgrade fills it in, so deleting such a group still
 /// leaves its event in the subscription's activity log (which finds directory records by that id).
 /// </summary>
-public sealed class DirectoryMigrationTests : IAsyncLifetime
+public sealed class DirectoryMigrationTests : StoreDialectTests
 {
     private const string Subscription = "00000000-0000-0000-0000-0000000000aa";
     private const string GroupKey = $"/subscriptions/{Subscription}/resourcegroups/old-rg";
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "openapim-tests", "directory-" + Guid.NewGuid().ToString("N"));
-    private PostgresDatabase? _database;
-
-    public async Task InitializeAsync() => _database = await PostgresDatabase.CreateAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _database!.DisposeAsync();
-        if (Directory.Exists(_folder))
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-    }
 
     [Theory]
     [InlineData(StoreKind.Sqlite)]
@@ -33,9 +20,7 @@ public sealed class DirectoryMigrationTests : IAsyncLifetime
     public async Task A_resource_group_stored_without_its_id_is_deleted_into_the_subscription_log_after_the_upgrade(StoreKind kind)
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        Directory.CreateDirectory(_folder);
-        SqlDialect dialect = kind == StoreKind.Sqlite ? new SqliteDialect(Path.Combine(_folder, "store.db")) : new PostgresDialect(_database!.ConnectionString);
-        await dialect.MigrateAsync(default);
+        var dialect = await MigratedDialectAsync(kind);
 
         // The database as the previous version left it: the backfill not yet applied, a group without resourceId.
         await ExecuteAsync(dialect, "DELETE FROM schema_migrations WHERE version = (SELECT MAX(version) FROM schema_migrations)");

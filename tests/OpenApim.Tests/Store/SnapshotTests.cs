@@ -10,22 +10,9 @@ using OpenApim.Tests.Infrastructure;
 namespace OpenApim.Tests.Store;
 
 /// <summary>The store's consistency primitives on both providers: snapshots see one point in time; restores are all-or-nothing.</summary>
-public sealed class SnapshotTests : IAsyncLifetime
+public sealed class SnapshotTests : StoreDialectTests
 {
-    private readonly string _folder = Path.Combine(Path.GetTempPath(), "openapim-tests", "store-" + Guid.NewGuid().ToString("N"));
     private readonly ServiceRef _service = new("00000000-0000-0000-0000-000000000001", "rg", "snap");
-    private PostgresDatabase? _database;
-
-    public async Task InitializeAsync() => _database = await PostgresDatabase.CreateAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _database!.DisposeAsync();
-        if (Directory.Exists(_folder))
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-    }
 
     [Theory]
     [InlineData(StoreKind.Sqlite)]
@@ -76,10 +63,7 @@ public sealed class SnapshotTests : IAsyncLifetime
 
     private async Task<SqlResourceStore> CreateAsync(StoreKind kind)
     {
-        SqlDialect dialect = kind == StoreKind.Sqlite
-            ? new SqliteDialect(Path.Combine(_folder, Guid.NewGuid().ToString("N") + ".db"))
-            : new PostgresDialect(_database!.ConnectionString);
-        await dialect.MigrateAsync(default);
+        var dialect = await MigratedDialectAsync(kind);
         var store = new SqlResourceStore(dialect, new FakeTimeProvider(DateTimeOffset.UtcNow));
         await store.WriteAsync(_service, WriteScope.Service, tx => tx.PutAsync(
             ResourceRow.Service(_service, new JsonObject { ["sku"] = new JsonObject { ["name"] = "Developer" } }), null, default), default);
