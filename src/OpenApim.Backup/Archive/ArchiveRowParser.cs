@@ -14,6 +14,8 @@ namespace OpenApim.Backup.Archive;
 /// </summary>
 internal sealed class ArchiveRowParser(Version format, SecretCipher? cipher)
 {
+    private static readonly byte[] EncryptedPrefix = Encoding.UTF8.GetBytes(SecretCipher.Prefix);
+
     public ArchiveRow Parse(ResourceKind kind, ManifestPart part, ReadOnlySpan<byte> line, long number)
     {
         try
@@ -22,6 +24,7 @@ internal sealed class ArchiveRowParser(Version format, SecretCipher? cipher)
             string? path = null;
             string? body = null;
             string? display = null;
+            ReadOnlySpan<byte> bodyBytes = default;
             DateTimeOffset created = default, updated = default;
             Expect(reader.Read() && reader.TokenType == JsonTokenType.StartObject);
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -47,9 +50,9 @@ internal sealed class ArchiveRowParser(Version format, SecretCipher? cipher)
                     Expect(reader.TokenType == JsonTokenType.StartObject);
                     var from = (int)reader.TokenStartIndex;
                     reader.Skip();
-                    var slice = line[from..(int)reader.BytesConsumed];
-                    body = Encoding.UTF8.GetString(slice);
-                    display = DisplayName(slice);
+                    bodyBytes = line[from..(int)reader.BytesConsumed];
+                    body = Encoding.UTF8.GetString(bodyBytes);
+                    display = DisplayName(bodyBytes);
                 }
                 else
                 {
@@ -70,7 +73,7 @@ internal sealed class ArchiveRowParser(Version format, SecretCipher? cipher)
 
             if (Secrets.Any(kind.Properties))
             {
-                body = Unseal(kind, part, path, body, number);
+                body = Unseal(kind, part, path, body, bodyBytes, number);
             }
 
             return new ArchiveRow(path, created, updated, body, display);
@@ -86,8 +89,14 @@ internal sealed class ArchiveRowParser(Version format, SecretCipher? cipher)
     }
 
     /// <summary>Decrypts the row's secrets, or (unencrypted archive) checks that none of them looks encrypted.</summary>
-    private string Unseal(ResourceKind kind, ManifestPart part, string path, string body, long number)
+    private string Unseal(ResourceKind kind, ManifestPart part, string path, string body, ReadOnlySpan<byte> bytes, long number)
     {
+        // Unencrypted, a body whose text has no encrypted-looking value and no escape (which could spell one) needs no parse.
+        if (cipher is null && !bytes.Contains((byte)'\\') && bytes.IndexOf(EncryptedPrefix) < 0)
+        {
+            return body;
+        }
+
         var node = JsonNode.Parse(body) as JsonObject ?? [];
         if (node["properties"] is not JsonObject properties)
         {

@@ -24,7 +24,6 @@ public static class SchemaValidator
     {
         foreach (var prop in props)
         {
-            var at = path.Length == 0 ? prop.Name : $"{path}.{prop.Name}";
             var key = obj.KeyOf(prop.Name);
             if (key is not null && key != prop.Name)
             {
@@ -50,13 +49,13 @@ public static class SchemaValidator
                 }
                 else if (prop.Required)
                 {
-                    problems.Add(new("ValidationError", $"'{prop.Name}' is required.", at));
+                    problems.Add(new("ValidationError", $"'{prop.Name}' is required.", At(path, prop)));
                 }
 
                 continue;
             }
 
-            var replacement = CheckValue(value, prop, at, problems);
+            var replacement = CheckValue(value, prop, path, problems);
             if (replacement is not null)
             {
                 obj[prop.Name] = replacement;
@@ -64,8 +63,11 @@ public static class SchemaValidator
         }
     }
 
-    /// <summary>Validates one value; returns a normalised replacement node when the value must change.</summary>
-    private static JsonNode? CheckValue(JsonNode value, Prop prop, string at, List<ArmErrorDetail> problems)
+    /// <summary>
+    /// Validates one value (at <paramref name="parent"/>.<c>prop.Name</c>, spelled out only for a problem); returns a
+    /// normalised replacement node when the value must change.
+    /// </summary>
+    private static JsonNode? CheckValue(JsonNode value, Prop prop, string parent, List<ArmErrorDetail> problems)
     {
         var kind = value.GetValueKind();
         switch (prop.Type)
@@ -76,11 +78,11 @@ public static class SchemaValidator
             case PropType.DateTime:
                 if (kind != JsonValueKind.String)
                 {
-                    problems.Add(TypeProblem(prop, at, "a string"));
+                    problems.Add(TypeProblem(prop, parent, "a string"));
                     return null;
                 }
 
-                return CheckString(value.GetValue<string>(), prop, at, problems);
+                return CheckString(value.GetValue<string>(), prop, parent, problems);
             case PropType.Boolean:
                 if (kind is JsonValueKind.True or JsonValueKind.False)
                 {
@@ -93,34 +95,34 @@ public static class SchemaValidator
                     return JsonValue.Create(b);
                 }
 
-                problems.Add(TypeProblem(prop, at, "a boolean"));
+                problems.Add(TypeProblem(prop, parent, "a boolean"));
                 return null;
             case PropType.Integer:
             case PropType.Number:
-                return CheckNumber(value, kind, prop, at, problems);
+                return CheckNumber(value, kind, prop, parent, problems);
             case PropType.Object:
                 if (value is not JsonObject o)
                 {
-                    problems.Add(TypeProblem(prop, at, "an object"));
+                    problems.Add(TypeProblem(prop, parent, "an object"));
                     return null;
                 }
 
                 if (prop.Properties is not null)
                 {
-                    NormalizeObject(o, prop.Properties, at, problems);
+                    NormalizeObject(o, prop.Properties, At(parent, prop), problems);
                 }
 
                 return null;
             case PropType.Array:
                 if (value is not JsonArray arr)
                 {
-                    problems.Add(TypeProblem(prop, at, "an array"));
+                    problems.Add(TypeProblem(prop, parent, "an array"));
                     return null;
                 }
 
                 if (prop.MaxItems is { } maxItems && arr.Count > maxItems)
                 {
-                    problems.Add(new("ValidationError", $"'{prop.Name}' may contain at most {maxItems} items.", at));
+                    problems.Add(new("ValidationError", $"'{prop.Name}' may contain at most {maxItems} items.", At(parent, prop)));
                 }
 
                 if (prop.Items is not null)
@@ -130,11 +132,11 @@ public static class SchemaValidator
                         var item = arr[i];
                         if (item is null)
                         {
-                            problems.Add(new("ValidationError", $"'{prop.Name}' must not contain null items.", $"{at}[{i}]"));
+                            problems.Add(new("ValidationError", $"'{prop.Name}' must not contain null items.", $"{At(parent, prop)}[{i}]"));
                             continue;
                         }
 
-                        var replaced = CheckValue(item, prop.Items with { Name = $"{prop.Name}[{i}]" }, $"{at}[{i}]", problems);
+                        var replaced = CheckValue(item, prop.Items with { Name = $"{prop.Name}[{i}]" }, parent, problems);
                         if (replaced is not null)
                         {
                             arr[i] = replaced;
@@ -148,14 +150,14 @@ public static class SchemaValidator
         }
     }
 
-    private static JsonValue? CheckString(string s, Prop prop, string at, List<ArmErrorDetail> problems)
+    private static JsonValue? CheckString(string s, Prop prop, string parent, List<ArmErrorDetail> problems)
     {
         if (prop.Enum is not null)
         {
             var match = prop.Enum.FirstOrDefault(e => string.Equals(e, s, StringComparison.OrdinalIgnoreCase));
             if (match is null)
             {
-                problems.Add(new("ValidationError", $"'{prop.Name}' value '{Shorten(s)}' is not one of: {string.Join(", ", prop.Enum)}.", at));
+                problems.Add(new("ValidationError", $"'{prop.Name}' value '{Shorten(s)}' is not one of: {string.Join(", ", prop.Enum)}.", At(parent, prop)));
                 return null;
             }
 
@@ -164,58 +166,61 @@ public static class SchemaValidator
 
         if (prop.MinLength is { } min && s.Length < min)
         {
-            problems.Add(new("ValidationError", min == 1 ? $"'{prop.Name}' must not be empty." : $"'{prop.Name}' must be at least {min} characters long.", at));
+            problems.Add(new("ValidationError", min == 1 ? $"'{prop.Name}' must not be empty." : $"'{prop.Name}' must be at least {min} characters long.", At(parent, prop)));
         }
 
         if (prop.MaxLength is { } max && s.Length > max)
         {
-            problems.Add(new("ValidationError", $"'{prop.Name}' must be at most {max} characters long (got {s.Length}).", at));
+            problems.Add(new("ValidationError", $"'{prop.Name}' must be at most {max} characters long (got {s.Length}).", At(parent, prop)));
         }
 
         if (prop.Pattern is not null && !prop.Pattern.IsMatch(s))
         {
-            problems.Add(new("ValidationError", $"'{prop.Name}' value '{Shorten(s)}' does not match the pattern {prop.PatternText}.", at));
+            problems.Add(new("ValidationError", $"'{prop.Name}' value '{Shorten(s)}' does not match the pattern {prop.PatternText}.", At(parent, prop)));
         }
 
         if (prop.Type == PropType.DateTime)
         {
             if (!DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var dt))
             {
-                problems.Add(new("ValidationError", $"'{prop.Name}' value '{Shorten(s)}' is not an ISO 8601 date-time.", at));
+                problems.Add(new("ValidationError", $"'{prop.Name}' value '{Shorten(s)}' is not an ISO 8601 date-time.", At(parent, prop)));
                 return null;
             }
 
-            return JsonValue.Create(dt.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture));
+            var normal = dt.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture);
+            return normal == s ? null : JsonValue.Create(normal);
         }
 
         return null;
     }
 
-    private static JsonNode? CheckNumber(JsonNode value, JsonValueKind kind, Prop prop, string at, List<ArmErrorDetail> problems)
+    private static JsonNode? CheckNumber(JsonNode value, JsonValueKind kind, Prop prop, string parent, List<ArmErrorDetail> problems)
     {
         if (kind != JsonValueKind.Number)
         {
-            problems.Add(TypeProblem(prop, at, prop.Type == PropType.Integer ? "an integer" : "a number"));
+            problems.Add(TypeProblem(prop, parent, prop.Type == PropType.Integer ? "an integer" : "a number"));
             return null;
         }
 
         var d = double.Parse(value.ToJsonString(), CultureInfo.InvariantCulture);
         if (prop.Type == PropType.Integer && Math.Abs(d % 1) > double.Epsilon)
         {
-            problems.Add(TypeProblem(prop, at, "an integer"));
+            problems.Add(TypeProblem(prop, parent, "an integer"));
             return null;
         }
 
         if ((prop.Minimum is { } min && d < min) || (prop.Maximum is { } max && d > max))
         {
-            problems.Add(new("ValidationError", $"'{prop.Name}' must be between {prop.Minimum} and {prop.Maximum}.", at));
+            problems.Add(new("ValidationError", $"'{prop.Name}' must be between {prop.Minimum} and {prop.Maximum}.", At(parent, prop)));
         }
 
         return null;
     }
 
-    private static ArmErrorDetail TypeProblem(Prop prop, string at, string expected) =>
-        new("ValidationError", $"'{prop.Name}' must be {expected}.", at);
+    private static ArmErrorDetail TypeProblem(Prop prop, string parent, string expected) =>
+        new("ValidationError", $"'{prop.Name}' must be {expected}.", At(parent, prop));
+
+    private static string At(string parent, Prop prop) => parent.Length == 0 ? prop.Name : $"{parent}.{prop.Name}";
 
     private static string Shorten(string s) => s.Length > 80 ? s[..80] + "..." : s;
 
