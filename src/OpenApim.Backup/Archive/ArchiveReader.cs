@@ -16,6 +16,7 @@ internal sealed class ArchiveReader : IDisposable
 {
     private readonly ZipArchive _zip;
     private readonly ArchiveRowParser _rows;
+    private (string Path, byte[]? Key)? _file;
 
     private ArchiveReader(ZipArchive zip, Manifest manifest, SecretCipher? cipher)
     {
@@ -26,7 +27,18 @@ internal sealed class ArchiveReader : IDisposable
 
     public Manifest Manifest { get; }
 
-    public static ArchiveReader Open(string path, byte[]? key) => Open(File.OpenRead(path), key);
+    public static ArchiveReader Open(string path, byte[]? key)
+    {
+        var reader = Open(File.OpenRead(path), key);
+        reader._file = (path, key);
+        return reader;
+    }
+
+    /// <summary>
+    /// A second reader of the same local file (its own handle and decompressors), for reading other parts on another thread;
+    /// null for an archive read from a stream.
+    /// </summary>
+    public ArchiveReader? Reopen() => _file is var (path, key) ? Open(path, key) : null;
 
     /// <summary>Reads an archive from a seekable stream (owned from here on): only the entries asked for are read from it.</summary>
     public static ArchiveReader Open(Stream content, byte[]? key) => Open(content, key, manifestOnly: false);

@@ -4,7 +4,6 @@ using OpenApim.Backup.Replication;
 using OpenApim.Backup.Storage;
 using OpenApim.Resources.Arm;
 using OpenApim.Resources.Hosting;
-using OpenApim.Resources.Kinds;
 using OpenApim.Backup.Validation;
 
 namespace OpenApim.Backup.Catalog;
@@ -161,28 +160,9 @@ public sealed class BackupCatalog
             checks.Add(new VerifyCheck("decryption", true, $"{encryption.Algorithm} with key {encryption.KeyId}: the key given opens it"));
         }
 
-        var validator = new ArchiveValidator();
-        validator.Service(archive.ReadService());
-        long rows = 0;
-        foreach (var part in archive.EntityParts)
-        {
-            var kind = KindCatalog.Find(part.Kind);
-            foreach (var row in archive.ReadPart(part))
-            {
-                if (kind is not null)
-                {
-                    validator.Row(kind, row);
-                }
-
-                if (++rows % 20_000 == 0)
-                {
-                    ct.ThrowIfCancellationRequested();
-                }
-            }
-        }
-
-        checks.Add(new VerifyCheck("parts", true, $"{manifest.Parts.Count} parts, {rows} rows: every count and SHA-256 matches the manifest"));
-        var problems = validator.Finish();
+        var check = ArchiveCheck.Run(archive, archive.ReadService(), _ => true, _ => { }, ct);
+        checks.Add(new VerifyCheck("parts", true, $"{manifest.Parts.Count} parts, {check.Rows} rows: every count and SHA-256 matches the manifest"));
+        var problems = check.Problems;
         checks.Add(new VerifyCheck("content", problems.Count == 0, problems.Count == 0
             ? "every row passes the management API's rules"
             : string.Join("; ", problems.Take(5).Select(p => $"{p.Target}: {p.Message}")) + (problems.Count > 5 ? $" (and {problems.Count - 5} more)" : "")));

@@ -132,31 +132,10 @@ internal sealed partial class RestoreJob(
         CheckManifest(archive.Manifest, current, lifetime, now);
 
         report(new JsonObject { ["phase"] = "verifying" });
-        var validator = new ArchiveValidator();
         var archivedService = archive.ReadService();
-        validator.Service(archivedService);
-        long rows = 0;
-        foreach (var part in archive.EntityParts)
-        {
-            var kind = KindCatalog.Find(part.Kind);
-            var written = kind is not null && RestoreScopes.Replaces(scope, kind);
-            foreach (var row in archive.ReadPart(part))
-            {
-                if (written)
-                {
-                    validator.Row(kind!, row);
-                }
-
-                if (++rows % 20_000 == 0)
-                {
-                    ct.ThrowIfCancellationRequested();
-                    report(new JsonObject { ["phase"] = "verifying", ["rows"] = rows });
-                }
-            }
-        }
-
-        var problems = validator.Finish();
-        return problems.Count > 0 ? throw ArmErrors.BackupInvalid(problems) : archivedService;
+        var check = ArchiveCheck.Run(archive, archivedService, kind => RestoreScopes.Replaces(scope, kind),
+            rows => report(new JsonObject { ["phase"] = "verifying", ["rows"] = rows }), ct);
+        return check.Problems.Count > 0 ? throw ArmErrors.BackupInvalid(check.Problems) : archivedService;
     }
 
     /// <summary>Expiry (from the manifest, never the blob) and the target's SKU: what even an undelete checks first.</summary>

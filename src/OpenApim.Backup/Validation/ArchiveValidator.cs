@@ -71,7 +71,7 @@ internal sealed class ArchiveValidator
 
         var properties = body?["properties"] switch
         {
-            JsonObject o => (JsonObject)o.DeepClone(),
+            JsonObject o => o,
             null => [],
             _ => null,
         };
@@ -94,6 +94,32 @@ internal sealed class ArchiveValidator
 
         References(kind, path, properties);
         Remember(kind, path, properties);
+    }
+
+    /// <summary>
+    /// Takes in what another validator saw (the rows of other parts), as if its rows had been fed here: its problems, and
+    /// the entities and keys both saw reported as duplicates.
+    /// </summary>
+    public void Absorb(ArchiveValidator other)
+    {
+        Add(other._problems);
+        _paths.EnsureCapacity(_paths.Count + other._paths.Count);
+        foreach (var path in other._paths)
+        {
+            if (!_paths.Add(path))
+            {
+                Problem(path, $"The entity '{path}' appears more than once.");
+            }
+        }
+
+        foreach (var (key, path) in other._keys)
+        {
+            Key(path, key);
+        }
+
+        _needs.AddRange(other._needs);
+        _namedValues.UnionWith(other._namedValues);
+        _policies.AddRange(other._policies);
     }
 
     /// <summary>Checks what needed the whole archive; returns every problem found (empty: the content may be restored).</summary>
@@ -160,12 +186,11 @@ internal sealed class ArchiveValidator
     {
         if (kind == KindCatalog.Subscriptions)
         {
-            foreach (var key in new[] { properties["primaryKey"].Text(), properties["secondaryKey"].Text() }.OfType<string>().Distinct(StringComparer.Ordinal))
+            var primary = properties["primaryKey"].Text();
+            Key(path, primary);
+            if (properties["secondaryKey"].Text() is { } secondary && secondary != primary)
             {
-                if (!_keys.TryAdd(key, path))
-                {
-                    Problem(path, $"'{path}' has a key that '{_keys[key]}' has too; subscription keys are unique per service.");
-                }
+                Key(path, secondary);
             }
         }
         else if (kind == KindCatalog.NamedValues && properties["displayName"].Text() is { } displayName)
@@ -175,6 +200,14 @@ internal sealed class ArchiveValidator
         else if (kind.IsPolicy && properties["value"].Text() is { } xml)
         {
             _policies.Add((path, xml));
+        }
+    }
+
+    private void Key(string path, string? key)
+    {
+        if (key is not null && !_keys.TryAdd(key, path))
+        {
+            Problem(path, $"'{path}' has a key that '{_keys[key]}' has too; subscription keys are unique per service.");
         }
     }
 

@@ -73,6 +73,8 @@ public abstract class CraftedBackupTests(BackupFixture fixture)
     [InlineData("orphan")]
     [InlineData("dangling reference")]
     [InlineData("broken policy")]
+    [InlineData("duplicate row in another part")]
+    [InlineData("key shared across parts")]
     public async Task Structurally_wrong_archives_are_refused_not_answered_with_500(string damage)
     {
         var (craft, target, container) = await BackupAsync();
@@ -100,12 +102,28 @@ public abstract class CraftedBackupTests(BackupFixture fixture)
             case "broken policy":
                 craft.Set("parts/policies.ndjson", Row("policies/policy", """{"value":"<policies><inbound><send-request mode=\"new\" /></inbound></policies>","format":"xml"}"""));
                 break;
+            case "duplicate row in another part":
+                // Parts are checked on several threads, each with a validator of its own: the duplicate is only seen when they are combined.
+                craft.Set("parts/apis.again.ndjson", craft.Text("parts/apis.ndjson").Split('\n')[0] + "\n");
+                craft.EditManifest(m => m["parts"]!.AsArray().Add(new JsonObject { ["path"] = "parts/apis.again.ndjson", ["kind"] = "apis", ["scope"] = "configuration" }));
+                break;
+            case "key shared across parts":
+                craft.Set("parts/subscriptions.ndjson", Row("subscriptions/one", """{"scope":"/apis","displayName":"1","state":"active","primaryKey":"same-key","secondaryKey":"k1"}"""));
+                craft.Set("parts/subscriptions.more.ndjson", Row("subscriptions/two", """{"scope":"/apis","displayName":"2","state":"active","primaryKey":"k2","secondaryKey":"same-key"}"""));
+                craft.EditManifest(m => m["parts"]!.AsArray().Add(new JsonObject { ["path"] = "parts/subscriptions.more.ndjson", ["kind"] = "subscriptions", ["scope"] = "configuration" }));
+                break;
         }
 
         var result = await RestoreCraftedAsync(craft.Rehash(), target, container, "restore");
 
         Assert.True(result.Status == HttpStatusCode.BadRequest, $"{damage}: {result}");
         Assert.Equal("RestoreFailed", result.ErrorCode);
+        var details = result.Json["error"]!["details"]!.ToJsonString();
+        if (damage.Contains("part", StringComparison.Ordinal))
+        {
+            Assert.Contains(damage.StartsWith("duplicate", StringComparison.Ordinal) ? "appears more than once" : "unique per service", details, StringComparison.Ordinal);
+        }
+
         Assert.Equal(before, await ServiceDump.ReadAsync(Arm, target));
     }
 
