@@ -32,12 +32,7 @@ internal sealed class SqlDeletedServiceStore(SqlDialect dialect, TimeProvider ti
         await using var c = await dialect.OpenAsync(ct);
         await using var tx = await dialect.BeginWriteAsync(c, ct);
         var purged = await PurgeAsync(c, tx, deleted.StoreId, ct);
-        if (purged)
-        {
-            await SqlJournal.AppendAsync(dialect, c, tx, [Change(deleted, ChangeOperation.Purge)], time.GetUtcNow(), ct);
-        }
-
-        await dialect.CommitAsync(tx, purged, ct);
+        await SqlJournal.CommitAsync(dialect, c, tx, purged ? [Change(deleted, ChangeOperation.Purge)] : [], time.GetUtcNow(), ct);
         return purged;
     }
 
@@ -57,12 +52,7 @@ internal sealed class SqlDeletedServiceStore(SqlDialect dialect, TimeProvider ti
         SqlDialect.Param(back, "@key", deleted.Service.Key);
         SqlDialect.Param(back, "@id", deleted.StoreId);
         var restored = await back.ExecuteNonQueryAsync(ct) == 1;
-        if (restored)
-        {
-            await SqlJournal.AppendAsync(dialect, c, tx, [Change(deleted, ChangeOperation.Undelete)], time.GetUtcNow(), ct);
-        }
-
-        await dialect.CommitAsync(tx, restored, ct);
+        await SqlJournal.CommitAsync(dialect, c, tx, restored ? [Change(deleted, ChangeOperation.Undelete)] : [], time.GetUtcNow(), ct);
         return restored;
     }
 

@@ -70,18 +70,8 @@ public abstract class SqlDialect
     /// <summary>SQL that takes a transaction-scoped lock for deployment-wide checks; null when writers are serial anyway (SQLite).</summary>
     public virtual string? DeploymentLockSql => null;
 
-    /// <summary>Wakes this process's journal readers; <see cref="CommitAsync"/> notifies it after every commit that appended records.</summary>
+    /// <summary>Wakes this process's journal readers; <see cref="SqlJournal.CommitAsync"/> notifies it after every commit that appended records.</summary>
     public JournalSignal JournalCommitted { get; } = new();
-
-    /// <summary>Commits a write transaction, then wakes this process's journal readers when it appended records.</summary>
-    public async Task CommitAsync(DbTransaction tx, bool journaled, CancellationToken ct)
-    {
-        await tx.CommitAsync(ct);
-        if (journaled)
-        {
-            JournalCommitted.Notify();
-        }
-    }
 
     /// <summary>
     /// False only in the write benchmark (bench/journal.sh), which measures writes with and without the journal in one run.

@@ -75,8 +75,7 @@ internal sealed class SqlDirectoryStore(SqlDialect dialect, TimeProvider time) :
             await cmd.ExecuteNonQueryAsync(ct);
         }
 
-        await SqlJournal.AppendAsync(dialect, c, tx, [Change(next, ChangeOperation.Upsert)], time.GetUtcNow(), ct);
-        await dialect.CommitAsync(tx, journaled: true, ct);
+        await SqlJournal.CommitAsync(dialect, c, tx, [Change(next, ChangeOperation.Upsert)], time.GetUtcNow(), ct);
         return next;
     }
 
@@ -111,12 +110,7 @@ internal sealed class SqlDirectoryStore(SqlDialect dialect, TimeProvider time) :
         await using var c = await dialect.OpenAsync(ct);
         await using var tx = await dialect.BeginWriteAsync(c, ct);
         var changes = await write(c, tx);
-        if (changes is not null)
-        {
-            await SqlJournal.AppendAsync(dialect, c, tx, changes, time.GetUtcNow(), ct);
-        }
-
-        await dialect.CommitAsync(tx, changes is not null, ct);
+        await SqlJournal.CommitAsync(dialect, c, tx, changes ?? [], time.GetUtcNow(), ct);
         return changes is not null;
     }
 

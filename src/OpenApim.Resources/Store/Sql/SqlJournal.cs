@@ -26,12 +26,30 @@ internal sealed class SqlJournal(SqlDialect dialect, TimeProvider time) : IChang
     /// <summary>Records a compaction deletes at most (the rest go at the next tick), so it never holds writers up for long.</summary>
     private const int MaxDeletedPerRun = 50_000;
 
-    /// <summary>Appends <paramref name="changes"/> in the caller's transaction, with the current actor.</summary>
-    public static async Task AppendAsync(SqlDialect dialect, DbConnection c, DbTransaction tx, IReadOnlyList<PendingChange> changes, DateTimeOffset at, CancellationToken ct)
+    /// <summary>
+    /// Appends <paramref name="changes"/> (with the current actor) as the last step of the caller's write transaction and commits
+    /// it, then wakes this process's journal readers when there were any. On PostgreSQL the COMMIT travels in the round trip
+    /// that takes the counter row's lock, so no other writer waits for this client to be scheduled again before it is released.
+    /// </summary>
+    public static async Task CommitAsync(SqlDialect dialect, DbConnection c, DbTransaction tx, IReadOnlyList<PendingChange> changes, DateTimeOffset at, CancellationToken ct)
+    {
+        if (!await AppendAsync(dialect, c, tx, changes, at, ct))
+        {
+            await tx.CommitAsync(ct);
+        }
+
+        if (changes.Count > 0)
+        {
+            dialect.JournalCommitted.Notify();
+        }
+    }
+
+    /// <summary>Appends the records; true when the statement that did also committed the transaction.</summary>
+    private static async Task<bool> AppendAsync(SqlDialect dialect, DbConnection c, DbTransaction tx, IReadOnlyList<PendingChange> changes, DateTimeOffset at, CancellationToken ct)
     {
         if (changes.Count == 0 || !dialect.RecordsJournal)
         {
-            return;
+            return false;
         }
 
         var actor = ChangeActor.Current is { } a ? JsonSerializer.Serialize(a, JournalJson.Default.ChangeActor) : null;
@@ -43,7 +61,7 @@ internal sealed class SqlJournal(SqlDialect dialect, TimeProvider time) : IChang
                 await InsertAsync(c, tx, chunk, "", "VALUES ", i => $"(NULL, {Typed(i)}, @at, @actor)", "", at, actor, ct);
             }
 
-            return;
+            return false;
         }
 
         // One round trip per statement counts on PostgreSQL: reserve the sequence numbers (locking the counter row until
@@ -54,16 +72,18 @@ internal sealed class SqlJournal(SqlDialect dialect, TimeProvider time) : IChang
         foreach (var chunk in changes.Chunk(RowsPerStatement))
         {
             var offset = reserved;
+            reserved += chunk.Length;
             await InsertAsync(c, tx, chunk,
                 first ? $"WITH c AS ({counter}) " : "",
                 first ? "SELECT c.seq - @n + v.ord, v.k, v.i, v.t, v.r, v.o, v.b, v.v, @at, @actor FROM c, (VALUES "
                       : "SELECT m.seq - @n + v.ord, v.k, v.i, v.t, v.r, v.o, v.b, v.v, @at, @actor FROM journal_meta m, (VALUES ",
                 i => $"({offset + i + 1}, {Typed(i)})",
-                ") AS v(ord, k, i, t, r, o, b, v)" + (first ? notify : "") + (first ? "" : " WHERE m.id = 1"),
+                ") AS v(ord, k, i, t, r, o, b, v)" + (first ? notify : "") + (first ? "" : " WHERE m.id = 1") + (reserved == changes.Count ? "; COMMIT" : ""),
                 at, actor, ct, ("@n", changes.Count));
-            reserved += chunk.Length;
             first = false;
         }
+
+        return true;
     }
 
     /// <summary>The parameters of record <paramref name="i"/> of a statement, typed (so a NULL body or version is not of unknown type).</summary>
@@ -104,8 +124,7 @@ internal sealed class SqlJournal(SqlDialect dialect, TimeProvider time) : IChang
     {
         await using var c = await dialect.OpenAsync(ct);
         await using var tx = await dialect.BeginWriteAsync(c, ct);
-        await AppendAsync(dialect, c, tx, [change], time.GetUtcNow(), ct);
-        await dialect.CommitAsync(tx, journaled: true, ct);
+        await CommitAsync(dialect, c, tx, [change], time.GetUtcNow(), ct);
     }
 
     private const string Columns = "seq, service_id, kind, rel_id, op, body, version, at, actor";

@@ -62,8 +62,7 @@ internal sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : 
 
         var writer = new SqlResourceWriter(dialect, c, tx, service, serviceId, epoch, time, guardFollowing: scope != WriteScope.Replication);
         var result = await work(writer);
-        await SqlJournal.AppendAsync(dialect, c, tx, writer.Changes, time.GetUtcNow(), ct);
-        await dialect.CommitAsync(tx, writer.Changes.Count > 0, ct);
+        await SqlJournal.CommitAsync(dialect, c, tx, writer.Changes, time.GetUtcNow(), ct);
         return result;
     }
 
@@ -146,9 +145,8 @@ internal sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : 
         }
 
         // A restore is one marked change set, not a record per row: readers reload the service.
-        await SqlJournal.AppendAsync(dialect, c, tx, [new PendingChange(service.Key, service.Id, ResourceKind.Service.Path, "", ChangeOperation.Restore,
+        await SqlJournal.CommitAsync(dialect, c, tx, [new PendingChange(service.Key, service.Id, ResourceKind.Service.Path, "", ChangeOperation.Restore,
             new JsonObject { ["deleted"] = deleted, ["inserted"] = inserted, ["kinds"] = new JsonArray([.. replacedKinds.Select(k => (JsonNode)k.Path)]) }, version)], time.GetUtcNow(), ct);
-        await dialect.CommitAsync(tx, journaled: true, ct);
         if (dialect.AnalyzeAfterBulkSql is { } analyze && deleted + inserted >= BulkAnalyzeRows)
         {
             await using var stats = ResourceSql.Command(c, null, analyze);
