@@ -9,7 +9,12 @@ internal sealed class KeyHolders
     // One path, or a set of paths while the key is shared (rare).
     private readonly Dictionary<string, object> _holders = new(StringComparer.Ordinal);
 
-    public void Clear() => _holders.Clear();
+    /// <summary>Forgets every key, with room for <paramref name="capacity"/> (a full load's count) so the map is not regrown.</summary>
+    public void Clear(int capacity)
+    {
+        _holders.Clear();
+        _holders.EnsureCapacity(capacity);
+    }
 
     public void Add(string key, string path)
     {

@@ -12,12 +12,16 @@ internal static class KeyIndex
     /// <summary>Every key that exactly one subscription holds (<paramref name="holders"/> knows which).</summary>
     public static LayeredMap<SubscriptionRuntime> Build(IReadOnlyDictionary<string, SubscriptionRecord> subscriptions, KeyHolders holders)
     {
-        var keys = new Dictionary<string, SubscriptionRuntime>(StringComparer.Ordinal);
+        var keys = new Dictionary<string, SubscriptionRuntime>(subscriptions.Count * 2, StringComparer.Ordinal);
         foreach (var (path, s) in subscriptions)
         {
-            foreach (var key in KeysOf(s).Where(k => holders.Single(k) == path))
+            var (kind, target) = Scope(s.Scope);
+            foreach (var key in KeysOf(s))
             {
-                keys[key] = Runtime(s, key);
+                if (holders.Single(key) == path)
+                {
+                    keys[key] = new SubscriptionRuntime(s.Name, s.State, kind, target, s.Owner, key, s.ExpiresAt);
+                }
             }
         }
 
@@ -52,8 +56,19 @@ internal static class KeyIndex
         return LayeredMap<string>.Over(states);
     }
 
-    public static IEnumerable<string> KeysOf(SubscriptionRecord s) =>
-        new[] { s.PrimaryKey, s.SecondaryKey }.OfType<string>().Where(k => k.Length > 0).Distinct(StringComparer.Ordinal);
+    /// <summary>A subscription's non-empty keys, each once (called for every subscription of a service on a load).</summary>
+    public static IEnumerable<string> KeysOf(SubscriptionRecord s)
+    {
+        if (s.PrimaryKey is { Length: > 0 } primary)
+        {
+            yield return primary;
+        }
+
+        if (s.SecondaryKey is { Length: > 0 } secondary && secondary != s.PrimaryKey)
+        {
+            yield return secondary;
+        }
+    }
 
     private static SubscriptionRuntime Runtime(SubscriptionRecord s, string key)
     {

@@ -49,28 +49,19 @@ internal sealed class ServiceCache(ServiceRef service, Deployment deployment)
     public async Task LoadAsync(IResourceStore store, CancellationToken ct)
     {
         // Subscriptions and users are most of a big service: only the properties the gateway needs are read, as text.
-        var rows = new List<VersionedResource>();
-        await foreach (var row in store.ReadChangedAsync(service, ConfigKinds, 0, ct))
-        {
-            rows.Add(row);
-        }
-
-        var subscriptions = new List<ProjectedRow>();
-        await foreach (var row in store.ReadPropertiesAsync(service, KindCatalog.Subscriptions, GatewayRecord.SubscriptionProperties, ct))
-        {
-            subscriptions.Add(row);
-        }
-
-        var users = new List<ProjectedRow>();
-        await foreach (var row in store.ReadPropertiesAsync(service, KindCatalog.Users, UserProperties, ct))
-        {
-            users.Add(row);
-        }
+        // The three reads run side by side (each is a read of committed rows on its own connection, as they were in turn).
+        var rowsRead = ReadAllAsync(store.ReadChangedAsync(service, ConfigKinds, 0, ct));
+        var subscriptionsRead = ReadAllAsync(store.ReadPropertiesAsync(service, KindCatalog.Subscriptions, GatewayRecord.SubscriptionProperties, ct));
+        var usersRead = ReadAllAsync(store.ReadPropertiesAsync(service, KindCatalog.Users, UserProperties, ct));
+        await Task.WhenAll(rowsRead, subscriptionsRead, usersRead);
+        var (rows, subscriptions, users) = (await rowsRead, await subscriptionsRead, await usersRead);
 
         _config.Clear();
         _subscriptions.Clear();
-        _holders.Clear();
+        _subscriptions.EnsureCapacity(subscriptions.Count);
+        _holders.Clear(subscriptions.Count * 2);
         _users.Clear();
+        _users.EnsureCapacity(users.Count);
         _unreadable.Clear();
         foreach (var row in rows)
         {
@@ -220,6 +211,19 @@ internal sealed class ServiceCache(ServiceRef service, Deployment deployment)
 
         Runtime = runtime;
         return true;
+    }
+
+    private static async Task<List<T>> ReadAllAsync<T>(IAsyncEnumerable<T> source)
+    {
+        // Off the caller's thread at once, so the reads overlap.
+        await Task.Yield();
+        var all = new List<T>();
+        await foreach (var item in source)
+        {
+            all.Add(item);
+        }
+
+        return all;
     }
 
     /// <summary>Marks the cache for a full load (its runtime stays in service until the load succeeds).</summary>
