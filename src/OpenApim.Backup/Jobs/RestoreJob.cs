@@ -6,7 +6,6 @@ using OpenApim.Backup.Storage;
 using OpenApim.Backup.Telemetry;
 using OpenApim.Backup.Validation;
 using OpenApim.Resources.Arm;
-using OpenApim.Resources.Kinds;
 using OpenApim.Resources.Kinds.Service;
 using OpenApim.Resources.Model;
 using OpenApim.Resources.Operations;
@@ -15,9 +14,10 @@ using OpenApim.Resources.Store;
 namespace OpenApim.Backup.Jobs;
 
 /// <summary>
-/// Restores a backup into a service: download, verify the whole archive (format, checksums, expiry,
-/// SKU, encryption key), then replace the service's restorable state in one transaction. Any failure
-/// before the commit leaves the target exactly as it was. The preview kind runs every check and
+/// Restores a backup into a service: download, check the manifest (format, expiry, SKU, encryption key),
+/// then, in one transaction, replace the service's restorable state with the archive's rows, each part read
+/// once, against its checksum, and every row checked as it is written; the commit comes only after the
+/// whole check passed. Any failure before the commit leaves the target exactly as it was. The preview kind runs every check and
 /// reports what would change, without changing anything.
 /// </summary>
 internal sealed partial class RestoreJob(
@@ -51,12 +51,11 @@ internal sealed partial class RestoreJob(
                 return await UndeleteAsync(job, archive, entities, new JsonObject { ["download"] = Ms(downloaded - started) }, replayed);
             }
 
-            var archivedService = Verify(archive, current.Body, scope, context);
-            var verified = time.GetUtcNow();
-            var phases = new JsonObject { ["download"] = Ms(downloaded - started), ["verify"] = Ms(verified - downloaded) };
-
             if (preview)
             {
+                var archivedService = Verify(archive, current.Body, scope, context);
+                var verified = time.GetUtcNow();
+                var phases = new JsonObject { ["download"] = Ms(downloaded - started), ["verify"] = Ms(verified - downloaded) };
                 var report = await PreviewReport.BuildAsync(store, service, archive, archivedService, current.Body, scope, ct);
                 phases["compare"] = Ms(time.GetUtcNow() - verified);
                 var summary = Summary(archive.Manifest, scope, null, started, phases, replayed);
@@ -64,13 +63,16 @@ internal sealed partial class RestoreJob(
                 return new JsonObject { ["summary"] = summary, ["body"] = report };
             }
 
-            context.Report(new JsonObject { ["phase"] = "replacing" });
-            var counts = await store.ReplaceServiceContentAsync(service, new OperationClaim(op.Id, op.Owner!), RestoreScopes.ReplacedKinds(scope),
-                Rows(archive, scope, ct), document => ServiceBackup.Apply(document, archivedService), ct);
+            // The archive is read once: each row is checked and written in the same pass, and committed only if all passed.
+            CheckManifest(archive.Manifest, current.Body, options.Lifetime, time.GetUtcNow());
+            context.Report(new JsonObject { ["phase"] = "verifying and replacing" });
+            var archived = archive.ReadService();
+            var rows = new VerifiedRows(archive, archived, scope, n => context.Report(new JsonObject { ["phase"] = "verifying and replacing", ["rows"] = n }));
+            var counts = await ReplaceAsync(store, service, new OperationClaim(op.Id, op.Owner!), scope, archived, rows, ct);
+            var phasesMs = new JsonObject { ["download"] = Ms(downloaded - started), ["verifyAndReplace"] = Ms(time.GetUtcNow() - downloaded) };
             var elapsed = time.GetUtcNow() - started;
-            phases["replace"] = Ms(time.GetUtcNow() - verified);
             LogRestored(logger, service.Name, request, counts.Inserted, counts.Deleted, elapsed.TotalMilliseconds);
-            return new JsonObject { ["summary"] = Summary(archive.Manifest, scope, counts, started, phases, replayed) };
+            return new JsonObject { ["summary"] = Summary(archive.Manifest, scope, counts, started, phasesMs, replayed) };
         }
         catch (ArchiveException e)
         {
@@ -120,26 +122,22 @@ internal sealed partial class RestoreJob(
     }
 
     /// <summary>
-    /// Every check before anything changes: expiry, SKU, a full read of every part against its checksum, and the content
-    /// of every part this restore writes against the management API's rules (<see cref="ArchiveValidator"/>).
+    /// A preview's checks (a restore runs the same ones as it writes, <see cref="VerifiedRows"/>): expiry, SKU, a full read of
+    /// every part against its checksum, and the content of every part the restore would write against the management
+    /// API's rules (<see cref="ArchiveValidator"/>).
     /// </summary>
-    private JsonObject Verify(ArchiveReader archive, JsonObject current, RestoreScope scope, OperationContext context) =>
-        Verify(archive, current, scope, options.Lifetime, time.GetUtcNow(), context.Report, context.Cancellation);
-
-    /// <summary>The checks of <see cref="Verify(ArchiveReader, JsonObject, RestoreScope, OperationContext)"/>, for whoever applies an archive (a standby its base).</summary>
-    internal static JsonObject Verify(ArchiveReader archive, JsonObject current, RestoreScope scope, TimeSpan lifetime, DateTimeOffset now, Action<JsonObject> report, CancellationToken ct)
+    private JsonObject Verify(ArchiveReader archive, JsonObject current, RestoreScope scope, OperationContext context)
     {
-        CheckManifest(archive.Manifest, current, lifetime, now);
-
-        report(new JsonObject { ["phase"] = "verifying" });
+        CheckManifest(archive.Manifest, current, options.Lifetime, time.GetUtcNow());
+        context.Report(new JsonObject { ["phase"] = "verifying" });
         var archivedService = archive.ReadService();
         var check = ArchiveCheck.Run(archive, archivedService, kind => RestoreScopes.Replaces(scope, kind),
-            rows => report(new JsonObject { ["phase"] = "verifying", ["rows"] = rows }), ct);
+            rows => context.Report(new JsonObject { ["phase"] = "verifying", ["rows"] = rows }), context.Cancellation);
         return check.Problems.Count > 0 ? throw ArmErrors.BackupInvalid(check.Problems) : archivedService;
     }
 
     /// <summary>Expiry (from the manifest, never the blob) and the target's SKU: what even an undelete checks first.</summary>
-    private static void CheckManifest(Manifest manifest, JsonObject current, TimeSpan lifetime, DateTimeOffset now)
+    internal static void CheckManifest(Manifest manifest, JsonObject current, TimeSpan lifetime, DateTimeOffset now)
     {
         if (now > manifest.CreatedAt + lifetime)
         {
@@ -154,14 +152,21 @@ internal sealed partial class RestoreJob(
     }
 
     /// <summary>
-    /// The archive's rows for the kinds this restore replaces, decompressed and parsed on another thread
-    /// while the database inserts the previous ones.
+    /// Replaces the service's content with the archive's checked rows (<see cref="VerifiedRows"/>). When the write fails
+    /// on content the check refuses (a duplicate that broke a unique index first), the check's problems are the answer.
     /// </summary>
-    internal static IAsyncEnumerable<RawResource> Rows(ArchiveReader archive, RestoreScope scope, CancellationToken ct) =>
-        Prefetch.Run(archive.EntityParts
-            .Select(part => (Part: part, Kind: KindCatalog.Get(part.Kind)))
-            .Where(p => RestoreScopes.Replaces(scope, p.Kind))
-            .SelectMany(p => archive.ReadPart(p.Part).Select(row => ToRow(p.Kind, row))), capacity: 8192, ct);
+    internal static async Task<RestoreCounts> ReplaceAsync(IResourceStore store, ServiceRef service, OperationClaim? holder, RestoreScope scope, JsonObject archived, VerifiedRows rows, CancellationToken ct)
+    {
+        try
+        {
+            return await store.ReplaceServiceContentAsync(service, holder, RestoreScopes.ReplacedKinds(scope), rows.ReadAsync(ct),
+                document => ServiceBackup.Apply(document, archived), ct);
+        }
+        catch (Exception e) when (e is not ArmException && rows.Problems is { Count: > 0 } problems)
+        {
+            throw ArmErrors.BackupInvalid(problems);
+        }
+    }
 
     /// <summary>Archive rows are relative to the service, so they become rows of whichever service is restored into.</summary>
     internal static RawResource ToRow(ResourceKind kind, ArchiveRow row) =>

@@ -166,9 +166,9 @@ internal sealed partial class StreamFollower(
             await target.DownloadAsync(chosen.Blob, file, ct);
             using var archive = ArchiveReader.Open(file, jobs.EncryptionKey);
             var current = await store.RequireServiceAsync(config.Service, ct);
-            var archived = RestoreJob.Verify(archive, current.Body, RestoreScope.All, jobs.Lifetime, time.GetUtcNow(), _ => { }, ct);
-            await store.ReplaceServiceContentAsync(config.Service, holder, RestoreScopes.ReplacedKinds(RestoreScope.All), RestoreJob.Rows(archive, RestoreScope.All, ct),
-                document => ServiceBackup.Apply(document, archived), ct);
+            RestoreJob.CheckManifest(archive.Manifest, current.Body, jobs.Lifetime, time.GetUtcNow());
+            var archived = archive.ReadService();
+            await RestoreJob.ReplaceAsync(store, config.Service, holder, RestoreScope.All, archived, new VerifiedRows(archive, archived, RestoreScope.All, _ => { }), ct);
             var next = new FollowerState(chosen.Index, chosen.Index, chosen.Position, null, false, archive.Manifest.SnapshotTakenAt, state?.Records ?? 0);
             await SaveAsync(next, ct);
             LogBaseApplied(logger, config.Service.Name, config.Stream.Path, chosen.Index, chosen.Position);

@@ -15,13 +15,17 @@ internal sealed record ArchiveCheckResult(long Rows, IReadOnlyList<ArmErrorDetai
 /// management API's rules (<see cref="ArchiveValidator"/>). The parts are shared out, largest first, among one reader of
 /// the file per core, each part with a validator of its own; the validators are then combined in manifest order, so
 /// problems (and the failure reported when several parts are corrupted) come out the same whichever thread found them.
+/// A restore passes <c>checkedRow</c> to write each checked row as it goes (inside its transaction, committed only once
+/// the whole check has passed), so the archive is read once.
 /// </summary>
 internal static class ArchiveCheck
 {
     private const int MaxReaders = 4;
     private const int ProgressRows = 20_000;
 
-    public static ArchiveCheckResult Run(ArchiveReader archive, JsonObject archivedService, Func<ResourceKind, bool> validates, Action<long> progress, CancellationToken ct)
+    public static ArchiveCheckResult Run(
+        ArchiveReader archive, JsonObject archivedService, Func<ResourceKind, bool> validates, Action<long> progress, CancellationToken ct,
+        Action<ResourceKind, ArchiveRow>? checkedRow = null)
     {
         var parts = archive.EntityParts.ToList();
         var order = Enumerable.Range(0, parts.Count).OrderByDescending(i => parts[i].Bytes).ToArray();
@@ -50,7 +54,7 @@ internal static class ArchiveCheck
                 var index = order[taken];
                 try
                 {
-                    validators[index] = Part(reader, parts[index], validates, Count, stop.Token);
+                    validators[index] = Part(reader, parts[index], validates, checkedRow, Count, stop.Token);
                 }
                 catch (Exception e)
                 {
@@ -91,7 +95,8 @@ internal static class ArchiveCheck
         return new ArchiveCheckResult(rows, combined.Finish());
     }
 
-    private static ArchiveValidator Part(ArchiveReader reader, ManifestPart part, Func<ResourceKind, bool> validates, Action<long> count, CancellationToken ct)
+    private static ArchiveValidator Part(
+        ArchiveReader reader, ManifestPart part, Func<ResourceKind, bool> validates, Action<ResourceKind, ArchiveRow>? checkedRow, Action<long> count, CancellationToken ct)
     {
         var kind = KindCatalog.Find(part.Kind);
         var validated = kind is not null && validates(kind);
@@ -102,6 +107,7 @@ internal static class ArchiveCheck
             if (validated)
             {
                 validator.Row(kind!, row);
+                checkedRow?.Invoke(kind!, row);
             }
 
             if (++rows % ProgressRows == 0)

@@ -1,0 +1,85 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using OpenApim.Backup.Archive;
+using OpenApim.Backup.Validation;
+using OpenApim.Resources.Arm;
+using OpenApim.Resources.Model;
+
+namespace OpenApim.Backup.Jobs;
+
+/// <summary>
+/// The rows a restore writes, read and checked in one pass: <see cref="ArchiveCheck"/> reads every part (against its
+/// checksum) on its readers and hands each checked row of a replaced kind to the database as it goes. The enumeration
+/// throws, before its end, if the check fails (<see cref="ArmErrors.BackupInvalid"/>, or the archive's own failure), so
+/// the store's transaction is never committed with content that did not pass. When the writer fails first (a crafted
+/// archive's duplicate can break a unique index before the check sees it), the check still runs to its end without
+/// writing, and <see cref="Problems"/> tells the caller whether the backup was at fault.
+/// </summary>
+internal sealed class VerifiedRows(ArchiveReader archive, JsonObject archivedService, RestoreScope scope, Action<long> progress)
+{
+    private const int Capacity = 8192;
+
+    private volatile bool _discard;
+
+    /// <summary>What the check found, once <see cref="ReadAsync"/> has ended (null if it did not run to its end).</summary>
+    public IReadOnlyList<ArmErrorDetail>? Problems { get; private set; }
+
+    public async IAsyncEnumerable<RawResource> ReadAsync([EnumeratorCancellation] CancellationToken ct)
+    {
+        var channel = Channel.CreateBounded<RawResource>(new BoundedChannelOptions(Capacity) { SingleReader = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+
+        void Write(ResourceKind kind, ArchiveRow row)
+        {
+            if (_discard)
+            {
+                return;
+            }
+
+            var item = RestoreJob.ToRow(kind, row);
+            while (!channel.Writer.TryWrite(item))
+            {
+                // A reader thread waits for the database to take rows; the writer's end stops the wait (_discard then holds).
+                if (!channel.Writer.WaitToWriteAsync(stop.Token).AsTask().GetAwaiter().GetResult())
+                {
+                    return;
+                }
+            }
+        }
+
+        var producer = Task.Factory.StartNew(() =>
+        {
+            try
+            {
+                var check = ArchiveCheck.Run(archive, archivedService, kind => RestoreScopes.Replaces(scope, kind), progress, stop.Token, Write);
+                Problems = check.Problems;
+                channel.Writer.TryComplete(check.Problems.Count > 0 ? ArmErrors.BackupInvalid(check.Problems) : null);
+            }
+            catch (Exception e)
+            {
+                channel.Writer.TryComplete(e);
+            }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+        try
+        {
+            await foreach (var row in channel.Reader.ReadAllAsync(ct))
+            {
+                yield return row;
+            }
+        }
+        finally
+        {
+            // The writer stopped (done, or failed): let the check finish without writing, unless the restore is cancelled.
+            _discard = true;
+            channel.Writer.TryComplete();
+            if (ct.IsCancellationRequested)
+            {
+                await stop.CancelAsync();
+            }
+
+            await producer;
+        }
+    }
+}
