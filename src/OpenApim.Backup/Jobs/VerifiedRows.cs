@@ -10,7 +10,7 @@ namespace OpenApim.Backup.Jobs;
 
 /// <summary>
 /// The rows a restore writes, read and checked in one pass: <see cref="ArchiveCheck"/> reads every part (against its
-/// checksum) on its readers and hands each checked row of a replaced kind to the database as it goes. The enumeration
+/// checksum) on its readers and hands the checked rows of a replaced kind to the database as it goes, a batch at a time. The enumeration
 /// throws, before its end, if the check fails (<see cref="ArmErrors.BackupInvalid"/>, or the archive's own failure), so
 /// the store's transaction is never committed with content that did not pass. When the writer fails first (a crafted
 /// archive's duplicate can break a unique index before the check sees it), the check still runs to its end without
@@ -18,7 +18,8 @@ namespace OpenApim.Backup.Jobs;
 /// </summary>
 internal sealed class VerifiedRows(ArchiveReader archive, JsonObject archivedService, RestoreScope scope, Action<long> progress)
 {
-    private const int Capacity = 8192;
+    /// <summary>Batches waiting for the database (of <see cref="ArchiveCheck.BatchRows"/> rows each): enough to keep it busy, bounded in memory.</summary>
+    private const int Capacity = 32;
 
     private volatile bool _discard;
 
@@ -27,17 +28,22 @@ internal sealed class VerifiedRows(ArchiveReader archive, JsonObject archivedSer
 
     public async IAsyncEnumerable<RawResource> ReadAsync([EnumeratorCancellation] CancellationToken ct)
     {
-        var channel = Channel.CreateBounded<RawResource>(new BoundedChannelOptions(Capacity) { SingleReader = true });
+        var channel = Channel.CreateBounded<RawResource[]>(new BoundedChannelOptions(Capacity) { SingleReader = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
 
-        void Write(ResourceKind kind, ArchiveRow row)
+        void Write(ResourceKind kind, List<ArchiveRow> rows)
         {
             if (_discard)
             {
                 return;
             }
 
-            var item = RestoreJob.ToRow(kind, row);
+            var item = new RawResource[rows.Count];
+            for (var i = 0; i < item.Length; i++)
+            {
+                item[i] = RestoreJob.ToRow(kind, rows[i]);
+            }
+
             while (!channel.Writer.TryWrite(item))
             {
                 // A reader thread waits for the database to take rows; the writer's end stops the wait (_discard then holds).
@@ -64,9 +70,12 @@ internal sealed class VerifiedRows(ArchiveReader archive, JsonObject archivedSer
 
         try
         {
-            await foreach (var row in channel.Reader.ReadAllAsync(ct))
+            await foreach (var batch in channel.Reader.ReadAllAsync(ct))
             {
-                yield return row;
+                foreach (var row in batch)
+                {
+                    yield return row;
+                }
             }
         }
         finally
