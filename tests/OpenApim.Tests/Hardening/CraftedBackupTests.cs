@@ -75,6 +75,8 @@ public abstract class CraftedBackupTests(BackupFixture fixture)
     [InlineData("broken policy")]
     [InlineData("duplicate row in another part")]
     [InlineData("key shared across parts")]
+    [InlineData("duplicate row in another batch")]
+    [InlineData("key shared across batches")]
     public async Task Structurally_wrong_archives_are_refused_not_answered_with_500(string damage)
     {
         var (craft, target, container) = await BackupAsync();
@@ -112,6 +114,15 @@ public abstract class CraftedBackupTests(BackupFixture fixture)
                 craft.Set("parts/subscriptions.more.ndjson", Row("subscriptions/two", """{"scope":"/apis","displayName":"2","state":"active","primaryKey":"k2","secondaryKey":"same-key"}"""));
                 craft.EditManifest(m => m["parts"]!.AsArray().Add(new JsonObject { ["path"] = "parts/subscriptions.more.ndjson", ["kind"] = "subscriptions", ["scope"] = "configuration" }));
                 break;
+            case "duplicate row in another batch":
+                // A part's rows are checked in batches of 512 on several threads: the first and last rows are in different batches.
+                craft.Set("parts/subscriptions.ndjson", ManySubscriptions(1100)
+                    + Row("subscriptions/s3", """{"scope":"/apis","displayName":"again","state":"active","primaryKey":"other-1","secondaryKey":"other-2"}"""));
+                break;
+            case "key shared across batches":
+                craft.Set("parts/subscriptions.ndjson", ManySubscriptions(1100)
+                    + Row("subscriptions/late", """{"scope":"/apis","displayName":"late","state":"active","primaryKey":"other-1","secondaryKey":"p5"}"""));
+                break;
         }
 
         var result = await RestoreCraftedAsync(craft.Rehash(), target, container, "restore");
@@ -119,7 +130,7 @@ public abstract class CraftedBackupTests(BackupFixture fixture)
         Assert.True(result.Status == HttpStatusCode.BadRequest, $"{damage}: {result}");
         Assert.Equal("RestoreFailed", result.ErrorCode);
         var details = result.Json["error"]!["details"]!.ToJsonString();
-        if (damage.Contains("part", StringComparison.Ordinal))
+        if (damage.Contains("part", StringComparison.Ordinal) || damage.Contains("batch", StringComparison.Ordinal))
         {
             Assert.Contains(damage.StartsWith("duplicate", StringComparison.Ordinal) ? "appears more than once" : "unique per service", details, StringComparison.Ordinal);
         }
@@ -129,6 +140,9 @@ public abstract class CraftedBackupTests(BackupFixture fixture)
 
     private static string Row(string path, string properties) =>
         "{\"path\":" + JsonValue.Create(path).ToJsonString() + ",\"created\":\"2026-01-01T00:00:00Z\",\"updated\":\"2026-01-01T00:00:00Z\",\"body\":{\"properties\":" + properties + "}}\n";
+
+    private static string ManySubscriptions(int count) => string.Concat(Enumerable.Range(0, count).Select(i =>
+        Row($"subscriptions/s{i}", $$"""{"scope":"/apis","displayName":"{{i}}","state":"active","primaryKey":"p{{i}}","secondaryKey":"q{{i}}"}""")));
 
     private static JsonObject Part(JsonObject manifest, string path) =>
         manifest["parts"]!.AsArray().OfType<JsonObject>().Single(p => p["path"]!.GetValue<string>() == path);
