@@ -14,11 +14,11 @@ using OpenApim.Resources.Store;
 namespace OpenApim.Backup.Jobs;
 
 /// <summary>
-/// Restores a backup into a service: download, check the manifest (format, expiry, SKU, encryption key),
-/// then, in one transaction, replace the service's restorable state with the archive's rows, each part read
-/// once, against its checksum, and every row checked as it is written; the commit comes only after the
-/// whole check passed. Any failure before the commit leaves the target exactly as it was. The preview kind runs every check and
-/// reports what would change, without changing anything.
+/// Restores a backup into a service: download, check the manifest (format, expiry, SKU, encryption key), then, in one
+/// transaction, replace the service's restorable state with the archive's rows, each part read once against its
+/// checksum and every row checked as it is written; the commit comes only after the whole check passed. Any failure
+/// before the commit leaves the target exactly as it was. The preview kind runs every check and reports what would
+/// change, without changing anything.
 /// </summary>
 internal sealed partial class RestoreJob(
     IResourceStore store, BlobTargets targets, IPointInTimeReplay replay, JobOptions options, OperationSecrets secrets, BackupMetrics metrics, TimeProvider time, ILogger<RestoreJob> logger, bool preview)
@@ -63,16 +63,13 @@ internal sealed partial class RestoreJob(
                 return new JsonObject { ["summary"] = summary, ["body"] = report };
             }
 
-            // The archive is read once: each row is checked and written in the same pass, and committed only if all passed.
-            CheckManifest(archive.Manifest, current.Body, options.Lifetime, time.GetUtcNow());
             context.Report(new JsonObject { ["phase"] = "verifying and replacing" });
-            var archived = archive.ReadService();
-            var rows = new VerifiedRows(archive, archived, scope, n => context.Report(new JsonObject { ["phase"] = "verifying and replacing", ["rows"] = n }));
-            var counts = await ReplaceAsync(store, service, new OperationClaim(op.Id, op.Owner!), scope, archived, rows, ct);
-            var phasesMs = new JsonObject { ["download"] = Ms(downloaded - started), ["verifyAndReplace"] = Ms(time.GetUtcNow() - downloaded) };
+            var counts = await ApplyAsync(store, service, new OperationClaim(op.Id, op.Owner!), archive, current.Body, scope, options.Lifetime, time.GetUtcNow(),
+                n => context.Report(new JsonObject { ["phase"] = "verifying and replacing", ["rows"] = n }), ct);
+            var timings = new JsonObject { ["download"] = Ms(downloaded - started), ["verifyAndReplace"] = Ms(time.GetUtcNow() - downloaded) };
             var elapsed = time.GetUtcNow() - started;
             LogRestored(logger, service.Name, request, counts.Inserted, counts.Deleted, elapsed.TotalMilliseconds);
-            return new JsonObject { ["summary"] = Summary(archive.Manifest, scope, counts, started, phasesMs, replayed) };
+            return new JsonObject { ["summary"] = Summary(archive.Manifest, scope, counts, started, timings, replayed) };
         }
         catch (ArchiveException e)
         {
@@ -137,7 +134,7 @@ internal sealed partial class RestoreJob(
     }
 
     /// <summary>Expiry (from the manifest, never the blob) and the target's SKU: what even an undelete checks first.</summary>
-    internal static void CheckManifest(Manifest manifest, JsonObject current, TimeSpan lifetime, DateTimeOffset now)
+    private static void CheckManifest(Manifest manifest, JsonObject current, TimeSpan lifetime, DateTimeOffset now)
     {
         if (now > manifest.CreatedAt + lifetime)
         {
@@ -152,11 +149,18 @@ internal sealed partial class RestoreJob(
     }
 
     /// <summary>
-    /// Replaces the service's content with the archive's checked rows (<see cref="VerifiedRows"/>). When the write fails
-    /// on content the check refuses (a duplicate that broke a unique index first), the check's problems are the answer.
+    /// Applies an archive to a service, for a restore and for a standby's base: the manifest's checks, then, in one
+    /// transaction, the service's content replaced with the archive's rows as they pass their checks
+    /// (<see cref="VerifiedRows"/>), committed only once the whole archive has. When the write fails on content the check
+    /// refuses (a duplicate that broke a unique index first), the check's problems are the answer.
     /// </summary>
-    internal static async Task<RestoreCounts> ReplaceAsync(IResourceStore store, ServiceRef service, OperationClaim? holder, RestoreScope scope, JsonObject archived, VerifiedRows rows, CancellationToken ct)
+    internal static async Task<RestoreCounts> ApplyAsync(
+        IResourceStore store, ServiceRef service, OperationClaim? holder, ArchiveReader archive, JsonObject current, RestoreScope scope,
+        TimeSpan lifetime, DateTimeOffset now, Action<long> progress, CancellationToken ct)
     {
+        CheckManifest(archive.Manifest, current, lifetime, now);
+        var archived = archive.ReadService();
+        var rows = new VerifiedRows(archive, archived, scope, progress);
         try
         {
             return await store.ReplaceServiceContentAsync(service, holder, RestoreScopes.ReplacedKinds(scope), rows.ReadAsync(ct),

@@ -8,16 +8,6 @@ using OpenApim.Resources.Model;
 
 namespace OpenApim.Backup.Validation;
 
-/// <summary>Rows of one part to check, and the validator that checked them (set by the checker, read once every checker has ended).</summary>
-internal sealed class Batch(ResourceKind kind, List<ArchiveRow> rows)
-{
-    public ResourceKind Kind => kind;
-
-    public List<ArchiveRow> Rows => rows;
-
-    public ArchiveValidator? Validator { get; set; }
-}
-
 /// <summary>What <see cref="ArchiveCheck.Run"/> found: the entity rows read and every problem (none: the content may be restored).</summary>
 internal sealed record ArchiveCheckResult(long Rows, IReadOnlyList<ArmErrorDetail> Problems);
 
@@ -73,7 +63,7 @@ internal static class ArchiveCheck
                 var index = order[taken];
                 try
                 {
-                    Part(reader, index, parts[index], validates, batches, batchesOfParts, Count, stop.Token);
+                    batchesOfParts[index] = Part(reader, parts[index], validates, batches, Count, stop.Token);
                 }
                 catch (Exception e)
                 {
@@ -156,12 +146,11 @@ internal static class ArchiveCheck
     }
 
     /// <summary>
-    /// Reads one part (its checksum is checked at its end) and queues its rows of a checked kind in batches; the part's
-    /// batches, in the part's order, fill <paramref name="batchesOfParts"/>[<paramref name="index"/>].
+    /// Reads one part (its checksum is checked at its end) and queues its rows of a checked kind in batches; returns the
+    /// part's batches in the part's order.
     /// </summary>
-    private static void Part(
-        ArchiveReader reader, int index, ManifestPart part, Func<ResourceKind, bool> validates, BlockingCollection<Batch> batches,
-        List<Batch>?[] batchesOfParts, Action<long> count, CancellationToken ct)
+    private static List<Batch> Part(
+        ArchiveReader reader, ManifestPart part, Func<ResourceKind, bool> validates, BlockingCollection<Batch> batches, Action<long> count, CancellationToken ct)
     {
         var kind = KindCatalog.Find(part.Kind);
         var validated = kind is not null && validates(kind);
@@ -200,8 +189,8 @@ internal static class ArchiveCheck
             Queue();
         }
 
-        batchesOfParts[index] = queued;
         count(rows % ProgressRows);
+        return queued;
     }
 
     /// <summary>The archive itself and up to <paramref name="count"/> - 1 more readers of its file (none for an archive read from a stream).</summary>
@@ -214,5 +203,15 @@ internal static class ArchiveCheck
         }
 
         return readers;
+    }
+
+    /// <summary>Rows of one part to check, and the validator that checked them (set by the checker, read once every checker has ended).</summary>
+    private sealed class Batch(ResourceKind kind, List<ArchiveRow> rows)
+    {
+        public ResourceKind Kind => kind;
+
+        public List<ArchiveRow> Rows => rows;
+
+        public ArchiveValidator? Validator { get; set; }
     }
 }

@@ -15,12 +15,12 @@ internal static class KeyIndex
         var keys = new Dictionary<string, SubscriptionRuntime>(subscriptions.Count * 2, StringComparer.Ordinal);
         foreach (var (path, s) in subscriptions)
         {
-            var (kind, target) = Scope(s.Scope);
+            var scope = Scope(s.Scope);
             foreach (var key in KeysOf(s))
             {
                 if (holders.Single(key) == path)
                 {
-                    keys[key] = new SubscriptionRuntime(s.Name, s.State, kind, target, s.Owner, key, s.ExpiresAt);
+                    keys[key] = Runtime(s, key, scope);
                 }
             }
         }
@@ -38,7 +38,7 @@ internal static class KeyIndex
         var result = new Dictionary<string, SubscriptionRuntime?>(StringComparer.Ordinal);
         foreach (var key in keys)
         {
-            result[key] = holders.Single(key) is { } path && subscriptions.TryGetValue(path, out var s) ? Runtime(s, key) : null;
+            result[key] = holders.Single(key) is { } path && subscriptions.TryGetValue(path, out var s) ? Runtime(s, key, Scope(s.Scope)) : null;
         }
 
         return result;
@@ -70,11 +70,8 @@ internal static class KeyIndex
         }
     }
 
-    private static SubscriptionRuntime Runtime(SubscriptionRecord s, string key)
-    {
-        var (kind, target) = Scope(s.Scope);
-        return new SubscriptionRuntime(s.Name, s.State, kind, target, s.Owner, key, s.ExpiresAt);
-    }
+    private static SubscriptionRuntime Runtime(SubscriptionRecord s, string key, (string Kind, string? Target) scope) =>
+        new(s.Name, s.State, scope.Kind, scope.Target, s.Owner, key, s.ExpiresAt);
 
     /// <summary><c>/apis</c>, <c>/apis/{id}</c> or <c>/products/{id}</c> (stored relative).</summary>
     private static (string Kind, string? Target) Scope(string scope)
