@@ -48,6 +48,7 @@ public static class BackupModule
 
     private static RestoreJob Restore(IServiceProvider sp, bool preview) => new(
         sp.GetRequiredService<IResourceStore>(),
+        sp.GetService<IContentStaging>(),
         sp.GetRequiredService<BlobTargets>(),
         sp.GetRequiredService<IPointInTimeReplay>(),
         sp.GetRequiredService<JobOptions>(),

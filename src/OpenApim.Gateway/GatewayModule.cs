@@ -6,6 +6,7 @@ using OpenApim.Gateway.Proxy;
 using OpenApim.Gateway.Runtime;
 using OpenApim.Gateway.Telemetry;
 using OpenApim.Gateway.Usage;
+using OpenApim.Resources.Store;
 
 namespace OpenApim.Gateway;
 
@@ -21,6 +22,8 @@ public static class GatewayModule
         services.AddHealthChecks().AddCheck<GatewayHealth>("gateway");
         services.AddSingleton<Counters>();
         services.AddSingleton<PolicyCompiler>();
+        services.AddSingleton<RestoreStaging>();
+        services.AddSingleton<IContentStaging>(sp => sp.GetRequiredService<RestoreStaging>());
         services.AddSingleton<ConfigWatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<ConfigWatcher>());
         services.AddSingleton<UsageRecorder>();

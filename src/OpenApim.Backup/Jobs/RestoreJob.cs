@@ -21,7 +21,7 @@ namespace OpenApim.Backup.Jobs;
 /// change, without changing anything.
 /// </summary>
 internal sealed partial class RestoreJob(
-    IResourceStore store, BlobTargets targets, IPointInTimeReplay replay, JobOptions options, OperationSecrets secrets, BackupMetrics metrics, TimeProvider time, ILogger<RestoreJob> logger, bool preview)
+    IResourceStore store, IContentStaging? staging, BlobTargets targets, IPointInTimeReplay replay, JobOptions options, OperationSecrets secrets, BackupMetrics metrics, TimeProvider time, ILogger<RestoreJob> logger, bool preview)
     : IOperationHandler
 {
     public const string PreviewKind = "previewRestore";
@@ -65,7 +65,7 @@ internal sealed partial class RestoreJob(
 
             context.Report(new JsonObject { ["phase"] = "verifying and replacing" });
             var counts = await ApplyAsync(store, service, new OperationClaim(op.Id, op.Owner!), archive, current.Body, scope, options.Lifetime, time.GetUtcNow(),
-                n => context.Report(new JsonObject { ["phase"] = "verifying and replacing", ["rows"] = n }), ct);
+                n => context.Report(new JsonObject { ["phase"] = "verifying and replacing", ["rows"] = n }), staging, ct);
             var timings = new JsonObject { ["download"] = Ms(downloaded - started), ["verifyAndReplace"] = Ms(time.GetUtcNow() - downloaded) };
             var elapsed = time.GetUtcNow() - started;
             LogRestored(logger, service.Name, request, counts.Inserted, counts.Deleted, elapsed.TotalMilliseconds);
@@ -156,15 +156,18 @@ internal sealed partial class RestoreJob(
     /// </summary>
     internal static async Task<RestoreCounts> ApplyAsync(
         IResourceStore store, ServiceRef service, OperationClaim? holder, ArchiveReader archive, JsonObject current, RestoreScope scope,
-        TimeSpan lifetime, DateTimeOffset now, Action<long> progress, CancellationToken ct)
+        TimeSpan lifetime, DateTimeOffset now, Action<long> progress, IContentStaging? staging, CancellationToken ct)
     {
         CheckManifest(archive.Manifest, current, lifetime, now);
         var archived = archive.ReadService();
-        var rows = new VerifiedRows(archive, archived, scope, progress);
+        var replaced = RestoreScopes.ReplacedKinds(scope);
+        using var stage = staging?.Begin(service, replaced);
+        var rows = new VerifiedRows(archive, archived, scope, progress, stage);
         try
         {
-            return await store.ReplaceServiceContentAsync(service, holder, RestoreScopes.ReplacedKinds(scope), rows.ReadAsync(ct),
-                document => ServiceBackup.Apply(document, archived), ct);
+            var counts = await store.ReplaceServiceContentAsync(service, holder, replaced, rows.ReadAsync(ct), document => ServiceBackup.Apply(document, archived), ct);
+            stage?.Committed(counts.Version);
+            return counts;
         }
         catch (Exception e) when (e is not ArmException && rows.Problems is { Count: > 0 } problems)
         {

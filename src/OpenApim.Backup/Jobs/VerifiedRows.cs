@@ -5,6 +5,7 @@ using OpenApim.Backup.Archive;
 using OpenApim.Backup.Validation;
 using OpenApim.Resources.Arm;
 using OpenApim.Resources.Model;
+using OpenApim.Resources.Store;
 
 namespace OpenApim.Backup.Jobs;
 
@@ -14,9 +15,11 @@ namespace OpenApim.Backup.Jobs;
 /// throws, before its end, if the check fails (<see cref="ArmErrors.BackupInvalid"/>, or the archive's own failure), so
 /// the store's transaction is never committed with content that did not pass. When the writer fails first (a crafted
 /// archive's duplicate can break a unique index before the check sees it), the check still runs to its end without
-/// writing, and <see cref="Problems"/> tells the caller whether the backup was at fault.
+/// writing, and <see cref="Problems"/> tells the caller whether the backup was at fault. A <paramref name="stage"/> (the
+/// gateway's) is given each batch on the checker's thread as it is handed to the database, so it builds its copy of the
+/// service alongside the single writer instead of after the commit.
 /// </summary>
-internal sealed class VerifiedRows(ArchiveReader archive, JsonObject archivedService, RestoreScope scope, Action<long> progress)
+internal sealed class VerifiedRows(ArchiveReader archive, JsonObject archivedService, RestoreScope scope, Action<long> progress, IContentStage? stage)
 {
     /// <summary>Batches waiting for the database (of <see cref="ArchiveCheck.BatchRows"/> rows each): enough to keep it busy, bounded in memory.</summary>
     private const int Capacity = 32;
@@ -43,6 +46,8 @@ internal sealed class VerifiedRows(ArchiveReader archive, JsonObject archivedSer
             {
                 item[i] = RestoreJob.ToRow(kind, rows[i]);
             }
+
+            stage?.Add(item);
 
             while (!channel.Writer.TryWrite(item))
             {

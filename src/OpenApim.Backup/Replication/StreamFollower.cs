@@ -166,7 +166,7 @@ internal sealed partial class StreamFollower(
             await target.DownloadAsync(chosen.Blob, file, ct);
             using var archive = ArchiveReader.Open(file, jobs.EncryptionKey);
             var current = await store.RequireServiceAsync(config.Service, ct);
-            await RestoreJob.ApplyAsync(store, config.Service, holder, archive, current.Body, RestoreScope.All, jobs.Lifetime, time.GetUtcNow(), _ => { }, ct);
+            await RestoreJob.ApplyAsync(store, config.Service, holder, archive, current.Body, RestoreScope.All, jobs.Lifetime, time.GetUtcNow(), _ => { }, null, ct);
             var next = new FollowerState(chosen.Index, chosen.Index, chosen.Position, null, false, archive.Manifest.SnapshotTakenAt, state?.Records ?? 0);
             await SaveAsync(next, ct);
             LogBaseApplied(logger, config.Service.Name, config.Stream.Path, chosen.Index, chosen.Position);

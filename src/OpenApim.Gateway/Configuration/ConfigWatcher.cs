@@ -20,10 +20,13 @@ namespace OpenApim.Gateway.Configuration;
 /// second case, everything is loaded again.
 /// </summary>
 internal sealed partial class ConfigWatcher(
-    IResourceStore store, IChangeJournal journal, JournalSignal signal, GatewayState state, GatewayHealth health, Deployment deployment, GatewayOptions options,
+    IResourceStore store, IChangeJournal journal, JournalSignal signal, RestoreStaging staging, GatewayState state, GatewayHealth health, Deployment deployment, GatewayOptions options,
     GatewayMetrics metrics, TimeProvider time, ILogger<ConfigWatcher> logger) : BackgroundService
 {
     private static readonly TimeSpan ReportEvery = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a restore's journal record waits for its stage to say it committed (it commits a moment before).</summary>
+    private static readonly TimeSpan StageWait = TimeSpan.FromSeconds(5);
 
     private readonly Dictionary<ServiceRef, ServiceCache> _caches = [];
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -36,6 +39,9 @@ internal sealed partial class ConfigWatcher(
 
     /// <summary>The journal sequence this gateway has applied (null before the first load).</summary>
     public long? Position => _position;
+
+    /// <summary>Restores whose runtime was built from the rows they staged instead of reading the service back.</summary>
+    public int StagedLoads { get; private set; }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -104,6 +110,7 @@ internal sealed partial class ConfigWatcher(
         foreach (var cache in _caches.Values.Where(c => c.NeedsLoad).ToList())
         {
             var started = time.GetTimestamp();
+            staging.Forget(cache.Service);
             try
             {
                 await cache.LoadAsync(store, ct);
@@ -189,7 +196,7 @@ internal sealed partial class ConfigWatcher(
 
                 try
                 {
-                    if (await cache.ApplyAsync(store, [.. group], ct))
+                    if (await ApplyAsync(cache, [.. group], ct))
                     {
                         _unpublished = true;
                         Loaded(cache);
@@ -222,6 +229,31 @@ internal sealed partial class ConfigWatcher(
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// Applies one service's records. After a restore committed by this process the runtime is built from the rows the
+    /// restore staged (and the records after it applied on top) instead of reading the whole service; false: load it whole.
+    /// </summary>
+    private async Task<bool> ApplyAsync(ServiceCache cache, List<JournalEntry> entries, CancellationToken ct)
+    {
+        var restore = entries.FindLastIndex(e => e.Operation == ChangeOperation.Restore);
+        if (restore >= 0 && entries[restore].Version is { } version && await staging.TakeAsync(cache.Service, version, StageWait, ct) is { } staged)
+        {
+            var started = time.GetTimestamp();
+            await cache.LoadAsync(store, staged, ct);
+            if (cache.Runtime is not { } runtime)
+            {
+                return false;
+            }
+
+            StagedLoads++;
+            var elapsed = time.GetElapsedTime(started);
+            LogLoadedFromRestore(logger, cache.Service.Key, runtime.Apis.Length, runtime.Keys.Count, elapsed.TotalMilliseconds);
+            entries = entries[(restore + 1)..];
+        }
+
+        return await cache.ApplyAsync(store, entries, ct);
     }
 
     private ServiceCache Cache(ServiceRef service)
@@ -278,6 +310,9 @@ internal sealed partial class ConfigWatcher(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Gateway loaded {Service}: {Apis} APIs, {Keys} keys in {Milliseconds:F0} ms")]
     private static partial void LogLoaded(ILogger logger, string service, int apis, int keys, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Gateway loaded {Service} from the rows its restore wrote: {Apis} APIs, {Keys} keys in {Milliseconds:F0} ms")]
+    private static partial void LogLoadedFromRestore(ILogger logger, string service, int apis, int keys, double milliseconds);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Refreshing the gateway configuration failed; serving the previous one and retrying")]
     private static partial void LogRefreshFailed(ILogger logger, Exception e);

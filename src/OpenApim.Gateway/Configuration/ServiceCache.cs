@@ -10,7 +10,7 @@ using OpenApim.Resources.Store.Journal;
 namespace OpenApim.Gateway.Configuration;
 
 /// <summary>
-/// One service's rows as compact records and the runtime built from them. <see cref="LoadAsync"/> reads the whole service;
+/// One service's rows as compact records and the runtime built from them. <see cref="LoadAsync(IResourceStore, CancellationToken)"/> reads the whole service;
 /// <see cref="ApplyAsync"/> applies journal records: it re-reads only the rows they name and changes only the parts of the
 /// runtime they touch (a subscription change touches the key index and nothing else). Both read everything first and
 /// change nothing until the read is complete, so a read that fails half-way leaves the cache as it was. A row that cannot
@@ -46,23 +46,40 @@ internal sealed class ServiceCache(ServiceRef service, Deployment deployment)
     public int UnreadableRows => _unreadable.Count;
 
     /// <summary>Reads the whole service and rebuilds its runtime (a first load, a restore, a reader that fell behind).</summary>
-    public async Task LoadAsync(IResourceStore store, CancellationToken ct)
+    public Task LoadAsync(IResourceStore store, CancellationToken ct) => LoadAsync(store, null, ct);
+
+    /// <summary>
+    /// Rebuilds the runtime from a committed restore's records of the kinds it replaced (<paramref name="staged"/>) and the
+    /// rest of the service read as it is now; with no stage, from the whole service read.
+    /// </summary>
+    public async Task LoadAsync(IResourceStore store, StagedService? staged, CancellationToken ct)
     {
+        bool Read(ResourceKind kind) => staged?.Replaces(kind) != true;
+
         // Subscriptions and users are most of a big service: only the properties the gateway needs are read, as text.
         // The three reads run side by side (each is a read of committed rows on its own connection, as they were in turn).
-        var rowsRead = ReadAllAsync(store.ReadChangedAsync(service, ConfigKinds, 0, ct));
-        var subscriptionsRead = ReadAllAsync(store.ReadPropertiesAsync(service, KindCatalog.Subscriptions, GatewayRecord.SubscriptionProperties, ct));
-        var usersRead = ReadAllAsync(store.ReadPropertiesAsync(service, KindCatalog.Users, UserProperties, ct));
+        var rowsRead = ReadAllAsync(store.ReadChangedAsync(service, [.. ConfigKinds.Where(Read)], 0, ct));
+        var subscriptionsRead = Read(KindCatalog.Subscriptions)
+            ? ReadAllAsync(store.ReadPropertiesAsync(service, KindCatalog.Subscriptions, GatewayRecord.SubscriptionProperties, ct))
+            : Task.FromResult(new List<ProjectedRow>());
+        var usersRead = Read(KindCatalog.Users)
+            ? ReadAllAsync(store.ReadPropertiesAsync(service, KindCatalog.Users, UserProperties, ct))
+            : Task.FromResult(new List<ProjectedRow>());
         await Task.WhenAll(rowsRead, subscriptionsRead, usersRead);
         var (rows, subscriptions, users) = (await rowsRead, await subscriptionsRead, await usersRead);
 
         _config.Clear();
         _subscriptions.Clear();
-        _subscriptions.EnsureCapacity(subscriptions.Count);
-        _holders.Clear(subscriptions.Count * 2);
+        _subscriptions.EnsureCapacity(subscriptions.Count + (staged?.Subscriptions ?? 0));
+        _holders.Clear((subscriptions.Count + (staged?.Subscriptions ?? 0)) * 2);
         _users.Clear();
-        _users.EnsureCapacity(users.Count);
+        _users.EnsureCapacity(users.Count + (staged?.Users ?? 0));
         _unreadable.Clear();
+        foreach (var (path, record) in staged?.Records ?? [])
+        {
+            Set(path, record);
+        }
+
         foreach (var row in rows)
         {
             Set(row.Row.Path, Parse(row.Row));

@@ -1,4 +1,4 @@
 namespace OpenApim.Resources.Store;
 
-/// <summary>Rows deleted and inserted by a restore.</summary>
-public sealed record RestoreCounts(long Deleted, long Inserted, long Epoch);
+/// <summary>Rows deleted and inserted by a restore, and the version its rows (and its journal record) carry.</summary>
+public sealed record RestoreCounts(long Deleted, long Inserted, long Epoch, long Version);

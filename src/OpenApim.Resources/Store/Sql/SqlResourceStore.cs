@@ -153,7 +153,7 @@ internal sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : 
             await stats.ExecuteNonQueryAsync(ct);
         }
 
-        return new RestoreCounts(deleted, inserted, epoch);
+        return new RestoreCounts(deleted, inserted, epoch, version);
     }
 
     public IAsyncEnumerable<VersionedResource> ReadChangedAsync(ServiceRef service, IReadOnlyCollection<ResourceKind> kinds, long afterVersion, CancellationToken ct) =>
