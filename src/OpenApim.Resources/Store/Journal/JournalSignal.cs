@@ -28,12 +28,9 @@ public sealed class JournalSignal
             return;
         }
 
-        try
-        {
-            await next.Task.WaitAsync(timeout, time, ct);
-        }
-        catch (TimeoutException)
-        {
-        }
+        // A timeout is the usual end of a wait (an idle poll), not an error: it must not throw. A TimeoutException on every
+        // poll of every reader costs a stack unwind each time and shows in dotnet.exceptions as if something were failing.
+        await next.Task.WaitAsync(timeout, time, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        ct.ThrowIfCancellationRequested();
     }
 }
