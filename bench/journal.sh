@@ -102,7 +102,7 @@ bench_store() {
   curl -s --cacert "$ca" -H "Authorization: Bearer $token" "$svc/standby/operations?api-version=2024-05-01" >"$WORK/$store-restore.json"
   local phases; phases=$(node -e "const f=o=>o&&typeof o==='object'?(o.phasesMs??Object.values(o).map(f).find(Boolean)):undefined;
     const p=f(JSON.parse(require('fs').readFileSync('$WORK/$store-restore.json','utf8')))||{};console.log(Object.entries(p).map(([k,v])=>k+' '+v).join(', ')||'?')")
-  local reload_ms; reload_ms=$(grep "Gateway loaded .*/service/standby:" "$WORK/$store.log" | tail -1 | grep -o 'in [0-9]* ms' | grep -o '[0-9]*')
+  local reload_ms; reload_ms=$(grep -E "Gateway loaded .*/service/standby( from the rows its restore wrote)?:" "$WORK/$store.log" | tail -1 | grep -o 'in [0-9]* ms' | grep -o '[0-9]*')
   local rss_end; rss_end=$(awk '/VmRSS/ {print int($2/1024)}' "/proc/$pid/status")
   kill "$pid"; wait "$pid" 2>/dev/null || true
 
