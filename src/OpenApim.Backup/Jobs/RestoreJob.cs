@@ -162,6 +162,7 @@ internal sealed partial class RestoreJob(
         var archived = archive.ReadService();
         var replaced = RestoreScopes.ReplacedKinds(scope);
         using var stage = staging?.Begin(service, replaced);
+        using var blocked = PoolThreads.Reserve(2); // the store's writer and one archive reader block pool threads throughout
         var rows = new VerifiedRows(archive, archived, scope, progress, stage);
         try
         {
