@@ -2,7 +2,7 @@ namespace OpenApim.Backup.Jobs;
 
 /// <summary>
 /// Thread-pool threads a job holds in blocking calls, added to the pool's minimum while it holds them. A restore on SQLite
-/// keeps two pool threads blocked for seconds (the store's single writer, one of the archive's readers); with the pool's
+/// keeps a pool thread blocked for seconds (the store's single writer, synchronous under its async API); with the pool's
 /// minimum (one thread per core) gateway requests under load then queue until its starvation logic adds threads, a couple
 /// a second: the first restore of the reference service into a gateway serving it stalled every connection for 1.6 s (over
 /// 2 s in bench/gateway.sh). Raising the minimum for the whole server instead cost the gateway about 8% more CPU per
@@ -39,7 +39,7 @@ internal sealed class PoolThreads : IDisposable
 
             _released = true;
             ThreadPool.GetMinThreads(out var workers, out var io);
-            ThreadPool.SetMinThreads(Math.Max(Environment.ProcessorCount, workers - _threads), io);
+            ThreadPool.SetMinThreads(workers - _threads, io);
         }
     }
 }

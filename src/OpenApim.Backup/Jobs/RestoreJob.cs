@@ -162,7 +162,7 @@ internal sealed partial class RestoreJob(
         var archived = archive.ReadService();
         var replaced = RestoreScopes.ReplacedKinds(scope);
         using var stage = staging?.Begin(service, replaced);
-        using var blocked = PoolThreads.Reserve(2); // the store's writer and one archive reader block pool threads throughout
+        using var blocked = PoolThreads.Reserve(1); // SQLite's writer blocks a pool thread throughout (the check runs on its own threads)
         var rows = new VerifiedRows(archive, archived, scope, progress, stage);
         try
         {

@@ -110,7 +110,13 @@ internal static class ArchiveCheck
             .ToArray();
         try
         {
-            Parallel.For(0, readers.Count, new ParallelOptions { MaxDegreeOfParallelism = readers.Count }, i => Read(readers[i]));
+            // Readers block on the bounded queue for as long as the checkers are behind: dedicated threads, like the checkers,
+            // not thread-pool threads (which serve requests meanwhile); the calling thread reads too.
+            var others = readers.Skip(1)
+                .Select(reader => Task.Factory.StartNew(() => Read(reader), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))
+                .ToArray();
+            Read(readers[0]);
+            Task.WaitAll(others);
         }
         finally
         {

@@ -4,7 +4,7 @@ using OpenApim.Tests.Hardening;
 namespace OpenApim.Tests.Units;
 
 /// <summary>
-/// A restore reserves the pool threads it blocks (its writer and an archive reader): before, the first restore into a
+/// A restore reserves the pool thread it blocks (SQLite's writer): before, the first restore into a
 /// gateway serving under load stalled every connection for 1.6 s while the pool slowly added threads. Runs alone: the
 /// pool's minimum is process-wide, and restores in parallel tests reserve too.
 /// </summary>
