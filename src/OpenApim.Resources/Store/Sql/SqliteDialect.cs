@@ -72,33 +72,11 @@ public sealed class SqliteDialect(string path) : SqlDialect
 
     public override async Task<long> BulkInsertAsync(DbConnection connection, DbTransaction transaction, long serviceId, long version, IAsyncEnumerable<RawResource> rows, CancellationToken ct)
     {
-        await using var cmd = ResourceSql.Command(connection, transaction,
-            "INSERT INTO resources (service_id, path, parent, kind, name, rel_id, display_name, body, version, created_at, updated_at) VALUES (@service, @path, @parent, @kind, @name, @rel, @display, @body, @version, @created, @updated)");
-        Param(cmd, "@service", serviceId);
-        var path = Param(cmd, "@path", "");
-        var parent = Param(cmd, "@parent", "");
-        var kind = Param(cmd, "@kind", "");
-        var name = Param(cmd, "@name", "");
-        var rel = Param(cmd, "@rel", "");
-        var display = Param(cmd, "@display", "");
-        var body = Param(cmd, "@body", "");
-        Param(cmd, "@version", version);
-        var created = Param(cmd, "@created", DateTimeOffset.MinValue);
-        var updated = Param(cmd, "@updated", DateTimeOffset.MinValue);
-        cmd.Prepare();
+        using var insert = new SqliteBulkInsert((SqliteConnection)connection, serviceId, version);
         long count = 0;
         await foreach (var row in rows.WithCancellation(ct))
         {
-            path.Value = row.Path;
-            parent.Value = row.Parent;
-            kind.Value = row.Kind.Path;
-            name.Value = row.Name;
-            rel.Value = row.RelativeId;
-            display.Value = (object?)row.DisplayName ?? DBNull.Value;
-            body.Value = row.Body;
-            created.Value = row.CreatedAt;
-            updated.Value = row.UpdatedAt;
-            await cmd.ExecuteNonQueryAsync(ct);
+            insert.Insert(row);
             count++;
         }
 
