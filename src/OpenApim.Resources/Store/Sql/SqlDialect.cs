@@ -98,6 +98,17 @@ public abstract class SqlDialect
     public virtual string? AnalyzeAfterBulkSql => null;
 
     /// <summary>
+    /// SQL run on a bulk replace's connection before its transaction, so its commit does no upkeep the commit need not do;
+    /// <see cref="UpkeepAfterBulkSql"/> undoes it (and does that upkeep) once the change is committed and announced. SQLite:
+    /// the commit of a restore's hundreds of megabytes of WAL would otherwise copy them all into the database (the
+    /// automatic checkpoint) before the gateway even heard of the restore.
+    /// </summary>
+    public virtual string? DeferUpkeepSql => null;
+
+    /// <summary>Restores what <see cref="DeferUpkeepSql"/> changed on the connection and does the upkeep it deferred.</summary>
+    public virtual string? UpkeepAfterBulkSql => null;
+
+    /// <summary>
     /// Relays other nodes' journal notifications to <see cref="JournalCommitted"/> until <paramref name="ct"/> ends; returns at once
     /// where there are no other nodes. Throws when the connection fails (the caller retries and polls meanwhile).
     /// </summary>

@@ -108,6 +108,39 @@ internal sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : 
         CancellationToken ct)
     {
         await using var c = await dialect.OpenAsync(ct);
+        if (dialect.DeferUpkeepSql is not { } defer)
+        {
+            return await ReplaceAsync(c, service, holder, replacedKinds, rows, updateService, ct);
+        }
+
+        await Execute(c, defer, ct);
+        try
+        {
+            return await ReplaceAsync(c, service, holder, replacedKinds, rows, updateService, ct);
+        }
+        finally
+        {
+            // Even when the replace failed or was cancelled: the connection goes back to the pool.
+            await Execute(c, dialect.UpkeepAfterBulkSql!, CancellationToken.None);
+        }
+
+        static async Task Execute(DbConnection c, string sql, CancellationToken ct)
+        {
+            await using var cmd = ResourceSql.Command(c, null, sql);
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    /// <summary>The replace itself, in one transaction on <paramref name="c"/>: the kinds' rows deleted, the new ones inserted, the service updated and journalled.</summary>
+    private async Task<RestoreCounts> ReplaceAsync(
+        DbConnection c,
+        ServiceRef service,
+        OperationClaim? holder,
+        IReadOnlyCollection<ResourceKind> replacedKinds,
+        IAsyncEnumerable<RawResource> rows,
+        Func<JsonObject, JsonObject> updateService,
+        CancellationToken ct)
+    {
         await using var tx = await dialect.BeginWriteAsync(c, ct);
         var (serviceId, epoch) = await ResourceSql.LockServiceAsync(c, tx, service.Key, ct);
         var busy = await SqlOperationStore.ActiveAsync(c, tx, service.Key, ct);

@@ -22,6 +22,12 @@ public sealed class SqliteDialect(string path) : SqlDialect
 
     public override string Name => "sqlite";
 
+    /// <summary>No automatic checkpoint at the replace's commit (the pooled connection gets SQLite's default back after).</summary>
+    public override string DeferUpkeepSql => "PRAGMA wal_autocheckpoint = 0";
+
+    /// <summary>The default automatic checkpoint, and the deferred checkpoint now: passive, so readers and writers go on meanwhile.</summary>
+    public override string UpkeepAfterBulkSql => "PRAGMA wal_autocheckpoint = 1000; PRAGMA wal_checkpoint(PASSIVE)";
+
     public override async Task<DbConnection> OpenAsync(CancellationToken ct)
     {
         var c = new SqliteConnection(_connectionString);

@@ -1,17 +1,23 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using System.Text.Json.Nodes;
+using OpenApim.Resources.Arm;
 using OpenApim.Resources.Kinds;
 using OpenApim.Resources.Model;
+using OpenApim.Resources.Store;
 using OpenApim.Resources.Store.Sql;
 
 namespace OpenApim.Tests.Store;
 
 /// <summary>
-/// The restore's raw SQLite insert stores every value exactly as the ADO.NET parameters it replaced did, so rows a
-/// restore wrote read back like rows any other write made; its failures are the ones ADO.NET reports.
+/// A restore's replace on SQLite: its raw insert stores every value exactly as the ADO.NET parameters it replaced did, so
+/// rows a restore wrote read back like rows any other write made, and fails as ADO.NET does; the checkpoint it defers past
+/// its commit is not deferred for anyone else.
 /// </summary>
-public sealed class SqliteBulkInsertTests : IDisposable
+public sealed class SqliteBulkReplaceTests : IDisposable
 {
+    private readonly ServiceRef _service = new("00000000-0000-0000-0000-000000000001", "rg", "bulk");
+
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "openapim-tests", "bulk-" + Guid.NewGuid().ToString("N"));
 
     private static readonly DateTimeOffset Created = new(2026, 3, 7, 9, 5, 1, TimeSpan.FromHours(5.5));
@@ -73,6 +79,66 @@ public sealed class SqliteBulkInsertTests : IDisposable
         count.Transaction = tx;
         count.CommandText = "SELECT count(*) FROM resources WHERE service_id = 3";
         Assert.Equal(2L, await count.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task A_replace_hands_its_connection_back_to_the_pool_with_automatic_checkpoints_on_whether_it_succeeds_or_fails()
+    {
+        var dialect = await MigratedAsync();
+        var store = new SqlResourceStore(dialect, TimeProvider.System);
+        await store.WriteAsync(_service, WriteScope.Service, tx => tx.PutAsync(
+            ResourceRow.Service(_service, new JsonObject { ["sku"] = new JsonObject { ["name"] = "Developer" } }), null, default), default);
+
+        // More WAL than the 1,000 pages after which SQLite checkpoints by itself.
+        var rows = Enumerable.Range(0, 20_000).Select(i => RawResource.FromRelativeId(
+            $"tags/t{i:D5}", KindCatalog.Tags, $"t{i}", "{\"properties\":{\"displayName\":\"" + new string('x', 200) + "\"}}", Created, Created));
+        var counts = await store.ReplaceServiceContentAsync(_service, null, [KindCatalog.Tags], Stream(rows), d => d, default);
+        Assert.Equal(20_000, counts.Inserted);
+        Assert.All(await AutoCheckpointsAsync(dialect), pages => Assert.Equal(1000, pages));
+
+        await Assert.ThrowsAsync<IOException>(() => store.ReplaceServiceContentAsync(_service, null, [KindCatalog.Tags], Broken(), d => d, default));
+        Assert.All(await AutoCheckpointsAsync(dialect), pages => Assert.Equal(1000, pages));
+        await using (var c = await dialect.OpenAsync(default))
+        await using (var count = c.CreateCommand())
+        {
+            // The failed replace changed nothing.
+            count.CommandText = "SELECT count(*) FROM resources WHERE kind = 'tags'";
+            Assert.Equal(20_000L, await count.ExecuteScalarAsync());
+        }
+
+        static async IAsyncEnumerable<RawResource> Broken()
+        {
+            yield return RawResource.FromRelativeId("tags/new", KindCatalog.Tags, "n", """{"properties":{"displayName":"n"}}""", Created, Created);
+            await Task.Yield();
+            throw new IOException("the archive stream broke");
+        }
+    }
+
+    /// <summary>The automatic checkpoint setting of as many pooled connections as a replace could have used, all open at once.</summary>
+    private static async Task<List<long>> AutoCheckpointsAsync(SqlDialect dialect)
+    {
+        var connections = new List<DbConnection>();
+        try
+        {
+            var pages = new List<long>();
+            for (var i = 0; i < 4; i++)
+            {
+                var c = await dialect.OpenAsync(default);
+                connections.Add(c);
+                await using var cmd = c.CreateCommand();
+                cmd.CommandText = "PRAGMA wal_autocheckpoint";
+                pages.Add((long)(await cmd.ExecuteScalarAsync())!);
+            }
+
+            return pages;
+        }
+        finally
+        {
+            foreach (var c in connections)
+            {
+                await c.DisposeAsync();
+            }
+        }
     }
 
     private async Task<SqlDialect> MigratedAsync()
