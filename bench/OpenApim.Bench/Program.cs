@@ -1,8 +1,8 @@
 using Yarp.ReverseProxy.Configuration;
 
 // bench helpers: `backend PORT` answers "Hello, World!" to everything; `yarp PORT DESTINATION` is bare YARP with one route;
-// `writes STORE N ROUNDS`, `propagation ENDPOINTS SERVICE ROUNDS PATH` and
-// `replication PRIMARY_ENDPOINTS STANDBY_ENDPOINTS AZURITE_URL CONTAINER SECONDS RATE PATH` (WriteBench, PropagationProbe, ReplicationBench).
+// `writes STORE N ROUNDS`, `propagation ENDPOINTS SERVICE ROUNDS PATH`, `restore-to-serving ENDPOINTS STANDBY BODY PATH KEY` and
+// `replication PRIMARY_ENDPOINTS STANDBY_ENDPOINTS AZURITE_URL CONTAINER SECONDS RATE PATH` (WriteBench, PropagationProbe, RestoreProbe, ReplicationBench).
 var mode = args.Length > 0 ? args[0] : "";
 if (mode == "writes")
 {
@@ -12,6 +12,11 @@ if (mode == "writes")
 if (mode == "propagation")
 {
     return await OpenApim.Bench.PropagationProbe.RunAsync(args[1], args[2], int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture), args[4]);
+}
+
+if (mode == "restore-to-serving")
+{
+    return await OpenApim.Bench.RestoreProbe.RunAsync(args[1], args[2], args[3], args[4], args[5]);
 }
 
 if (mode == "replication")
@@ -48,6 +53,6 @@ switch (mode)
     }
 
     default:
-        Console.Error.WriteLine("usage: OpenApim.Bench backend PORT | yarp PORT DESTINATION | writes STORE N ROUNDS | propagation ENDPOINTS SERVICE ROUNDS PATH");
+        Console.Error.WriteLine("usage: OpenApim.Bench backend PORT | yarp PORT DESTINATION | writes STORE N ROUNDS | propagation ENDPOINTS SERVICE ROUNDS PATH | restore-to-serving ENDPOINTS STANDBY BODY PATH KEY");
         return 2;
 }
