@@ -7,6 +7,9 @@ namespace OpenApim.Bench;
 /// <summary>An ARM client of one running server, from its <c>endpoints.json</c>, as the bootstrap administrator.</summary>
 internal static class ManagementClient
 {
+    /// <summary>The ARM collection of the services every benchmark creates (one subscription, resource group <c>rg1</c>).</summary>
+    public const string Services = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg1/providers/Microsoft.ApiManagement/service";
+
     public static async Task<(HttpClient Management, JsonNode Endpoints)> CreateAsync(string endpointsPath)
     {
         var endpoints = JsonNode.Parse(await File.ReadAllTextAsync(endpointsPath))!;
@@ -27,6 +30,19 @@ internal static class ManagementClient
         }));
         management.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Text((await token.Content.ReadFromJsonAsync<JsonNode>())!, "access_token"));
         return (management, endpoints);
+    }
+
+    /// <summary>A client of the server's gateway on one kept-alive connection, so probing it costs one request per probe.</summary>
+    public static HttpClient Gateway(JsonNode endpoints) =>
+        new(new SocketsHttpHandler { MaxConnectionsPerServer = 1 }) { BaseAddress = new Uri(Text(endpoints, "gatewayUrl")) };
+
+    /// <summary>A gateway request for <paramref name="path"/> of the service <paramref name="serviceName"/> with a subscription key.</summary>
+    public static HttpRequestMessage GatewayRequest(string serviceName, string path, string key)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Host = $"{serviceName}.localhost";
+        request.Headers.Add("Ocp-Apim-Subscription-Key", key);
+        return request;
     }
 
     public static string Text(JsonNode node, string name) => node[name]!.GetValue<string>();

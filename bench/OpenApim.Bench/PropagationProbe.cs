@@ -21,17 +21,15 @@ internal static class PropagationProbe
         var (client, endpoints) = await ManagementClient.CreateAsync(endpointsPath);
         using var management = client;
         string S(JsonNode node, string name) => ManagementClient.Text(node, name);
-        using var gateway = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1 }) { BaseAddress = new Uri(S(endpoints, "gatewayUrl")) };
-        var service = $"/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg1/providers/Microsoft.ApiManagement/service/{serviceName}";
+        using var gateway = ManagementClient.Gateway(endpoints);
+        var service = $"{ManagementClient.Services}/{serviceName}";
         var samples = new Dictionary<string, List<double>> { ["create"] = [], ["suspend"] = [], ["regenerate"] = [], ["delete"] = [] };
 
         async Task<double> UntilAsync(string key, HttpStatusCode expected, long since)
         {
             while (true)
             {
-                using var request = new HttpRequestMessage(HttpMethod.Get, path);
-                request.Headers.Host = $"{serviceName}.localhost";
-                request.Headers.Add("Ocp-Apim-Subscription-Key", key);
+                using var request = ManagementClient.GatewayRequest(serviceName, path, key);
                 using var response = await gateway.SendAsync(request);
                 var elapsed = Stopwatch.GetElapsedTime(since);
                 if (response.StatusCode == expected)

@@ -23,7 +23,6 @@ internal static class ReplicationBench
     private const string Version = "api-version=2024-05-01";
     private const string Account = "devstoreaccount1";
     private const string Key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-    private const string Services = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg1/providers/Microsoft.ApiManagement/service";
 
     public static async Task<int> RunAsync(string primaryEndpoints, string standbyEndpoints, string azurite, string containerName, int seconds, int rate, string path)
     {
@@ -133,7 +132,7 @@ internal static class ReplicationBench
         var idleSegments = seen.Count - beforeIdle;
 
         var promote = Stopwatch.StartNew();
-        using (var request = new HttpRequestMessage(HttpMethod.Post, $"{Services}/standby/promote?{Version}") { Content = JsonContent.Create(new JsonObject()) })
+        using (var request = new HttpRequestMessage(HttpMethod.Post, $"{ManagementClient.Services}/standby/promote?{Version}") { Content = JsonContent.Create(new JsonObject()) })
         using (var accepted = await standby.SendAsync(request))
         {
             var location = accepted.Headers.Location!;
@@ -187,9 +186,7 @@ internal static class ReplicationBench
         var start = since ?? Stopwatch.GetTimestamp();
         while (true)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, path);
-            request.Headers.Host = "standby.localhost";
-            request.Headers.Add("Ocp-Apim-Subscription-Key", key);
+            using var request = ManagementClient.GatewayRequest("standby", path, key);
             try
             {
                 using var response = await gateway.SendAsync(request);
@@ -213,7 +210,7 @@ internal static class ReplicationBench
 
     private static async Task<JsonNode?> SendAsync(HttpClient client, HttpMethod method, string relative, JsonObject? body = null)
     {
-        using var request = new HttpRequestMessage(method, $"{Services}/{relative}?{Version}") { Content = body is null ? null : JsonContent.Create(body) };
+        using var request = new HttpRequestMessage(method, $"{ManagementClient.Services}/{relative}?{Version}") { Content = body is null ? null : JsonContent.Create(body) };
         if (method == HttpMethod.Patch)
         {
             request.Headers.TryAddWithoutValidation("If-Match", "*");

@@ -21,8 +21,8 @@ internal static class RestoreProbe
     {
         var (client, endpoints) = await ManagementClient.CreateAsync(endpointsPath);
         using var management = client;
-        using var gateway = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1 }) { BaseAddress = new Uri(ManagementClient.Text(endpoints, "gatewayUrl")) };
-        var service = $"/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg1/providers/Microsoft.ApiManagement/service/{standby}";
+        using var gateway = ManagementClient.Gateway(endpoints);
+        var service = $"{ManagementClient.Services}/{standby}";
 
         var started = Stopwatch.GetTimestamp();
         using var posted = await management.PostAsync($"{service}/restore?api-version=2024-05-01", new StringContent(body, Encoding.UTF8, "application/json"));
@@ -55,9 +55,7 @@ internal static class RestoreProbe
         });
         var serving = UntilAsync(async () =>
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, path);
-            request.Headers.Host = $"{standby}.localhost";
-            request.Headers.Add("Ocp-Apim-Subscription-Key", key);
+            using var request = ManagementClient.GatewayRequest(standby, path, key);
             using var response = await gateway.SendAsync(request);
             return response.StatusCode == HttpStatusCode.OK;
         });

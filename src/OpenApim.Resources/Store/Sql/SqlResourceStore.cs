@@ -108,39 +108,8 @@ internal sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : 
         CancellationToken ct)
     {
         await using var c = await dialect.OpenAsync(ct);
-        if (dialect.DeferUpkeepSql is not { } defer)
-        {
-            return await ReplaceAsync(c, service, holder, replacedKinds, rows, updateService, ct);
-        }
-
-        await Execute(c, defer, ct);
-        try
-        {
-            return await ReplaceAsync(c, service, holder, replacedKinds, rows, updateService, ct);
-        }
-        finally
-        {
-            // Even when the replace failed or was cancelled: the connection goes back to the pool.
-            await Execute(c, dialect.UpkeepAfterBulkSql!, CancellationToken.None);
-        }
-
-        static async Task Execute(DbConnection c, string sql, CancellationToken ct)
-        {
-            await using var cmd = ResourceSql.Command(c, null, sql);
-            await cmd.ExecuteNonQueryAsync(ct);
-        }
-    }
-
-    /// <summary>The replace itself, in one transaction on <paramref name="c"/>: the kinds' rows deleted, the new ones inserted, the service updated and journalled.</summary>
-    private async Task<RestoreCounts> ReplaceAsync(
-        DbConnection c,
-        ServiceRef service,
-        OperationClaim? holder,
-        IReadOnlyCollection<ResourceKind> replacedKinds,
-        IAsyncEnumerable<RawResource> rows,
-        Func<JsonObject, JsonObject> updateService,
-        CancellationToken ct)
-    {
+        // Declared before the transaction, so disposed after it: the upkeep runs once the transaction has ended either way.
+        await using var upkeep = await BulkUpkeep.DeferAsync(dialect, c, ct);
         await using var tx = await dialect.BeginWriteAsync(c, ct);
         var (serviceId, epoch) = await ResourceSql.LockServiceAsync(c, tx, service.Key, ct);
         var busy = await SqlOperationStore.ActiveAsync(c, tx, service.Key, ct);
@@ -315,6 +284,34 @@ internal sealed class SqlResourceStore(SqlDialect dialect, TimeProvider time) : 
         {
             await tx.DisposeAsync();
             await c.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// The upkeep a bulk replace defers on its connection (<see cref="SqlDialect.DeferUpkeepSql"/>), done and undone when
+    /// disposed, even after a failed or cancelled replace: the connection goes back to the pool.
+    /// </summary>
+    private sealed class BulkUpkeep(DbConnection connection, string? after) : IAsyncDisposable
+    {
+        public static async Task<BulkUpkeep> DeferAsync(SqlDialect dialect, DbConnection connection, CancellationToken ct)
+        {
+            if (dialect.DeferUpkeepSql is not { } defer)
+            {
+                return new BulkUpkeep(connection, null);
+            }
+
+            await using var cmd = ResourceSql.Command(connection, null, defer);
+            await cmd.ExecuteNonQueryAsync(ct);
+            return new BulkUpkeep(connection, dialect.UpkeepAfterBulkSql);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (after is not null)
+            {
+                await using var cmd = ResourceSql.Command(connection, null, after);
+                await cmd.ExecuteNonQueryAsync(CancellationToken.None);
+            }
         }
     }
 }

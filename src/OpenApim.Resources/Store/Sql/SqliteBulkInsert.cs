@@ -18,7 +18,7 @@ namespace OpenApim.Resources.Store.Sql;
 internal sealed class SqliteBulkInsert : IDisposable
 {
     /// <summary>How <see cref="SqliteParameter"/> writes a <see cref="DateTimeOffset"/>; readers parse this text.</summary>
-    internal const string TimestampFormat = @"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFFzzz";
+    private const string TimestampFormat = @"yyyy\-MM\-dd HH\:mm\:ss.FFFFFFFzzz";
 
     private const string Sql =
         "INSERT INTO resources (service_id, path, parent, kind, name, rel_id, display_name, body, version, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
