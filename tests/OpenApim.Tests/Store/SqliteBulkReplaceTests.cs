@@ -28,6 +28,8 @@ public sealed class SqliteBulkReplaceTests : IDisposable
         RawResource.FromRelativeId("apis/Orders/operations/get", KindCatalog.ApiOperations, null, """{"properties":{}}""", Created, Created.ToUniversalTime()),
         RawResource.FromRelativeId("tags/\u00fcber-\U0001F600", KindCatalog.Tags, "", "{\"properties\":{\"displayName\":\"\u00fcber \U0001F600 \\u0000\"}}", DateTimeOffset.UnixEpoch, DateTimeOffset.MaxValue),
         RawResource.FromRelativeId("namedValues/big", KindCatalog.NamedValues, "big", "{\"properties\":{\"value\":\"" + new string('\u00e9', 200_000) + "\"}}", Created.AddTicks(-7), Created.AddYears(-2020)),
+        // A display name read from a JSON escape can hold a lone surrogate (names cannot: the archive check refuses them).
+        RawResource.FromRelativeId("groups/g1", KindCatalog.Groups, "half \ud800 pair", """{"properties":{"displayName":"half \ud800 pair"}}""", Created, Created),
     ];
 
     public void Dispose()
